@@ -1,0 +1,69 @@
+# Peregrine — `make run` serves the app, `make test` runs every check. Nothing else is needed
+# on a fresh machine: Python 3.11, apt and npm (for Node 22 and Bun from the npm registry).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+JS_TOOLS := $(CURDIR)/.tools/node_modules/.bin
+PORT ?= $(or $(PEREGRINE_PORT),3000)
+
+# Reflex finds Node 22 and Bun in .tools/ instead of downloading its own.
+export PATH := $(JS_TOOLS):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+
+.PHONY: run dev test lint typecheck unit browser bench demo migrate install install-test clean
+
+run: install migrate  ## Serve the app on http://localhost:$(PORT) (127.0.0.1 only, production build)
+	$(BIN)/reflex run --env prod --backend-port $(PORT)
+
+dev: install migrate  ## Hot-reloading development server (listens on every interface: use on a trusted network)
+	$(BIN)/reflex run --env dev
+
+demo: install  ## Load a sample pipeline into an empty database
+	$(BIN)/python -m peregrine demo
+
+migrate: install
+	$(BIN)/python -m peregrine migrate
+
+test: install-test lint typecheck  ## Lint, type-check and run the whole suite
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-test
+	$(BIN)/mypy
+
+bench: install-test  ## One JSON line per measured figure
+	$(BIN)/python -m scripts.bench
+
+install: $(VENV)/.installed $(JS_TOOLS)/bun
+
+install-test: install $(VENV)/.installed-dev /usr/bin/chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(JS_TOOLS)/bun:
+	npm install --no-audit --no-fund --prefix .tools node@22.23.3 bun@1.4.5
+
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool),
+# and Tesseract for reading screenshots.
+/usr/bin/chromium:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium tesseract-ocr fonts-dejavu-core
+
+clean:
+	rm -rf .web $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

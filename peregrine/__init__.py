@@ -1,0 +1,1 @@
+"""Peregrine: carry a job search from "applied" to "hired"."""

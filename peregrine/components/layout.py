@@ -1,0 +1,31 @@
+"""The frame every page shares: a top bar with navigation, then the page."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+NAV_LINKS: list[tuple[str, str]] = [("Interviews", "/")]
+
+
+def page_layout(*children: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.el.a("Skip to content", href="#main", class_name="skip-link"),
+        rx.el.header(
+            rx.hstack(
+                rx.hstack(
+                    rx.icon("bird", size=22, aria_hidden="true"),
+                    rx.text("Peregrine", weight="bold", size="4"),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.el.nav(
+                    rx.hstack(*[rx.link(label, href=href, size="2") for label, href in NAV_LINKS], spacing="4"),
+                    aria_label="Main",
+                ),
+                align="center",
+                spacing="6",
+            ),
+            class_name="app-header no-print",
+        ),
+        rx.el.main(rx.vstack(*children, spacing="4", width="100%"), id="main", class_name="app-main"),
+    )

@@ -1,0 +1,63 @@
+"""One engine per database URL, sessions, and migrations.
+
+SQLite runs in WAL mode with `synchronous=NORMAL`: a stage move is one short
+transaction, and this keeps it in the low milliseconds while staying crash-safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from peregrine import config
+
+
+@lru_cache(maxsize=4)
+def engine_for(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def engine() -> Engine:
+    return engine_for(config.database_url())
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    with Session(engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def migrate() -> None:
+    """Bring the database to the newest Alembic revision (idempotent)."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    alembic_cfg = Config(str(config.PROJECT_ROOT / "alembic.ini"))
+    alembic_cfg.set_main_option("script_location", str(config.PROJECT_ROOT / "alembic"))
+    alembic_cfg.set_main_option("sqlalchemy.url", config.database_url())
+    command.upgrade(alembic_cfg, "head")

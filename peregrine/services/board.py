@@ -1,0 +1,120 @@
+"""The board's read model: column id lists and card data, built in one query.
+
+Columns hold only card ids and card data sits apart, so a move changes two short
+id lists and nothing else (see DESIGN.md, "The board's state").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, col, select
+
+from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
+from peregrine.models import Job, utcnow
+from peregrine.services.jobs import stage_entered_label
+
+
+@dataclass(frozen=True)
+class CardView:
+    """What a card shows; display-ready strings only."""
+
+    id: int
+    company: str
+    title: str
+    source: str
+    in_stage: str
+    next_interview: str = ""
+    rejection: str = ""
+
+
+@dataclass
+class BoardSnapshot:
+    columns: dict[Stage, list[int]]
+    cards: dict[int, CardView]
+    versions: dict[int, int]
+    sources: list[str] = field(default_factory=list)
+
+
+_CARD_COLUMNS: tuple[Any, ...] = tuple(
+    col(column)
+    for column in (
+        Job.id,
+        Job.company,
+        Job.title,
+        Job.source,
+        Job.stage,
+        Job.stage_entered_at,
+        Job.rejection_stage,
+        Job.rejection_reason,
+        Job.version,
+    )
+)
+
+
+def rejection_label(rejection_stage: str | None, reason: str | None) -> str:
+    if not rejection_stage:
+        return ""
+    label = f"From {Stage(rejection_stage).label}"
+    return f"{label} · {RejectionReason(reason).label}" if reason else label
+
+
+def card_view(job: Job, now: datetime | None = None) -> CardView:
+    assert job.id is not None
+    return CardView(
+        id=job.id,
+        company=job.company,
+        title=job.title,
+        source=job.source,
+        in_stage=stage_entered_label(job.stage_entered_at, now),
+        rejection=rejection_label(job.rejection_stage, job.rejection_reason),
+    )
+
+
+def load_board(session: Session, candidate_id: int, *, text: str = "", source: str = "") -> BoardSnapshot:
+    """All of a candidate's cards; the filters narrow the columns, never the card data."""
+    rows = session.execute(
+        select_columns(*_CARD_COLUMNS).where(col(Job.candidate_id) == candidate_id).order_by(col(Job.position), col(Job.id))
+    ).all()
+    now = utcnow()
+    columns: dict[Stage, list[int]] = {stage: [] for stage in BOARD_ORDER}
+    cards: dict[int, CardView] = {}
+    versions: dict[int, int] = {}
+    sources: set[str] = set()
+    needle = text.strip().lower()
+    for job_id, company, title, job_source, stage, entered, rejection_stage, reason, version in rows:
+        cards[job_id] = CardView(
+            id=job_id,
+            company=company,
+            title=title,
+            source=job_source,
+            in_stage=stage_entered_label(entered, now),
+            rejection=rejection_label(rejection_stage, reason),
+        )
+        versions[job_id] = version
+        if job_source:
+            sources.add(job_source)
+        if needle and needle not in company.lower() and needle not in title.lower():
+            continue
+        if source and job_source != source:
+            continue
+        columns[Stage(stage)].append(job_id)
+    return BoardSnapshot(columns=columns, cards=cards, versions=versions, sources=sorted(sources, key=str.lower))
+
+
+def count_jobs(session: Session, candidate_id: int) -> int:
+    return session.execute(select(func.count()).select_from(Job).where(Job.candidate_id == candidate_id)).scalar_one()
+
+
+def matches_filter(job: Job, *, text: str, source: str) -> bool:
+    needle = text.strip().lower()
+    if needle and not any(needle in value.lower() for value in (job.company, job.title)):
+        return False
+    return not source or job.source == source
+
+
+__all__ = ["BoardSnapshot", "CardView", "card_view", "count_jobs", "load_board", "matches_filter"]

@@ -1,0 +1,340 @@
+"""Jobs: create, edit, delete, reorder, and `move_job` — the one writer of a stage.
+
+The board's drag, the stage button, an email and an API call all end in `move_job`,
+which checks the move against `domain.stages`, writes the job and its `StageEvent`
+in one transaction, and hands back what the caller shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from peregrine.domain.stages import (
+    MoveNotAllowed,
+    MoveSource,
+    RejectionReason,
+    Stage,
+    check_move,
+)
+from peregrine.models import Job, StageEvent, utcnow
+from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
+
+#: Gap between neighbours when a column is renumbered; midpoints fill it for a long time.
+POSITION_STEP = 1024.0
+_MIN_GAP = 1e-6
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a card lands in its column: between the visible neighbours above and below.
+
+    Neighbours rather than an index, so a filtered board still places the card right.
+    Both None means the top of the column.
+    """
+
+    after_id: int | None = None
+    before_id: int | None = None
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    job: Job
+    event: StageEvent
+    from_stage: Stage
+
+
+@dataclass
+class JobFields:
+    """What a user types into the job dialog (or the API sends)."""
+
+    company: str
+    title: str
+    url: str = ""
+    location: str = ""
+    source: str = ""
+    recruiter: str = ""
+    raw_jd_text: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def cleaned(self) -> dict[str, str]:
+        values = {
+            "company": self.company.strip(),
+            "title": self.title.strip(),
+            "url": self.url.strip(),
+            "location": self.location.strip(),
+            "source": self.source.strip(),
+            "recruiter": self.recruiter.strip(),
+            "raw_jd_text": self.raw_jd_text.strip(),
+        }
+        missing = [name for name in ("company", "title") if not values[name]]
+        if missing:
+            raise InvalidInput(f"Please fill in {' and '.join(missing)}.")
+        if values["url"] and not values["url"].startswith(("http://", "https://")):
+            raise InvalidInput("The URL should start with http:// or https://.")
+        return values
+
+
+def get_job(session: Session, job_id: int, *, candidate_id: int | None = None) -> Job:
+    job = session.get(Job, job_id)
+    if job is None or (candidate_id is not None and job.candidate_id != candidate_id):
+        raise NotFound(f"Job {job_id} was not found.")
+    return job
+
+
+def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
+    """Add an application to the top of Applied."""
+    values = fields.cleaned()
+    job = Job.model_validate({"candidate_id": candidate_id, "stage": Stage.APPLIED.value, **values})
+    job.position = _top_position(session, candidate_id, Stage.APPLIED)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def update_job(session: Session, job_id: int, fields: JobFields, *, expected_version: int) -> Job:
+    job = get_job(session, job_id)
+    _write(session, job, expected_version, **fields.cleaned())
+    return job
+
+
+def delete_job(session: Session, job_id: int, *, expected_version: int | None = None) -> None:
+    job = get_job(session, job_id)
+    if expected_version is not None and job.version != expected_version:
+        raise StaleVersion()
+    for stage_event in session.exec(select(StageEvent).where(StageEvent.job_id == job_id)):
+        session.delete(stage_event)
+    session.flush()  # the events first: without a relationship() the ORM may delete the job before them
+    session.delete(job)
+    session.flush()
+
+
+def move_job(
+    session: Session,
+    job_id: int,
+    to_stage: Stage | str,
+    *,
+    source: MoveSource,
+    expected_version: int | None = None,
+    reason: RejectionReason | str | None = None,
+    placement: Placement | None = None,
+    candidate_id: int | None = None,
+) -> MoveResult:
+    """Move a job to another stage, or refuse with a message naming the allowed moves.
+
+    Raises `MoveNotAllowed`, `StaleVersion` (changed since `expected_version`) or `NotFound`.
+    """
+    target = Stage(to_stage)
+    job = get_job(session, job_id, candidate_id=candidate_id)
+    loaded_version = job.version  # renumbering a column reloads `job`; the write must still check this one
+    current = Stage(job.stage)
+    rejection_stage = Stage(job.rejection_stage) if job.rejection_stage else None
+    if expected_version is not None and job.version != expected_version:
+        raise StaleVersion()
+    check_move(current, target, rejection_stage)
+
+    values: dict[str, Any] = {"stage": target.value, "stage_entered_at": utcnow()}
+    rejection_reason: str | None = None
+    if target is Stage.REJECTED:
+        if reason is None:
+            raise MoveNotAllowed("Say why it ended before moving it to Rejected.", [Stage.REJECTED])
+        rejection_reason = RejectionReason(reason).value
+        values |= {"rejection_stage": current.value, "rejection_reason": rejection_reason}
+    elif current is Stage.REJECTED:
+        values |= {"rejection_stage": None, "rejection_reason": None}
+    values["position"] = _position_for(session, job, target, placement)
+
+    _write(session, job, loaded_version, **values)
+    stage_event = StageEvent(
+        job_id=job_id,
+        from_stage=current.value,
+        to_stage=target.value,
+        rejection_reason=rejection_reason,
+        source=MoveSource(source).value,
+        at=values["stage_entered_at"],
+    )
+    session.add(stage_event)
+    session.flush()
+    return MoveResult(job=job, event=stage_event, from_stage=current)
+
+
+def undo_last_move(session: Session, job_id: int, *, expected_version: int | None = None) -> MoveResult:
+    """Put a job back where its last move took it from (an undo is not itself undoable)."""
+    job = get_job(session, job_id)
+    if expected_version is not None and job.version != expected_version:
+        raise StaleVersion()
+    events = list(
+        session.exec(
+            select(StageEvent)
+            .where(StageEvent.job_id == job_id)
+            .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
+            .limit(2)
+        )
+    )
+    if not events or events[0].source == MoveSource.UNDO or events[0].to_stage != job.stage:
+        raise MoveNotAllowed("There is no move of this job to undo.", [])
+    last = events[0]
+    previous_entry = events[1].at if len(events) > 1 else job.created_at
+    values: dict[str, Any] = {"stage": last.from_stage, "stage_entered_at": previous_entry}
+    if last.to_stage == Stage.REJECTED:
+        values |= {"rejection_stage": None, "rejection_reason": None}
+    elif last.from_stage == Stage.REJECTED:
+        values |= {"rejection_stage": last.to_stage, "rejection_reason": _last_rejection_reason(session, job_id)}
+    values["position"] = _top_position(session, job.candidate_id, Stage(last.from_stage))
+    _write(session, job, job.version, **values)
+    undo_event = StageEvent(
+        job_id=job_id,
+        from_stage=last.to_stage,
+        to_stage=last.from_stage,
+        rejection_reason=values.get("rejection_reason"),
+        source=MoveSource.UNDO.value,
+    )
+    session.add(undo_event)
+    session.flush()
+    return MoveResult(job=job, event=undo_event, from_stage=Stage(last.to_stage))
+
+
+def reorder_job(session: Session, job_id: int, placement: Placement, *, expected_version: int | None = None) -> Job:
+    """Change a card's place within its own column (the stage stays)."""
+    job = get_job(session, job_id)
+    loaded_version = job.version
+    if expected_version is not None and loaded_version != expected_version:
+        raise StaleVersion()
+    _write(session, job, loaded_version, position=_position_for(session, job, Stage(job.stage), placement))
+    return job
+
+
+def stage_history(session: Session, job_id: int) -> list[StageEvent]:
+    return list(
+        session.exec(
+            select(StageEvent).where(StageEvent.job_id == job_id).order_by(col(StageEvent.at), col(StageEvent.id))
+        )
+    )
+
+
+def _last_rejection_reason(session: Session, job_id: int) -> str | None:
+    return session.exec(
+        select(StageEvent.rejection_reason)
+        .where(StageEvent.job_id == job_id, StageEvent.to_stage == Stage.REJECTED.value)
+        .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
+        .limit(1)
+    ).first()
+
+
+def _write(session: Session, job: Job, expected_version: int, **values: Any) -> None:
+    """Write `values` only if nobody changed the job since `expected_version`."""
+    now = utcnow()
+    result = session.execute(
+        update(Job)
+        .where(col(Job.id) == job.id, col(Job.version) == expected_version)
+        .values(**values, version=expected_version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleVersion()
+    # Mirror the row into the loaded object without marking it dirty (no second UPDATE).
+    for name, value in (values | {"version": expected_version + 1, "updated_at": now}).items():
+        set_committed_value(job, name, value)
+
+
+def _column_positions(session: Session, candidate_id: int, stage: Stage) -> Any:
+    return select(func.min(Job.position), func.max(Job.position)).where(
+        Job.candidate_id == candidate_id, Job.stage == stage.value
+    )
+
+
+def _top_position(session: Session, candidate_id: int, stage: Stage) -> float:
+    lowest, _ = session.execute(_column_positions(session, candidate_id, stage)).one()
+    return 0.0 if lowest is None else float(lowest) - POSITION_STEP
+
+
+def _position_for(session: Session, job: Job, stage: Stage, placement: Placement | None) -> float:
+    if placement is None or (placement.after_id is None and placement.before_id is None):
+        return _top_position(session, job.candidate_id, stage)
+    above = _neighbour_position(session, job, stage, placement.after_id)
+    below = _neighbour_position(session, job, stage, placement.before_id)
+    if above is None and below is not None:
+        above = _adjacent(session, job, stage, below, before=True)
+    elif below is None and above is not None:
+        below = _adjacent(session, job, stage, above, before=False)
+    if above is None and below is None:
+        return _top_position(session, job.candidate_id, stage)
+    if above is None:
+        return float(below) - POSITION_STEP  # type: ignore[arg-type]
+    if below is None:
+        return float(above) + POSITION_STEP
+    if below < above:  # neighbours out of order (a stale board): land just under the card above
+        below = _adjacent(session, job, stage, above, before=False)
+        if below is None:
+            return float(above) + POSITION_STEP
+    if below - above < _MIN_GAP:
+        _renumber(session, job.candidate_id, stage)
+        return _position_for(session, job, stage, placement)
+    return (above + below) / 2
+
+
+def _neighbour_position(session: Session, job: Job, stage: Stage, neighbour_id: int | None) -> float | None:
+    if neighbour_id is None or neighbour_id == job.id:
+        return None
+    neighbour = session.get(Job, neighbour_id)
+    if neighbour is None or neighbour.stage != stage.value or neighbour.candidate_id != job.candidate_id:
+        return None
+    return neighbour.position
+
+
+def _adjacent(session: Session, job: Job, stage: Stage, position: float, *, before: bool) -> float | None:
+    """The nearest position above (`before`) or below `position` in the column, skipping `job`."""
+    query = select(Job.position).where(Job.candidate_id == job.candidate_id, Job.stage == stage.value, Job.id != job.id)
+    if before:
+        query = query.where(Job.position < position).order_by(col(Job.position).desc())
+    else:
+        query = query.where(Job.position > position).order_by(col(Job.position))
+    return session.exec(query.limit(1)).first()
+
+
+def _renumber(session: Session, candidate_id: int, stage: Stage) -> None:
+    """Spread a column's positions out again once midpoints have worn the gaps thin."""
+    ids = session.exec(
+        select(Job.id)
+        .where(Job.candidate_id == candidate_id, Job.stage == stage.value)
+        .order_by(col(Job.position), col(Job.id))
+    ).all()
+    for index, job_id in enumerate(ids):
+        session.execute(update(Job).where(col(Job.id) == job_id).values(position=index * POSITION_STEP))
+    session.expire_all()
+
+
+def recent_rejections_at(
+    session: Session, candidate_id: int, company: str, *, exclude_job_id: int | None = None
+) -> list[Job]:
+    """Earlier applications at the same company that ended in rejection (or ghosting)."""
+    query = select(Job).where(
+        Job.candidate_id == candidate_id,
+        Job.stage == Stage.REJECTED.value,
+        func.lower(Job.company) == company.strip().lower(),
+    )
+    if exclude_job_id is not None:
+        query = query.where(Job.id != exclude_job_id)
+    return list(session.exec(query.order_by(col(Job.stage_entered_at).desc())))
+
+
+def stage_entered_label(entered: datetime, now: datetime | None = None) -> str:
+    days = ((now or utcnow()) - entered).days
+    if days <= 0:
+        return "today"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def restore_job(
+    session: Session, job_id: int, *, source: MoveSource, expected_version: int | None = None
+) -> MoveResult:
+    """Bring a rejected job back to the stage it was rejected from."""
+    job = get_job(session, job_id)
+    if job.stage != Stage.REJECTED or not job.rejection_stage:
+        raise MoveNotAllowed("Only a rejected job can be restored.", [])
+    return move_job(session, job_id, job.rejection_stage, source=source, expected_version=expected_version)

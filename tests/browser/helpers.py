@@ -1,0 +1,95 @@
+"""Small helpers the browser tests share: seeding jobs and dragging like a person."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+from peregrine import db
+from peregrine.domain.stages import PROGRESS, MoveSource, RejectionReason, Stage
+from peregrine.services import jobs
+from peregrine.services.candidates import current_candidate
+
+PATH_TO = {
+    Stage.APPLIED: [],
+    Stage.SURVEY: [Stage.SURVEY],
+    Stage.PHONE_SCREEN: [Stage.PHONE_SCREEN],
+    Stage.INTERVIEWING: [Stage.PHONE_SCREEN, Stage.INTERVIEWING],
+    Stage.OFFER: [Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER],
+    Stage.HIRED: [Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER, Stage.HIRED],
+}
+
+
+def seed_job(company: str, title: str, stage: Stage = Stage.APPLIED, source: str = "LinkedIn") -> int:
+    """Create a job through the services and walk it to `stage` the way a user would."""
+    with db.session_scope() as session:
+        candidate = current_candidate(session)
+        assert candidate.id is not None
+        job = jobs.create_job(session, candidate.id, jobs.JobFields(company=company, title=title, source=source))
+        assert job.id is not None
+        for step in PATH_TO.get(stage, []):
+            jobs.move_job(session, job.id, step, source=MoveSource.BUTTON)
+        if stage is Stage.REJECTED:
+            jobs.move_job(session, job.id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.GHOSTED)
+        return job.id
+
+
+def stage_of(job_id: int) -> Stage:
+    with db.session_scope() as session:
+        return Stage(jobs.get_job(session, job_id).stage)
+
+
+def column(page: Page, stage: Stage) -> Locator:
+    return page.get_by_role("region", name=stage.label, exact=True)
+
+
+def card(page: Page, company: str, title: str) -> Locator:
+    return page.get_by_role("article", name=f"{company} — {title}", exact=True)
+
+
+def card_titles(page: Page, stage: Stage) -> list[str]:
+    return [
+        name or ""
+        for name in column(page, stage)
+        .get_by_role("article")
+        .evaluate_all("cards => cards.map(c => c.getAttribute('aria-label'))")
+    ]
+
+
+def mouse_drag(page: Page, source: Locator, target: Locator, *, target_y_fraction: float = 0.5) -> None:
+    """Press on the card's body, move in small steps (dnd-kit needs real movement), release."""
+    source_box = source.bounding_box()
+    target_box = target.bounding_box()
+    assert source_box
+    assert target_box
+    start_x = source_box["x"] + source_box["width"] / 2
+    start_y = source_box["y"] + 14
+    page.mouse.move(start_x, start_y)
+    page.mouse.down()
+    page.mouse.move(start_x + 8, start_y + 8, steps=4)
+    page.mouse.move(
+        target_box["x"] + target_box["width"] / 2,
+        target_box["y"] + target_box["height"] * target_y_fraction,
+        steps=20,
+    )
+    page.wait_for_timeout(50)
+    page.mouse.up()
+
+
+def live_region(page: Page) -> Locator:
+    return page.locator("[id^='DndLiveRegion']")
+
+
+def keyboard_drag_to(page: Page, handle: Locator, stage: Stage, *, key: str = "ArrowRight") -> None:
+    """Lift with Space, press arrows until the announcer names the column, drop with Space."""
+    handle.focus()
+    page.keyboard.press("Space")
+    expect(live_region(page)).to_contain_text(re.compile("Picked up|is over"))
+    for _ in range(len(PROGRESS) + 1):
+        page.keyboard.press(key)
+        page.wait_for_timeout(150)
+        if f"the {stage.label} column" in (live_region(page).text_content() or ""):
+            break
+    expect(live_region(page)).to_contain_text(f"the {stage.label} column")
+    page.keyboard.press("Space")

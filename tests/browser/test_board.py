@@ -1,0 +1,216 @@
+"""The Interviews board in a real browser: drag, keyboard, refusals, dialogs, reorder."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from peregrine import db
+from peregrine.domain.stages import MoveSource, Stage
+from peregrine.services import jobs
+from tests.browser.conftest import open_board
+from tests.browser.helpers import (
+    card,
+    card_titles,
+    column,
+    keyboard_drag_to,
+    mouse_drag,
+    seed_job,
+    stage_of,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
+
+
+def test_mouse_drag_applied_to_phone_screen_persists(page: Page, browser: Browser, app_url: str) -> None:
+    job_id = seed_job("Acme", "Backend Engineer")
+    seed_job("Globex", "Data Engineer", Stage.PHONE_SCREEN)
+    open_board(page, app_url)
+
+    mouse_drag(page, card(page, "Acme", "Backend Engineer"), column(page, Stage.PHONE_SCREEN))
+
+    expect(column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Acme — Backend Engineer")).to_be_visible()
+    expect(page.get_by_text("Acme moved to Phone screen.")).to_be_visible()
+    assert stage_of(job_id) is Stage.PHONE_SCREEN
+    page.reload()
+    expect(column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Acme — Backend Engineer")).to_be_visible()
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(0)
+
+    fresh = browser.new_context(viewport={"width": 1700, "height": 1000})
+    try:
+        other = fresh.new_page()
+        open_board(other, app_url)
+        expect(column(other, Stage.PHONE_SCREEN).get_by_role("article", name="Acme — Backend Engineer")).to_be_visible()
+    finally:
+        fresh.close()
+
+
+def test_keyboard_drag_moves_a_card(page: Page, browser: Browser, app_url: str) -> None:
+    job_id = seed_job("Initech", "Site Reliability Engineer")
+    open_board(page, app_url)
+
+    keyboard_drag_to(
+        page, page.get_by_role("button", name="Drag Initech — Site Reliability Engineer"), Stage.PHONE_SCREEN
+    )
+
+    target = column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Initech — Site Reliability Engineer")
+    expect(target).to_be_visible()
+    assert stage_of(job_id) is Stage.PHONE_SCREEN
+    fresh = browser.new_context()
+    try:
+        other = fresh.new_page()
+        open_board(other, app_url)
+        expect(
+            column(other, Stage.PHONE_SCREEN).get_by_role("article", name="Initech — Site Reliability Engineer")
+        ).to_be_visible()
+    finally:
+        fresh.close()
+
+
+def test_refused_drag_snaps_back_with_the_reason(page: Page, app_url: str) -> None:
+    job_id = seed_job("Hooli", "Staff Engineer", Stage.HIRED)
+    seed_job("Pied Piper", "Engineer")
+    open_board(page, app_url)
+
+    mouse_drag(page, card(page, "Hooli", "Staff Engineer"), column(page, Stage.APPLIED))
+
+    expect(page.get_by_text(re.compile("Hired is final"))).to_be_visible()
+    expect(column(page, Stage.HIRED).get_by_role("article", name="Hooli — Staff Engineer")).to_be_visible()
+    expect(column(page, Stage.APPLIED).get_by_role("article", name="Hooli — Staff Engineer")).to_have_count(0)
+    assert stage_of(job_id) is Stage.HIRED
+
+
+def test_backward_drag_names_the_allowed_moves(page: Page, app_url: str) -> None:
+    seed_job("Vandelay", "Importer", Stage.INTERVIEWING)
+    open_board(page, app_url)
+
+    mouse_drag(page, card(page, "Vandelay", "Importer"), column(page, Stage.APPLIED))
+
+    expect(page.get_by_text("Allowed from Interviewing: Offer, Hired or Rejected.", exact=False)).to_be_visible()
+    expect(column(page, Stage.INTERVIEWING).get_by_role("article", name="Vandelay — Importer")).to_be_visible()
+
+
+def test_advance_with_the_keyboard_only(page: Page, app_url: str) -> None:
+    job_id = seed_job("Umbrella", "Product Designer")
+    open_board(page, app_url)
+
+    advance = card(page, "Umbrella", "Product Designer").get_by_role("button", name="Advance to Phone screen")
+    advance.focus()
+    page.keyboard.press("Enter")
+
+    moved = column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Umbrella — Product Designer")
+    expect(moved).to_be_visible()
+    expect(moved.get_by_role("button", name="Advance to Interviewing")).to_be_visible()
+    assert stage_of(job_id) is Stage.PHONE_SCREEN
+
+
+def test_reject_with_a_reason_records_the_stage(page: Page, app_url: str) -> None:
+    job_id = seed_job("Soylent", "ML Engineer", Stage.PHONE_SCREEN)
+    open_board(page, app_url)
+
+    page.get_by_role("button", name="More actions for Soylent — ML Engineer").click()
+    page.get_by_role("menuitem", name="Reject…").click()
+    dialog = page.get_by_role("alertdialog")
+    dialog.get_by_text("I withdrew").click()
+    dialog.get_by_role("button", name="Reject").click()
+
+    rejected = column(page, Stage.REJECTED).get_by_role("article", name="Soylent — ML Engineer")
+    expect(rejected).to_contain_text("From Phone screen · I withdrew")
+    with db.session_scope() as session:
+        job = jobs.get_job(session, job_id)
+        assert (job.stage, job.rejection_stage, job.rejection_reason) == ("rejected", "phone_screen", "withdrew")
+
+    rejected.get_by_role("button", name="Restore").click()
+    expect(column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Soylent — ML Engineer")).to_be_visible()
+
+
+def test_undo_from_the_toast(page: Page, app_url: str) -> None:
+    job_id = seed_job("Stark", "Firmware Engineer")
+    open_board(page, app_url)
+
+    card(page, "Stark", "Firmware Engineer").get_by_role("button", name="Survey").click()
+    expect(column(page, Stage.SURVEY).get_by_role("article", name="Stark — Firmware Engineer")).to_be_visible()
+    page.get_by_role("button", name="Undo").click()
+
+    expect(column(page, Stage.APPLIED).get_by_role("article", name="Stark — Firmware Engineer")).to_be_visible()
+    assert stage_of(job_id) is Stage.APPLIED
+
+
+def test_add_a_job_through_the_dialog_warns_about_past_rejections(page: Page, app_url: str) -> None:
+    seed_job("Wayne Enterprises", "Data Analyst", Stage.REJECTED)
+    open_board(page, app_url)
+
+    page.get_by_role("button", name="Add job").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Company").fill("wayne enterprises")
+    dialog.get_by_label("Title").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Data Analyst — From Applied · Ghosted")
+    dialog.get_by_label("Title").fill("Analytics Engineer")
+    dialog.get_by_label("Source").fill("Referral")
+    dialog.get_by_role("button", name="Save").click()
+
+    expect(dialog).to_be_hidden()
+    added = column(page, Stage.APPLIED).get_by_role("article", name="wayne enterprises — Analytics Engineer")
+    expect(added).to_contain_text("Referral")
+    page.reload()
+    expect(
+        column(page, Stage.APPLIED).get_by_role("article", name="wayne enterprises — Analytics Engineer")
+    ).to_be_visible()
+
+
+def test_dialog_refuses_a_job_without_a_title(page: Page, app_url: str) -> None:
+    open_board(page, app_url)
+    page.get_by_role("button", name="Add job").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Company").fill("Nameless")
+    dialog.get_by_label("Title").fill("   ")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Please fill in title")
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(0)
+
+
+def test_reorder_within_a_column_persists(page: Page, app_url: str) -> None:
+    for name in ("Alpha", "Bravo", "Charlie"):
+        seed_job(name, "Engineer")
+    open_board(page, app_url)
+    assert card_titles(page, Stage.APPLIED) == ["Charlie — Engineer", "Bravo — Engineer", "Alpha — Engineer"]
+
+    mouse_drag(page, card(page, "Alpha", "Engineer"), card(page, "Charlie", "Engineer"), target_y_fraction=0.2)
+
+    expect(column(page, Stage.APPLIED).get_by_role("article").first).to_have_attribute("aria-label", "Alpha — Engineer")
+    page.wait_for_timeout(300)
+    page.reload()
+    expect(column(page, Stage.APPLIED).get_by_role("article").first).to_have_attribute("aria-label", "Alpha — Engineer")
+    assert card_titles(page, Stage.APPLIED) == ["Alpha — Engineer", "Charlie — Engineer", "Bravo — Engineer"]
+
+
+def test_a_card_changed_elsewhere_is_reloaded_not_overwritten(page: Page, app_url: str) -> None:
+    job_id = seed_job("Cyberdyne", "Robotics Engineer")
+    open_board(page, app_url)
+    with db.session_scope() as session:  # another tab moves it first
+        jobs.move_job(session, job_id, Stage.SURVEY, source=MoveSource.API)
+
+    card(page, "Cyberdyne", "Robotics Engineer").get_by_role("button", name="Advance to Phone screen").click()
+
+    expect(page.get_by_text("changed elsewhere", exact=False)).to_be_visible()
+    expect(column(page, Stage.SURVEY).get_by_role("article", name="Cyberdyne — Robotics Engineer")).to_be_visible()
+    assert stage_of(job_id) is Stage.SURVEY
+
+
+def test_filter_by_text_and_source(page: Page, app_url: str) -> None:
+    seed_job("Acme", "Backend Engineer", source="LinkedIn")
+    seed_job("Globex", "Designer", source="Referral")
+    open_board(page, app_url)
+
+    page.get_by_label("Filter by company or title").fill("glob")
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(1)
+    expect(card(page, "Globex", "Designer")).to_be_visible()
+    page.get_by_role("button", name="Clear filters").click()
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(2)
+
+    page.get_by_role("combobox", name="Filter by source").click()
+    page.get_by_role("option", name="LinkedIn").click()
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(1)
+    expect(card(page, "Acme", "Backend Engineer")).to_be_visible()
