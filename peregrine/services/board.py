@@ -78,7 +78,9 @@ def card_view(job: Job, now: datetime | None = None) -> CardView:
 def load_board(session: Session, candidate_id: int, *, text: str = "", source: str = "") -> BoardSnapshot:
     """All of a candidate's cards; the filters narrow the columns, never the card data."""
     rows = session.execute(
-        select_columns(*_CARD_COLUMNS).where(col(Job.candidate_id) == candidate_id).order_by(col(Job.position), col(Job.id))
+        select_columns(*_CARD_COLUMNS)
+        .where(col(Job.candidate_id) == candidate_id)
+        .order_by(col(Job.position), col(Job.id))
     ).all()
     now = utcnow()
     columns: dict[Stage, list[int]] = {stage: [] for stage in BOARD_ORDER}

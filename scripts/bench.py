@@ -1,0 +1,304 @@
+"""`make bench`: the board's figures at 2,000 jobs, one JSON line each.
+
+Everything runs against real parts: a SQLite file in a temporary folder, the
+production server (`reflex run --env prod`) as a child process, and Debian's
+Chromium driven by Playwright. Nothing touches the user's own data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+JOBS = 2000
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def emit(figure: str, value: float | None = None, *, unit: str, target: float | None = None, **extra: Any) -> None:
+    line: dict[str, Any] = {"figure": figure, "unit": unit}
+    if value is not None:
+        line["value"] = round(value, 3)
+    line |= {key: round(val, 3) if isinstance(val, float) else val for key, val in extra.items()}
+    if target is not None:
+        measured = line.get("p95", line.get("value"))
+        line["target"] = target
+        line["ok"] = measured is not None and measured <= target
+    print(json.dumps(line), flush=True)
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def timed(action: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
+
+
+# ---- server-side figures ---------------------------------------------------------
+
+
+def bench_services() -> None:
+    from peregrine import db
+    from peregrine.domain.stages import MoveSource, RejectionReason, Stage
+    from peregrine.services import board, jobs
+    from peregrine.services.candidates import current_candidate
+
+    with db.session_scope() as session:
+        candidate_id = current_candidate(session).id or 0
+
+    def build() -> None:
+        with db.session_scope() as session:
+            snapshot = board.load_board(session, candidate_id)
+        # What the page's state sends on load: the card data and the id lists, as JSON.
+        json.dumps(
+            {
+                "cards": {key: asdict(card) for key, card in snapshot.cards.items()},
+                "columns": {stage.value: ids for stage, ids in snapshot.columns.items()},
+            }
+        )
+
+    build()
+    samples = [timed(build) for _ in range(30)]
+    emit(
+        "board_state_build_ms",
+        unit="ms",
+        p50=statistics.median(samples),
+        p95=percentile(samples, 0.95),
+        n=len(samples),
+        jobs=JOBS,
+        target=100,
+    )
+
+    with db.session_scope() as session:
+        applied = board.load_board(session, candidate_id).columns[Stage.APPLIED][:250]
+    samples = []
+    for job_id in applied:
+        for target, reason in ((Stage.REJECTED, RejectionReason.GHOSTED), (Stage.APPLIED, None)):
+
+            def move(job_id: int = job_id, target: Stage = target, reason: RejectionReason | None = reason) -> None:
+                with db.session_scope() as session:
+                    jobs.move_job(session, job_id, target, source=MoveSource.BUTTON, reason=reason)
+
+            samples.append(timed(move))
+    emit(
+        "move_job_ms",
+        unit="ms",
+        p50=statistics.median(samples),
+        p95=percentile(samples, 0.95),
+        n=len(samples),
+        jobs=JOBS,
+        target=10,
+    )
+
+
+# ---- the production server and the browser ------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def production_server(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="peregrine-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod", "--backend-port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"the server exited; see {log.name}")
+            with contextlib.suppress(OSError), urllib.request.urlopen(url + "/ping", timeout=1):
+                break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"the server did not start in time; see {log.name}")
+        yield url, process
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def tree_rss_mb(process: subprocess.Popen[bytes]) -> float:
+    import psutil
+
+    root = psutil.Process(process.pid)
+    members = [root, *root.children(recursive=True)]
+    return sum(member.memory_info().rss for member in members) / 2**20
+
+
+FIRST_PAINT_PROBE = """
+window.__allCardsAt = null;
+const expected = %d;
+const check = () => {
+  if (document.querySelectorAll('[role="article"]').length >= expected) {
+    requestAnimationFrame(() => { window.__allCardsAt = performance.now(); });
+  } else {
+    requestAnimationFrame(check);
+  }
+};
+requestAnimationFrame(check);
+"""
+
+DROP_PROBE = """
+([columnName, label]) => {
+  window.__shownAfterDrop = null;
+  window.__dropAt = null;
+  const column = document.querySelector(`[role="region"][aria-label="${columnName}"]`);
+  const found = () => column.querySelector(`[role="article"][aria-label="${CSS.escape(label)}"]`);
+  document.addEventListener('mouseup', () => { window.__dropAt = performance.now(); }, {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    if (window.__dropAt !== null && found()) {
+      observer.disconnect();
+      requestAnimationFrame(() => { window.__shownAfterDrop = performance.now() - window.__dropAt; });
+    }
+  });
+  observer.observe(column, {childList: true, subtree: true});
+}
+"""
+
+
+def bench_browser(url: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1700, "height": 1000})
+        page = context.new_page()
+
+        load_samples = []
+        for _ in range(5):
+            page.add_init_script(FIRST_PAINT_PROBE % JOBS)
+            page.goto(url + "/")
+            page.wait_for_function("window.__allCardsAt !== null", timeout=60_000)
+            load_samples.append(float(page.evaluate("window.__allCardsAt")))
+        emit(
+            "page_load_all_cards_ms",
+            unit="ms",
+            p50=statistics.median(load_samples),
+            p95=max(load_samples),
+            n=len(load_samples),
+            cards=JOBS,
+            target=700,
+        )
+
+        received: list[int] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.append(len(frame))))
+        page.reload()
+        page.wait_for_function("window.__allCardsAt !== null", timeout=60_000)
+        page.wait_for_timeout(500)
+
+        applied = page.get_by_role("region", name="Applied", exact=True)
+        phone = page.get_by_role("region", name="Phone screen", exact=True)
+        drop_samples: list[float] = []
+        bytes_per_move: list[int] = []
+        for _ in range(50):
+            first = applied.get_by_role("article").first
+            label = first.get_attribute("aria-label") or ""
+            page.evaluate(DROP_PROBE, ["Phone screen", label])
+            source_box, target_box = first.bounding_box(), phone.bounding_box()
+            assert source_box is not None
+            assert target_box is not None
+            received.clear()
+            x, y = source_box["x"] + source_box["width"] / 2, source_box["y"] + 14
+            page.mouse.move(x, y)
+            page.mouse.down()
+            page.mouse.move(x + 10, y + 10, steps=3)
+            page.mouse.move(target_box["x"] + target_box["width"] / 2, target_box["y"] + 120, steps=12)
+            page.mouse.up()
+            page.wait_for_function("window.__shownAfterDrop !== null", timeout=10_000)
+            drop_samples.append(float(page.evaluate("window.__shownAfterDrop")))
+            page.wait_for_timeout(400)  # let the server's confirmation (and its toast) arrive
+            bytes_per_move.append(sum(received))
+        emit(
+            "drop_to_card_shown_ms",
+            unit="ms",
+            p50=statistics.median(drop_samples),
+            p95=percentile(drop_samples, 0.95),
+            n=len(drop_samples),
+            cards=JOBS,
+            target=50,
+        )
+        emit(
+            "bytes_sent_per_move",
+            unit="bytes",
+            p50=statistics.median(bytes_per_move),
+            p95=percentile([float(b) for b in bytes_per_move], 0.95),
+            n=len(bytes_per_move),
+            cards=JOBS,
+            target=5 * 1024,
+        )
+        browser.close()
+
+
+def main() -> int:
+    data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
+    env = {
+        **os.environ,
+        "PEREGRINE_DATA_DIR": str(data_dir),
+        "PEREGRINE_DB_URL": f"sqlite:///{data_dir / 'peregrine.db'}",
+        "PEREGRINE_CONFIG_DIR": str(data_dir),
+        "PATH": f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+    }
+    os.environ.update(env)
+    try:
+        from peregrine import db
+        from peregrine.services.demo import load_demo
+
+        db.migrate()
+        with db.session_scope() as session:
+            load_demo(session, jobs=JOBS)
+        bench_services()
+        with production_server(env) as (url, server):
+            bench_browser(url)
+            emit("backend_rss_mb", tree_rss_mb(server), unit="MiB", jobs=JOBS)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
