@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peregrine.pages.board import BoardState, board_page
+from peregrine.pages.job import JobPageState, job_page
 
 app = rx.App(stylesheets=["/peregrine.css"])
 app.add_page(board_page, route="/", title="Interviews · Peregrine", on_load=BoardState.load)
+app.add_page(job_page, route="/applications/[job_id]", title="Job · Peregrine", on_load=JobPageState.load)

@@ -168,11 +168,19 @@ def tree_rss_mb(process: subprocess.Popen[bytes]) -> float:
     return sum(member.memory_info().rss for member in members) / 2**20
 
 
+# The board is fully drawn when the column counts add up to every job and each non-empty
+# column shows its cards (a long column draws the cards in view; see kanban_board.jsx).
 FIRST_PAINT_PROBE = """
 window.__allCardsAt = null;
 const expected = %d;
+const drawn = () => {
+  const columns = [...document.querySelectorAll('section.kanban-column')];
+  const total = columns.reduce((sum, c) => sum + Number(c.querySelector('.column-count')?.textContent || 0), 0);
+  return total >= expected && columns.every(
+    (c) => Number(c.querySelector('.column-count').textContent) === 0 || c.querySelector('article.job-card'));
+};
 const check = () => {
-  if (document.querySelectorAll('[role="article"]').length >= expected) {
+  if (drawn()) {
     requestAnimationFrame(() => { window.__allCardsAt = performance.now(); });
   } else {
     requestAnimationFrame(check);
@@ -185,8 +193,8 @@ DROP_PROBE = """
 ([columnName, label]) => {
   window.__shownAfterDrop = null;
   window.__dropAt = null;
-  const column = document.querySelector(`[role="region"][aria-label="${columnName}"]`);
-  const found = () => column.querySelector(`[role="article"][aria-label="${CSS.escape(label)}"]`);
+  const column = document.querySelector(`section[aria-label="${columnName}"]`);
+  const found = () => column.querySelector(`article[aria-label="${CSS.escape(label)}"]`);
   document.addEventListener('mouseup', () => { window.__dropAt = performance.now(); }, {capture: true, once: true});
   const observer = new MutationObserver(() => {
     if (window.__dropAt !== null && found()) {
@@ -220,6 +228,7 @@ def bench_browser(url: str) -> None:
             p95=max(load_samples),
             n=len(load_samples),
             cards=JOBS,
+            cards_in_dom=page.evaluate("document.querySelectorAll('article.job-card').length"),
             target=700,
         )
 

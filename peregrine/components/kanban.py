@@ -1,59 +1,74 @@
-"""Reflex wrappers around the drag-and-drop glue in `assets/dndkit_glue.jsx`."""
+"""The Reflex wrapper around the board's browser side, `assets/kanban_board.jsx`.
+
+The board is drawn in the browser from card data, column id lists and small
+"ops" (card X is now at column[index]), so a move costs a few hundred bytes and
+re-renders two columns instead of every card. Python keeps the rules and the state.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import reflex as rx
 
-
-class _DndKit(rx.Component):
-    library = "$/public/dndkit_glue.jsx"
-    lib_dependencies: list[str] = [
-        "@dnd-kit/core@6.3.1",
-        "@dnd-kit/sortable@10.0.0",
-        "@dnd-kit/utilities@3.2.2",
-    ]
+from peregrine.domain.stages import BOARD_ORDER, OPEN_STAGES, Stage, next_stage
+from peregrine.services.board import CARD_ROW_FIELDS
 
 
-def _move_payload(move: rx.Var[dict[str, Any]]) -> list[rx.Var[dict[str, Any]]]:
-    return [move]
+class ColumnMeta(TypedDict):
+    """What a column's cards offer: fixed per stage, so computed once here."""
+
+    id: str
+    label: str
+    advanceLabel: str
+    canSurvey: bool
+    canRestore: bool
+    canReject: bool
+    cardHeight: int
 
 
-class KanbanBoard(_DndKit):
-    """The drag-and-drop context; `on_move` gets {cardId, fromColumn, toColumn, index}."""
+#: Every card of a column has one height (its buttons differ by stage), so the browser can
+#: render only the visible part of a long column. Keep in step with assets/peregrine.css.
+CARD_HEIGHT = 128
+CARD_HEIGHTS: dict[Stage, int] = {Stage.APPLIED: 158, Stage.HIRED: 98, Stage.REJECTED: 148}
 
+
+def column_meta(stage: Stage) -> ColumnMeta:
+    target = next_stage(stage)
+    return ColumnMeta(
+        cardHeight=CARD_HEIGHTS.get(stage, CARD_HEIGHT),
+        id=stage.value,
+        label=stage.label,
+        advanceLabel=target.label if target else "",
+        canSurvey=stage is Stage.APPLIED,
+        canRestore=stage is Stage.REJECTED,
+        canReject=stage in OPEN_STAGES,
+    )
+
+
+COLUMNS: list[ColumnMeta] = [column_meta(stage) for stage in BOARD_ORDER]
+
+
+def _payload(payload: rx.Var[dict[str, Any]]) -> list[rx.Var[dict[str, Any]]]:
+    return [payload]
+
+
+class KanbanBoard(rx.Component):
+    """`on_move` gets {cardId, fromColumn, toColumn, index}; `on_card_action` gets {action, cardId, column}."""
+
+    library = "$/public/kanban_board.jsx"
+    lib_dependencies: list[str] = ["@dnd-kit/core@6.3.1", "@dnd-kit/sortable@10.0.0", "@dnd-kit/utilities@3.2.2"]
     tag = "KanbanBoard"
-    # Reflex's event-spec idiom: the payload function tells Reflex what the JS callback passes on.
-    on_move: rx.EventHandler[_move_payload]  # type: ignore[type-arg,valid-type]
 
+    columns_meta: rx.Var[list[dict[str, Any]]]
+    card_fields: rx.Var[list[str]] = rx.Var.create(list(CARD_ROW_FIELDS))
+    card_rows: rx.Var[list[list[Any]]]
+    snapshot: rx.Var[dict[str, Any]]
+    ops: rx.Var[list[dict[str, Any]]]
 
-class KanbanColumn(_DndKit):
-    """A drop target holding one stage's cards, in the order of `items` (card ids)."""
-
-    tag = "KanbanColumn"
-    column_id: rx.Var[str]
-    label: rx.Var[str]
-    items: rx.Var[list[int]]
-
-
-class KanbanCard(_DndKit):
-    """A draggable, sortable card; mouse and touch drag it by its body."""
-
-    tag = "KanbanCard"
-    card_id: rx.Var[int]
-    column_id: rx.Var[str]
-    column_label: rx.Var[str]
-    label: rx.Var[str]
-
-
-class DragHandle(_DndKit):
-    """The card's keyboard drag handle (Space lifts, arrows move, Space drops)."""
-
-    tag = "DragHandle"
+    # Reflex's event-spec idiom: the function says what the JS callback passes on.
+    on_move: rx.EventHandler[_payload]  # type: ignore[type-arg,valid-type]
+    on_card_action: rx.EventHandler[_payload]  # type: ignore[type-arg,valid-type]
 
 
 kanban_board = KanbanBoard.create
-kanban_column = KanbanColumn.create
-kanban_card = KanbanCard.create
-drag_handle = DragHandle.create

@@ -1,20 +1,21 @@
-"""The board's state: thin handlers that call `services/` and keep display-ready data.
+"""The Interviews board: its page and its state.
 
-Card data (`cards`) is sent once per page load; a move touches only two column id
-lists, plus `fresh` — the few cards changed since the page loaded — so the bytes
-sent per move stay small at any board size (DESIGN.md, "The board's state").
+The state is thin: each handler calls a service and tells the browser what changed
+as an *op* ("card X is now at column[index]", with the card's fresh data). Card data
+is sent once per page load and the column id lists once per load or filter change,
+so a move costs a few hundred bytes at any board size (DESIGN.md, "The board's state").
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.job_card import CardActions, job_card
-from peregrine.components.kanban import kanban_board, kanban_column
+from peregrine.components.kanban import COLUMNS, kanban_board
 from peregrine.components.layout import page_layout
 from peregrine.domain.stages import (
     BOARD_ORDER,
@@ -31,44 +32,39 @@ from peregrine.services.board import CardView
 from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError, StaleVersion
 
-#: Fold `fresh` back into `cards` once it grows past this, to keep each delta small.
-FRESH_LIMIT = 40
+MoveAction = Callable[[Any], job_service.MoveResult]
 
 
 class BoardState(rx.State):
-    cards: dict[int, CardView] = {}
-    fresh: dict[int, CardView] = {}
-    col_applied: list[int] = []
-    col_survey: list[int] = []
-    col_phone_screen: list[int] = []
-    col_interviewing: list[int] = []
-    col_offer: list[int] = []
-    col_hired: list[int] = []
-    col_rejected: list[int] = []
-
+    card_rows: list[list[Any]] = []
+    snapshot: dict[str, Any] = {"seq": 0, "columns": {}}
+    ops: list[dict[str, Any]] = []
     loaded: bool = False
     filter_text: str = ""
     filter_source: str = ""
     sources: list[str] = []
 
     _candidate_id: int = 0
+    _cards: dict[int, CardView] = {}
+    _columns: dict[str, list[int]] = {}
     _versions: dict[int, int] = {}
+    _patched: dict[int, CardView] = {}
+    _seq: int = 0
 
-    # ---- loading -------------------------------------------------------------
+    # ---- loading and filtering ---------------------------------------------------------
 
     @rx.event
     def load(self) -> None:
         with db.session_scope() as session:
             self._candidate_id = current_candidate(session).id or 0
-            snapshot = board_service.load_board(
-                session, self._candidate_id, text=self.filter_text, source=self.filter_source
-            )
-        self.cards = snapshot.cards
-        self.fresh = {}
+            snapshot = self._read(session)
+        if snapshot.cards != self._cards:  # a reload of an unchanged board re-sends nothing
+            self._cards = snapshot.cards
+            self.card_rows = [board_service.card_row(card) for card in snapshot.cards.values()]
+        self._patched = {}
         self._versions = snapshot.versions
         self.sources = snapshot.sources
-        for stage, ids in snapshot.columns.items():
-            self._set_column(stage, ids)
+        self._send_columns(snapshot)
         self.loaded = True
 
     @rx.event
@@ -89,109 +85,113 @@ class BoardState(rx.State):
 
     def _refilter(self) -> None:
         with db.session_scope() as session:
-            snapshot = board_service.load_board(
-                session, self._candidate_id, text=self.filter_text, source=self.filter_source
-            )
-        for stage, ids in snapshot.columns.items():
-            self._set_column(stage, ids)
+            self._send_columns(self._read(session))
 
-    # ---- moves -----------------------------------------------------------------
+    def _read(self, session: Any) -> board_service.BoardSnapshot:
+        return board_service.load_board(session, self._candidate_id, text=self.filter_text, source=self.filter_source)
+
+    def _send_columns(self, snapshot: board_service.BoardSnapshot) -> None:
+        self._columns = {stage.value: ids for stage, ids in snapshot.columns.items()}
+        self._seq += 1
+        self.snapshot = {"seq": self._seq, "columns": {stage: list(ids) for stage, ids in self._columns.items()}}
+        self.ops = []
+
+    # ---- what the cards ask for -----------------------------------------------------------
 
     @rx.event
-    async def handle_move(self, move: dict[str, Any]) -> AsyncGenerator[Any, None]:
-        """A drop from the board: show it at once, then let the move service decide."""
+    def handle_move(self, move: dict[str, Any]) -> Any:
+        """A drop: the browser already shows it; confirm it or put the card back."""
         card_id = int(move["cardId"])
-        source_stage = Stage(move["fromColumn"])
-        target_stage = Stage(move["toColumn"])
+        target = Stage(move["toColumn"])
         index = int(move.get("index", 0))
-        if target_stage is Stage.REJECTED and source_stage is not Stage.REJECTED:
-            yield RejectDialogState.ask(card_id)
-            return
-        before = self._column(source_stage), self._column(target_stage)
-        placement = self._place(card_id, source_stage, target_stage, index)
-        yield  # the browser shows the card in its new place before the database is touched
-        if source_stage is target_stage:
-            yield self._run(
-                lambda s: job_service.reorder_job(s, card_id, placement, expected_version=self._versions.get(card_id)),
-                card_id,
-                undo_columns=(source_stage, target_stage, before),
-            )
-            return
-        yield self._run_move(
+        origin = self._where(card_id)
+        if origin is None:
+            self.load()
+            return rx.toast.warning("That card is no longer on the board; the board was reloaded.")
+        if target is Stage.REJECTED and origin[0] is not Stage.REJECTED:
+            self._emit(card_id, *origin)  # back in place until a reason is given
+            return RejectDialogState.ask(card_id)
+        placement = self._place(card_id, target, index)
+        if origin[0] is target:
+            return self._reorder(card_id, placement, origin)
+        return self._move(
             card_id,
-            lambda s: job_service.move_job(
-                s,
+            lambda session: job_service.move_job(
+                session,
                 card_id,
-                target_stage,
+                target,
                 source=MoveSource.DRAG,
                 expected_version=self._versions.get(card_id),
                 placement=placement,
                 candidate_id=self._candidate_id,
             ),
-            undo_columns=(source_stage, target_stage, before),
+            origin=origin,
         )
 
     @rx.event
-    def advance(self, card_id: int, stage: str) -> Any:
-        target = next_stage(Stage(stage))
+    def handle_card_action(self, request: dict[str, Any]) -> Any:
+        card_id = int(request["cardId"])
+        action = request.get("action")
+        if action == "open":
+            return rx.redirect(f"/applications/{card_id}")
+        if action == "edit":
+            return JobFormState.open_edit(card_id)
+        if action == "reject":
+            return RejectDialogState.ask(card_id)
+        if action == "advance":
+            return self.advance(card_id)
+        if action == "survey":
+            return self._button_move(card_id, Stage.SURVEY)
+        if action == "restore":
+            return self._move(
+                card_id,
+                lambda session: job_service.restore_job(
+                    session, card_id, source=MoveSource.BUTTON, expected_version=self._versions.get(card_id)
+                ),
+            )
+        return rx.toast.error(f"Unknown card action {action!r}.")
+
+    def advance(self, card_id: int) -> Any:
+        origin = self._where(card_id)
+        target = next_stage(origin[0]) if origin else None
         if target is None:
             return rx.toast.info("This job is at the end of the pipeline.")
-        return self._run_move(
-            card_id,
-            lambda s: job_service.move_job(
-                s, card_id, target, source=MoveSource.BUTTON, expected_version=self._versions.get(card_id)
-            ),
-        )
+        return self._button_move(card_id, target)
 
-    @rx.event
-    def to_survey(self, card_id: int) -> Any:
-        return self._run_move(
+    def _button_move(self, card_id: int, target: Stage, reason: RejectionReason | None = None) -> Any:
+        return self._move(
             card_id,
-            lambda s: job_service.move_job(
-                s, card_id, Stage.SURVEY, source=MoveSource.BUTTON, expected_version=self._versions.get(card_id)
-            ),
-        )
-
-    @rx.event
-    def restore(self, card_id: int) -> Any:
-        return self._run_move(
-            card_id,
-            lambda s: job_service.restore_job(
-                s, card_id, source=MoveSource.BUTTON, expected_version=self._versions.get(card_id)
-            ),
-        )
-
-    @rx.event
-    def reject(self, card_id: int, reason: str) -> Any:
-        return self._run_move(
-            card_id,
-            lambda s: job_service.move_job(
-                s,
+            lambda session: job_service.move_job(
+                session,
                 card_id,
-                Stage.REJECTED,
+                target,
                 source=MoveSource.BUTTON,
-                reason=RejectionReason(reason),
+                reason=reason,
                 expected_version=self._versions.get(card_id),
             ),
         )
 
     @rx.event
+    def reject(self, card_id: int, reason: str) -> Any:
+        return self._button_move(card_id, Stage.REJECTED, RejectionReason(reason))
+
+    @rx.event
     def undo(self, card_id: int) -> Any:
-        return self._run_move(
+        return self._move(
             card_id,
-            lambda s: job_service.undo_last_move(s, card_id, expected_version=self._versions.get(card_id)),
+            lambda session: job_service.undo_last_move(session, card_id, expected_version=self._versions.get(card_id)),
             offer_undo=False,
         )
 
-    def _run_move(
+    def _move(
         self,
         card_id: int,
-        action: Callable[[Any], job_service.MoveResult],
+        action: MoveAction,
         *,
-        undo_columns: tuple[Stage, Stage, tuple[list[int], list[int]]] | None = None,
+        origin: tuple[Stage, int] | None = None,
         offer_undo: bool = True,
     ) -> Any:
-        """Call the move service; on success show the card where it went, else put it back."""
+        """Call the move service; show the card where it went, or put it back with the reason."""
         try:
             with db.session_scope() as session:
                 result = action(session)
@@ -200,82 +200,96 @@ class BoardState(rx.State):
             self.load()
             return rx.toast.warning(str(exc))
         except (MoveNotAllowed, ServiceError) as exc:
-            self._put_back(undo_columns)
+            if origin is not None:
+                self._emit(card_id, *origin)
             return rx.toast.error(str(exc), duration=8000)
         job = result.job
         self._versions[card_id] = job.version
-        self._remember(view)
+        self._patched[card_id] = view
         target = Stage(job.stage)
-        if undo_columns is None:
-            self._place(card_id, result.from_stage, target, 0)
-        if not board_service.matches_filter(job, text=self.filter_text, source=self.filter_source):
-            self._set_column(target, [i for i in self._column(target) if i != card_id])
-        message = f"{job.company} moved to {target.label}."
+        # A drop keeps the place it was dropped at; a button puts the card on top.
+        index = 0 if origin is None else self._index_of(card_id, target)
+        shown = board_service.matches_filter(job, text=self.filter_text, source=self.filter_source)
+        self._emit(card_id, target if shown else None, index, view)
         if not offer_undo:
             return rx.toast.info(f"Undone: {job.company} is back in {target.label}.")
-        return rx.toast.success(message, action={"label": "Undo", "on_click": BoardState.undo(card_id)})
+        return rx.toast.success(
+            f"{job.company} moved to {target.label}.",
+            action={"label": "Undo", "on_click": BoardState.undo(card_id)},
+        )
 
-    def _run(self, action: Callable[[Any], Any], card_id: int, *, undo_columns: Any) -> Any:
+    def _reorder(self, card_id: int, placement: job_service.Placement, origin: tuple[Stage, int]) -> Any:
         try:
             with db.session_scope() as session:
-                job = action(session)
+                job = job_service.reorder_job(session, card_id, placement, expected_version=self._versions.get(card_id))
         except StaleVersion as exc:
             self.load()
             return rx.toast.warning(str(exc))
         except ServiceError as exc:
-            self._put_back(undo_columns)
+            self._emit(card_id, *origin)
             return rx.toast.error(str(exc))
         self._versions[card_id] = job.version
+        self._emit(card_id, origin[0], self._index_of(card_id, origin[0]))
         return None
 
-    # ---- column bookkeeping -------------------------------------------------
+    # ---- the board's columns, as the browser sees them ----------------------------------
 
-    def _column(self, stage: Stage) -> list[int]:
-        return list(getattr(self, f"col_{stage.value}"))
+    def _where(self, card_id: int) -> tuple[Stage, int] | None:
+        for stage, ids in self._columns.items():
+            if card_id in ids:
+                return Stage(stage), ids.index(card_id)
+        return None
 
-    def _set_column(self, stage: Stage, ids: list[int]) -> None:
-        setattr(self, f"col_{stage.value}", ids)
+    def _index_of(self, card_id: int, stage: Stage) -> int:
+        ids = self._columns.get(stage.value, [])
+        return ids.index(card_id) if card_id in ids else 0
 
-    def _place(self, card_id: int, source: Stage, target: Stage, index: int) -> job_service.Placement:
-        """Move `card_id` in the id lists; return its new neighbours for the service."""
-        source_ids = [i for i in self._column(source) if i != card_id]
-        target_ids = source_ids if source is target else [i for i in self._column(target) if i != card_id]
-        index = max(0, min(index, len(target_ids)))
-        target_ids.insert(index, card_id)
-        self._set_column(source, source_ids if source is not target else target_ids)
-        self._set_column(target, target_ids)
+    def _place(self, card_id: int, target: Stage, index: int) -> job_service.Placement:
+        """Put `card_id` at `index` of `target`; return its new neighbours for the service."""
+        for stage, ids in self._columns.items():
+            if card_id in ids:
+                self._columns[stage] = [i for i in ids if i != card_id]
+        ids = self._columns.setdefault(target.value, [])
+        index = max(0, min(index, len(ids)))
+        ids.insert(index, card_id)
         return job_service.Placement(
-            after_id=target_ids[index - 1] if index > 0 else None,
-            before_id=target_ids[index + 1] if index + 1 < len(target_ids) else None,
+            after_id=ids[index - 1] if index > 0 else None,
+            before_id=ids[index + 1] if index + 1 < len(ids) else None,
         )
 
-    def _put_back(self, undo_columns: tuple[Stage, Stage, tuple[list[int], list[int]]] | None) -> None:
-        if undo_columns is None:
-            return
-        source, target, (source_ids, target_ids) = undo_columns
-        self._set_column(target, target_ids)
-        self._set_column(source, source_ids)
+    def _emit(self, card_id: int, stage: Stage | None, index: int, card: CardView | None = None) -> None:
+        """Tell the browser where a card now is (None: off the board) and, if changed, its data."""
+        if stage is None:
+            for column, ids in self._columns.items():
+                self._columns[column] = [i for i in ids if i != card_id]
+        else:
+            self._place(card_id, stage, index)
+        self._seq += 1
+        op: dict[str, Any] = {
+            "seq": self._seq,
+            "cardId": card_id,
+            "column": stage.value if stage else None,
+            "index": index,
+        }
+        if card is not None:
+            op["card"] = asdict(card)
+        self.ops = [op]
 
-    def _remember(self, view: CardView) -> None:
-        """Keep a changed card in the small `fresh` map; fold it into `cards` now and then."""
-        if len(self.fresh) >= FRESH_LIMIT:
-            self.cards = {**self.cards, **self.fresh}
-            self.fresh = {}
-        self.fresh = {**self.fresh, view.id: view}
+    # ---- used by the dialogs ----------------------------------------------------------------
 
-    def card_changed(self, view: CardView, version: int, stage: Stage | None = None) -> None:
-        """Called by the job dialog after an add or an edit."""
+    def card(self, card_id: int) -> CardView | None:
+        return self._patched.get(card_id) or self._cards.get(card_id)
+
+    def card_changed(self, view: CardView, version: int, *, added: bool) -> None:
         self._versions[view.id] = version
-        self._remember(view)
-        if stage is not None and view.id not in self._column(stage):
-            self._set_column(stage, [view.id, *self._column(stage)])
+        self._patched[view.id] = view
+        where = (Stage.APPLIED, 0) if added else self._where(view.id)
+        if where is not None:
+            self._emit(view.id, where[0], where[1], view)
 
     def card_removed(self, card_id: int) -> None:
-        for stage in BOARD_ORDER:
-            ids = self._column(stage)
-            if card_id in ids:
-                self._set_column(stage, [i for i in ids if i != card_id])
         self._versions.pop(card_id, None)
+        self._emit(card_id, None, 0)
 
     def version_of(self, card_id: int) -> int | None:
         return self._versions.get(card_id)
@@ -285,8 +299,12 @@ class BoardState(rx.State):
         return self._candidate_id
 
 
+def _card_heading(card: CardView | None) -> str:
+    return f"{card.company} — {card.title}" if card else "this job"
+
+
 class RejectDialogState(rx.State):
-    """The reason dialog shown before a job moves to Rejected."""
+    """The reason asked before a job moves to Rejected."""
 
     open: bool = False
     card_id: int = 0
@@ -296,9 +314,8 @@ class RejectDialogState(rx.State):
     @rx.event
     async def ask(self, card_id: int) -> None:
         board = await self.get_state(BoardState)
-        card = board.fresh.get(card_id) or board.cards.get(card_id)
         self.card_id = card_id
-        self.heading = f"{card.company} — {card.title}" if card else "this job"
+        self.heading = _card_heading(board.card(card_id))
         self.reason = RejectionReason.REJECTED_BY_COMPANY.value
         self.open = True
 
@@ -316,79 +333,7 @@ class RejectDialogState(rx.State):
         return BoardState.reject(self.card_id, self.reason)
 
 
-class DeleteDialogState(rx.State):
-    """Confirmation before a job and its history are deleted."""
-
-    open: bool = False
-    card_id: int = 0
-    heading: str = ""
-
-    @rx.event
-    async def ask(self, card_id: int) -> None:
-        board = await self.get_state(BoardState)
-        card = board.fresh.get(card_id) or board.cards.get(card_id)
-        self.card_id = card_id
-        self.heading = f"{card.company} — {card.title}" if card else "this job"
-        self.open = True
-
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.open = is_open
-
-    @rx.event
-    async def confirm(self) -> Any:
-        self.open = False
-        board = await self.get_state(BoardState)
-        try:
-            with db.session_scope() as session:
-                job_service.delete_job(session, self.card_id, expected_version=board.version_of(self.card_id))
-        except StaleVersion as exc:
-            board.load()
-            return rx.toast.warning(str(exc))
-        except ServiceError as exc:
-            return rx.toast.error(str(exc))
-        board.card_removed(self.card_id)
-        return rx.toast.success(f"Deleted {self.heading}.")
-
-
 # ---- the page ------------------------------------------------------------------
-
-CARD_ACTIONS = CardActions(
-    advance=BoardState.advance,
-    survey=BoardState.to_survey,
-    reject=RejectDialogState.ask,
-    restore=BoardState.restore,
-    edit=JobFormState.open_edit,
-    delete=DeleteDialogState.ask,
-)
-
-
-def _column(stage: Stage) -> rx.Component:
-    ids: rx.Var[list[int]] = getattr(BoardState, f"col_{stage.value}")
-    return kanban_column(
-        rx.hstack(
-            rx.heading(stage.label, size="3", as_="h2"),
-            rx.badge(ids.length(), variant="soft", radius="full", aria_label="cards"),
-            align="center",
-            justify="between",
-            class_name="column-header",
-        ),
-        rx.box(
-            rx.foreach(
-                ids,
-                lambda card_id: job_card(
-                    card_id, BoardState.fresh[card_id] | BoardState.cards[card_id], stage, CARD_ACTIONS
-                ),
-            ),
-            class_name="column-cards",
-        ),
-        column_id=stage.value,
-        label=stage.label,
-        items=ids,
-        custom_attrs={"role": "region"},
-        aria_label=stage.label,
-        class_name=f"kanban-column column-{stage.value}",
-    )
 
 
 def _toolbar() -> rx.Component:
@@ -456,39 +401,25 @@ def _reject_dialog() -> rx.Component:
     )
 
 
-def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete this job?"),
-            rx.alert_dialog.description(
-                DeleteDialogState.heading, " and its stage history will be deleted. This cannot be undone."
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Delete", color_scheme="red", on_click=DeleteDialogState.confirm)),
-                justify="end",
-                spacing="3",
-                padding_top="3",
-            ),
-        ),
-        open=DeleteDialogState.open,
-        on_open_change=DeleteDialogState.set_open,
-    )
-
-
 def board_page() -> rx.Component:
     return page_layout(
         _toolbar(),
         rx.cond(
             BoardState.loaded,
             kanban_board(
-                *[_column(stage) for stage in BOARD_ORDER],
+                columns_meta=COLUMNS,
+                card_rows=BoardState.card_rows,
+                snapshot=BoardState.snapshot,
+                ops=BoardState.ops,
                 on_move=BoardState.handle_move,
+                on_card_action=BoardState.handle_card_action,
                 class_name="kanban-board",
             ),
             rx.center(rx.spinner(size="3"), padding="6"),
         ),
         job_dialog(),
         _reject_dialog(),
-        _delete_dialog(),
     )
+
+
+__all__ = ["BOARD_ORDER", "BoardState", "RejectDialogState", "board_page"]

@@ -7,7 +7,6 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.domain.stages import Stage
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError, StaleVersion
@@ -27,6 +26,7 @@ class JobFormState(rx.State):
     raw_jd_text: str = ""
     error: str = ""
     history: list[str] = []
+    confirming_delete: bool = False
     _version: int = 0
 
     @rx.var
@@ -59,6 +59,7 @@ class JobFormState(rx.State):
             setattr(self, name, values.get(name) or "")
         self.error = ""
         self.history = []
+        self.confirming_delete = False
 
     @rx.event
     def set_open(self, is_open: bool) -> None:
@@ -97,6 +98,30 @@ class JobFormState(rx.State):
         return board.candidate_id
 
     @rx.event
+    def ask_delete(self, confirming: bool) -> None:
+        self.confirming_delete = confirming
+
+    @rx.event
+    async def delete(self) -> Any:
+        from peregrine.pages.board import BoardState
+
+        board = await self.get_state(BoardState)
+        heading = f"{self.company} — {self.title}"
+        try:
+            with db.session_scope() as session:
+                job_service.delete_job(session, self.job_id, expected_version=board.version_of(self.job_id))
+        except StaleVersion as exc:
+            self.open = False
+            board.load()
+            return rx.toast.warning(str(exc))
+        except ServiceError as exc:
+            self.error = str(exc)
+            return None
+        board.card_removed(self.job_id)
+        self.open = False
+        return rx.toast.success(f"Deleted {heading}.")
+
+    @rx.event
     async def save(self) -> Any:
         from peregrine.pages.board import BoardState
 
@@ -119,7 +144,7 @@ class JobFormState(rx.State):
                 else:
                     job = job_service.create_job(session, board.candidate_id, fields)
                 view = board_service.card_view(job)
-                version, stage = job.version, Stage(job.stage)
+                version = job.version
         except StaleVersion as exc:
             self.open = False
             board.load()
@@ -127,7 +152,7 @@ class JobFormState(rx.State):
         except ServiceError as exc:
             self.error = str(exc)
             return None
-        board.card_changed(view, version, None if self.job_id else stage)
+        board.card_changed(view, version, added=not self.job_id)
         self.open = False
         return rx.toast.success(f"Saved {view.company} — {view.title}.")
 
@@ -196,7 +221,36 @@ def job_dialog() -> rx.Component:
                         class_name="form-field",
                     ),
                     rx.cond(JobFormState.error != "", rx.text(JobFormState.error, color_scheme="red", role="alert")),
+                    rx.cond(
+                        JobFormState.confirming_delete,
+                        rx.callout.root(
+                            rx.callout.text("Delete this job and its whole stage history? This cannot be undone."),
+                            rx.hstack(
+                                rx.button(
+                                    "Keep it", variant="soft", type="button", on_click=JobFormState.ask_delete(False)
+                                ),
+                                rx.button(
+                                    "Delete for good", color_scheme="red", type="button", on_click=JobFormState.delete
+                                ),
+                                spacing="2",
+                            ),
+                            color_scheme="red",
+                            role="alert",
+                            width="100%",
+                        ),
+                    ),
                     rx.hstack(
+                        rx.cond(
+                            JobFormState.job_id > 0,
+                            rx.button(
+                                "Delete…",
+                                variant="ghost",
+                                color_scheme="red",
+                                type="button",
+                                on_click=JobFormState.ask_delete(True),
+                            ),
+                        ),
+                        rx.spacer(),
                         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
                         rx.button("Save", type="submit"),
                         justify="end",

@@ -32,6 +32,15 @@ class CardView:
     rejection: str = ""
 
 
+#: The order of a card's fields in `card_row`; the browser (kanban_board.jsx) reads rows in this order.
+CARD_ROW_FIELDS = ("id", "company", "title", "source", "in_stage", "next_interview", "rejection")
+
+
+def card_row(card: CardView) -> list[Any]:
+    """A card as a bare row: half the bytes of a keyed object when two thousand are sent."""
+    return [getattr(card, name) for name in CARD_ROW_FIELDS]
+
+
 @dataclass
 class BoardSnapshot:
     columns: dict[Stage, list[int]]

@@ -110,8 +110,7 @@ def test_reject_with_a_reason_records_the_stage(page: Page, app_url: str) -> Non
     job_id = seed_job("Soylent", "ML Engineer", Stage.PHONE_SCREEN)
     open_board(page, app_url)
 
-    page.get_by_role("button", name="More actions for Soylent — ML Engineer").click()
-    page.get_by_role("menuitem", name="Reject…").click()
+    page.get_by_role("button", name="Reject Soylent — ML Engineer").click()
     dialog = page.get_by_role("alertdialog")
     dialog.get_by_text("I withdrew").click()
     dialog.get_by_role("button", name="Reject").click()
@@ -214,3 +213,46 @@ def test_filter_by_text_and_source(page: Page, app_url: str) -> None:
     page.get_by_role("option", name="LinkedIn").click()
     expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(1)
     expect(card(page, "Acme", "Backend Engineer")).to_be_visible()
+
+
+def test_drag_to_rejected_asks_for_the_reason_first(page: Page, app_url: str) -> None:
+    job_id = seed_job("Tyrell", "Replicant Designer", Stage.INTERVIEWING)
+    open_board(page, app_url)
+
+    mouse_drag(page, card(page, "Tyrell", "Replicant Designer"), column(page, Stage.REJECTED))
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("Tyrell — Replicant Designer")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(column(page, Stage.INTERVIEWING).get_by_role("article", name="Tyrell — Replicant Designer")).to_be_visible()
+    assert stage_of(job_id) is Stage.INTERVIEWING
+
+    mouse_drag(page, card(page, "Tyrell", "Replicant Designer"), column(page, Stage.REJECTED))
+    page.get_by_role("alertdialog").get_by_text("Rejected by the company").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Reject").click()
+    expect(column(page, Stage.REJECTED).get_by_role("article", name="Tyrell — Replicant Designer")).to_contain_text(
+        "From Interviewing · Rejected by the company"
+    )
+    assert stage_of(job_id) is Stage.REJECTED
+
+
+def test_edit_then_delete_a_job(page: Page, app_url: str) -> None:
+    job_id = seed_job("Oscorp", "Chemist")
+    open_board(page, app_url)
+
+    page.get_by_role("button", name="Edit Oscorp — Chemist").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Title")).to_have_value("Chemist")
+    dialog.get_by_label("Title").fill("Senior Chemist")
+    dialog.get_by_role("button", name="Save").click()
+    expect(card(page, "Oscorp", "Senior Chemist")).to_be_visible()
+    page.reload()
+    expect(card(page, "Oscorp", "Senior Chemist")).to_be_visible()
+
+    page.get_by_role("button", name="Edit Oscorp — Senior Chemist").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete for good").click()
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(page.get_by_text("Deleted Oscorp — Senior Chemist.")).to_be_visible()
+    expect(card(page, "Oscorp", "Senior Chemist")).to_have_count(0)
+    with db.session_scope() as session, pytest.raises(jobs.NotFound):
+        jobs.get_job(session, job_id)

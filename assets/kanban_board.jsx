@@ -1,0 +1,323 @@
+// The Interviews board, rendered in the browser from three props the Python state owns:
+//   cardRows  [[id, company, …], …]      sent once per page load (fields named by cardFields)
+//   snapshot  {seq, columns: {stage: [ids]}}  sent on load and when the filters change
+//   ops       [{seq, cardId, column, index, card}]  sent per change: "card X is now at column[index]"
+// A drop moves the card here at once (the same op, applied locally) and asks Python;
+// Python answers with the op that stands: the same place (confirmed) or the old one
+// (refused, with a toast). Ops are idempotent, so applying one twice is harmless.
+//
+// Cards are plain elements memoised per card object, so a move re-renders two
+// columns, not two thousand cards. Mouse and touch drag a card by its body; the
+// keyboard drags it by its handle (Space, arrows, Space), announced to screen readers.
+import React, { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  DndContext,
+  KeyboardSensor,
+  MouseSensor,
+  TouchSensor,
+  closestCorners,
+  useDroppable,
+  useSensor,
+  useSensors,
+} from "@dnd-kit/core";
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from "@dnd-kit/sortable";
+import { CSS } from "@dnd-kit/utilities";
+
+// ---- ops ---------------------------------------------------------------------------
+
+function applyOp(columns, op) {
+  const next = { ...columns };
+  for (const [column, ids] of Object.entries(columns)) {
+    if (ids.includes(op.cardId)) next[column] = ids.filter((id) => id !== op.cardId);
+  }
+  if (op.column) {
+    const ids = [...(next[op.column] ?? [])];
+    ids.splice(Math.max(0, Math.min(op.index ?? 0, ids.length)), 0, op.cardId);
+    next[op.column] = ids;
+  }
+  return next;
+}
+
+function columnOf(columns, cardId) {
+  for (const [column, ids] of Object.entries(columns)) if (ids.includes(cardId)) return column;
+  return null;
+}
+
+// ---- accessibility -----------------------------------------------------------------
+
+const labelOf = (item) => item?.data?.current?.label ?? String(item?.id ?? "");
+
+function placeOf(over) {
+  const data = over?.data?.current;
+  if (!data) return "no column";
+  if (data.type === "column") return `the ${data.label} column`;
+  return `the ${data.columnLabel} column, position ${(data.sortable?.index ?? 0) + 1}`;
+}
+
+const announcements = {
+  onDragStart: ({ active }) => `Picked up ${labelOf(active)}. Arrow keys move it, Space drops it, Escape cancels.`,
+  onDragOver: ({ active, over }) =>
+    over ? `${labelOf(active)} is over ${placeOf(over)}.` : `${labelOf(active)} is not over a column.`,
+  onDragEnd: ({ active, over }) =>
+    over ? `${labelOf(active)} dropped in ${placeOf(over)}.` : `${labelOf(active)} dropped outside the board.`,
+  onDragCancel: ({ active }) => `Moving ${labelOf(active)} was cancelled; it is back in place.`,
+};
+
+const screenReaderInstructions = {
+  draggable:
+    "To move this card, press Space to lift it, use the arrow keys to move it between and within columns, then press Space again to drop it or Escape to cancel.",
+};
+
+// ---- icons (lucide paths, inline so a card costs no extra requests) ---------------
+
+const Icon = ({ d, size = 14 }) => (
+  <svg width={size} height={size} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2"
+    strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+    {d.map((path) => <path key={path} d={path} />)}
+  </svg>
+);
+const GRIP = ["M9 5h.01", "M9 12h.01", "M9 19h.01", "M15 5h.01", "M15 12h.01", "M15 19h.01"];
+const ARROW = ["M5 12h14", "m12 5 7 7-7 7"];
+const PENCIL = ["M21.17 6.81a1 1 0 0 0-3.98-3.98L3.84 16.17a2 2 0 0 0-.5.83l-1.32 4.35a.5.5 0 0 0 .62.62l4.35-1.32a2 2 0 0 0 .83-.5z"];
+const CROSS = ["M18 6 6 18", "m6 6 12 12"];
+const RESTORE = ["M9 14 4 9l5-5", "M4 9h10.5a5.5 5.5 0 0 1 5.5 5.5a5.5 5.5 0 0 1-5.5 5.5H11"];
+const CLOCK = ["M12 6v6l4 2", "M22 12a10 10 0 1 1-20 0 10 10 0 0 1 20 0"];
+
+// ---- a card ----------------------------------------------------------------------
+
+const CardBody = memo(function CardBody({ card, meta, label, handle, onAction }) {
+  const act = (action) => (event) => {
+    event.stopPropagation();
+    onAction(action, card.id, meta.id);
+  };
+  const openJob = (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    event.preventDefault();
+    onAction("open", card.id, meta.id);
+  };
+  return (
+    <>
+      <div className="card-top">
+        <button type="button" className="drag-handle" aria-label={`Drag ${label}`} ref={handle.ref}
+          onKeyDown={handle.onKeyDown} {...handle.attributes}>
+          <Icon d={GRIP} size={16} />
+        </button>
+        <span className="card-company" title={card.company}>{card.company}</span>
+        <button type="button" className="card-icon" aria-label={`Edit ${label}`} title="Edit" onClick={act("edit")}>
+          <Icon d={PENCIL} />
+        </button>
+        {meta.canReject && (
+          <button type="button" className="card-icon" aria-label={`Reject ${label}`} title="Reject…" onClick={act("reject")}>
+            <Icon d={CROSS} />
+          </button>
+        )}
+      </div>
+      <a className="card-title" href={`/applications/${card.id}`} title={card.title} onClick={openJob}>{card.title}</a>
+      <div className="card-meta">
+        {card.source && <span className="card-badge">{card.source}</span>}
+        <span className="card-badge card-badge-outline" title="Time in this stage"><Icon d={CLOCK} size={11} />{card.in_stage}</span>
+        {card.next_interview && <span className="card-badge card-badge-violet">{card.next_interview}</span>}
+      </div>
+      {card.rejection && <p className="card-rejection">{card.rejection}</p>}
+      {(meta.advanceLabel || meta.canSurvey || meta.canRestore) && (
+        <div className="card-actions">
+          {meta.advanceLabel && (
+            <button type="button" className="card-button card-button-soft" onClick={act("advance")}>
+              <Icon d={ARROW} />{`Advance to ${meta.advanceLabel}`}
+            </button>
+          )}
+          {meta.canSurvey && (
+            <button type="button" className="card-button card-button-outline" onClick={act("survey")}>Survey</button>
+          )}
+          {meta.canRestore && (
+            <button type="button" className="card-button card-button-soft" onClick={act("restore")}>
+              <Icon d={RESTORE} />Restore
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+});
+
+const noLayoutAnimation = () => false;
+
+const SortableCard = memo(function SortableCard({ card, meta, onAction }) {
+  const label = `${card.company} — ${card.title}`;
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+    id: card.id,
+    data: { type: "card", column: meta.id, columnLabel: meta.label, label },
+    // Animating every card that shifts would measure each one (a forced layout per card).
+    animateLayoutChanges: noLayoutAnimation,
+  });
+  const { role, tabIndex, ...described } = attributes;
+  const onKeyDown = listeners?.onKeyDown;
+  const describedKey = JSON.stringify(described);
+  const handle = useMemo(
+    () => ({ ref: setActivatorNodeRef, onKeyDown, attributes: described }),
+    [setActivatorNodeRef, onKeyDown, describedKey],
+  );
+  return (
+    <article ref={setNodeRef} className="job-card" aria-label={label}
+      data-dragging={isDragging ? "true" : undefined}
+      style={transform ? { transform: CSS.Translate.toString(transform), transition } : transition ? { transition } : undefined}
+      onMouseDown={listeners?.onMouseDown} onTouchStart={listeners?.onTouchStart}>
+      <CardBody card={card} meta={meta} label={label} handle={handle} onAction={onAction} />
+    </article>
+  );
+});
+
+// ---- a column ------------------------------------------------------------------------
+
+// Every card of a column has the same height (set per stage by Python), so a long
+// column can render only the cards in view plus a margin: a column of 700 cards
+// then costs what 30 cost. Columns up to FULL_COLUMN cards are rendered whole.
+const FULL_COLUMN = 60;
+const OVERSCAN = 8;
+const CARD_GAP = 7;
+
+function useWindow(count, rowHeight, scroller) {
+  const [range, setRange] = useState([0, Math.min(count, FULL_COLUMN)]);
+  const frame = useRef(0);
+  const measure = useCallback(() => {
+    frame.current = 0;
+    const node = scroller.current;
+    if (!node) return;
+    const first = Math.max(0, Math.floor(node.scrollTop / rowHeight) - OVERSCAN);
+    const last = Math.ceil((node.scrollTop + node.clientHeight) / rowHeight) + OVERSCAN;
+    setRange((current) => (current[0] === first && current[1] === last ? current : [first, last]));
+  }, [rowHeight, scroller]);
+  useEffect(() => {
+    measure();
+  }, [count, measure]);
+  const onScroll = useCallback(() => {
+    if (!frame.current) frame.current = requestAnimationFrame(measure);
+  }, [measure]);
+  if (count <= FULL_COLUMN) return { first: 0, last: count, onScroll };
+  return { first: Math.min(range[0], count), last: Math.min(range[1], count), onScroll };
+}
+
+const Column = memo(function Column({ meta, ids, cards, patches, onAction }) {
+  const { setNodeRef, isOver } = useDroppable({
+    id: `column:${meta.id}`,
+    data: { type: "column", column: meta.id, label: meta.label, count: ids.length },
+  });
+  const scroller = useRef(null);
+  const rowHeight = meta.cardHeight + CARD_GAP;
+  const { first, last, onScroll } = useWindow(ids.length, rowHeight, scroller);
+  return (
+    <section ref={setNodeRef} aria-label={meta.label} className={`kanban-column column-${meta.id}`}
+      data-over={isOver ? "true" : undefined} style={{ "--card-height": `${meta.cardHeight}px`, "--card-gap": `${CARD_GAP}px` }}>
+      <header className="column-header">
+        <h2>{meta.label}</h2>
+        <span className="column-count" aria-label={`${ids.length} cards`}>{ids.length}</span>
+      </header>
+      <SortableContext id={meta.id} items={ids} strategy={verticalListSortingStrategy}>
+        <div className="column-cards" ref={scroller} onScroll={onScroll}>
+          {first > 0 && <div aria-hidden="true" style={{ height: first * rowHeight, flex: "none" }} />}
+          {ids.slice(first, last).map((id) => {
+            const card = patches[id] ?? cards.get(id);
+            return card ? <SortableCard key={id} card={card} meta={meta} onAction={onAction} /> : null;
+          })}
+          {last < ids.length && <div aria-hidden="true" style={{ height: (ids.length - last) * rowHeight, flex: "none" }} />}
+          {ids.length === 0 && <p className="column-empty">No jobs here yet</p>}
+        </div>
+      </SortableContext>
+    </section>
+  );
+});
+
+// ---- the board -----------------------------------------------------------------------
+
+// Where in the target column the card lands: before or after the card it is over.
+function dropTarget(active, over) {
+  const data = over.data.current;
+  if (data.type === "column") return { column: data.column, index: data.column === active.data.current.column ? data.count - 1 : data.count };
+  const overIndex = data.sortable.index;
+  if (active.data.current.column === data.column) return { column: data.column, index: overIndex };
+  const dragged = active.rect.current.translated;
+  const below = dragged && dragged.top + dragged.height / 2 > over.rect.top + over.rect.height / 2;
+  return { column: data.column, index: overIndex + (below ? 1 : 0) };
+}
+
+export function KanbanBoard({ columnsMeta, cardFields, cardRows, snapshot, ops, onMove, onCardAction, ...rest }) {
+  // Rows become card objects only when a card is drawn (a long column draws few), and once.
+  const cards = useMemo(() => {
+    const rows = new Map((cardRows ?? []).map((row) => [row[0], row]));
+    const made = new Map();
+    return {
+      get(id) {
+        if (!made.has(id)) {
+          const row = rows.get(id);
+          made.set(id, row && Object.fromEntries(cardFields.map((field, i) => [field, row[i]])));
+        }
+        return made.get(id);
+      },
+    };
+  }, [cardRows, cardFields]);
+  const [columns, setColumns] = useState(() => snapshot?.columns ?? {});
+  const [patches, setPatches] = useState({});
+  const lastSeq = useRef(snapshot?.seq ?? 0);
+
+  // A new snapshot (page load, filters) replaces the local columns wholesale.
+  useEffect(() => {
+    if (!snapshot) return;
+    lastSeq.current = snapshot.seq;
+    setColumns(snapshot.columns);
+  }, [snapshot]);
+  // New card data from the server makes local patches obsolete.
+  useEffect(() => setPatches({}), [cards]);
+  // Ops from the server: apply the ones not seen yet, in order.
+  useEffect(() => {
+    const fresh = (ops ?? []).filter((op) => op.seq > lastSeq.current);
+    if (!fresh.length) return;
+    lastSeq.current = fresh[fresh.length - 1].seq;
+    setColumns((current) => fresh.reduce(applyOp, current));
+    const cardPatches = fresh.filter((op) => op.card);
+    if (cardPatches.length) {
+      setPatches((current) => ({ ...current, ...Object.fromEntries(cardPatches.map((op) => [op.card.id, op.card])) }));
+    }
+  }, [ops]);
+
+  // Reflex hands new callback objects on every render; keep stable ones for the memoised columns.
+  const callbacks = useRef({ onMove, onCardAction });
+  callbacks.current = { onMove, onCardAction };
+  const onAction = useCallback((action, cardId, column) => callbacks.current.onCardAction?.({ action, cardId, column }), []);
+
+  const metaKey = JSON.stringify(columnsMeta ?? []);
+  const metas = useMemo(() => columnsMeta ?? [], [metaKey]);
+
+  const sensors = useSensors(
+    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const columnsNow = useRef(columns);
+  columnsNow.current = columns;
+  const onDragEnd = useCallback(({ active, over }) => {
+    if (!over) return;
+    const { column, index } = dropTarget(active, over);
+    const from = columnOf(columnsNow.current, active.id);
+    if (from === column && (columnsNow.current[column] ?? [])[index] === active.id) return;
+    const op = { cardId: active.id, column, index };
+    columnsNow.current = applyOp(columnsNow.current, op);
+    setColumns(columnsNow.current);
+    callbacks.current.onMove?.({ cardId: active.id, fromColumn: from, toColumn: column, index });
+  }, []);
+
+  return (
+    <DndContext sensors={sensors} collisionDetection={closestCorners} onDragEnd={onDragEnd}
+      accessibility={{ announcements, screenReaderInstructions }}>
+      <div {...rest}>
+        {metas.map((meta) => (
+          <Column key={meta.id} meta={meta} ids={columns[meta.id] ?? []} cards={cards} patches={patches} onAction={onAction} />
+        ))}
+      </div>
+    </DndContext>
+  );
+}
