@@ -128,7 +128,7 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
         <div className="card-actions">
           {meta.advanceLabel && (
             <button type="button" className="card-button card-button-soft" onClick={act("advance")}>
-              <Icon d={ARROW} />{`Advance to ${meta.advanceLabel}`}
+              <Icon d={ARROW} /><span className="card-button-text">{`Advance to ${meta.advanceLabel}`}</span>
             </button>
           )}
           {meta.canSurvey && (

@@ -38,7 +38,7 @@ class JobPageState(rx.State):
 
     @rx.event
     def load(self) -> None:
-        raw_id = str(self.router.url.query_parameters.get("job_id") or self.job_id)  # type: ignore[attr-defined]
+        raw_id = str(self.job_id)  # the route argument of /applications/[job_id]
         self.found = False
         if not raw_id.isdigit():
             self.missing_message = f"“{raw_id}” is not a job number."

@@ -256,3 +256,19 @@ def test_edit_then_delete_a_job(page: Page, app_url: str) -> None:
     expect(card(page, "Oscorp", "Senior Chemist")).to_have_count(0)
     with db.session_scope() as session, pytest.raises(jobs.NotFound):
         jobs.get_job(session, job_id)
+
+
+def test_the_title_opens_the_job_page_with_its_history(page: Page, app_url: str) -> None:
+    job_id = seed_job("Massive Dynamic", "Research Scientist", Stage.INTERVIEWING)
+    open_board(page, app_url)
+
+    card(page, "Massive Dynamic", "Research Scientist").get_by_role("link", name="Research Scientist").click()
+
+    expect(page).to_have_url(f"{app_url}/applications/{job_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Massive Dynamic — Research Scientist")
+    history = page.locator(".stage-history li")
+    expect(history).to_have_count(2)
+    expect(history.first).to_contain_text("Phone screen → Interviewing")
+
+    page.goto(f"{app_url}/applications/999999")
+    expect(page.get_by_role("status")).to_contain_text("Job 999999 was not found.")
