@@ -88,6 +88,13 @@ const CROSS = ["M18 6 6 18", "m6 6 12 12"];
 const RESTORE = ["M9 14 4 9l5-5", "M4 9h10.5a5.5 5.5 0 0 1 5.5 5.5a5.5 5.5 0 0 1-5.5 5.5H11"];
 const CLOCK = ["M12 6v6l4 2", "M22 12a10 10 0 1 1-20 0 10 10 0 0 1 20 0"];
 
+const RESEARCH_LABELS = {
+  queued: "Research queued",
+  running: "Researching…",
+  ready: "Research ready",
+  failed: "Research failed",
+};
+
 // ---- a card ----------------------------------------------------------------------
 
 const CardBody = memo(function CardBody({ card, meta, label, handle, onAction }) {
@@ -119,6 +126,11 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
       </div>
       <a className="card-title" href={`/applications/${card.id}`} title={card.title} onClick={openJob}>{card.title}</a>
       <div className="card-meta">
+        {card.research && (
+          <span className={`card-badge card-research-${card.research}`} title="Company research (open the job to read it)">
+            {RESEARCH_LABELS[card.research] ?? card.research}
+          </span>
+        )}
         {card.source && <span className="card-badge">{card.source}</span>}
         <span className="card-badge card-badge-outline" title="Time in this stage"><Icon d={CLOCK} size={11} />{card.in_stage}</span>
         {card.next_interview && <span className="card-badge card-badge-violet">{card.next_interview}</span>}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -60,3 +61,43 @@ class StageEvent(SQLModel, table=True):
     rejection_reason: str | None = None
     source: str
     at: datetime = Field(default_factory=utcnow)
+
+
+class Task(SQLModel, table=True):
+    """One background generation (company research, prep…), recorded before it runs.
+
+    A row per run makes background work durable: a restart finds tasks left `running`
+    and queues them again instead of leaving a spinner forever. At most one task of a
+    kind is active (queued or running) per job; the database enforces it.
+    """
+
+    __table_args__ = (
+        Index(
+            "ux_task_active_per_job",
+            "kind",
+            "job_id",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(index=True)
+    job_id: int | None = Field(default=None, foreign_key="job.id", index=True, ondelete="CASCADE")
+    status: str = Field(default="queued", index=True)
+    phase: str = ""
+    attempts: int = 0
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class CompanyResearch(SQLModel, table=True):
+    """The latest complete research brief of a job; replaced only by a newer complete one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", unique=True, ondelete="CASCADE")
+    brief: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    generated_at: datetime = Field(default_factory=utcnow)

@@ -8,8 +8,9 @@ so a move costs a few hundred bytes at any board size (DESIGN.md, "The board's s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import reflex as rx
@@ -28,11 +29,14 @@ from peregrine.domain.stages import (
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
+from peregrine.services import task_runner
 from peregrine.services.board import CardView
 from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError, StaleVersion
 
 MoveAction = Callable[[Any], job_service.MoveResult]
+RESEARCH_POLL_SECONDS = 0.5
+ACTIVE_RESEARCH = frozenset({"queued", "running"})
 
 
 class BoardState(rx.State):
@@ -50,11 +54,12 @@ class BoardState(rx.State):
     _versions: dict[int, int] = {}
     _patched: dict[int, CardView] = {}
     _seq: int = 0
+    _watching_research: bool = False
 
     # ---- loading and filtering ---------------------------------------------------------
 
     @rx.event
-    def load(self) -> None:
+    def load(self) -> Any:
         with db.session_scope() as session:
             self._candidate_id = current_candidate(session).id or 0
             snapshot = self._read(session)
@@ -66,6 +71,9 @@ class BoardState(rx.State):
         self.sources = snapshot.sources
         self._send_columns(snapshot)
         self.loaded = True
+        if any(card.research in ACTIVE_RESEARCH for card in snapshot.cards.values()):
+            return BoardState.watch_research
+        return None
 
     @rx.event
     def set_filter_text(self, text: str) -> None:
@@ -195,7 +203,7 @@ class BoardState(rx.State):
         try:
             with db.session_scope() as session:
                 result = action(session)
-                view = board_service.card_view(result.job)
+                view = board_service.card_view(session, result.job)
         except StaleVersion as exc:
             self.load()
             return rx.toast.warning(str(exc))
@@ -213,10 +221,17 @@ class BoardState(rx.State):
         self._emit(card_id, target if shown else None, index, view)
         if not offer_undo:
             return rx.toast.info(f"Undone: {job.company} is back in {target.label}.")
-        return rx.toast.success(
-            f"{job.company} moved to {target.label}.",
-            action={"label": "Undo", "on_click": BoardState.undo(card_id)},
-        )
+        message = f"{job.company} moved to {target.label}."
+        if result.queued_task_id is None:
+            return rx.toast.success(message, action={"label": "Undo", "on_click": BoardState.undo(card_id)})
+        task_runner.wake()
+        return [
+            rx.toast.success(
+                f"{message} Company research has started.",
+                action={"label": "Undo", "on_click": BoardState.undo(card_id)},
+            ),
+            BoardState.watch_research,
+        ]
 
     def _reorder(self, card_id: int, placement: job_service.Placement, origin: tuple[Stage, int]) -> Any:
         try:
@@ -259,6 +274,9 @@ class BoardState(rx.State):
 
     def _emit(self, card_id: int, stage: Stage | None, index: int, card: CardView | None = None) -> None:
         """Tell the browser where a card now is (None: off the board) and, if changed, its data."""
+        self.ops = [self._op(card_id, stage, index, card)]
+
+    def _op(self, card_id: int, stage: Stage | None, index: int, card: CardView | None = None) -> dict[str, Any]:
         if stage is None:
             for column, ids in self._columns.items():
                 self._columns[column] = [i for i in ids if i != card_id]
@@ -273,7 +291,42 @@ class BoardState(rx.State):
         }
         if card is not None:
             op["card"] = asdict(card)
-        self.ops = [op]
+        return op
+
+    # ---- research progress, pushed while any research is queued or running -------------------
+
+    @rx.event(background=True)
+    async def watch_research(self) -> None:
+        async with self:
+            if self._watching_research:
+                return
+            self._watching_research = True
+            candidate_id = self._candidate_id
+        try:
+            while True:
+                await asyncio.sleep(RESEARCH_POLL_SECONDS)
+                with db.session_scope() as session:
+                    states = board_service.research_states(session, candidate_id)
+                async with self:
+                    self._show_research(states)
+                if not ACTIVE_RESEARCH.intersection(states.values()):
+                    return
+        finally:
+            async with self:
+                self._watching_research = False
+
+    def _show_research(self, states: dict[int, str]) -> None:
+        ops = []
+        for card_id, state in states.items():
+            card = self.card(card_id)
+            where = self._where(card_id)
+            if card is None or card.research == state or where is None:
+                continue
+            fresh = replace(card, research=state)
+            self._patched[card_id] = fresh
+            ops.append(self._op(card_id, where[0], where[1], fresh))
+        if ops:
+            self.ops = ops
 
     # ---- used by the dialogs ----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ from peregrine.components.layout import page_layout
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
+from peregrine.services import research, task_runner, tasks
 from peregrine.services.errors import NotFound
 
 
@@ -20,6 +22,45 @@ class HistoryLine:
     when: str
     move: str
     source: str
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    number: int
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    text: str
+    sources: list[SourceRef]
+
+
+@dataclass(frozen=True)
+class SectionView:
+    key: str
+    title: str
+    private: bool
+    claims: list[ClaimView]
+
+
+def _section_views(brief: dict[str, Any]) -> list[SectionView]:
+    sources = {
+        source["number"]: SourceRef(source["number"], source["title"], source["url"]) for source in brief["sources"]
+    }
+    return [
+        SectionView(
+            key=section["key"],
+            title=section["title"],
+            private=section["private"],
+            claims=[
+                ClaimView(claim["text"], [sources[n] for n in claim["sources"] if n in sources])
+                for claim in section["claims"]
+            ],
+        )
+        for section in brief.get("sections", [])
+    ]
 
 
 class JobPageState(rx.State):
@@ -35,21 +76,28 @@ class JobPageState(rx.State):
     url: str = ""
     description: str = ""
     history: list[HistoryLine] = []
+    research_state: str = ""
+    research_phase: str = ""
+    research_error: str = ""
+    research_generated: str = ""
+    brief: list[SectionView] = []
+    _job: int = 0
+    _watching: bool = False
 
     @rx.event
-    def load(self) -> None:
+    def load(self) -> Any:
         raw_id = str(self.job_id)  # the route argument of /applications/[job_id]
         self.found = False
         if not raw_id.isdigit():
             self.missing_message = f"“{raw_id}” is not a job number."
-            return
+            return None
         try:
             with db.session_scope() as session:
                 job = job_service.get_job(session, int(raw_id))
                 events = job_service.stage_history(session, int(raw_id))
         except NotFound as exc:
             self.missing_message = str(exc)
-            return
+            return None
         self.company, self.title = job.company, job.title
         self.stage_label = Stage(job.stage).label
         self.rejection = board_service.rejection_label(job.rejection_stage, job.rejection_reason)
@@ -57,7 +105,50 @@ class JobPageState(rx.State):
         self.url = job.url if job.url.startswith(("http://", "https://")) else ""
         self.description = job.raw_jd_text
         self.history = [_history_line(event) for event in reversed(events)]
+        self._job = int(raw_id)
         self.found = True
+        return self._refresh_research()
+
+    def _refresh_research(self) -> Any:
+        """Read the brief and the latest run; keep watching while a run is queued or running."""
+        with db.session_scope() as session:
+            stored = research.latest_brief(session, self._job)
+            task = tasks.latest_task(session, tasks.TaskKind.COMPANY_RESEARCH, self._job)
+            brief = dict(stored.brief) if stored else None
+            generated = stored.generated_at if stored else None
+            status, phase, error = (task.status, task.phase, task.error or "") if task else ("", "", "")
+        self.brief = _section_views(brief) if brief else []
+        self.research_generated = f"{generated:%b %d, %Y %H:%M} UTC" if generated else ""
+        self.research_state = "ready" if status in ("", "succeeded") and brief else status
+        self.research_phase = phase or ("Waiting for its turn" if status == "queued" else "")
+        self.research_error = error if status == "failed" else ""
+        if status in ("queued", "running"):
+            return JobPageState.watch_research
+        return None
+
+    @rx.event
+    def research_again(self) -> Any:
+        with db.session_scope() as session:
+            research.queue_research_again(session, self._job)
+        task_runner.wake()
+        return self._refresh_research()
+
+    @rx.event(background=True)
+    async def watch_research(self) -> None:
+        async with self:
+            if self._watching:
+                return
+            self._watching = True
+        try:
+            while True:
+                await asyncio.sleep(0.4)
+                async with self:
+                    self._refresh_research()
+                    if self.research_state not in ("queued", "running"):
+                        return
+        finally:
+            async with self:
+                self._watching = False
 
 
 def _history_line(event: Any) -> HistoryLine:
@@ -122,6 +213,7 @@ def job_page() -> rx.Component:
                     ),
                     class_name="stage-history",
                 ),
+                _research_section(),
                 rx.heading("Job description", size="4", as_="h2"),
                 rx.cond(
                     JobPageState.description != "",
@@ -139,4 +231,109 @@ def job_page() -> rx.Component:
                 role="status",
             ),
         ),
+    )
+
+
+def _claim(claim: ClaimView) -> rx.Component:
+    return rx.el.li(
+        rx.text(claim.text, as_="span"),
+        rx.el.span(
+            rx.foreach(
+                claim.sources,
+                lambda source: rx.link(
+                    "[",
+                    source.number,
+                    "]",
+                    href=source.url,
+                    is_external=True,
+                    title=source.title,
+                    aria_label="Source " + source.number.to_string() + ": " + source.title,
+                    class_name="claim-source",
+                ),
+            ),
+            class_name="claim-sources",
+        ),
+    )
+
+
+def _brief_section(section: SectionView) -> rx.Component:
+    return rx.el.section(
+        rx.hstack(
+            rx.heading(section.title, size="3", as_="h3"),
+            rx.cond(section.private, rx.badge("Private", color_scheme="violet", variant="soft")),
+            align="center",
+            spacing="2",
+        ),
+        rx.cond(
+            section.private,
+            rx.text(
+                "For your own decision only: never included in anything sent to an employer.",
+                size="1",
+                color_scheme="violet",
+            ),
+        ),
+        rx.cond(
+            section.claims.length() > 0,
+            rx.el.ul(rx.foreach(section.claims, _claim), class_name="brief-claims"),
+            rx.text("The sources said nothing about this.", size="2", color_scheme="gray"),
+        ),
+        aria_label=section.title,
+        class_name="brief-section",
+    )
+
+
+def _research_section() -> rx.Component:
+    state = JobPageState.research_state
+    return rx.el.section(
+        rx.hstack(
+            rx.heading("Company research", size="4", as_="h2"),
+            rx.spacer(),
+            rx.cond(
+                (state != "queued") & (state != "running"),
+                rx.button(
+                    rx.icon("refresh-cw", size=14, aria_hidden="true"),
+                    rx.cond(state == "failed", "Retry", rx.cond(state == "", "Research now", "Research again")),
+                    variant="soft",
+                    size="2",
+                    on_click=JobPageState.research_again,
+                    class_name="no-print",
+                ),
+            ),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            (state == "queued") | (state == "running"),
+            rx.hstack(
+                rx.spinner(size="2"),
+                rx.text("Researching — ", JobPageState.research_phase, "…", size="2"),
+                role="status",
+                align="center",
+            ),
+        ),
+        rx.cond(
+            state == "failed",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("triangle-alert")),
+                rx.callout.text("Research failed: ", JobPageState.research_error),
+                color_scheme="red",
+                role="alert",
+            ),
+        ),
+        rx.cond(
+            JobPageState.brief.length() > 0,
+            rx.vstack(
+                rx.foreach(JobPageState.brief, _brief_section),
+                rx.text("Generated ", JobPageState.research_generated, size="1", color_scheme="gray"),
+                spacing="3",
+                width="100%",
+            ),
+            rx.cond(
+                state == "",
+                rx.text("Research starts by itself when this job reaches Phone screen.", size="2", color_scheme="gray"),
+            ),
+        ),
+        aria_label="Company research",
+        class_name="research",
+        width="100%",
     )

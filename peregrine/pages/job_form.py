@@ -143,7 +143,7 @@ class JobFormState(rx.State):
                     )
                 else:
                     job = job_service.create_job(session, board.candidate_id, fields)
-                view = board_service.card_view(job)
+                view = board_service.card_view(session, job)
                 version = job.version
         except StaleVersion as exc:
             self.open = False

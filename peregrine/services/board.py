@@ -15,8 +15,9 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
-from peregrine.models import Job, utcnow
+from peregrine.models import CompanyResearch, Job, Task, utcnow
 from peregrine.services.jobs import stage_entered_label
+from peregrine.services.tasks import TaskKind
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,12 @@ class CardView:
     in_stage: str
     next_interview: str = ""
     rejection: str = ""
+    #: Company research: "" (none), "queued", "running", "ready" or "failed".
+    research: str = ""
 
 
 #: The order of a card's fields in `card_row`; the browser (kanban_board.jsx) reads rows in this order.
-CARD_ROW_FIELDS = ("id", "company", "title", "source", "in_stage", "next_interview", "rejection")
+CARD_ROW_FIELDS = ("id", "company", "title", "source", "in_stage", "next_interview", "rejection", "research")
 
 
 def card_row(card: CardView) -> list[Any]:
@@ -72,7 +75,7 @@ def rejection_label(rejection_stage: str | None, reason: str | None) -> str:
     return f"{label} · {RejectionReason(reason).label}" if reason else label
 
 
-def card_view(job: Job, now: datetime | None = None) -> CardView:
+def card_view(session: Session, job: Job, now: datetime | None = None) -> CardView:
     assert job.id is not None
     return CardView(
         id=job.id,
@@ -81,7 +84,35 @@ def card_view(job: Job, now: datetime | None = None) -> CardView:
         source=job.source,
         in_stage=stage_entered_label(job.stage_entered_at, now),
         rejection=rejection_label(job.rejection_stage, job.rejection_reason),
+        research=research_states(session, job.candidate_id, job_id=job.id).get(job.id, ""),
     )
+
+
+def research_states(session: Session, candidate_id: int, *, job_id: int | None = None) -> dict[int, str]:
+    """Each job's research state, from its latest research task and whether a brief exists."""
+    latest = (
+        select_columns(col(Task.job_id), func.max(Task.id).label("task_id"))
+        .where(col(Task.kind) == TaskKind.COMPANY_RESEARCH.value)
+        .group_by(col(Task.job_id))
+        .subquery()
+    )
+    jobs_of_candidate = select_columns(col(Job.id)).where(col(Job.candidate_id) == candidate_id)
+    if job_id is not None:
+        jobs_of_candidate = jobs_of_candidate.where(col(Job.id) == job_id)
+    states: dict[int, str] = {
+        brief_job: "ready"
+        for (brief_job,) in session.execute(
+            select_columns(col(CompanyResearch.job_id)).where(col(CompanyResearch.job_id).in_(jobs_of_candidate))
+        )
+    }
+    statuses = session.execute(
+        select_columns(col(Task.job_id), col(Task.status))
+        .join(latest, col(Task.id) == latest.c.task_id)
+        .where(col(Task.job_id).in_(jobs_of_candidate))
+    )
+    for task_job, status in statuses:
+        states[task_job] = "ready" if status == "succeeded" else status
+    return states
 
 
 def load_board(session: Session, candidate_id: int, *, text: str = "", source: str = "") -> BoardSnapshot:
@@ -97,6 +128,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
     versions: dict[int, int] = {}
     sources: set[str] = set()
     needle = text.strip().lower()
+    research = research_states(session, candidate_id)
     for job_id, company, title, job_source, stage, entered, rejection_stage, reason, version in rows:
         cards[job_id] = CardView(
             id=job_id,
@@ -105,6 +137,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
             source=job_source,
             in_stage=stage_entered_label(entered, now),
             rejection=rejection_label(rejection_stage, reason),
+            research=research.get(job_id, ""),
         )
         versions[job_id] = version
         if job_source:

@@ -23,6 +23,7 @@ from peregrine.domain.stages import (
     check_move,
 )
 from peregrine.models import Job, StageEvent, utcnow
+from peregrine.services import tasks
 from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
 
 #: Gap between neighbours when a column is renumbered; midpoints fill it for a long time.
@@ -47,6 +48,8 @@ class MoveResult:
     job: Job
     event: StageEvent
     from_stage: Stage
+    #: The research task this move queued (entering Phone screen for the first time), if any.
+    queued_task_id: int | None = None
 
 
 @dataclass
@@ -160,7 +163,12 @@ def move_job(
     )
     session.add(stage_event)
     session.flush()
-    return MoveResult(job=job, event=stage_event, from_stage=current)
+    queued = tasks.queue_first_research(session, job_id) if target is Stage.PHONE_SCREEN else None
+    if queued is not None:
+        session.flush()
+    return MoveResult(
+        job=job, event=stage_event, from_stage=current, queued_task_id=queued.id if queued is not None else None
+    )
 
 
 def undo_last_move(session: Session, job_id: int, *, expected_version: int | None = None) -> MoveResult:

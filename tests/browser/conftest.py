@@ -13,9 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Page, expect
 
 from peregrine.config import PROJECT_ROOT
+from tests.fakes.fixtures import backend_entry
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.searxng_server import FakeSearxng
 
 # Node 22 and Bun come from the npm registry into .tools/ (see the Makefile), never from Reflex's downloader.
 os.environ["PATH"] = f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"
@@ -36,9 +40,33 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def app_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def session_llm() -> Iterator[FakeOpenAIServer]:
+    """The language model the app under test talks to (real HTTP, scripted answers)."""
+    with FakeOpenAIServer(name="fake") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def session_searxng() -> Iterator[FakeSearxng]:
+    server = FakeSearxng().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_data(
+    tmp_path_factory: pytest.TempPathFactory, session_llm: FakeOpenAIServer, session_searxng: FakeSearxng
+) -> Iterator[Path]:
     data = tmp_path_factory.mktemp("peregrine-data")
     config_dir = tmp_path_factory.mktemp("peregrine-config")
+    (config_dir / "llm.yaml").write_text(
+        yaml.safe_dump({"backends": [{**backend_entry(session_llm), "timeout_s": 10}]}), encoding="utf-8"
+    )
+    (config_dir / "services.yaml").write_text(
+        yaml.safe_dump({"searxng": {"url": session_searxng.url}}), encoding="utf-8"
+    )
     saved = {name: os.environ.get(name) for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL", "PEREGRINE_CONFIG_DIR")}
     os.environ["PEREGRINE_DATA_DIR"] = str(data)
     os.environ["PEREGRINE_DB_URL"] = f"sqlite:///{data / 'peregrine.db'}"
@@ -80,11 +108,11 @@ def clean_db(app_data: Path) -> None:
     from sqlmodel import delete
 
     from peregrine import db
-    from peregrine.models import Job, StageEvent
+    from peregrine.models import CompanyResearch, Job, StageEvent, Task
 
     with db.session_scope() as session:
-        session.execute(delete(StageEvent))
-        session.execute(delete(Job))
+        for table in (CompanyResearch, Task, StageEvent, Job):
+            session.execute(delete(table))
 
 
 def open_board(page: Page, app_url: str) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 
 from playwright.sync_api import Locator, Page, expect
 
 from peregrine import db
 from peregrine.domain.stages import PROGRESS, MoveSource, RejectionReason, Stage
 from peregrine.services import jobs
+from peregrine.services.board import load_board
 from peregrine.services.candidates import current_candidate
 
 PATH_TO = {
@@ -93,3 +96,23 @@ def keyboard_drag_to(page: Page, handle: Locator, stage: Stage, *, key: str = "A
             break
     expect(live_region(page)).to_contain_text(f"the {stage.label} column")
     page.keyboard.press("Space")
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
+    """The browser shows a drop at once; wait for the server to have written it."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the database never reached the expected state")
+        time.sleep(0.05)
+
+
+def wait_for_stage(job_id: int, stage: Stage, timeout_s: float = 5.0) -> None:
+    wait_for(lambda: stage_of(job_id) is stage, timeout_s)
+
+
+def applied_order() -> list[int]:
+    with db.session_scope() as session:
+        candidate = current_candidate(session)
+        assert candidate.id is not None
+        return load_board(session, candidate.id).columns[Stage.APPLIED]

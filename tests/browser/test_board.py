@@ -12,6 +12,7 @@ from peregrine.domain.stages import MoveSource, Stage
 from peregrine.services import jobs
 from tests.browser.conftest import open_board
 from tests.browser.helpers import (
+    applied_order,
     card,
     card_titles,
     column,
@@ -19,6 +20,8 @@ from tests.browser.helpers import (
     mouse_drag,
     seed_job,
     stage_of,
+    wait_for,
+    wait_for_stage,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
@@ -32,8 +35,8 @@ def test_mouse_drag_applied_to_phone_screen_persists(page: Page, browser: Browse
     mouse_drag(page, card(page, "Acme", "Backend Engineer"), column(page, Stage.PHONE_SCREEN))
 
     expect(column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Acme — Backend Engineer")).to_be_visible()
-    expect(page.get_by_text("Acme moved to Phone screen.")).to_be_visible()
-    assert stage_of(job_id) is Stage.PHONE_SCREEN
+    expect(page.get_by_text("Acme moved to Phone screen.", exact=False)).to_be_visible()
+    wait_for_stage(job_id, Stage.PHONE_SCREEN)
     page.reload()
     expect(column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Acme — Backend Engineer")).to_be_visible()
     expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(0)
@@ -57,7 +60,7 @@ def test_keyboard_drag_moves_a_card(page: Page, browser: Browser, app_url: str) 
 
     target = column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Initech — Site Reliability Engineer")
     expect(target).to_be_visible()
-    assert stage_of(job_id) is Stage.PHONE_SCREEN
+    wait_for_stage(job_id, Stage.PHONE_SCREEN)
     fresh = browser.new_context()
     try:
         other = fresh.new_page()
@@ -171,15 +174,14 @@ def test_dialog_refuses_a_job_without_a_title(page: Page, app_url: str) -> None:
 
 
 def test_reorder_within_a_column_persists(page: Page, app_url: str) -> None:
-    for name in ("Alpha", "Bravo", "Charlie"):
-        seed_job(name, "Engineer")
+    alpha, bravo, charlie = (seed_job(name, "Engineer") for name in ("Alpha", "Bravo", "Charlie"))
     open_board(page, app_url)
     assert card_titles(page, Stage.APPLIED) == ["Charlie — Engineer", "Bravo — Engineer", "Alpha — Engineer"]
 
     mouse_drag(page, card(page, "Alpha", "Engineer"), card(page, "Charlie", "Engineer"), target_y_fraction=0.2)
 
     expect(column(page, Stage.APPLIED).get_by_role("article").first).to_have_attribute("aria-label", "Alpha — Engineer")
-    page.wait_for_timeout(300)
+    wait_for(lambda: applied_order() == [alpha, charlie, bravo])
     page.reload()
     expect(column(page, Stage.APPLIED).get_by_role("article").first).to_have_attribute("aria-label", "Alpha — Engineer")
     assert card_titles(page, Stage.APPLIED) == ["Alpha — Engineer", "Charlie — Engineer", "Bravo — Engineer"]

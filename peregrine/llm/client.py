@@ -1,0 +1,475 @@
+"""The one door to the language models: structured answers, streamed text, backend checks.
+
+Every LLM call in Peregrine goes through `LLMClient`. It tries the backends of `config/llm.yaml` in
+order and moves on when one cannot be reached, times out, answers an HTTP error or keeps returning
+an answer that does not fit the requested pydantic model; when none answers it raises
+`LLMUnavailable`, whose message names every backend tried and why it failed, ready to show a user.
+
+Structured output goes through instructor (`instructor.from_openai` on an `openai.AsyncOpenAI`, with
+the backend's instructor mode); instructor re-asks the model with the validation error up to
+`max_retries` times. Transport errors are not retried on the same backend (openai's own retries are
+switched off): the next backend is the retry.
+
+Facts this module relies on (checked against openai 3.3.0 and instructor 1.17.0): every failure
+inside instructor's `create` arrives as `instructor.core.InstructorRetryException` whose
+`__cause__` is the real error: `openai.APITimeoutError` (a subclass of `openai.APIConnectionError`)
+for a timeout, `openai.APIConnectionError` for an unreachable server, `openai.APIStatusError` (e.g.
+`InternalServerError`) for an HTTP error, and `pydantic.ValidationError` (also for text that is not
+JSON) once the validation retries are used up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import os
+import ssl
+import time
+import weakref
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import httpx
+import httpx2
+import instructor
+import openai
+import pydantic
+from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
+
+from peregrine.llm.settings import LLMBackend, LLMSettings, llm_config_path, load_llm_settings
+
+logger = logging.getLogger("peregrine.llm")
+
+T = TypeVar("T", bound=pydantic.BaseModel)
+
+NO_KEY_NEEDED = "not-needed"
+CHECK_TIMEOUT_S = 5.0
+
+_INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
+    "json": instructor.Mode.JSON,
+    "tools": instructor.Mode.TOOLS,
+    "md_json": instructor.Mode.MD_JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+}
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One backend that was tried, and why it gave no answer."""
+
+    backend: str
+    error: str
+    base_url: str = ""
+
+    def describe(self) -> str:
+        where = f"{self.backend} ({self.base_url})" if self.base_url else self.backend
+        return f"{where} — {self.error}"
+
+
+class LLMUnavailable(Exception):
+    """No configured backend gave an answer. `str()` is a sentence fit to show the user."""
+
+    def __init__(self, attempts: list[Attempt], message: str | None = None) -> None:
+        self.attempts = list(attempts)
+        if message is None:
+            tried = "; ".join(attempt.describe() for attempt in self.attempts)
+            message = f"No language model answered. Tried: {tried}."
+        self.message = message
+        super().__init__(message)
+
+    @property
+    def nothing_configured(self) -> bool:
+        """True when no backend was even tried (none configured, or none with vision)."""
+        return not self.attempts
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class BackendStatus:
+    """What `GET {base_url}/models` said about one backend (for the Settings page)."""
+
+    name: str
+    base_url: str
+    model: str
+    reachable: bool
+    model_present: bool
+    latency_ms: float | None
+    error: str
+
+    @property
+    def ok(self) -> bool:
+        return self.reachable and self.model_present and not self.error
+
+
+class LLMClient:
+    """Calls the configured backends in order, at most `max_concurrent_calls` at a time.
+
+    One instance can serve several event loops (tests use one loop per test): the semaphore is
+    created lazily per running loop, and every call opens and closes its own HTTP client.
+    """
+
+    def __init__(self, settings: LLMSettings | None = None) -> None:
+        self.settings = settings if settings is not None else load_llm_settings()
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.settings.backends)
+
+    # ------------------------------------------------------------------ structured answers
+    async def structured(
+        self,
+        response_model: type[T],
+        messages: list[dict[str, Any]],
+        *,
+        max_retries: int = 2,
+        vision: bool = False,
+    ) -> T:
+        """Ask for an answer that fills `response_model`; the first backend that gives a valid one wins.
+
+        Raises `LLMUnavailable` when no backend is configured (or none with vision, if `vision`) or
+        when every backend failed: unreachable, timed out, HTTP error, or an invalid answer after
+        `max_retries` re-asks.
+        """
+        backends = self._candidates(vision)
+        attempts: list[Attempt] = []
+        async with self._slot():
+            for backend in backends:
+                api_key = self._api_key(backend)
+                if api_key is None:
+                    attempts.append(self._missing_key_attempt(backend))
+                    continue
+                started = time.perf_counter()
+                try:
+                    async with _openai_client(backend, api_key) as raw_client:
+                        patched = instructor.from_openai(raw_client, mode=_INSTRUCTOR_MODES[backend.mode])
+                        result = await patched.chat.completions.create(
+                            response_model=response_model,
+                            messages=cast(Any, messages),
+                            model=backend.model,
+                            max_retries=max_retries,
+                        )
+                except (InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
+                    attempt = Attempt(backend.name, describe_error(exc, backend), backend.base_url)
+                    attempts.append(attempt)
+                    logger.warning(
+                        "structured %s: backend %s (model %s) failed after %.0f ms: %s",
+                        response_model.__name__,
+                        backend.name,
+                        backend.model,
+                        _ms_since(started),
+                        attempt.error,
+                    )
+                    continue
+                logger.info(
+                    "structured %s: backend %s (model %s) answered in %.0f ms",
+                    response_model.__name__,
+                    backend.name,
+                    backend.model,
+                    _ms_since(started),
+                )
+                return _plain_instance(response_model, result)
+        raise LLMUnavailable(attempts)
+
+    # ------------------------------------------------------------------ streamed text
+    async def stream_text(self, messages: list[dict[str, Any]]) -> AsyncIterator[str]:
+        """Yield the answer's text as it arrives, from the first backend that starts answering.
+
+        A backend that fails before its first token is skipped for the next one; a failure after
+        text has been yielded raises `LLMUnavailable` (the text so far is not repeated elsewhere).
+        Close the generator (or read it to the end) to free its slot among `max_concurrent_calls`.
+        """
+        backends = self._candidates(vision=False)
+        attempts: list[Attempt] = []
+        async with self._slot():
+            for backend in backends:
+                api_key = self._api_key(backend)
+                if api_key is None:
+                    attempts.append(self._missing_key_attempt(backend))
+                    continue
+                started = time.perf_counter()
+                async with _openai_client(backend, api_key) as raw_client:
+                    stream: openai.AsyncStream[Any] | None = None
+                    first = ""
+                    try:
+                        stream = await raw_client.chat.completions.create(
+                            model=backend.model, messages=cast(Any, messages), stream=True
+                        )
+                        async for chunk in stream:
+                            first = _delta_text(chunk)
+                            if first:
+                                break
+                    except Exception as exc:
+                        attempt = Attempt(backend.name, describe_error(exc, backend), backend.base_url)
+                        attempts.append(attempt)
+                        logger.warning(
+                            "stream: backend %s (model %s) failed before its first token after %.0f ms: %s",
+                            backend.name,
+                            backend.model,
+                            _ms_since(started),
+                            attempt.error,
+                        )
+                        if stream is not None:
+                            await _close_quietly(stream)
+                        continue
+
+                    chunks = 0
+                    try:
+                        if first:
+                            chunks += 1
+                            yield first
+                            async for chunk in stream:
+                                text = _delta_text(chunk)
+                                if text:
+                                    chunks += 1
+                                    yield text
+                    except Exception as exc:
+                        reason = f"broke off after {chunks} chunks: {describe_error(exc, backend)}"
+                        attempts.append(Attempt(backend.name, reason, backend.base_url))
+                        logger.warning(
+                            "stream: backend %s (model %s) %s (after %.0f ms)",
+                            backend.name,
+                            backend.model,
+                            reason,
+                            _ms_since(started),
+                        )
+                        raise LLMUnavailable(
+                            attempts,
+                            f"The language model stopped in the middle of its answer: {attempts[-1].describe()}.",
+                        ) from exc
+                    finally:
+                        await _close_quietly(stream)
+                    logger.info(
+                        "stream: backend %s (model %s) streamed %d chunks in %.0f ms",
+                        backend.name,
+                        backend.model,
+                        chunks,
+                        _ms_since(started),
+                    )
+                    return
+        raise LLMUnavailable(attempts)
+
+    # ------------------------------------------------------------------ health check
+    async def check_backends(self, timeout_s: float = CHECK_TIMEOUT_S) -> list[BackendStatus]:
+        """`GET {base_url}/models` on every backend at once: reachable? model listed? how fast?"""
+        async with httpx.AsyncClient() as http:  # created before the clocks start: its set-up is no latency
+            checks = (self._check(http, backend, timeout_s) for backend in self.settings.backends)
+            return list(await asyncio.gather(*checks))
+
+    async def _check(self, http: httpx.AsyncClient, backend: LLMBackend, timeout_s: float) -> BackendStatus:
+        timeout = min(timeout_s, backend.timeout_s)
+        api_key = self._api_key(backend)
+        key_problem = f"the environment variable {backend.api_key_env} is not set" if api_key is None else ""
+
+        def status(reachable: bool, present: bool, latency: float | None, error: str) -> BackendStatus:
+            error = "; ".join(part for part in (key_problem, error) if part)
+            return BackendStatus(backend.name, backend.base_url, backend.model, reachable, present, latency, error)
+
+        started = time.perf_counter()
+        try:
+            response = await http.get(
+                f"{backend.base_url}/models",
+                headers={"Authorization": f"Bearer {api_key or NO_KEY_NEEDED}"},
+                timeout=timeout,
+            )
+        except httpx.TimeoutException:
+            return status(False, False, None, f"no answer within {timeout:g} s")
+        except httpx.HTTPError as exc:
+            return status(False, False, None, _connection_reason(exc))
+        latency = _ms_since(started)
+        logger.info(
+            "check: backend %s answered GET /models in %.0f ms (HTTP %d)", backend.name, latency, response.status_code
+        )
+        if response.status_code >= 400:
+            return status(True, False, latency, f"HTTP {response.status_code}{_body_message(response)}")
+        try:
+            listed = response.json().get("data")
+            ids = [str(item["id"]) for item in listed if isinstance(item, dict) and "id" in item]
+        except (ValueError, AttributeError, TypeError):
+            return status(True, False, latency, "the answer to GET /models is not an OpenAI model list")
+        if backend.model in ids:
+            return status(True, True, latency, "")
+        offered = ", ".join(ids[:10]) + (", …" if len(ids) > 10 else "") if ids else "none"
+        return status(True, False, latency, f"model {backend.model!r} is not on this server (it offers: {offered})")
+
+    # ------------------------------------------------------------------ plumbing
+    def _candidates(self, vision: bool) -> tuple[LLMBackend, ...]:
+        if not self.settings.backends:
+            raise LLMUnavailable(
+                [],
+                f"No language model is configured. Add a backend to {llm_config_path()} "
+                "(see config/llm.yaml.example); everything else keeps working without one.",
+            )
+        if not vision:
+            return self.settings.backends
+        if not self.settings.vision_backends:
+            raise LLMUnavailable(
+                [],
+                "No language model that reads images is configured. Mark such a backend with "
+                f"`vision: true` in {llm_config_path()}.",
+            )
+        return self.settings.vision_backends
+
+    @contextlib.asynccontextmanager
+    async def _slot(self) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.settings.max_concurrent_calls)
+        async with semaphore:
+            yield
+
+    @staticmethod
+    def _api_key(backend: LLMBackend) -> str | None:
+        """The key to send; None when the backend names an environment variable that is not set."""
+        if backend.api_key_env is None:
+            return NO_KEY_NEEDED
+        return os.environ.get(backend.api_key_env) or None
+
+    @staticmethod
+    def _missing_key_attempt(backend: LLMBackend) -> Attempt:
+        error = f"skipped: the environment variable {backend.api_key_env} is not set"
+        logger.warning("backend %s (model %s) %s", backend.name, backend.model, error)
+        return Attempt(backend.name, error, backend.base_url)
+
+
+_shared: LLMClient | None = None
+
+
+def get_llm_client() -> LLMClient:
+    """The app-wide client (so `max_concurrent_calls` holds across every feature)."""
+    global _shared
+    if _shared is None:
+        _shared = LLMClient()
+    return _shared
+
+
+def reload_llm_client() -> LLMClient:
+    """Re-read `llm.yaml` and replace the app-wide client (after the user edited the file)."""
+    global _shared
+    _shared = LLMClient()
+    return _shared
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The TLS settings openai would build for every client (certificates loaded once: ~35 ms saved per call)."""
+    return httpx2.create_ssl_context()
+
+
+@contextlib.asynccontextmanager
+async def _openai_client(backend: LLMBackend, api_key: str) -> AsyncIterator[openai.AsyncOpenAI]:
+    """A client for one call, closed after it: nothing outlives the event loop it was opened on."""
+    client = openai.AsyncOpenAI(
+        base_url=backend.base_url,
+        api_key=api_key,
+        timeout=backend.timeout_s,
+        max_retries=0,  # the next backend is the retry
+        http_client=openai.DefaultAsyncHttpxClient(verify=_ssl_context()),
+    )
+    async with client:
+        yield client
+
+
+def describe_error(exc: BaseException, backend: LLMBackend) -> str:
+    """A short reason for a user: "connection refused", "timed out after 120 s", "HTTP 500: …"."""
+    if isinstance(exc, InstructorRetryException):
+        cause = exc.__cause__
+        if isinstance(cause, openai.OpenAIError):
+            return describe_error(cause, backend)
+        if exc.failed_attempts or isinstance(cause, ValueError):  # pydantic / JSON / parsing errors
+            detail = _first_line(cause) if cause is not None else _first_line(exc)
+            return f"invalid answer after {exc.n_attempts} attempts ({detail})"
+        if cause is not None:
+            return describe_error(cause, backend)
+    if isinstance(exc, IncompleteOutputException):
+        return "the answer was cut off (the model reached its length limit)"
+    if isinstance(exc, openai.APITimeoutError):
+        return f"timed out after {backend.timeout_s:g} s"
+    if isinstance(exc, openai.APIConnectionError):
+        return _connection_reason(exc)
+    if isinstance(exc, openai.APIStatusError):
+        return f"HTTP {exc.status_code}{_error_body_message(exc.body)}"
+    if isinstance(exc, pydantic.ValidationError):
+        return f"invalid answer ({_first_line(exc)})"
+    if type(exc).__name__ in {"RemoteProtocolError", "ReadError"}:  # httpx2, not wrapped by openai mid-stream
+        return f"the connection was lost ({_first_line(exc)})"
+    if isinstance(exc, httpx.TimeoutException) or type(exc).__name__.endswith("Timeout"):
+        return f"timed out after {backend.timeout_s:g} s"
+    return f"{type(exc).__name__}: {_first_line(exc)}" if str(exc) else type(exc).__name__
+
+
+def _connection_reason(exc: BaseException) -> str:
+    seen: BaseException | None = exc
+    innermost = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        innermost = seen
+        seen = seen.__cause__ or seen.__context__
+    detail = _first_line(innermost)
+    return f"could not connect ({detail})" if detail else "could not connect"
+
+
+def _error_body_message(body: object) -> str:
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        message = inner.get("message") if isinstance(inner, dict) else inner
+    else:
+        message = body
+    text = _shorten(str(message)) if message else ""
+    return f": {text}" if text else ""
+
+
+def _body_message(response: httpx.Response) -> str:
+    try:
+        return _error_body_message(response.json())
+    except ValueError:
+        return _error_body_message(response.text)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if isinstance(exc, pydantic.ValidationError):
+        errors = exc.errors()
+        if errors:
+            where = ".".join(str(part) for part in errors[0].get("loc", ()))
+            text = f"{where}: {errors[0].get('msg', '')}" if where else str(errors[0].get("msg", ""))
+    return _shorten(text.splitlines()[0] if text else "")
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain_instance(response_model: type[T], result: Any) -> T:
+    """instructor returns an instance of a subclass it builds (Person + its ResponseSchema mixin), which
+    compares unequal to a real Person; hand back an exact `response_model` instance, without re-validating."""
+    if type(result) is response_model:
+        return cast(T, result)
+    values = {name: getattr(result, name) for name in response_model.model_fields}
+    values.update(getattr(result, "model_extra", None) or {})
+    return response_model.model_construct(_fields_set=set(result.model_fields_set), **values)
+
+
+def _delta_text(chunk: Any) -> str:
+    choices = getattr(chunk, "choices", None) or []
+    if not choices or choices[0].delta is None:
+        return ""
+    return choices[0].delta.content or ""
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+async def _close_quietly(stream: openai.AsyncStream[Any]) -> None:
+    with contextlib.suppress(Exception):
+        await stream.close()

@@ -1,0 +1,1 @@
+"""Prompt templates, each beside the pydantic schema its answer must fill."""

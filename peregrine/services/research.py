@@ -1,0 +1,213 @@
+"""Company research in three phases: SearXNG web results, SearXNG news, LLM synthesis.
+
+A run is a `Task` (see services/tasks.py). The brief it writes replaces the previous
+one only when it is complete, so a failed or interrupted run never costs the user
+the brief they already had.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from peregrine import db
+from peregrine.config import UserProfile, user_profile
+from peregrine.integrations.searxng import (
+    SearchResult,
+    SearxngClient,
+    SearxngError,
+    SearxngJsonDisabled,
+    SearxngUnavailable,
+)
+from peregrine.llm.client import LLMClient, LLMUnavailable
+from peregrine.llm.prompts.company_research import Claim, CompanyBrief, brief_schema, render_messages
+from peregrine.models import CompanyResearch, Job, Task, utcnow
+from peregrine.services import tasks
+from peregrine.services.sanitize import clean_text, safe_url
+
+log = logging.getLogger("peregrine.research")
+
+PHASE_WEB = "Searching the web"
+PHASE_NEWS = "Reading the news"
+PHASE_BRIEF = "Writing the brief"
+
+#: Sections always shown, then the private ones (only with their profile flag).
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("overview", "Company overview"),
+    ("leadership", "CEO and leadership"),
+    ("talking_points", "Talking points for this role"),
+)
+PRIVATE_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("accessibility", "Inclusion and accessibility"),
+    ("lgbtq_inclusion", "LGBTQIA+ inclusion"),
+)
+MAX_SOURCES = 16
+
+
+class ResearchFailed(Exception):
+    """A run that could not complete; the message is shown with a Retry."""
+
+
+@dataclass(frozen=True)
+class Source:
+    number: int
+    title: str
+    url: str
+    snippet: str
+    published: str
+    kind: str  # "web" or "news"
+
+
+def queue_research_again(session: Session, job_id: int) -> Task:
+    """The "Research again" button: a new run unless one is already queued or running."""
+    return tasks.queue_task(session, tasks.TaskKind.COMPANY_RESEARCH, job_id)
+
+
+def latest_brief(session: Session, job_id: int) -> CompanyResearch | None:
+    return session.exec(select(CompanyResearch).where(CompanyResearch.job_id == job_id)).first()
+
+
+async def run_company_research(
+    task_id: int,
+    *,
+    llm: LLMClient | None = None,
+    search: SearxngClient | None = None,
+    profile: UserProfile | None = None,
+) -> bool:
+    """Run one queued research task to the end; False if another worker had claimed it."""
+    with db.session_scope() as session:
+        if not tasks.claim_task(session, task_id):
+            return False
+        task = session.get(Task, task_id)
+        job = session.get(Job, task.job_id) if task and task.job_id else None
+        if job is None:
+            tasks.fail_task(session, task_id, "The job of this research task no longer exists.")
+            return True
+        company, title, description = job.company, job.title, job.raw_jd_text
+        job_id = job.id
+    assert job_id is not None
+    try:
+        brief = await _research(
+            task_id,
+            company=company,
+            title=title,
+            description=description,
+            llm=llm or LLMClient(),  # read llm.yaml afresh: an edited config applies on the next run
+            search=search or SearxngClient(),
+            profile=profile or user_profile(),
+        )
+    except (ResearchFailed, LLMUnavailable) as exc:
+        _fail(task_id, str(exc))
+        return True
+    except Exception as exc:  # a bug must still end the task visibly, never as a spinner
+        log.exception("research task %s crashed", task_id)
+        _fail(task_id, f"Unexpected error: {exc}")
+        return True
+    with db.session_scope() as session:
+        stored = latest_brief(session, job_id) or CompanyResearch(job_id=job_id)
+        stored.brief = brief
+        stored.generated_at = utcnow()
+        session.add(stored)
+        tasks.finish_task(session, task_id)
+    return True
+
+
+def _fail(task_id: int, message: str) -> None:
+    with db.session_scope() as session:
+        tasks.fail_task(session, task_id, message)
+
+
+def _phase(task_id: int, phase: str) -> None:
+    with db.session_scope() as session:
+        tasks.set_phase(session, task_id, phase)
+
+
+async def _research(
+    task_id: int,
+    *,
+    company: str,
+    title: str,
+    description: str,
+    llm: LLMClient,
+    search: SearxngClient,
+    profile: UserProfile,
+) -> dict[str, Any]:
+    _phase(task_id, PHASE_WEB)
+    web = await _search(search, f'"{company}" company', limit=8)
+    web += await _search(search, f"{company} CEO leadership", limit=6)
+    _phase(task_id, PHASE_NEWS)
+    news = await _search(search, company, categories="news", limit=8)
+    sources = number_sources(web, news)
+    if not sources:
+        raise ResearchFailed(f"SearXNG found nothing about {company}; check its engines, then retry.")
+
+    _phase(task_id, PHASE_BRIEF)
+    messages = render_messages(
+        company=company,
+        title=title,
+        job_description=description,
+        numbered_sources=[f"[{s.number}] {s.title} ({s.url}) {s.published}\n{s.snippet}" for s in sources],
+        accessibility=profile.candidate_accessibility_focus,
+        lgbtq=profile.candidate_lgbtq_focus,
+    )
+    schema = brief_schema(accessibility=profile.candidate_accessibility_focus, lgbtq=profile.candidate_lgbtq_focus)
+    brief = await llm.structured(schema, messages)
+    return brief_document(brief, sources, profile)
+
+
+async def _search(search: SearxngClient, query: str, **options: Any) -> list[SearchResult]:
+    try:
+        return await search.search(query, **options)
+    except (SearxngUnavailable, SearxngJsonDisabled, SearxngError) as exc:
+        raise ResearchFailed(str(exc)) from exc
+
+
+def number_sources(web: list[SearchResult], news: list[SearchResult]) -> list[Source]:
+    """Number the results once (web first, then news), dropping duplicates and unsafe URLs."""
+    seen: set[str] = set()
+    sources: list[Source] = []
+    for kind, results in (("web", web), ("news", news)):
+        for result in results:
+            url = safe_url(result.url)
+            if url is None or url in seen or len(sources) >= MAX_SOURCES:
+                continue
+            seen.add(url)
+            sources.append(
+                Source(
+                    number=len(sources) + 1,
+                    title=clean_text(result.title) or url,
+                    url=url,
+                    snippet=clean_text(result.content),
+                    published=f"{result.published:%Y-%m-%d}" if result.published else "",
+                    kind=kind,
+                )
+            )
+    return sources
+
+
+def brief_document(brief: CompanyBrief, sources: list[Source], profile: UserProfile) -> dict[str, Any]:
+    """What is stored and shown: sanitized claims, each with the sources it really cites."""
+    by_number = {source.number: source for source in sources}
+
+    def claims(items: list[Claim]) -> list[dict[str, Any]]:
+        kept = []
+        for claim in items:
+            cited = [number for number in dict.fromkeys(claim.sources) if number in by_number]
+            text = clean_text(claim.text)
+            if cited and text:
+                kept.append({"text": text, "sources": cited})
+        return kept
+
+    sections = [
+        {"key": key, "title": label, "private": False, "claims": claims(getattr(brief, key))} for key, label in SECTIONS
+    ]
+    wanted = {"accessibility": profile.candidate_accessibility_focus, "lgbtq_inclusion": profile.candidate_lgbtq_focus}
+    sections += [
+        {"key": key, "title": label, "private": True, "claims": claims(getattr(brief, key, []))}
+        for key, label in PRIVATE_SECTIONS
+        if wanted[key]
+    ]
+    return {"sections": sections, "sources": [asdict(source) for source in sources]}

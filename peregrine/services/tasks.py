@@ -1,0 +1,120 @@
+"""Durable background work: every generation is a `Task` row before it runs.
+
+The row is the truth the UI shows (queued, running with its phase, succeeded,
+failed with its cause), and what a restart recovers: tasks left `running` by a
+stopped process are marked interrupted and queued again.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from peregrine.models import Task, utcnow
+
+
+class TaskKind(StrEnum):
+    COMPANY_RESEARCH = "company_research"
+
+
+class TaskStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+ACTIVE = (TaskStatus.QUEUED.value, TaskStatus.RUNNING.value)
+INTERRUPTED_MESSAGE = "Interrupted by a restart; queued again."
+
+
+def active_task(session: Session, kind: TaskKind, job_id: int) -> Task | None:
+    return session.exec(
+        select(Task).where(Task.kind == kind.value, Task.job_id == job_id, col(Task.status).in_(ACTIVE))
+    ).first()
+
+
+def latest_task(session: Session, kind: TaskKind, job_id: int) -> Task | None:
+    return session.exec(
+        select(Task).where(Task.kind == kind.value, Task.job_id == job_id).order_by(col(Task.id).desc()).limit(1)
+    ).first()
+
+
+def queue_task(session: Session, kind: TaskKind, job_id: int) -> Task:
+    """Queue a run, or return the one already queued or running for this job (never two at once)."""
+    existing = active_task(session, kind, job_id)
+    if existing is not None:
+        return existing
+    task = Task(kind=kind.value, job_id=job_id)
+    try:
+        with session.begin_nested():
+            session.add(task)
+    except IntegrityError:  # another process queued it a moment ago
+        found = active_task(session, kind, job_id)
+        assert found is not None
+        return found
+    return task
+
+
+def queue_first_research(session: Session, job_id: int) -> Task | None:
+    """Entering Phone screen researches the company once per job; "Research again" is explicit."""
+    if latest_task(session, TaskKind.COMPANY_RESEARCH, job_id) is not None:
+        return None
+    return queue_task(session, TaskKind.COMPANY_RESEARCH, job_id)
+
+
+def claim_task(session: Session, task_id: int) -> bool:
+    """Mark a queued task running; False if someone else claimed it first."""
+    claimed = session.execute(
+        update(Task)
+        .where(col(Task.id) == task_id, col(Task.status) == TaskStatus.QUEUED.value)
+        .values(
+            status=TaskStatus.RUNNING.value,
+            attempts=col(Task.attempts) + 1,
+            started_at=utcnow(),
+            finished_at=None,
+            phase="",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.expire_all()
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def set_phase(session: Session, task_id: int, phase: str) -> None:
+    session.execute(update(Task).where(col(Task.id) == task_id).values(phase=phase))
+
+
+def finish_task(session: Session, task_id: int) -> None:
+    session.execute(
+        update(Task)
+        .where(col(Task.id) == task_id)
+        .values(status=TaskStatus.SUCCEEDED.value, phase="", error=None, finished_at=utcnow())
+    )
+
+
+def fail_task(session: Session, task_id: int, error: str) -> None:
+    session.execute(
+        update(Task)
+        .where(col(Task.id) == task_id)
+        .values(status=TaskStatus.FAILED.value, phase="", error=error, finished_at=utcnow())
+    )
+
+
+def queued_tasks(session: Session, limit: int = 10) -> list[Task]:
+    return list(
+        session.exec(select(Task).where(Task.status == TaskStatus.QUEUED.value).order_by(col(Task.id)).limit(limit))
+    )
+
+
+def recover_interrupted(session: Session) -> int:
+    """At start-up: tasks a stopped process left running go back to the queue."""
+    result = session.execute(
+        update(Task)
+        .where(col(Task.status) == TaskStatus.RUNNING.value)
+        .values(status=TaskStatus.QUEUED.value, phase="", error=INTERRUPTED_MESSAGE)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,133 @@
+"""Company research in the browser: it starts by itself, shows its state, and renders inert."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from peregrine import db
+from peregrine.domain.stages import Stage
+from peregrine.services import tasks
+from tests.browser.conftest import open_board
+from tests.browser.helpers import card, column, mouse_drag, seed_job
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.searxng_server import FakeSearxng
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
+
+XSS_TITLE = '<img src=x onerror="window.__pwned=1">Globex careers'
+BRIEF = {
+    "overview": [
+        {"text": "Globex makes industrial widgets. <script>window.__pwned=1</script>", "sources": [1]},
+        {"text": "It has about 1,200 employees.", "sources": [2]},
+    ],
+    "leadership": [{"text": "Hank Scorpio is the CEO.", "sources": [2]}],
+    "talking_points": [{"text": "Ask about the new widget platform.", "sources": [1, 2]}],
+}
+
+
+def test_moving_to_phone_screen_researches_the_company(
+    page: Page, app_url: str, session_llm: FakeOpenAIServer, session_searxng: FakeSearxng
+) -> None:
+    session_searxng.reset()
+    session_searxng.set_results(
+        "general",
+        [
+            {
+                "title": XSS_TITLE,
+                "url": "https://globex.example/careers",
+                "content": "Widgets <b>for</b> everyone",
+                "publishedDate": None,
+                "engine": "bing",
+                "category": "general",
+            },
+            {
+                "title": "Globex leadership",
+                "url": "https://globex.example/team",
+                "content": "Hank Scorpio, CEO",
+                "publishedDate": None,
+                "engine": "bing",
+                "category": "general",
+            },
+            {
+                "title": "Click me",
+                "url": "javascript:window.__pwned=1",
+                "content": "evil",
+                "publishedDate": None,
+                "engine": "bing",
+                "category": "general",
+            },
+        ],
+    )
+    session_llm.reset()
+    session_llm.queue_json(BRIEF)
+    job_id = seed_job("Globex", "Widget Engineer")
+    open_board(page, app_url)
+
+    mouse_drag(page, card(page, "Globex", "Widget Engineer"), column(page, Stage.PHONE_SCREEN))
+
+    moved = column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Globex — Widget Engineer")
+    expect(moved).to_contain_text("Research ready", timeout=15_000)
+    with db.session_scope() as session:
+        task = tasks.latest_task(session, tasks.TaskKind.COMPANY_RESEARCH, job_id)
+        assert task is not None
+        assert (task.status, task.attempts) == ("succeeded", 1)
+
+    moved.get_by_role("link", name="Widget Engineer").click()
+    research = page.get_by_role("region", name="Company research")
+    expect(research.get_by_role("region", name="Company overview")).to_contain_text("Globex makes industrial widgets.")
+    expect(research.get_by_role("region", name="CEO and leadership")).to_contain_text("Hank Scorpio is the CEO.")
+    expect(research.get_by_role("region", name="Talking points for this role")).to_be_visible()
+    expect(research.get_by_role("link", name="Source 2: Globex leadership").first).to_have_attribute(
+        "href", "https://globex.example/team"
+    )
+    expect(research.get_by_role("region", name="Inclusion and accessibility")).to_have_count(0)
+    # Markup from the web and the model is shown as text, never run.
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("script:has-text('__pwned')").count() == 0
+    assert page.locator("a[href^='javascript:']").count() == 0
+
+
+def test_a_failed_research_shows_its_cause_and_retry_works(
+    page: Page, app_url: str, session_llm: FakeOpenAIServer, session_searxng: FakeSearxng
+) -> None:
+    session_searxng.reset()
+    session_searxng.set_results(
+        "general",
+        [
+            {
+                "title": "Initech",
+                "url": "https://initech.example",
+                "content": "TPS reports",
+                "publishedDate": None,
+                "engine": "bing",
+                "category": "general",
+            },
+        ],
+    )
+    session_llm.reset()
+    session_llm.fail_next(status=500, times=1, message="model exploded")
+    seed_job("Initech", "Report Analyst")
+    open_board(page, app_url)
+
+    card(page, "Initech", "Report Analyst").get_by_role("button", name="Advance to Phone screen").click()
+    moved = column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Initech — Report Analyst")
+    expect(moved).to_contain_text("Research failed", timeout=15_000)
+
+    moved.get_by_role("link", name="Report Analyst").click()
+    research = page.get_by_role("region", name="Company research")
+    expect(research.get_by_role("alert")).to_contain_text("No language model answered")
+    expect(research.get_by_role("alert")).to_contain_text("model exploded")
+
+    session_llm.queue_json(
+        {
+            "overview": [{"text": "Initech writes TPS reports.", "sources": [1]}],
+            "leadership": [],
+            "talking_points": [],
+        }
+    )
+    research.get_by_role("button", name="Retry").click()
+    expect(research.get_by_role("region", name="Company overview")).to_contain_text(
+        "Initech writes TPS reports.", timeout=15_000
+    )
+    expect(research.get_by_role("alert")).to_have_count(0)

@@ -1,0 +1,366 @@
+"""A small OpenAI-compatible server for tests, speaking the real HTTP protocol.
+
+The production LLM client (openai + instructor) talks to it unchanged over 127.0.0.1. A test scripts
+the answers and the failures through a plain Python API and reads back what the server received::
+
+    server = FakeOpenAIServer(model="fake-model").start()
+    server.queue_json({"name": "Ada"})      # next answer (FIFO), as tool call / JSON content / text
+    server.fail_next(status=500)            # the next request answers HTTP 500
+    server.delay_s = 3                      # every answer waits 3 s first (beyond a client's timeout)
+    server.stream_delay_s = 0.05            # pause between streamed chunks
+    ...
+    server.requests                         # JSON bodies received on /v1/chat/completions
+    server.stop(); server.start()           # down, then up again on the same port
+
+How an answer is shaped follows the request, like a real server:
+- `tools` in the request: a forced tool call (`message.tool_calls[0].function.arguments`,
+  finish_reason "tool_calls"), for instructor's TOOLS mode;
+- `response_format` json_object / json_schema: the JSON as `message.content` (JSON, JSON_SCHEMA modes);
+- otherwise plain text content (MD_JSON mode and ordinary chat);
+- `stream: true`: server-sent events, one `chat.completion.chunk` per token, then `data: [DONE]`.
+When nothing is queued, the default answer is built from the JSON schema the request carries (tools
+or json_schema, or the schema instructor writes into the JSON-mode system prompt), else `default_text`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import re
+import socket
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+_TOKEN_RE = re.compile(r"\s*\S+|\s+")
+
+
+@dataclass(frozen=True)
+class _Answer:
+    kind: Literal["json", "text"]
+    body: str
+
+
+@dataclass(frozen=True)
+class _Failure:
+    status: int
+    message: str
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def closed_port_url() -> str:
+    """An OpenAI-style base URL on 127.0.0.1 where no server listens (connection refused)."""
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
+def tokenize(text: str) -> list[str]:
+    """Split text the way the fake streams it: one chunk per word, leading whitespace attached."""
+    return _TOKEN_RE.findall(text)
+
+
+def example_for_schema(schema: dict[str, Any], defs: dict[str, Any] | None = None, depth: int = 0) -> Any:
+    """A small value that validates against a (pydantic-generated) JSON schema."""
+    defs = defs if defs is not None else schema.get("$defs", {})
+    if depth > 8:
+        return None
+    if "$ref" in schema:
+        return example_for_schema(defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), defs, depth + 1)
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if schema.get(key):
+            options = [option for option in schema[key] if option.get("type") != "null"] or schema[key]
+            return example_for_schema(options[0], defs, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        return {name: example_for_schema(sub, defs, depth + 1) for name, sub in props.items()}
+    if kind == "array":
+        return [example_for_schema(schema.get("items", {}), defs, depth + 1)] if schema.get("minItems") else []
+    if kind == "string":
+        return "example"
+    if kind == "integer":
+        return int(schema.get("minimum", 0))
+    if kind == "number":
+        return float(schema.get("minimum", 0))
+    if kind == "boolean":
+        return False
+    return None
+
+
+def _schema_in_request(body: dict[str, Any]) -> dict[str, Any] | None:
+    tools = body.get("tools") or []
+    if tools:
+        params: dict[str, Any] | None = tools[0].get("function", {}).get("parameters")
+        return params
+    response_format = body.get("response_format") or {}
+    if response_format.get("type") == "json_schema":
+        schema: dict[str, Any] | None = response_format.get("json_schema", {}).get("schema")
+        return schema
+    # instructor's JSON / MD_JSON modes write the schema into a system message, after "json_schema:".
+    decoder = json.JSONDecoder()
+    for message in body.get("messages", []):
+        content = message.get("content")
+        if message.get("role") != "system" or not isinstance(content, str) or "json_schema" not in content:
+            continue
+        start = content.find("{", content.find("json_schema"))
+        if start < 0:
+            continue
+        try:
+            found, _ = decoder.raw_decode(content[start:])
+        except ValueError:
+            continue
+        if isinstance(found, dict):
+            return found
+    return None
+
+
+class FakeOpenAIServer:
+    """An OpenAI-compatible chat-completions server in a background thread (uvicorn, 127.0.0.1)."""
+
+    def __init__(
+        self,
+        *,
+        model: str = "fake-model",
+        models: Iterable[str] | None = None,
+        name: str = "fake",
+        port: int | None = None,
+    ) -> None:
+        self.name = name
+        self.model = model
+        self.models: list[str] = list(models) if models is not None else [model]
+        self.port = port or free_port()
+        self.default_text = "This is the fake model's answer."
+        self.delay_s: float = 0.0
+        """Seconds every chat completion waits before answering (a slow or hung server)."""
+        self.stream_delay_s: float = 0.0
+        """Seconds between two streamed chunks."""
+        self.requests: list[dict[str, Any]] = []
+        """JSON bodies received on POST /v1/chat/completions, in order (failed ones included)."""
+        self.request_headers: list[dict[str, str]] = []
+        """Headers of those requests, same order (e.g. to check the Authorization header)."""
+        self.models_requests = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        """The largest number of chat completions this server was answering at the same time."""
+        self._answers: collections.deque[_Answer] = collections.deque()
+        self._failures: collections.deque[_Failure] = collections.deque()
+        self._cut_stream_after: int | None = None
+        self._lock = threading.Lock()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.app = self._build_app()
+
+    # ----------------------------------------------------------------- scripting (called by tests)
+    @property
+    def url(self) -> str:
+        """The base URL a client is configured with (ends in /v1)."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def queue_json(self, answer: Any) -> None:
+        """Queue the next structured answer: a JSON-able object, or a raw string sent verbatim."""
+        body = answer if isinstance(answer, str) else json.dumps(answer)
+        with self._lock:
+            self._answers.append(_Answer("json", body))
+
+    def queue_text(self, text: str) -> None:
+        """Queue the next plain-text answer (streamed token by token when the request streams)."""
+        with self._lock:
+            self._answers.append(_Answer("text", text))
+
+    def fail_next(self, status: int = 500, times: int = 1, message: str = "The fake server failed on purpose.") -> None:
+        """Answer the next `times` chat completions with this HTTP status and an OpenAI-style error body."""
+        with self._lock:
+            self._failures.extend(_Failure(status, message) for _ in range(times))
+
+    def cut_stream_after(self, chunks: int | None) -> None:
+        """Drop the connection after this many content chunks of the next streamed answers (None: never)."""
+        self._cut_stream_after = chunks
+
+    def reset(self) -> None:
+        with self._lock:
+            self._answers.clear()
+            self._failures.clear()
+            self.requests.clear()
+            self.request_headers.clear()
+        self.delay_s = 0.0
+        self.stream_delay_s = 0.0
+        self._cut_stream_after = None
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self, timeout: float = 10.0) -> FakeOpenAIServer:
+        """Listen on `self.port` (the same port after a stop) and return once it accepts connections."""
+        if self._thread is not None:
+            return self
+        self._stopping.clear()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        config = uvicorn.Config(
+            self.app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"fake-llm-{self.port}"
+        )
+        thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                sock.close()
+                raise RuntimeError(f"fake OpenAI server did not start on port {self.port}")
+            time.sleep(0.01)
+        self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        """Stop listening: connections to the port are refused until `start()` again."""
+        if self._server is None or self._thread is None:
+            return
+        self._stopping.set()
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._server, self._thread = None, None
+
+    def __enter__(self) -> FakeOpenAIServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ----------------------------------------------------------------- the HTTP side
+    def _build_app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.get("/v1/models")
+        async def list_models() -> dict[str, Any]:
+            self.models_requests += 1
+            return {
+                "object": "list",
+                "data": [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models],
+            }
+
+        @app.post("/v1/chat/completions")
+        async def chat_completions(request: Request) -> Response:
+            body = await request.json()
+            with self._lock:
+                self.requests.append(body)
+                self.request_headers.append(dict(request.headers))
+                failure = self._failures.popleft() if self._failures else None
+                answer = self._answers.popleft() if self._answers else None
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                await self._sleep(self.delay_s)
+            finally:
+                self.in_flight -= 1
+            if failure is not None:
+                error = {"message": failure.message, "type": "server_error", "param": None, "code": None}
+                return JSONResponse({"error": error}, status_code=failure.status)
+            if answer is None:
+                answer = self._default_answer(body)
+            if body.get("stream"):
+                return StreamingResponse(self._stream(body, answer), media_type="text/event-stream")
+            return JSONResponse(self._completion(body, answer))
+
+        return app
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake up early when the server is being stopped."""
+        deadline = time.monotonic() + seconds
+        while not self._stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            await asyncio.sleep(min(left, 0.02))
+
+    def _default_answer(self, body: dict[str, Any]) -> _Answer:
+        schema = _schema_in_request(body)
+        if schema is not None:
+            return _Answer("json", json.dumps(example_for_schema(schema)))
+        if body.get("response_format", {}).get("type") == "json_object":
+            return _Answer("json", "{}")
+        return _Answer("text", self.default_text)
+
+    def _completion(self, body: dict[str, Any], answer: _Answer) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": answer.body}
+        finish_reason = "stop"
+        tools = body.get("tools") or []
+        if tools:
+            forced = body.get("tool_choice")
+            name = (
+                forced["function"]["name"]
+                if isinstance(forced, dict) and "function" in forced
+                else tools[0]["function"]["name"]
+            )
+            message = {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": f"call_{uuid.uuid4().hex[:12]}",
+                        "type": "function",
+                        "function": {"name": name, "arguments": answer.body},
+                    }
+                ],
+            }
+            finish_reason = "tool_calls"
+        completion_tokens = len(tokenize(answer.body))
+        return {
+            "id": f"chatcmpl-{uuid.uuid4().hex}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model", self.model),
+            "choices": [{"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}],
+            "usage": {
+                "prompt_tokens": 10,
+                "completion_tokens": completion_tokens,
+                "total_tokens": 10 + completion_tokens,
+            },
+        }
+
+    async def _stream(self, body: dict[str, Any], answer: _Answer) -> AsyncIterator[str]:
+        ident = f"chatcmpl-{uuid.uuid4().hex}"
+        created = int(time.time())
+        model = body.get("model", self.model)
+
+        def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> str:
+            payload = {
+                "id": ident,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}],
+            }
+            return f"data: {json.dumps(payload)}\n\n"
+
+        cut_after = self._cut_stream_after
+        yield chunk({"role": "assistant", "content": ""})
+        for sent, token in enumerate(tokenize(answer.body)):
+            if cut_after is not None and sent >= cut_after:
+                raise ConnectionAbortedError("fake server cut the stream on purpose")
+            if sent:
+                await self._sleep(self.stream_delay_s)
+            yield chunk({"content": token})
+        yield chunk({}, "stop")
+        yield "data: [DONE]\n\n"
