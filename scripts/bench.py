@@ -20,7 +20,6 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +75,10 @@ def bench_services() -> None:
     def build() -> None:
         with db.session_scope() as session:
             snapshot = board.load_board(session, candidate_id)
-        # What the page's state sends on load: the card data and the id lists, as JSON.
+        # What the page's state sends on load (pages/board.py): card rows and column id lists, as JSON.
         json.dumps(
             {
-                "cards": {key: asdict(card) for key, card in snapshot.cards.items()},
+                "card_rows": [board.card_row(card) for card in snapshot.cards.values()],
                 "columns": {stage.value: ids for stage, ids in snapshot.columns.items()},
             }
         )
@@ -258,7 +257,7 @@ def bench_browser(url: str) -> None:
             page.mouse.up()
             page.wait_for_function("window.__shownAfterDrop !== null", timeout=10_000)
             drop_samples.append(float(page.evaluate("window.__shownAfterDrop")))
-            page.wait_for_timeout(400)  # let the server's confirmation (and its toast) arrive
+            page.wait_for_timeout(800)  # a person drops cards seconds apart; let this move settle (toast, research)
             bytes_per_move.append(sum(received))
         emit(
             "drop_to_card_shown_ms",
@@ -279,6 +278,155 @@ def bench_browser(url: str) -> None:
             target=5 * 1024,
         )
         browser.close()
+
+
+# ---- company research ------------------------------------------------------------------
+
+RESEARCH_BRIEF = {
+    "overview": [{"text": "Bench Corp makes benchmarks.", "sources": [1]}],
+    "leadership": [{"text": "Ada Bench is the CEO.", "sources": [1]}],
+    "talking_points": [{"text": "Ask about the roadmap.", "sources": [1]}],
+}
+SEARCH_RESULTS = [
+    {
+        "title": "Bench Corp",
+        "url": "https://bench.example",
+        "content": "Bench Corp makes benchmarks.",
+        "publishedDate": None,
+        "engine": "fake",
+        "category": "general",
+    },
+]
+
+
+def _new_job(company: str) -> int:
+    from peregrine import db
+    from peregrine.services import jobs
+    from peregrine.services.candidates import current_candidate
+
+    with db.session_scope() as session:
+        candidate_id = current_candidate(session).id or 0
+        job = jobs.create_job(session, candidate_id, jobs.JobFields(company=company, title="Benchmark Engineer"))
+        return job.id or 0
+
+
+async def _move_to_running(samples: int) -> list[float]:
+    """The app's own overhead from a stage move to its research task running (in the backend's loop)."""
+    import asyncio
+
+    from peregrine import db
+    from peregrine.domain.stages import MoveSource, Stage
+    from peregrine.services import jobs, task_runner, tasks
+
+    runner = asyncio.create_task(task_runner.run_forever(poll_seconds=5))
+    await asyncio.sleep(0.2)
+    overheads = []
+    try:
+        for index in range(samples):
+            job_id = _new_job(f"Bench Corp {index}")
+            moved_at = time.time()
+            with db.session_scope() as session:
+                jobs.move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON)
+            task_runner.wake()  # what the board does after a move that queued research
+            while True:
+                await asyncio.sleep(0.0005)
+                with db.session_scope() as session:
+                    task = tasks.latest_task(session, tasks.TaskKind.COMPANY_RESEARCH, job_id)
+                if task is not None and task.started_at is not None:
+                    break
+            overheads.append((task.started_at.timestamp() - moved_at) * 1000)
+            while task is not None and task.status in ("queued", "running"):  # let it finish first
+                await asyncio.sleep(0.005)
+                with db.session_scope() as session:
+                    task = tasks.latest_task(session, tasks.TaskKind.COMPANY_RESEARCH, job_id)
+    finally:
+        runner.cancel()
+    return overheads
+
+
+BRIEF_SHOWN_PROBE = """
+() => {
+  window.__briefShownAt = null;
+  const found = () => document.querySelector('section[aria-label="Company overview"]');
+  const observer = new MutationObserver(() => {
+    if (found()) {
+      observer.disconnect();
+      requestAnimationFrame(() => { window.__briefShownAt = performance.timeOrigin + performance.now(); });
+    }
+  });
+  observer.observe(document.body, {childList: true, subtree: true});
+}
+"""
+
+
+def _last_byte_to_brief(url: str, llm: Any, samples: int) -> list[float]:
+    """From the model's last byte to the brief painted on the job page (wall clock, one machine)."""
+    from playwright.sync_api import sync_playwright
+
+    llm.delay_s = 0.5  # the page is watching before the answer comes
+    latencies = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        for index in range(samples):
+            job_id = _new_job(f"Brief Corp {index}")
+            llm.queue_json(RESEARCH_BRIEF)
+            page.goto(f"{url}/applications/{job_id}")
+            page.get_by_role("button", name="Research now").wait_for()
+            page.evaluate(BRIEF_SHOWN_PROBE)
+            answered = len(llm.answered_at)
+            page.get_by_role("button", name="Research now").click()
+            page.wait_for_function("window.__briefShownAt !== null", timeout=20_000)
+            shown_at = float(page.evaluate("window.__briefShownAt"))
+            assert len(llm.answered_at) == answered + 1
+            latencies.append(shown_at - llm.answered_at[-1] * 1000)
+        browser.close()
+    return latencies
+
+
+def bench_research(env: dict[str, str], data_dir: Path) -> None:
+    import asyncio
+
+    import yaml
+
+    from tests.fakes.openai_server import FakeOpenAIServer
+    from tests.fakes.searxng_server import FakeSearxng
+
+    with FakeOpenAIServer(name="fake") as llm:
+        searxng = FakeSearxng().start()
+        try:
+            searxng.set_results("general", SEARCH_RESULTS)
+            config = data_dir / "config"
+            config.mkdir(exist_ok=True)
+            (config / "llm.yaml").write_text(
+                yaml.safe_dump({"backends": [{"name": "fake", "base_url": llm.url, "model": llm.model}]})
+            )
+            (config / "services.yaml").write_text(yaml.safe_dump({"searxng": {"url": searxng.url}}))
+            env = {**env, "PEREGRINE_CONFIG_DIR": str(config)}
+            os.environ["PEREGRINE_CONFIG_DIR"] = str(config)
+
+            overheads = asyncio.run(_move_to_running(30))
+            emit(
+                "research_move_to_running_ms",
+                unit="ms",
+                p50=statistics.median(overheads),
+                p95=percentile(overheads, 0.95),
+                n=len(overheads),
+                target=50,
+            )
+
+            with production_server(env) as (url, _server):
+                latencies = _last_byte_to_brief(url, llm, 10)
+            emit(
+                "research_last_byte_to_brief_shown_ms",
+                unit="ms",
+                p50=statistics.median(latencies),
+                p95=percentile(latencies, 0.95),
+                n=len(latencies),
+                target=200,
+            )
+        finally:
+            searxng.stop()
 
 
 def main() -> int:
@@ -304,6 +452,7 @@ def main() -> int:
         with production_server(env) as (url, server):
             bench_browser(url)
             emit("backend_rss_mb", tree_rss_mb(server), unit="MiB", jobs=JOBS)
+        bench_research(env, data_dir)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

@@ -8,7 +8,6 @@ so a move costs a few hundred bytes at any board size (DESIGN.md, "The board's s
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from typing import Any
@@ -33,9 +32,11 @@ from peregrine.services import task_runner
 from peregrine.services.board import CardView
 from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError, StaleVersion
+from peregrine.services.task_events import wait_for_change
 
 MoveAction = Callable[[Any], job_service.MoveResult]
-RESEARCH_POLL_SECONDS = 0.5
+#: Research progress arrives at once from this process; other processes' changes within this time.
+RESEARCH_POLL_SECONDS = 2.0
 ACTIVE_RESEARCH = frozenset({"queued", "running"})
 
 
@@ -304,7 +305,7 @@ class BoardState(rx.State):
             candidate_id = self._candidate_id
         try:
             while True:
-                await asyncio.sleep(RESEARCH_POLL_SECONDS)
+                await wait_for_change(timeout_s=RESEARCH_POLL_SECONDS)
                 with db.session_scope() as session:
                     states = board_service.research_states(session, candidate_id)
                 async with self:

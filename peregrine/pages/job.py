@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,7 @@ from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services import research, task_runner, tasks
 from peregrine.services.errors import NotFound
+from peregrine.services.task_events import wait_for_change
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class JobPageState(rx.State):
             self._watching = True
         try:
             while True:
-                await asyncio.sleep(0.4)
+                await wait_for_change(timeout_s=1.0)
                 async with self:
                     self._refresh_research()
                     if self.research_state not in ("queued", "running"):

@@ -356,6 +356,7 @@ def load_demo(session: Session, jobs: int = 40, *, seed: int = 7) -> int:
                 source=MoveSource.BUTTON if by_button else MoveSource.DRAG,
                 reason=plan.reason if target is Stage.REJECTED else None,
                 candidate_id=candidate.id,
+                research=False,  # past moves: nothing to research now
             )
             event_rows.append({"id": moved.event.id, "at": plan.moments[step + 1]})
         job_rows.append(

@@ -127,8 +127,12 @@ def move_job(
     reason: RejectionReason | str | None = None,
     placement: Placement | None = None,
     candidate_id: int | None = None,
+    research: bool = True,
 ) -> MoveResult:
     """Move a job to another stage, or refuse with a message naming the allowed moves.
+
+    Entering Phone screen queues company research (once per job); `research=False` is
+    for history being recorded after the fact, such as the demo pipeline.
 
     Raises `MoveNotAllowed`, `StaleVersion` (changed since `expected_version`) or `NotFound`.
     """
@@ -163,7 +167,7 @@ def move_job(
     )
     session.add(stage_event)
     session.flush()
-    queued = tasks.queue_first_research(session, job_id) if target is Stage.PHONE_SCREEN else None
+    queued = tasks.queue_first_research(session, job_id) if research and target is Stage.PHONE_SCREEN else None
     if queued is not None:
         session.flush()
     return MoveResult(

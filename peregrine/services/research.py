@@ -27,6 +27,7 @@ from peregrine.llm.prompts.company_research import Claim, CompanyBrief, brief_sc
 from peregrine.models import CompanyResearch, Job, Task, utcnow
 from peregrine.services import tasks
 from peregrine.services.sanitize import clean_text, safe_url
+from peregrine.services.task_events import task_changed
 
 log = logging.getLogger("peregrine.research")
 
@@ -112,17 +113,20 @@ async def run_company_research(
         stored.generated_at = utcnow()
         session.add(stored)
         tasks.finish_task(session, task_id)
+    task_changed()
     return True
 
 
 def _fail(task_id: int, message: str) -> None:
     with db.session_scope() as session:
         tasks.fail_task(session, task_id, message)
+    task_changed()
 
 
 def _phase(task_id: int, phase: str) -> None:
     with db.session_scope() as session:
         tasks.set_phase(session, task_id, phase)
+    task_changed()
 
 
 async def _research(

@@ -2,7 +2,7 @@
 
 Started once with the backend (a Reflex lifespan task). At start it puts tasks a
 stopped process left running back in the queue; then it runs what is queued, at
-most `concurrency` at a time, waking at once when `wake()` is called and otherwise
+most `max_concurrent_calls` (config/llm.yaml) at a time, waking at once when `wake()` is called and otherwise
 checking the queue every few seconds.
 """
 
@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from peregrine import db
+from peregrine.llm.settings import load_llm_settings
 from peregrine.models import Task
 from peregrine.services import tasks
 from peregrine.services.research import run_company_research
@@ -33,9 +34,12 @@ def wake() -> None:
         _wakeup.set()
 
 
-async def run_forever(poll_seconds: float = 3.0, concurrency: int = 2) -> None:
+async def run_forever(poll_seconds: float = 3.0, concurrency: int | None = None) -> None:
+    """Run queued tasks until cancelled; at most `concurrency` at once (llm.yaml's max_concurrent_calls)."""
     global _wakeup
     _wakeup = asyncio.Event()
+    if concurrency is None:
+        concurrency = load_llm_settings().max_concurrent_calls
     with db.session_scope() as session:
         recovered = tasks.recover_interrupted(session)
     if recovered:

@@ -131,3 +131,24 @@ def test_a_failed_research_shows_its_cause_and_retry_works(
         "Initech writes TPS reports.", timeout=15_000
     )
     expect(research.get_by_role("alert")).to_have_count(0)
+
+
+def test_settings_shows_each_service_with_a_live_status(
+    page: Page, app_url: str, session_llm: FakeOpenAIServer, session_searxng: FakeSearxng
+) -> None:
+    session_searxng.reset()
+    page.goto(app_url + "/settings")
+
+    fake = page.get_by_role("region", name="Language models").get_by_role("row").filter(has_text="fake-model")
+    expect(fake).to_contain_text(session_llm.url)
+    expect(fake).to_contain_text("ok")
+    expect(fake).to_contain_text("model fake-model available")
+    search = page.get_by_role("region", name="Web search")
+    expect(search).to_contain_text(session_searxng.url)
+    expect(search).to_contain_text("answering JSON searches")
+
+    session_searxng.json_enabled = False
+    page.get_by_role("button", name="Check again").click()
+    expect(search).to_contain_text("down")
+    expect(search).to_contain_text("json")
+    session_searxng.json_enabled = True

@@ -158,6 +158,8 @@ class FakeOpenAIServer:
         """Seconds between two streamed chunks."""
         self.requests: list[dict[str, Any]] = []
         """JSON bodies received on POST /v1/chat/completions, in order (failed ones included)."""
+        self.answered_at: list[float] = []
+        """Wall-clock times at which non-streamed answers were sent (for latency benchmarks)."""
         self.request_headers: list[dict[str, str]] = []
         """Headers of those requests, same order (e.g. to check the Authorization header)."""
         self.models_requests = 0
@@ -284,6 +286,7 @@ class FakeOpenAIServer:
                 answer = self._default_answer(body)
             if body.get("stream"):
                 return StreamingResponse(self._stream(body, answer), media_type="text/event-stream")
+            self.answered_at.append(time.time())  # wall clock, for latency benchmarks across processes
             return JSONResponse(self._completion(body, answer))
 
         return app

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from peregrine import db
 from peregrine.config import PROJECT_ROOT
 from peregrine.domain.stages import MoveSource, Stage
-from peregrine.models import Candidate, Job, StageEvent, utcnow
+from peregrine.models import Candidate, Job, StageEvent, Task, utcnow
 from peregrine.services.board import load_board
 from peregrine.services.demo import DatabaseNotEmpty, load_demo
 from peregrine.services.jobs import JobFields, create_job, recent_rejections_at, stage_history, undo_last_move
@@ -239,3 +239,9 @@ def test_cli_demo_loads_once_then_refuses(tmp_path: Path) -> None:
     finally:
         engine.dispose()
         db.engine_for.cache_clear()
+
+
+def test_the_demo_queues_no_research_for_its_history(session: Session) -> None:
+    load_demo(session, jobs=40)
+    session.commit()
+    assert session.exec(select(Task)).all() == []

@@ -178,6 +178,9 @@ XSS_PAYLOADS = [
     '<a href="&#0000106avascript:alert(1)">x</a>',
     '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
     '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="javascript:1">x</a>',
+    '<a href="data:0">x</a>',
+    "<a href=data:<mailto:a@b.c>>x</a>",
     # javascript: in markdown links, obfuscated
     "[x](javascript:alert(1))",
     "[x](JAVASCRIPT:alert(1))",
@@ -221,7 +224,7 @@ XSS_PAYLOADS = [
     "| a | b |\n|---|---|\n| `x | <img src=x onerror=alert(1)> | y` | z |",
     "```\n<img src=x onerror=alert(1)>",
     "<p>\n`<a ` href=javascript:alert(1)>click",
-    "<p>\n`<x title=\">` onmouseover=alert(1)>",
+    '<p>\n`<x title=">` onmouseover=alert(1)>',
     "<p>\n`<x ` onmouseover=alert(1)>",
     '<p>\n<a title="x\n\ny">link</a>\n\n<p>\n`" onmouseover="alert(1)" x="`',
     # tags that stripping would join

@@ -1,0 +1,159 @@
+"""Settings: the profile and services as configured, with a live status for each service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from peregrine.components.layout import page_layout
+from peregrine.services.health import ServiceRow, check_services, config_overview
+
+
+class SettingsState(rx.State):
+    name: str = ""
+    email: str = ""
+    headline: str = ""
+    tier: str = ""
+    accessibility_focus: bool = False
+    lgbtq_focus: bool = False
+    notices: list[str] = []
+    backends: list[ServiceRow] = []
+    searxng: list[ServiceRow] = []
+    checking: bool = False
+
+    @rx.event
+    def load(self) -> Any:
+        overview = config_overview()
+        self.name, self.email, self.headline, self.tier = (
+            overview.name,
+            overview.email,
+            overview.headline,
+            overview.tier,
+        )
+        self.accessibility_focus, self.lgbtq_focus = overview.accessibility_focus, overview.lgbtq_focus
+        self.notices = overview.notices
+        self.backends = overview.backends
+        self.searxng = [overview.searxng]
+        return SettingsState.check
+
+    @rx.event(background=True)
+    async def check(self) -> None:
+        async with self:
+            if self.checking:
+                return
+            self.checking = True
+        try:
+            backends, searxng = await check_services()
+        finally:
+            async with self:
+                self.checking = False
+        async with self:
+            self.backends = backends
+            self.searxng = [searxng]
+
+
+def _status_table(label: str, rows: rx.Var[list[ServiceRow]], empty: str) -> rx.Component:
+    return rx.el.section(_status_rows(rows, empty), aria_label=label, width="100%")
+
+
+def _status_rows(rows: rx.Var[list[ServiceRow]], empty: str) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Name"),
+                    rx.table.column_header_cell("Address"),
+                    rx.table.column_header_cell("Status"),
+                    rx.table.column_header_cell("Latency"),
+                )
+            ),
+            rx.table.body(
+                rx.foreach(
+                    rows,
+                    lambda row: rx.table.row(
+                        rx.table.row_header_cell(row.name),
+                        rx.table.cell(rx.code(row.address)),
+                        rx.table.cell(
+                            rx.hstack(
+                                rx.cond(
+                                    row.latency == "checking…",
+                                    rx.badge("checking", color_scheme="gray"),
+                                    rx.cond(
+                                        row.ok,
+                                        rx.badge("ok", color_scheme="green"),
+                                        rx.badge("down", color_scheme="red"),
+                                    ),
+                                ),
+                                rx.text(row.detail, size="2"),
+                                align="center",
+                            )
+                        ),
+                        rx.table.cell(row.latency),
+                    ),
+                )
+            ),
+            width="100%",
+        ),
+        rx.callout.root(rx.callout.text(empty), color_scheme="gray"),
+    )
+
+
+def _flag(label: str, value: rx.Var[bool]) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(rx.cond(value, "on", "off")))
+
+
+def settings_page() -> rx.Component:
+    return page_layout(
+        rx.hstack(
+            rx.heading("Settings", size="6", as_="h1"),
+            rx.spacer(),
+            rx.button(
+                rx.cond(
+                    SettingsState.checking, rx.spinner(size="1"), rx.icon("refresh-cw", size=14, aria_hidden="true")
+                ),
+                "Check again",
+                variant="soft",
+                on_click=SettingsState.check,
+                disabled=SettingsState.checking,
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            SettingsState.notices.length() > 0,
+            rx.callout.root(
+                rx.callout.icon(rx.icon("info")),
+                rx.box(
+                    rx.text("About your configuration files:", weight="bold", size="2"),
+                    rx.el.ul(rx.foreach(SettingsState.notices, lambda notice: rx.el.li(rx.text(notice, size="2")))),
+                ),
+                color_scheme="amber",
+                role="status",
+                width="100%",
+            ),
+        ),
+        rx.heading("Language models", size="4", as_="h2"),
+        rx.text(
+            "Tried in this order (config/llm.yaml); the first that answers is used.", size="2", color_scheme="gray"
+        ),
+        _status_table(
+            "Language models",
+            SettingsState.backends,
+            "No language model is configured: copy config/llm.yaml.example to config/llm.yaml. "
+            "The board works without one; research, prep and practice need one.",
+        ),
+        rx.heading("Web search", size="4", as_="h2"),
+        _status_table("Web search", SettingsState.searxng, ""),
+        rx.heading("Profile", size="4", as_="h2"),
+        rx.data_list.root(
+            rx.data_list.item(rx.data_list.label("Name"), rx.data_list.value(SettingsState.name)),
+            rx.data_list.item(rx.data_list.label("Email"), rx.data_list.value(SettingsState.email)),
+            rx.data_list.item(rx.data_list.label("Headline"), rx.data_list.value(SettingsState.headline)),
+            rx.data_list.item(rx.data_list.label("Tier"), rx.data_list.value(SettingsState.tier)),
+            _flag("Accessibility research (private)", SettingsState.accessibility_focus),
+            _flag("LGBTQIA+ research (private)", SettingsState.lgbtq_focus),
+        ),
+        rx.text("Edit config/user.yaml and restart Peregrine to change the profile.", size="1", color_scheme="gray"),
+    )
