@@ -126,7 +126,12 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
       </div>
       <a className="card-title" href={`/applications/${card.id}`} title={card.title} onClick={openJob}>{card.title}</a>
       <div className="card-meta">
-        {card.research && (
+        {card.research === "failed" ? (
+          <button type="button" className="card-badge card-research-failed" title={card.research_error}
+            aria-label={`Research failed: ${card.research_error}. Retry research for ${label}`} onClick={act("retry_research")}>
+            <Icon d={RESTORE} size={11} />Research failed · retry
+          </button>
+        ) : card.research && (
           <span className={`card-badge card-research-${card.research}`} title="Company research (open the job to read it)">
             {RESEARCH_LABELS[card.research] ?? card.research}
           </span>

@@ -28,7 +28,7 @@ from peregrine.domain.stages import (
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
-from peregrine.services import task_runner
+from peregrine.services import research, task_runner
 from peregrine.services.board import CardView
 from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError, StaleVersion
@@ -151,6 +151,8 @@ class BoardState(rx.State):
             return self.advance(card_id)
         if action == "survey":
             return self._button_move(card_id, Stage.SURVEY)
+        if action == "retry_research":
+            return self._retry_research(card_id)
         if action == "restore":
             return self._move(
                 card_id,
@@ -159,6 +161,18 @@ class BoardState(rx.State):
                 ),
             )
         return rx.toast.error(f"Unknown card action {action!r}.")
+
+    def _retry_research(self, card_id: int) -> Any:
+        with db.session_scope() as session:
+            research.queue_research_again(session, card_id)
+        task_runner.wake()
+        card = self.card(card_id)
+        where = self._where(card_id)
+        if card is not None and where is not None:
+            fresh = replace(card, research="queued", research_error="")
+            self._patched[card_id] = fresh
+            self._emit(card_id, where[0], where[1], fresh)
+        return BoardState.watch_research
 
     def advance(self, card_id: int) -> Any:
         origin = self._where(card_id)
@@ -310,20 +324,20 @@ class BoardState(rx.State):
                     states = board_service.research_states(session, candidate_id)
                 async with self:
                     self._show_research(states)
-                if not ACTIVE_RESEARCH.intersection(states.values()):
+                if not any(latest.state in ACTIVE_RESEARCH for latest in states.values()):
                     return
         finally:
             async with self:
                 self._watching_research = False
 
-    def _show_research(self, states: dict[int, str]) -> None:
+    def _show_research(self, states: dict[int, board_service.ResearchState]) -> None:
         ops = []
-        for card_id, state in states.items():
+        for card_id, latest in states.items():
             card = self.card(card_id)
             where = self._where(card_id)
-            if card is None or card.research == state or where is None:
+            if card is None or where is None or (card.research, card.research_error) == (latest.state, latest.error):
                 continue
-            fresh = replace(card, research=state)
+            fresh = replace(card, research=latest.state, research_error=latest.error)
             self._patched[card_id] = fresh
             ops.append(self._op(card_id, where[0], where[1], fresh))
         if ops:

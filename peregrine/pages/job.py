@@ -32,6 +32,15 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class SourceLine:
+    number: int
+    title: str
+    url: str
+    published: str
+    kind: str
+
+
+@dataclass(frozen=True)
 class ClaimView:
     text: str
     sources: list[SourceRef]
@@ -81,6 +90,7 @@ class JobPageState(rx.State):
     research_error: str = ""
     research_generated: str = ""
     brief: list[SectionView] = []
+    sources: list[SourceLine] = []
     _job: int = 0
     _watching: bool = False
 
@@ -118,6 +128,10 @@ class JobPageState(rx.State):
             generated = stored.generated_at if stored else None
             status, phase, error = (task.status, task.phase, task.error or "") if task else ("", "", "")
         self.brief = _section_views(brief) if brief else []
+        self.sources = [
+            SourceLine(s["number"], s["title"], s["url"], s.get("published", ""), s.get("kind", "web"))
+            for s in (brief or {}).get("sources", [])
+        ]
         self.research_generated = f"{generated:%b %d, %Y %H:%M} UTC" if generated else ""
         self.research_state = "ready" if status in ("", "succeeded") and brief else status
         self.research_phase = phase or ("Waiting for its turn" if status == "queued" else "")
@@ -178,7 +192,13 @@ def _fact(label: str, value: rx.Var[str]) -> rx.Component:
 
 def job_page() -> rx.Component:
     return page_layout(
-        rx.link(rx.icon("arrow-left", size=14, aria_hidden="true"), "Back to the board", href="/", size="2"),
+        rx.link(
+            rx.hstack(
+                rx.icon("arrow-left", size=14, aria_hidden="true"), "Back to the board", align="center", spacing="1"
+            ),
+            href="/",
+            size="2",
+        ),
         rx.cond(
             JobPageState.found,
             rx.vstack(
@@ -207,8 +227,8 @@ def job_page() -> rx.Component:
                     rx.foreach(
                         JobPageState.history,
                         lambda line: rx.el.li(
-                            rx.text(line.move, weight="medium"),
-                            rx.text(" · ", line.when, " · ", line.source, size="2", color_scheme="gray"),
+                            rx.text(line.move, weight="medium", as_="span"),
+                            rx.text(" · ", line.when, " · ", line.source, size="2", color_scheme="gray", as_="span"),
                         ),
                     ),
                     class_name="stage-history",
@@ -324,6 +344,22 @@ def _research_section() -> rx.Component:
             JobPageState.brief.length() > 0,
             rx.vstack(
                 rx.foreach(JobPageState.brief, _brief_section),
+                rx.el.section(
+                    rx.heading("Sources", size="3", as_="h3"),
+                    rx.el.ol(
+                        rx.foreach(
+                            JobPageState.sources,
+                            lambda source: rx.el.li(
+                                rx.link(source.title, href=source.url, is_external=True),
+                                rx.cond(source.kind == "news", rx.badge("news", size="1", margin_left="0.4rem")),
+                                rx.cond(source.published != "", rx.text(" · ", source.published, as_="span", size="1")),
+                            ),
+                        ),
+                        class_name="brief-sources",
+                    ),
+                    aria_label="Sources",
+                    class_name="brief-section",
+                ),
                 rx.text("Generated ", JobPageState.research_generated, size="1", color_scheme="gray"),
                 spacing="3",
                 width="100%",

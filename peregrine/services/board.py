@@ -33,10 +33,28 @@ class CardView:
     rejection: str = ""
     #: Company research: "" (none), "queued", "running", "ready" or "failed".
     research: str = ""
+    #: Why the last research run failed (shown on the card with a Retry).
+    research_error: str = ""
 
 
 #: The order of a card's fields in `card_row`; the browser (kanban_board.jsx) reads rows in this order.
-CARD_ROW_FIELDS = ("id", "company", "title", "source", "in_stage", "next_interview", "rejection", "research")
+CARD_ROW_FIELDS = (
+    "id",
+    "company",
+    "title",
+    "source",
+    "in_stage",
+    "next_interview",
+    "rejection",
+    "research",
+    "research_error",
+)
+
+
+@dataclass(frozen=True)
+class ResearchState:
+    state: str
+    error: str = ""
 
 
 def card_row(card: CardView) -> list[Any]:
@@ -84,11 +102,17 @@ def card_view(session: Session, job: Job, now: datetime | None = None) -> CardVi
         source=job.source,
         in_stage=stage_entered_label(job.stage_entered_at, now),
         rejection=rejection_label(job.rejection_stage, job.rejection_reason),
-        research=research_states(session, job.candidate_id, job_id=job.id).get(job.id, ""),
+        **_research_fields(research_states(session, job.candidate_id, job_id=job.id).get(job.id)),
     )
 
 
-def research_states(session: Session, candidate_id: int, *, job_id: int | None = None) -> dict[int, str]:
+def _research_fields(research: ResearchState | None) -> dict[str, str]:
+    if research is None:
+        return {"research": "", "research_error": ""}
+    return {"research": research.state, "research_error": research.error}
+
+
+def research_states(session: Session, candidate_id: int, *, job_id: int | None = None) -> dict[int, ResearchState]:
     """Each job's research state, from its latest research task and whether a brief exists."""
     latest = (
         select_columns(col(Task.job_id), func.max(Task.id).label("task_id"))
@@ -99,19 +123,22 @@ def research_states(session: Session, candidate_id: int, *, job_id: int | None =
     jobs_of_candidate = select_columns(col(Job.id)).where(col(Job.candidate_id) == candidate_id)
     if job_id is not None:
         jobs_of_candidate = jobs_of_candidate.where(col(Job.id) == job_id)
-    states: dict[int, str] = {
-        brief_job: "ready"
+    states: dict[int, ResearchState] = {
+        brief_job: ResearchState("ready")
         for (brief_job,) in session.execute(
             select_columns(col(CompanyResearch.job_id)).where(col(CompanyResearch.job_id).in_(jobs_of_candidate))
         )
     }
     statuses = session.execute(
-        select_columns(col(Task.job_id), col(Task.status))
+        select_columns(col(Task.job_id), col(Task.status), col(Task.error))
         .join(latest, col(Task.id) == latest.c.task_id)
         .where(col(Task.job_id).in_(jobs_of_candidate))
     )
-    for task_job, status in statuses:
-        states[task_job] = "ready" if status == "succeeded" else status
+    for task_job, status, error in statuses:
+        if status == "succeeded":
+            states[task_job] = ResearchState("ready")
+        else:
+            states[task_job] = ResearchState(status, error or "" if status == "failed" else "")
     return states
 
 
@@ -137,7 +164,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
             source=job_source,
             in_stage=stage_entered_label(entered, now),
             rejection=rejection_label(rejection_stage, reason),
-            research=research.get(job_id, ""),
+            **_research_fields(research.get(job_id)),
         )
         versions[job_id] = version
         if job_source:

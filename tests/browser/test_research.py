@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -82,6 +84,10 @@ def test_moving_to_phone_screen_researches_the_company(
         "href", "https://globex.example/team"
     )
     expect(research.get_by_role("region", name="Inclusion and accessibility")).to_have_count(0)
+    sources = research.get_by_role("region", name="Sources").get_by_role("listitem")
+    expect(sources).to_have_count(2)  # the javascript: result was dropped
+    expect(sources.nth(1).get_by_role("link")).to_have_attribute("href", "https://globex.example/team")
+    expect(sources.first.get_by_role("link")).to_have_text("Globex careers")  # the markup was stripped
     # Markup from the web and the model is shown as text, never run.
     assert page.evaluate("window.__pwned") is None
     assert page.locator("script:has-text('__pwned')").count() == 0
@@ -152,3 +158,43 @@ def test_settings_shows_each_service_with_a_live_status(
     expect(search).to_contain_text("down")
     expect(search).to_contain_text("json")
     session_searxng.json_enabled = True
+
+
+def test_a_failed_research_can_be_retried_from_the_card(
+    page: Page, app_url: str, session_llm: FakeOpenAIServer, session_searxng: FakeSearxng
+) -> None:
+    session_searxng.reset()
+    session_searxng.json_enabled = False  # a stock SearXNG: JSON answers 403
+    seed_job("Hooli", "Search Engineer")
+    open_board(page, app_url)
+
+    card(page, "Hooli", "Search Engineer").get_by_role("button", name="Advance to Phone screen").click()
+    retry = page.get_by_role("button", name="Retry research for Hooli — Search Engineer")
+    expect(retry).to_be_visible(timeout=15_000)
+    expect(retry).to_have_attribute("title", re.compile("json", re.IGNORECASE))
+
+    session_searxng.json_enabled = True
+    session_searxng.set_results(
+        "general",
+        [
+            {
+                "title": "Hooli",
+                "url": "https://hooli.example",
+                "content": "Making the world a better place.",
+                "publishedDate": None,
+                "engine": "bing",
+                "category": "general",
+            },
+        ],
+    )
+    session_llm.reset()
+    session_llm.queue_json(
+        {
+            "overview": [{"text": "Hooli makes the world better.", "sources": [1]}],
+            "leadership": [],
+            "talking_points": [],
+        }
+    )
+    retry.click()
+    moved = column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Hooli — Search Engineer")
+    expect(moved).to_contain_text("Research ready", timeout=15_000)
