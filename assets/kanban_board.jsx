@@ -1,5 +1,5 @@
 // The Interviews board, rendered in the browser from three props the Python state owns:
-//   cardRows  [[id, company, …], …]      sent once per page load (fields named by cardFields)
+//   cardBatch {seq, reset, rows: [[id, company, …], …]}  card data, in batches per page load
 //   snapshot  {seq, columns: {stage: [ids]}}  sent on load and when the filters change
 //   ops       [{seq, cardId, column, index, card}]  sent per change: "card X is now at column[index]"
 // A drop moves the card here at once (the same op, applied locally) and asks Python;
@@ -262,10 +262,18 @@ function dropTarget(active, over) {
   return { column: data.column, index: overIndex + (below ? 1 : 0) };
 }
 
-export function KanbanBoard({ columnsMeta, cardFields, cardRows, snapshot, ops, onMove, onCardAction, ...rest }) {
+export function KanbanBoard({ columnsMeta, cardFields, cardBatch, snapshot, ops, onMove, onCardAction, ...rest }) {
+  // Card rows arrive in batches ({seq, reset, rows}): the cards in view first, the rest right
+  // after. They are kept here, so the server's state (re-sent whole on a reload) stays small.
+  const store = useRef({ seq: 0, rows: new Map(), resets: 0 });
+  if (cardBatch && cardBatch.seq > store.current.seq) {
+    const rows = cardBatch.reset ? new Map() : new Map(store.current.rows);
+    for (const row of cardBatch.rows ?? []) rows.set(row[0], row);
+    store.current = { seq: cardBatch.seq, rows, resets: store.current.resets + (cardBatch.reset ? 1 : 0) };
+  }
+  const { rows, resets } = store.current;
   // Rows become card objects only when a card is drawn (a long column draws few), and once.
   const cards = useMemo(() => {
-    const rows = new Map((cardRows ?? []).map((row) => [row[0], row]));
     const made = new Map();
     return {
       get(id) {
@@ -276,7 +284,7 @@ export function KanbanBoard({ columnsMeta, cardFields, cardRows, snapshot, ops, 
         return made.get(id);
       },
     };
-  }, [cardRows, cardFields]);
+  }, [rows, cardFields]);
   const [columns, setColumns] = useState(() => snapshot?.columns ?? {});
   const [patches, setPatches] = useState({});
   const lastSeq = useRef(snapshot?.seq ?? 0);
@@ -287,8 +295,8 @@ export function KanbanBoard({ columnsMeta, cardFields, cardRows, snapshot, ops, 
     lastSeq.current = snapshot.seq;
     setColumns(snapshot.columns);
   }, [snapshot]);
-  // New card data from the server makes local patches obsolete.
-  useEffect(() => setPatches({}), [cards]);
+  // A fresh set of cards from the server makes local patches obsolete.
+  useEffect(() => setPatches({}), [resets]);
   // Ops from the server: apply the ones not seen yet, in order.
   useEffect(() => {
     const fresh = (ops ?? []).filter((op) => op.seq > lastSeq.current);

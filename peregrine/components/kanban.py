@@ -62,7 +62,7 @@ class KanbanBoard(rx.Component):
 
     columns_meta: rx.Var[list[dict[str, Any]]]
     card_fields: rx.Var[list[str]] = rx.Var.create(list(CARD_ROW_FIELDS))
-    card_rows: rx.Var[list[list[Any]]]
+    card_batch: rx.Var[dict[str, Any]]
     snapshot: rx.Var[dict[str, Any]]
     ops: rx.Var[list[dict[str, Any]]]
 

@@ -8,7 +8,7 @@ so a move costs a few hundred bytes at any board size (DESIGN.md, "The board's s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -40,8 +40,12 @@ RESEARCH_POLL_SECONDS = 2.0
 ACTIVE_RESEARCH = frozenset({"queued", "running"})
 
 
+#: Cards per column sent first on a page load: what kanban_board.jsx draws at once (FULL_COLUMN).
+FIRST_CARDS_PER_COLUMN = 60
+
+
 class BoardState(rx.State):
-    card_rows: list[list[Any]] = []
+    card_batch: dict[str, Any] = {"seq": 0, "reset": True, "rows": []}
     snapshot: dict[str, Any] = {"seq": 0, "columns": {}}
     ops: list[dict[str, Any]] = []
     loaded: bool = False
@@ -55,26 +59,51 @@ class BoardState(rx.State):
     _versions: dict[int, int] = {}
     _patched: dict[int, CardView] = {}
     _seq: int = 0
+    _card_seq: int = 0
     _watching_research: bool = False
 
     # ---- loading and filtering ---------------------------------------------------------
 
     @rx.event
-    def load(self) -> Any:
+    def load(self) -> Iterator[Any]:
+        """The page load: the cards in view first (a long column draws only its top), the rest right after."""
+        snapshot = self._snapshot()
+        self._show(snapshot)
+        top = [i for ids in snapshot.columns.values() for i in ids[:FIRST_CARDS_PER_COLUMN]]
+        self._send_cards(snapshot, top, reset=True)
+        yield
+        rest = set(snapshot.cards).difference(top)
+        if rest:
+            self._send_cards(snapshot, list(rest), reset=False)
+            yield
+        # The browser keeps the cards; an empty batch keeps this state small for the next reload.
+        self._send_cards(snapshot, [], reset=False)
+        if any(card.research in ACTIVE_RESEARCH for card in snapshot.cards.values()):
+            yield BoardState.watch_research
+
+    def _reload(self) -> None:
+        """Everything again, in one go (after a change made elsewhere)."""
+        snapshot = self._snapshot()
+        self._show(snapshot)
+        self._send_cards(snapshot, list(snapshot.cards), reset=True)
+
+    def _snapshot(self) -> board_service.BoardSnapshot:
         with db.session_scope() as session:
             self._candidate_id = current_candidate(session).id or 0
-            snapshot = self._read(session)
-        if snapshot.cards != self._cards:  # a reload of an unchanged board re-sends nothing
-            self._cards = snapshot.cards
-            self.card_rows = [board_service.card_row(card) for card in snapshot.cards.values()]
+            return self._read(session)
+
+    def _show(self, snapshot: board_service.BoardSnapshot) -> None:
+        self._cards = snapshot.cards
         self._patched = {}
         self._versions = snapshot.versions
         self.sources = snapshot.sources
         self._send_columns(snapshot)
         self.loaded = True
-        if any(card.research in ACTIVE_RESEARCH for card in snapshot.cards.values()):
-            return BoardState.watch_research
-        return None
+
+    def _send_cards(self, snapshot: board_service.BoardSnapshot, ids: list[int], *, reset: bool) -> None:
+        self._card_seq += 1
+        rows = [board_service.card_row(snapshot.cards[i]) for i in ids]
+        self.card_batch = {"seq": self._card_seq, "reset": reset, "rows": rows}
 
     @rx.event
     def set_filter_text(self, text: str) -> None:
@@ -115,7 +144,7 @@ class BoardState(rx.State):
         index = int(move.get("index", 0))
         origin = self._where(card_id)
         if origin is None:
-            self.load()
+            self._reload()
             return rx.toast.warning("That card is no longer on the board; the board was reloaded.")
         if target is Stage.REJECTED and origin[0] is not Stage.REJECTED:
             self._emit(card_id, *origin)  # back in place until a reason is given
@@ -148,7 +177,7 @@ class BoardState(rx.State):
         if action == "reject":
             return RejectDialogState.ask(card_id)
         if action == "advance":
-            return self.advance(card_id)
+            return self._advance(card_id)
         if action == "survey":
             return self._button_move(card_id, Stage.SURVEY)
         if action == "retry_research":
@@ -166,7 +195,7 @@ class BoardState(rx.State):
         with db.session_scope() as session:
             research.queue_research_again(session, card_id)
         task_runner.wake()
-        card = self.card(card_id)
+        card = self._card(card_id)
         where = self._where(card_id)
         if card is not None and where is not None:
             fresh = replace(card, research="queued", research_error="")
@@ -174,7 +203,7 @@ class BoardState(rx.State):
             self._emit(card_id, where[0], where[1], fresh)
         return BoardState.watch_research
 
-    def advance(self, card_id: int) -> Any:
+    def _advance(self, card_id: int) -> Any:
         origin = self._where(card_id)
         target = next_stage(origin[0]) if origin else None
         if target is None:
@@ -220,7 +249,7 @@ class BoardState(rx.State):
                 result = action(session)
                 view = board_service.card_view(session, result.job)
         except StaleVersion as exc:
-            self.load()
+            self._reload()
             return rx.toast.warning(str(exc))
         except (MoveNotAllowed, ServiceError) as exc:
             if origin is not None:
@@ -253,7 +282,7 @@ class BoardState(rx.State):
             with db.session_scope() as session:
                 job = job_service.reorder_job(session, card_id, placement, expected_version=self._versions.get(card_id))
         except StaleVersion as exc:
-            self.load()
+            self._reload()
             return rx.toast.warning(str(exc))
         except ServiceError as exc:
             self._emit(card_id, *origin)
@@ -333,7 +362,7 @@ class BoardState(rx.State):
     def _show_research(self, states: dict[int, board_service.ResearchState]) -> None:
         ops = []
         for card_id, latest in states.items():
-            card = self.card(card_id)
+            card = self._card(card_id)
             where = self._where(card_id)
             if card is None or where is None or (card.research, card.research_error) == (latest.state, latest.error):
                 continue
@@ -345,21 +374,21 @@ class BoardState(rx.State):
 
     # ---- used by the dialogs ----------------------------------------------------------------
 
-    def card(self, card_id: int) -> CardView | None:
+    def _card(self, card_id: int) -> CardView | None:
         return self._patched.get(card_id) or self._cards.get(card_id)
 
-    def card_changed(self, view: CardView, version: int, *, added: bool) -> None:
+    def _card_changed(self, view: CardView, version: int, *, added: bool) -> None:
         self._versions[view.id] = version
         self._patched[view.id] = view
         where = (Stage.APPLIED, 0) if added else self._where(view.id)
         if where is not None:
             self._emit(view.id, where[0], where[1], view)
 
-    def card_removed(self, card_id: int) -> None:
+    def _card_removed(self, card_id: int) -> None:
         self._versions.pop(card_id, None)
         self._emit(card_id, None, 0)
 
-    def version_of(self, card_id: int) -> int | None:
+    def _version_of(self, card_id: int) -> int | None:
         return self._versions.get(card_id)
 
     @property
@@ -383,7 +412,7 @@ class RejectDialogState(rx.State):
     async def ask(self, card_id: int) -> None:
         board = await self.get_state(BoardState)
         self.card_id = card_id
-        self.heading = _card_heading(board.card(card_id))
+        self.heading = _card_heading(board._card(card_id))
         self.reason = RejectionReason.REJECTED_BY_COMPANY.value
         self.open = True
 
@@ -476,7 +505,7 @@ def board_page() -> rx.Component:
             BoardState.loaded,
             kanban_board(
                 columns_meta=COLUMNS,
-                card_rows=BoardState.card_rows,
+                card_batch=BoardState.card_batch,
                 snapshot=BoardState.snapshot,
                 ops=BoardState.ops,
                 on_move=BoardState.handle_move,

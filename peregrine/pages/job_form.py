@@ -1,4 +1,8 @@
-"""The add/edit job dialog and its state (used by the board)."""
+"""The add/edit job dialog and its state (used by the board).
+
+It reports changes through the board's underscore helpers: Reflex turns every public
+method of a State into an event the browser may call, so helpers stay private.
+"""
 
 from __future__ import annotations
 
@@ -109,15 +113,15 @@ class JobFormState(rx.State):
         heading = f"{self.company} — {self.title}"
         try:
             with db.session_scope() as session:
-                job_service.delete_job(session, self.job_id, expected_version=board.version_of(self.job_id))
+                job_service.delete_job(session, self.job_id, expected_version=board._version_of(self.job_id))
         except StaleVersion as exc:
             self.open = False
-            board.load()
+            board._reload()
             return rx.toast.warning(str(exc))
         except ServiceError as exc:
             self.error = str(exc)
             return None
-        board.card_removed(self.job_id)
+        board._card_removed(self.job_id)
         self.open = False
         return rx.toast.success(f"Deleted {heading}.")
 
@@ -139,7 +143,7 @@ class JobFormState(rx.State):
             with db.session_scope() as session:
                 if self.job_id:
                     job = job_service.update_job(
-                        session, self.job_id, fields, expected_version=board.version_of(self.job_id) or self._version
+                        session, self.job_id, fields, expected_version=board._version_of(self.job_id) or self._version
                     )
                 else:
                     job = job_service.create_job(session, board.candidate_id, fields)
@@ -147,12 +151,12 @@ class JobFormState(rx.State):
                 version = job.version
         except StaleVersion as exc:
             self.open = False
-            board.load()
+            board._reload()
             return rx.toast.warning(str(exc))
         except ServiceError as exc:
             self.error = str(exc)
             return None
-        board.card_changed(view, version, added=not self.job_id)
+        board._card_changed(view, version, added=not self.job_id)
         self.open = False
         return rx.toast.success(f"Saved {view.company} — {view.title}.")
 
