@@ -23,18 +23,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 JOBS = 2000
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def emit(figure: str, value: float | None = None, *, unit: str, target: float | None = None, **extra: Any) -> None:
@@ -210,7 +202,7 @@ def bench_browser(url: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1700, "height": 1000})
         page = context.new_page()
 
@@ -366,7 +358,7 @@ def _last_byte_to_brief(url: str, llm: Any, samples: int) -> list[float]:
     llm.delay_s = 0.5  # the page is watching before the answer comes
     latencies = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         for index in range(samples):
             job_id = _new_job(f"Brief Corp {index}")

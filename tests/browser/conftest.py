@@ -17,6 +17,7 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from peregrine.config import PROJECT_ROOT
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.fakes.fixtures import backend_entry
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.searxng_server import FakeSearxng
@@ -25,18 +26,6 @@ from tests.fakes.searxng_server import FakeSearxng
 os.environ["PATH"] = f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}"
 os.environ["REFLEX_USE_SYSTEM_BUN"] = "1"
 os.environ["REFLEX_TELEMETRY_ENABLED"] = "false"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")

@@ -36,9 +36,10 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from tests.fakes.loopback import LoopbackServer
 
 _TOKEN_RE = re.compile(r"\s*\S+|\s+")
 
@@ -136,8 +137,10 @@ def _schema_in_request(body: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(LoopbackServer):
     """An OpenAI-compatible chat-completions server in a background thread (uvicorn, 127.0.0.1)."""
+
+    label = "fake OpenAI server"
 
     def __init__(
         self,
@@ -147,10 +150,10 @@ class FakeOpenAIServer:
         name: str = "fake",
         port: int | None = None,
     ) -> None:
+        super().__init__(port=port or free_port())
         self.name = name
         self.model = model
         self.models: list[str] = list(models) if models is not None else [model]
-        self.port = port or free_port()
         self.default_text = "This is the fake model's answer."
         self.delay_s: float = 0.0
         """Seconds every chat completion waits before answering (a slow or hung server)."""
@@ -170,9 +173,6 @@ class FakeOpenAIServer:
         self._failures: collections.deque[_Failure] = collections.deque()
         self._cut_stream_after: int | None = None
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
         self.app = self._build_app()
 
     # ----------------------------------------------------------------- scripting (called by tests)
@@ -210,48 +210,6 @@ class FakeOpenAIServer:
         self.delay_s = 0.0
         self.stream_delay_s = 0.0
         self._cut_stream_after = None
-
-    # ----------------------------------------------------------------- lifecycle
-    def start(self, timeout: float = 10.0) -> FakeOpenAIServer:
-        """Listen on `self.port` (the same port after a stop) and return once it accepts connections."""
-        if self._thread is not None:
-            return self
-        self._stopping.clear()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", self.port))
-        config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"fake-llm-{self.port}"
-        )
-        thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                sock.close()
-                raise RuntimeError(f"fake OpenAI server did not start on port {self.port}")
-            time.sleep(0.01)
-        self._server, self._thread = server, thread
-        return self
-
-    def stop(self) -> None:
-        """Stop listening: connections to the port are refused until `start()` again."""
-        if self._server is None or self._thread is None:
-            return
-        self._stopping.set()
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._server, self._thread = None, None
-
-    def __enter__(self) -> FakeOpenAIServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ----------------------------------------------------------------- the HTTP side
     def _build_app(self) -> FastAPI:

@@ -32,14 +32,14 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import socket
 import threading
 import time
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from tests.fakes.loopback import LoopbackServer
 
 TIME_RANGES = ("day", "week", "month", "year")
 
@@ -50,12 +50,13 @@ FORBIDDEN_PAGE = (
 )
 
 
-class FakeSearxng:
+class FakeSearxng(LoopbackServer):
     """A SearXNG JSON API in a background thread (uvicorn on a free 127.0.0.1 port)."""
 
+    label = "fake SearXNG"
+
     def __init__(self, *, port: int | None = None) -> None:
-        self.port: int = port or 0
-        """The port; chosen on the first `start()` when not given, and kept across restarts."""
+        super().__init__(port=port)
         self.json_enabled = True
         """False: ``format=json`` answers 403, as an instance without json in ``search.formats``."""
         self.all_engines_fail = False
@@ -75,9 +76,6 @@ class FakeSearxng:
         """The HTTP method of each of those requests, same order."""
         self._results: dict[str, list[Any]] = {}
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
         self.app = self._build_app()
 
     # ----------------------------------------------------------------- scripting (called by tests)
@@ -111,58 +109,6 @@ class FakeSearxng:
         self.all_engines_fail = False
         self.delay_s = 0.0
         self.raw_answer = None
-
-    # ----------------------------------------------------------------- lifecycle
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
-
-    def start(self, timeout: float = 10.0) -> FakeSearxng:
-        """Listen (on the same port after a stop) and return once connections are accepted."""
-        if self._thread is not None:
-            return self
-        self._stopping.clear()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", self.port))
-        except OSError:
-            sock.close()
-            raise
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"fake-searxng-{self.port}"
-        )
-        thread.start()
-        deadline = time.monotonic() + timeout
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                thread.join(timeout=5)
-                sock.close()
-                raise RuntimeError(f"fake SearXNG did not start on port {self.port}")
-            time.sleep(0.01)
-        self._server, self._thread = server, thread
-        return self
-
-    def stop(self) -> None:
-        """Stop listening: connections to the port are refused until `start()` again."""
-        if self._server is None or self._thread is None:
-            return
-        self._stopping.set()
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._server, self._thread = None, None
-
-    def __enter__(self) -> FakeSearxng:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # ----------------------------------------------------------------- the HTTP side
     def _build_app(self) -> FastAPI:
