@@ -101,3 +101,30 @@ class CompanyResearch(SQLModel, table=True):
     job_id: int = Field(foreign_key="job.id", unique=True, ondelete="CASCADE")
     brief: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     generated_at: datetime = Field(default_factory=utcnow)
+
+
+class Interview(SQLModel, table=True):
+    """One interview round of a job; `order` is 1, 2, 3… per job with no gaps."""
+
+    __table_args__ = (Index("ux_interview_job_order", "job_id", "order", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
+    order: int
+    name: str
+    kind: str = "other"
+    format: str = ""
+    focus: str = ""
+    interviewers: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    scheduled_at: datetime | None = None
+    completed_at: datetime | None = None
+    outcome: str = "pending"
+    overall_rating: int | None = None
+    technical_rating: int | None = None
+    culture_fit_rating: int | None = None
+    communication_rating: int | None = None
+    notes: str = ""
+    feedback: str = ""
+    next_steps: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -16,9 +16,11 @@ from typing import TypeVar
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from peregrine.domain.interviews import InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Job, StageEvent, utcnow
 from peregrine.services.candidates import current_candidate
+from peregrine.services.interviews import RoundFields, add_round, record_outcome
 from peregrine.services.jobs import JobFields, create_job, move_job
 
 _T = TypeVar("_T")
@@ -374,7 +376,28 @@ def load_demo(session: Session, jobs: int = 40, *, seed: int = 7) -> int:
         session.execute(update(StageEvent), event_rows)
     session.flush()
     session.expire_all()
+    _add_rounds(session, rng, [(row["id"], plan) for row, plan in zip(job_rows, plans, strict=True)], now)
     return len(plans)
+
+
+def _add_rounds(session: Session, rng: random.Random, jobs: list[tuple[object, _Plan]], now: datetime) -> None:
+    """Interview rounds where the stage implies them: a recruiter call coming up for a phone
+    screen; for an active loop, the rounds already done and the next one scheduled."""
+    for job_id, plan in jobs:
+        assert isinstance(job_id, int)
+        soon = now + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 8))
+        if plan.stage is Stage.PHONE_SCREEN:
+            add_round(session, job_id, RoundFields("Recruiter call", kind=InterviewKind.RECRUITER, scheduled_at=soon))
+        elif plan.stage is Stage.INTERVIEWING:
+            done = add_round(
+                session,
+                job_id,
+                RoundFields("Recruiter call", kind=InterviewKind.RECRUITER, scheduled_at=soon - timedelta(days=12)),
+            )
+            assert done.id is not None
+            record_outcome(session, done.id, outcome=RoundOutcome.PASSED, ratings={"overall_rating": rng.randint(3, 5)})
+            kind = rng.choice([InterviewKind.TECHNICAL, InterviewKind.SYSTEM_DESIGN, InterviewKind.HIRING_MANAGER])
+            add_round(session, job_id, RoundFields(f"{kind.label} interview", kind=kind, scheduled_at=soon))
 
 
 def _plan_pipeline(rng: random.Random, jobs: int) -> list[_Plan]:

@@ -1,0 +1,183 @@
+"""Interview rounds: scheduled, edited, reordered and recorded, numbered 1, 2, 3… per job.
+
+Seed 002 asks for rounds in sequence without gaps: every insert, delete and move
+renumbers the job's rounds in one transaction (through negative numbers first, since
+(job, order) is unique and SQLite checks that row by row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome, check_rating
+from peregrine.models import Interview, Job, utcnow
+from peregrine.services.errors import InvalidInput, NotFound
+
+
+@dataclass
+class RoundFields:
+    """What the candidate fills in when scheduling or editing a round."""
+
+    name: str
+    kind: InterviewKind | str = InterviewKind.OTHER
+    format: str = ""
+    focus: str = ""
+    interviewers: list[dict[str, str]] = field(default_factory=list)
+    scheduled_at: datetime | None = None
+
+    def cleaned(self) -> dict[str, object]:
+        name = self.name.strip()
+        if not name:
+            raise InvalidInput("Give the round a name, such as “Technical screen”.")
+        try:
+            kind = InterviewKind(self.kind)
+        except ValueError:
+            allowed = ", ".join(kind.label for kind in InterviewKind)
+            raise InvalidInput(f"Unknown interview kind {self.kind!r}; choose one of {allowed}.") from None
+        interviewers = [
+            {"name": person.get("name", "").strip(), "role": person.get("role", "").strip()}
+            for person in self.interviewers
+            if person.get("name", "").strip()
+        ]
+        return {
+            "name": name,
+            "kind": kind.value,
+            "format": self.format.strip(),
+            "focus": self.focus.strip(),
+            "interviewers": interviewers,
+            "scheduled_at": self.scheduled_at,
+        }
+
+
+def rounds_of(session: Session, job_id: int) -> list[Interview]:
+    return list(session.exec(select(Interview).where(Interview.job_id == job_id).order_by(col(Interview.order))))
+
+
+def get_round(session: Session, interview_id: int, *, job_id: int | None = None) -> Interview:
+    interview = session.get(Interview, interview_id)
+    if interview is None or (job_id is not None and interview.job_id != job_id):
+        raise NotFound(f"Interview {interview_id} was not found.")
+    return interview
+
+
+def add_round(session: Session, job_id: int, fields: RoundFields, *, position: int | None = None) -> Interview:
+    """Add a round at `position` (1-based; default: last) and renumber the rest."""
+    if session.get(Job, job_id) is None:
+        raise NotFound(f"Job {job_id} was not found.")
+    rounds = rounds_of(session, job_id)
+    interview = Interview(job_id=job_id, order=0, **fields.cleaned())  # type: ignore[arg-type]
+    index = len(rounds) if position is None else max(0, min(position - 1, len(rounds)))
+    rounds.insert(index, interview)
+    _renumber(session, rounds)
+    return interview
+
+
+def update_round(session: Session, interview_id: int, fields: RoundFields) -> Interview:
+    interview = get_round(session, interview_id)
+    for name, value in fields.cleaned().items():
+        setattr(interview, name, value)
+    interview.updated_at = utcnow()
+    session.add(interview)
+    session.flush()
+    return interview
+
+
+def record_outcome(
+    session: Session,
+    interview_id: int,
+    *,
+    outcome: RoundOutcome | str,
+    ratings: dict[str, int | None] | None = None,
+    notes: str | None = None,
+    feedback: str | None = None,
+    next_steps: str | None = None,
+    completed_at: datetime | None = None,
+) -> Interview:
+    """Record how a round went; a bad rating is refused before anything is written."""
+    interview = get_round(session, interview_id)
+    try:
+        result = RoundOutcome(outcome)
+    except ValueError:
+        allowed = ", ".join(item.value for item in RoundOutcome)
+        raise InvalidInput(f"Unknown outcome {outcome!r}; choose one of {allowed}.") from None
+    checked = {}
+    for name, value in (ratings or {}).items():
+        if name not in RATING_FIELDS:
+            raise InvalidInput(f"Unknown rating {name!r}; the ratings are {', '.join(RATING_FIELDS)}.")
+        try:
+            checked[name] = check_rating(name, value)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    interview.outcome = result.value
+    for name, value in checked.items():
+        setattr(interview, name, value)
+    for name, text in (("notes", notes), ("feedback", feedback), ("next_steps", next_steps)):
+        if text is not None:
+            setattr(interview, name, text.strip())
+    if result is not RoundOutcome.PENDING:
+        interview.completed_at = completed_at or interview.completed_at or utcnow()
+    interview.updated_at = utcnow()
+    session.add(interview)
+    session.flush()
+    return interview
+
+
+def delete_round(session: Session, interview_id: int) -> None:
+    interview = get_round(session, interview_id)
+    remaining = [other for other in rounds_of(session, interview.job_id) if other.id != interview.id]
+    session.delete(interview)
+    session.flush()
+    _renumber(session, remaining)
+
+
+def move_round(session: Session, interview_id: int, position: int) -> list[Interview]:
+    """Put a round at `position` (1-based) among its job's rounds; return them in order."""
+    interview = get_round(session, interview_id)
+    rounds = [other for other in rounds_of(session, interview.job_id) if other.id != interview.id]
+    rounds.insert(max(0, min(position - 1, len(rounds))), interview)
+    _renumber(session, rounds)
+    return rounds
+
+
+def next_interviews(session: Session, candidate_id: int, *, now: datetime | None = None) -> dict[int, Interview]:
+    """Each job's next scheduled round that has not happened yet."""
+    moment = now or utcnow()
+    upcoming = (
+        select(Interview.job_id, func.min(Interview.scheduled_at).label("at"))
+        .join(Job, col(Job.id) == col(Interview.job_id))
+        .where(
+            Job.candidate_id == candidate_id,
+            col(Interview.scheduled_at) >= moment,
+            Interview.outcome == RoundOutcome.PENDING.value,
+        )
+        .group_by(col(Interview.job_id))
+        .subquery()
+    )
+    rows = session.exec(
+        select(Interview).join(
+            upcoming, (col(Interview.job_id) == upcoming.c.job_id) & (col(Interview.scheduled_at) == upcoming.c.at)
+        )
+    )
+    return {interview.job_id: interview for interview in rows}
+
+
+def next_interview_label(interview: Interview) -> str:
+    when = f"{interview.scheduled_at:%a %b %d}" if interview.scheduled_at else ""
+    return f"{InterviewKind(interview.kind).label} · {when}" if when else InterviewKind(interview.kind).label
+
+
+def _renumber(session: Session, rounds: list[Interview]) -> None:
+    for interview in rounds:
+        if interview.id is None:
+            session.add(interview)
+    session.flush()
+    ids = [interview.id for interview in rounds]
+    session.execute(update(Interview).where(col(Interview.id).in_(ids)).values(order=-col(Interview.id)))
+    for position, interview in enumerate(rounds, start=1):
+        session.execute(update(Interview).where(col(Interview.id) == interview.id).values(order=position))
+    for interview in rounds:
+        session.refresh(interview)

@@ -1,0 +1,155 @@
+"""Interview rounds on a real SQLite file: sequence without gaps, validation, the card's next round."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session
+
+from peregrine import db
+from peregrine.domain.interviews import RoundOutcome
+from peregrine.domain.stages import Stage
+from peregrine.models import Candidate, utcnow
+from peregrine.services import interviews
+from peregrine.services.board import load_board
+from peregrine.services.demo import load_demo
+from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.interviews import RoundFields
+from peregrine.services.jobs import JobFields, create_job, delete_job
+
+
+def new_job(session: Session, candidate: Candidate, company: str = "Acme") -> int:
+    assert candidate.id is not None
+    job = create_job(session, candidate.id, JobFields(company=company, title="Engineer"))
+    session.commit()
+    assert job.id is not None
+    return job.id
+
+
+def names_in_order(job_id: int) -> list[tuple[int, str]]:
+    with db.session_scope() as session:
+        return [(r.order, r.name) for r in interviews.rounds_of(session, job_id)]
+
+
+def test_rounds_are_numbered_in_sequence_through_insert_move_and_delete(session: Session, candidate: Candidate) -> None:
+    job_id = new_job(session, candidate)
+    recruiter = interviews.add_round(session, job_id, RoundFields("Recruiter call", kind="recruiter"))
+    onsite = interviews.add_round(session, job_id, RoundFields("Onsite", kind="panel"))
+    interviews.add_round(session, job_id, RoundFields("Tech screen", kind="technical"), position=2)
+    session.commit()
+    assert names_in_order(job_id) == [(1, "Recruiter call"), (2, "Tech screen"), (3, "Onsite")]
+
+    assert onsite.id is not None
+    interviews.move_round(session, onsite.id, 1)
+    session.commit()
+    assert names_in_order(job_id) == [(1, "Onsite"), (2, "Recruiter call"), (3, "Tech screen")]
+
+    assert recruiter.id is not None
+    interviews.delete_round(session, recruiter.id)
+    session.commit()
+    assert names_in_order(job_id) == [(1, "Onsite"), (2, "Tech screen")]
+
+
+def test_each_job_has_its_own_sequence(session: Session, candidate: Candidate) -> None:
+    first, second = new_job(session, candidate), new_job(session, candidate, "Globex")
+    interviews.add_round(session, first, RoundFields("A"))
+    interviews.add_round(session, second, RoundFields("B"))
+    interviews.add_round(session, first, RoundFields("C"))
+    session.commit()
+    assert names_in_order(first) == [(1, "A"), (2, "C")]
+    assert names_in_order(second) == [(1, "B")]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (RoundFields("   "), "Give the round a name"),
+        (RoundFields("Chat", kind="coffee"), "Unknown interview kind 'coffee'"),
+    ],
+)
+def test_bad_round_details_are_refused_with_a_reason(
+    session: Session, candidate: Candidate, fields: RoundFields, message: str
+) -> None:
+    job_id = new_job(session, candidate)
+    with pytest.raises(InvalidInput, match=message):
+        interviews.add_round(session, job_id, fields)
+    assert names_in_order(job_id) == []
+
+
+def test_a_round_for_a_missing_job_is_refused(session: Session, candidate: Candidate) -> None:
+    with pytest.raises(NotFound):
+        interviews.add_round(session, 12345, RoundFields("Ghost round"))
+
+
+def test_outcome_and_ratings_are_recorded(session: Session, candidate: Candidate) -> None:
+    job_id = new_job(session, candidate)
+    tech = interviews.add_round(
+        session, job_id, RoundFields("Tech", kind="technical", interviewers=[{"name": " Ana ", "role": "Staff SWE"}])
+    )
+    assert tech.id is not None
+    interviews.record_outcome(
+        session,
+        tech.id,
+        outcome=RoundOutcome.PASSED,
+        ratings={"overall_rating": 4, "technical_rating": 5},
+        notes="Asked about caching; I fumbled eviction policies.",
+    )
+    session.commit()
+    with db.session_scope() as fresh:
+        stored = interviews.get_round(fresh, tech.id)
+        assert (stored.outcome, stored.overall_rating, stored.technical_rating) == ("passed", 4, 5)
+        assert stored.interviewers == [{"name": "Ana", "role": "Staff SWE"}]
+        assert stored.completed_at is not None
+        assert "eviction" in stored.notes
+
+
+@pytest.mark.parametrize("bad", [0, 6, 3.5, "4", True])
+def test_a_rating_outside_one_to_five_is_refused_and_nothing_changes(
+    session: Session, candidate: Candidate, bad: object
+) -> None:
+    job_id = new_job(session, candidate)
+    tech = interviews.add_round(session, job_id, RoundFields("Tech"))
+    session.commit()
+    assert tech.id is not None
+    with pytest.raises(InvalidInput, match="culture fit rating must be a whole number from 1 to 5"):
+        interviews.record_outcome(session, tech.id, outcome="passed", ratings={"culture_fit_rating": bad})  # type: ignore[dict-item]
+    session.rollback()
+    with db.session_scope() as fresh:
+        stored = interviews.get_round(fresh, tech.id)
+        assert (stored.outcome, stored.culture_fit_rating) == ("pending", None)
+
+
+def test_the_card_shows_the_next_upcoming_round(session: Session, candidate: Candidate) -> None:
+    assert candidate.id is not None
+    job_id = new_job(session, candidate)
+    now = utcnow()
+    interviews.add_round(session, job_id, RoundFields("Past", kind="recruiter", scheduled_at=now - timedelta(days=3)))
+    interviews.add_round(session, job_id, RoundFields("Later", kind="panel", scheduled_at=now + timedelta(days=9)))
+    soon = now + timedelta(days=2)
+    interviews.add_round(session, job_id, RoundFields("Soon", kind="technical", scheduled_at=soon))
+    session.commit()
+
+    card = load_board(session, candidate.id).cards[job_id]
+    assert card.next_interview == f"Technical · {soon:%a %b %d}"
+
+
+def test_deleting_a_job_deletes_its_rounds(session: Session, candidate: Candidate) -> None:
+    job_id = new_job(session, candidate)
+    interviews.add_round(session, job_id, RoundFields("Tech"))
+    session.commit()
+    delete_job(session, job_id)
+    session.commit()
+    assert names_in_order(job_id) == []
+
+
+def test_the_demo_schedules_rounds_for_phone_screens_and_loops(session: Session, candidate: Candidate) -> None:
+    assert candidate.id is not None
+    load_demo(session, jobs=40)
+    session.commit()
+    board = load_board(session, candidate.id)
+    for stage, kind in ((Stage.PHONE_SCREEN, "Recruiter"), (Stage.INTERVIEWING, "")):
+        labels = [board.cards[job_id].next_interview for job_id in board.columns[stage]]
+        assert labels
+        assert all(label.startswith(kind) and " · " in label for label in labels)
+    assert all(board.cards[job_id].next_interview == "" for job_id in board.columns[Stage.APPLIED])
