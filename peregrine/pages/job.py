@@ -10,6 +10,7 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.layout import page_layout
 from peregrine.domain.stages import MoveSource, Stage
+from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services import research, task_runner, tasks
@@ -95,7 +96,7 @@ class JobPageState(rx.State):
     _watching: bool = False
 
     @rx.event
-    def load(self) -> Any:
+    async def load(self) -> Any:
         raw_id = str(self.job_id)  # the route argument of /applications/[job_id]
         self.found = False
         if not raw_id.isdigit():
@@ -117,6 +118,8 @@ class JobPageState(rx.State):
         self.history = [_history_line(event) for event in reversed(events)]
         self._job = int(raw_id)
         self.found = True
+        rounds = await self.get_state(RoundsState)
+        rounds._load_rounds(self._job)
         return self._refresh_research()
 
     def _refresh_research(self) -> Any:
@@ -233,6 +236,7 @@ def job_page() -> rx.Component:
                     ),
                     class_name="stage-history",
                 ),
+                rounds_section(),
                 _research_section(),
                 rx.heading("Job description", size="4", as_="h2"),
                 rx.cond(

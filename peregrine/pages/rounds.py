@@ -1,0 +1,329 @@
+"""The job page's interview rounds: schedule, edit (notes after the round), reorder, delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import reflex as rx
+
+from peregrine import db
+from peregrine.domain.interviews import InterviewKind
+from peregrine.models import Interview
+from peregrine.services import interviews
+from peregrine.services.errors import ServiceError
+from peregrine.services.interviews import RoundFields
+
+
+@dataclass(frozen=True)
+class RoundLine:
+    id: int
+    order: int
+    name: str
+    kind: str
+    when: str
+    people: str
+    outcome: str
+    focus: str
+
+
+def _local(moment: datetime | None) -> str:
+    """How a time reads for the person at this machine (a self-hosted app shares its clock)."""
+    return f"{moment.astimezone():%a %b %d, %H:%M}" if moment else ""
+
+
+def _line(interview: Interview) -> RoundLine:
+    assert interview.id is not None
+    people = ", ".join(
+        f"{person['name']} ({person['role']})" if person.get("role") else person["name"]
+        for person in interview.interviewers
+    )
+    return RoundLine(
+        id=interview.id,
+        order=interview.order,
+        name=interview.name,
+        kind=InterviewKind(interview.kind).label,
+        when=_local(interview.scheduled_at),
+        people=people,
+        outcome=interview.outcome,
+        focus=interview.focus,
+    )
+
+
+def _parse_people(text: str) -> list[dict[str, str]]:
+    """One interviewer a line: "Ana Diaz — Staff engineer" (or "Ana Diaz, Staff engineer")."""
+    people = []
+    for line in text.splitlines():
+        for separator in (" — ", " - ", ","):
+            if separator in line:
+                name, role = line.split(separator, 1)
+                break
+        else:
+            name, role = line, ""
+        if name.strip():
+            people.append({"name": name.strip(), "role": role.strip()})
+    return people
+
+
+def _parse_when(text: str) -> datetime | None:
+    """The browser's datetime-local value, read as this machine's local time."""
+    if not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text).astimezone().astimezone(UTC)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a date and time.") from None
+
+
+class RoundsState(rx.State):
+    rounds: list[RoundLine] = []
+    dialog_open: bool = False
+    editing_id: int = 0
+    name: str = ""
+    kind: str = InterviewKind.RECRUITER.value
+    format: str = ""
+    focus: str = ""
+    people: str = ""
+    scheduled: str = ""
+    notes: str = ""
+    error: str = ""
+    _job: int = 0
+
+    def _load_rounds(self, job_id: int) -> None:
+        self._job = job_id
+        with db.session_scope() as session:
+            self.rounds = [_line(interview) for interview in interviews.rounds_of(session, job_id)]
+
+    @rx.event
+    def open_new(self) -> None:
+        self.editing_id = 0
+        self.name, self.kind, self.format, self.focus = "", InterviewKind.RECRUITER.value, "", ""
+        self.people, self.scheduled, self.notes, self.error = "", "", "", ""
+        self.dialog_open = True
+
+    @rx.event
+    def open_edit(self, interview_id: int) -> Any:
+        try:
+            with db.session_scope() as session:
+                interview = interviews.get_round(session, interview_id, job_id=self._job)
+        except ServiceError as exc:
+            return rx.toast.error(str(exc))
+        self.editing_id = interview_id
+        self.name, self.kind, self.format, self.focus = (
+            interview.name,
+            interview.kind,
+            interview.format,
+            interview.focus,
+        )
+        self.people = "\n".join(
+            f"{p['name']} — {p['role']}" if p.get("role") else p["name"] for p in interview.interviewers
+        )
+        self.scheduled = f"{interview.scheduled_at.astimezone():%Y-%m-%dT%H:%M}" if interview.scheduled_at else ""
+        self.notes, self.error = interview.notes, ""
+        self.dialog_open = True
+        return None
+
+    @rx.event
+    def set_open(self, is_open: bool) -> None:
+        self.dialog_open = is_open
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        if name in ("name", "kind", "format", "focus", "people", "scheduled", "notes"):
+            setattr(self, name, value)
+
+    @rx.event
+    def save(self) -> Any:
+        try:
+            fields = RoundFields(
+                name=self.name,
+                kind=self.kind,
+                format=self.format,
+                focus=self.focus,
+                interviewers=_parse_people(self.people),
+                scheduled_at=_parse_when(self.scheduled),
+            )
+            with db.session_scope() as session:
+                if self.editing_id:
+                    interview = interviews.update_round(session, self.editing_id, fields)
+                    interviews.record_outcome(session, self.editing_id, outcome=interview.outcome, notes=self.notes)
+                else:
+                    interviews.add_round(session, self._job, fields)
+        except (ServiceError, ValueError) as exc:
+            self.error = str(exc)
+            return None
+        self.dialog_open = False
+        self._load_rounds(self._job)
+        return rx.toast.success(f"Saved {self.name.strip()}.")
+
+    @rx.event
+    def move(self, interview_id: int, position: int) -> Any:
+        return self._change(lambda session: interviews.move_round(session, interview_id, position))
+
+    @rx.event
+    def delete(self, interview_id: int) -> Any:
+        return self._change(lambda session: interviews.delete_round(session, interview_id))
+
+    def _change(self, action: Any) -> Any:
+        try:
+            with db.session_scope() as session:
+                action(session)
+        except ServiceError as exc:
+            return rx.toast.error(str(exc))
+        self._load_rounds(self._job)
+        return None
+
+
+def _round_item(line: RoundLine) -> rx.Component:
+    label = line.order.to_string() + ". " + line.name
+    return rx.el.li(
+        rx.hstack(
+            rx.vstack(
+                rx.hstack(
+                    rx.text(label, weight="bold"),
+                    rx.badge(line.kind, variant="soft"),
+                    rx.cond(line.outcome != "pending", rx.badge(line.outcome, color_scheme="gray")),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.text(
+                    rx.cond(line.when != "", line.when, "Not scheduled yet"),
+                    rx.cond(line.people != "", " · with " + line.people, ""),
+                    rx.cond(line.focus != "", " · " + line.focus, ""),
+                    size="2",
+                    color_scheme="gray",
+                ),
+                spacing="1",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.icon_button(
+                    rx.icon("arrow-up", size=14),
+                    variant="ghost",
+                    aria_label="Move " + line.name + " earlier",
+                    on_click=RoundsState.move(line.id, line.order - 1),
+                    disabled=line.order == 1,
+                ),
+                rx.icon_button(
+                    rx.icon("arrow-down", size=14),
+                    variant="ghost",
+                    aria_label="Move " + line.name + " later",
+                    on_click=RoundsState.move(line.id, line.order + 1),
+                    disabled=line.order == RoundsState.rounds.length(),
+                ),
+                rx.button(
+                    "Edit",
+                    size="1",
+                    variant="soft",
+                    on_click=RoundsState.open_edit(line.id),
+                    aria_label="Edit " + line.name,
+                ),
+                rx.button(
+                    "Delete",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=RoundsState.delete(line.id),
+                    aria_label="Delete " + line.name,
+                ),
+                spacing="2",
+                align="center",
+                class_name="no-print",
+            ),
+            width="100%",
+            align="center",
+        ),
+        class_name="round-item",
+    )
+
+
+def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
+    return rx.el.label(
+        rx.text(label, size="2", weight="medium"),
+        rx.input(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props),
+        class_name="form-field",
+    )
+
+
+def _text(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
+    return rx.el.label(
+        rx.text(label, size="2", weight="medium"),
+        rx.text_area(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props),
+        class_name="form-field",
+    )
+
+
+def _round_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(RoundsState.editing_id > 0, "Edit round", "Schedule a round")),
+            rx.vstack(
+                _input("Name", "name", RoundsState.name, placeholder="Technical screen"),
+                rx.hstack(
+                    rx.el.label(
+                        rx.text("Kind", size="2", weight="medium"),
+                        rx.el.select(
+                            *[rx.el.option(kind.label, value=kind.value) for kind in InterviewKind],
+                            value=RoundsState.kind,
+                            on_change=lambda v: RoundsState.set_field("kind", v),
+                            class_name="native-select",
+                        ),
+                        class_name="form-field",
+                    ),
+                    _input("When", "scheduled", RoundsState.scheduled, type="datetime-local"),
+                    width="100%",
+                ),
+                rx.hstack(
+                    _input("Format", "format", RoundsState.format, placeholder="Video call, onsite…"),
+                    _input("Focus", "focus", RoundsState.focus, placeholder="System design, culture…"),
+                    width="100%",
+                ),
+                _text("Interviewers (one a line: name — role)", "people", RoundsState.people, rows="3"),
+                rx.cond(
+                    RoundsState.editing_id > 0,
+                    _text(
+                        "Notes after the round: questions asked, self-reflection", "notes", RoundsState.notes, rows="5"
+                    ),
+                ),
+                rx.cond(RoundsState.error != "", rx.text(RoundsState.error, color_scheme="red", role="alert")),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button("Save round", on_click=RoundsState.save),
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+            ),
+            max_width="600px",
+        ),
+        open=RoundsState.dialog_open,
+        on_open_change=RoundsState.set_open,
+    )
+
+
+def rounds_section() -> rx.Component:
+    return rx.el.section(
+        rx.hstack(
+            rx.heading("Interview rounds", size="4", as_="h2"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("plus", size=14, aria_hidden="true"),
+                "Schedule a round",
+                variant="soft",
+                on_click=RoundsState.open_new,
+                class_name="no-print",
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            RoundsState.rounds.length() > 0,
+            rx.el.ol(rx.foreach(RoundsState.rounds, _round_item), class_name="round-list"),
+            rx.text("No rounds yet.", size="2", color_scheme="gray"),
+        ),
+        _round_dialog(),
+        aria_label="Interview rounds",
+        class_name="rounds",
+        width="100%",
+    )
