@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.forms import labelled
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError, StaleVersion
@@ -162,10 +163,8 @@ class JobFormState(rx.State):
 
 
 def _field(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return rx.el.label(
-        rx.text(label, size="2", weight="medium"),
-        rx.input(value=value, on_change=lambda v: JobFormState.set_field(name, v), width="100%", **props),
-        class_name="form-field",
+    return labelled(
+        label, rx.input(value=value, on_change=lambda v: JobFormState.set_field(name, v), width="100%", **props)
     )
 
 
@@ -176,8 +175,8 @@ def job_dialog() -> rx.Component:
             rx.dialog.description("Company and title are required; everything else helps later.", size="2"),
             rx.form(
                 rx.vstack(
-                    rx.el.label(
-                        rx.text("Company", size="2", weight="medium"),
+                    labelled(
+                        "Company",
                         rx.input(
                             value=JobFormState.company,
                             on_change=lambda v: JobFormState.set_field("company", v),
@@ -186,7 +185,6 @@ def job_dialog() -> rx.Component:
                             auto_focus=True,
                             width="100%",
                         ),
-                        class_name="form-field",
                     ),
                     rx.cond(
                         JobFormState.history.length() > 0,
@@ -213,8 +211,8 @@ def job_dialog() -> rx.Component:
                         _field("Location", "location", JobFormState.location),
                         width="100%",
                     ),
-                    rx.el.label(
-                        rx.text("Job description", size="2", weight="medium"),
+                    labelled(
+                        "Job description",
                         rx.text_area(
                             value=JobFormState.raw_jd_text,
                             on_change=lambda v: JobFormState.set_field("raw_jd_text", v),
@@ -222,7 +220,6 @@ def job_dialog() -> rx.Component:
                             width="100%",
                             placeholder="Paste the job description",
                         ),
-                        class_name="form-field",
                     ),
                     rx.cond(JobFormState.error != "", rx.text(JobFormState.error, color_scheme="red", role="alert")),
                     rx.cond(

@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.forms import labelled
 from peregrine.domain.interviews import InterviewKind
 from peregrine.models import Interview
 from peregrine.services import interviews
@@ -239,18 +240,14 @@ def _round_item(line: RoundLine) -> rx.Component:
 
 
 def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return rx.el.label(
-        rx.text(label, size="2", weight="medium"),
-        rx.input(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props),
-        class_name="form-field",
+    return labelled(
+        label, rx.input(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props)
     )
 
 
 def _text(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return rx.el.label(
-        rx.text(label, size="2", weight="medium"),
-        rx.text_area(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props),
-        class_name="form-field",
+    return labelled(
+        label, rx.text_area(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props)
     )
 
 
@@ -261,15 +258,14 @@ def _round_dialog() -> rx.Component:
             rx.vstack(
                 _input("Name", "name", RoundsState.name, placeholder="Technical screen"),
                 rx.hstack(
-                    rx.el.label(
-                        rx.text("Kind", size="2", weight="medium"),
+                    labelled(
+                        "Kind",
                         rx.el.select(
                             *[rx.el.option(kind.label, value=kind.value) for kind in InterviewKind],
                             value=RoundsState.kind,
                             on_change=lambda v: RoundsState.set_field("kind", v),
                             class_name="native-select",
                         ),
-                        class_name="form-field",
                     ),
                     _input("When", "scheduled", RoundsState.scheduled, type="datetime-local"),
                     width="100%",
