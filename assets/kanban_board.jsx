@@ -31,6 +31,9 @@ import { CSS } from "@dnd-kit/utilities";
 // ---- ops ---------------------------------------------------------------------------
 
 function applyOp(columns, op) {
+  // Already there (a confirmation, or a patch of the card's data): keep every list as it is,
+  // so nothing re-renders and a drag in progress is left alone.
+  if (op.column && (columns[op.column] ?? [])[op.index] === op.cardId) return columns;
   const next = { ...columns };
   for (const [column, ids] of Object.entries(columns)) {
     if (ids.includes(op.cardId)) next[column] = ids.filter((id) => id !== op.cardId);

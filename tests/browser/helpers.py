@@ -31,8 +31,8 @@ def seed_job(company: str, title: str, stage: Stage = Stage.APPLIED, source: str
         assert candidate.id is not None
         job = jobs.create_job(session, candidate.id, jobs.JobFields(company=company, title=title, source=source))
         assert job.id is not None
-        for step in PATH_TO.get(stage, []):
-            jobs.move_job(session, job.id, step, source=MoveSource.BUTTON)
+        for step in PATH_TO.get(stage, []):  # history being set up: no research is queued by it
+            jobs.move_job(session, job.id, step, source=MoveSource.BUTTON, research=False)
         if stage is Stage.REJECTED:
             jobs.move_job(session, job.id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.GHOSTED)
         return job.id

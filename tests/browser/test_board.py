@@ -225,6 +225,7 @@ def test_drag_to_rejected_asks_for_the_reason_first(page: Page, app_url: str) ->
     dialog = page.get_by_role("alertdialog")
     expect(dialog).to_contain_text("Tyrell — Replicant Designer")
     dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
     expect(column(page, Stage.INTERVIEWING).get_by_role("article", name="Tyrell — Replicant Designer")).to_be_visible()
     assert stage_of(job_id) is Stage.INTERVIEWING
 
