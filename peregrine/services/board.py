@@ -15,8 +15,8 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
-from peregrine.models import CompanyResearch, Interview, Job, Task, utcnow
-from peregrine.services.interviews import next_interview_label, next_interviews
+from peregrine.models import CompanyResearch, Job, Task, utcnow
+from peregrine.services.interviews import next_interview_labels
 from peregrine.services.jobs import stage_entered_label
 from peregrine.services.tasks import TaskKind
 
@@ -103,13 +103,9 @@ def card_view(session: Session, job: Job, now: datetime | None = None) -> CardVi
         source=job.source,
         in_stage=stage_entered_label(job.stage_entered_at, now),
         rejection=rejection_label(job.rejection_stage, job.rejection_reason),
-        next_interview=_next_label(next_interviews(session, job.candidate_id, now=now).get(job.id)),
+        next_interview=next_interview_labels(session, job.candidate_id, now=now).get(job.id, ""),
         **_research_fields(research_states(session, job.candidate_id, job_id=job.id).get(job.id)),
     )
-
-
-def _next_label(interview: Interview | None) -> str:
-    return next_interview_label(interview) if interview is not None else ""
 
 
 def _research_fields(research: ResearchState | None) -> dict[str, str]:
@@ -162,7 +158,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
     sources: set[str] = set()
     needle = text.strip().lower()
     research = research_states(session, candidate_id)
-    upcoming = next_interviews(session, candidate_id, now=now)
+    upcoming = next_interview_labels(session, candidate_id, now=now)
     for job_id, company, title, job_source, stage, entered, rejection_stage, reason, version in rows:
         cards[job_id] = CardView(
             id=job_id,
@@ -171,7 +167,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
             source=job_source,
             in_stage=stage_entered_label(entered, now),
             rejection=rejection_label(rejection_stage, reason),
-            next_interview=_next_label(upcoming.get(job_id)),
+            next_interview=upcoming.get(job_id, ""),
             **_research_fields(research.get(job_id)),
         )
         versions[job_id] = version

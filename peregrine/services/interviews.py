@@ -143,8 +143,8 @@ def move_round(session: Session, interview_id: int, position: int) -> list[Inter
     return rounds
 
 
-def next_interviews(session: Session, candidate_id: int, *, now: datetime | None = None) -> dict[int, Interview]:
-    """Each job's next scheduled round that has not happened yet."""
+def next_interview_labels(session: Session, candidate_id: int, *, now: datetime | None = None) -> dict[int, str]:
+    """Each job's next scheduled round that has not happened yet, as the card shows it."""
     moment = now or utcnow()
     upcoming = (
         select(Interview.job_id, func.min(Interview.scheduled_at).label("at"))
@@ -157,17 +157,17 @@ def next_interviews(session: Session, candidate_id: int, *, now: datetime | None
         .group_by(col(Interview.job_id))
         .subquery()
     )
-    rows = session.exec(
-        select(Interview).join(
+    rows = session.execute(
+        select(col(Interview.job_id), col(Interview.kind), col(Interview.scheduled_at)).join(
             upcoming, (col(Interview.job_id) == upcoming.c.job_id) & (col(Interview.scheduled_at) == upcoming.c.at)
         )
     )
-    return {interview.job_id: interview for interview in rows}
+    return {job_id: round_label(kind, scheduled_at) for job_id, kind, scheduled_at in rows}
 
 
-def next_interview_label(interview: Interview) -> str:
-    when = f"{interview.scheduled_at:%a %b %d}" if interview.scheduled_at else ""
-    return f"{InterviewKind(interview.kind).label} · {when}" if when else InterviewKind(interview.kind).label
+def round_label(kind: str, scheduled_at: datetime | None) -> str:
+    label = InterviewKind(kind).label
+    return f"{label} · {scheduled_at:%a %b %d}" if scheduled_at else label
 
 
 def _renumber(session: Session, rounds: list[Interview]) -> None:
