@@ -8,6 +8,7 @@ Chromium driven by Playwright. Nothing touches the user's own data.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -440,6 +441,7 @@ def main() -> int:
         db.migrate()
         with db.session_scope() as session:
             load_demo(session, jobs=JOBS)
+        gc.freeze()  # as the app does once started (peregrine.py), so collections skip long-lived objects
         bench_services()
         with production_server(env) as (url, server):
             bench_browser(url)
