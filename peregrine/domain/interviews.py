@@ -31,7 +31,7 @@ RATING_FIELDS = ("overall_rating", "technical_rating", "culture_fit_rating", "co
 
 
 class InvalidRating(ValueError):
-    pass
+    """A rating outside 1 to 5; the message names the rating."""
 
 
 def check_rating(name: str, value: int | None) -> int | None:

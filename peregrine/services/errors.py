@@ -8,7 +8,7 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError, LookupError):
-    pass
+    """The record does not exist (or belongs to another candidate, which must look the same)."""
 
 
 class StaleVersion(ServiceError):
@@ -19,4 +19,4 @@ class StaleVersion(ServiceError):
 
 
 class InvalidInput(ServiceError, ValueError):
-    pass
+    """What the user typed cannot be saved; the message says what to change."""
