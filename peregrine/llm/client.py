@@ -28,7 +28,7 @@ import os
 import ssl
 import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -138,14 +138,9 @@ class LLMClient:
         when every backend failed: unreachable, timed out, HTTP error, or an invalid answer after
         `max_retries` re-asks.
         """
-        backends = self._candidates(vision)
         attempts: list[Attempt] = []
         async with self._slot():
-            for backend in backends:
-                api_key = self._api_key(backend)
-                if api_key is None:
-                    attempts.append(self._missing_key_attempt(backend))
-                    continue
+            for backend, api_key in self._keyed_candidates(vision, attempts):
                 started = time.perf_counter()
                 try:
                     async with _openai_client(backend, api_key) as raw_client:
@@ -186,14 +181,9 @@ class LLMClient:
         text has been yielded raises `LLMUnavailable` (the text so far is not repeated elsewhere).
         Close the generator (or read it to the end) to free its slot among `max_concurrent_calls`.
         """
-        backends = self._candidates(vision=False)
         attempts: list[Attempt] = []
         async with self._slot():
-            for backend in backends:
-                api_key = self._api_key(backend)
-                if api_key is None:
-                    attempts.append(self._missing_key_attempt(backend))
-                    continue
+            for backend, api_key in self._keyed_candidates(False, attempts):
                 started = time.perf_counter()
                 async with _openai_client(backend, api_key) as raw_client:
                     stream: openai.AsyncStream[Any] | None = None
@@ -332,6 +322,15 @@ class LLMClient:
         if backend.api_key_env is None:
             return NO_KEY_NEEDED
         return os.environ.get(backend.api_key_env) or None
+
+    def _keyed_candidates(self, vision: bool, attempts: list[Attempt]) -> Iterator[tuple[LLMBackend, str]]:
+        """The backends to try, in order, with their keys; one whose key is missing is recorded and skipped."""
+        for backend in self._candidates(vision):
+            api_key = self._api_key(backend)
+            if api_key is None:
+                attempts.append(self._missing_key_attempt(backend))
+            else:
+                yield backend, api_key
 
     @staticmethod
     def _missing_key_attempt(backend: LLMBackend) -> Attempt:

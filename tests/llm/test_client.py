@@ -399,8 +399,7 @@ async def test_a_stream_holds_its_slot_until_it_ends(
     finished: dict[str, float] = {}
 
     async def stream() -> None:
-        async for _ in client.stream_text(MESSAGES):
-            pass
+        assert [chunk async for chunk in client.stream_text(MESSAGES)]
         finished["stream"] = time.monotonic()
 
     async def structured() -> None:
