@@ -73,8 +73,18 @@ def read_yaml(name: str) -> tuple[dict[str, Any], list[ConfigNotice]]:
     return loaded, []
 
 
-@lru_cache(maxsize=1)
 def user_profile() -> UserProfile:
+    """The profile of `config/user.yaml`, read again whenever the file changes (no restart needed)."""
+    path = config_dir() / "user.yaml"
+    try:
+        stamp: int | None = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _profile_at(str(path), stamp)
+
+
+@lru_cache(maxsize=4)
+def _profile_at(_path: str, _stamp: int | None) -> UserProfile:
     raw, notices = read_yaml("user.yaml")
     tier = raw.get("tier", "paid")
     if tier not in ("free", "paid"):

@@ -73,9 +73,10 @@ class Task(SQLModel, table=True):
 
     __table_args__ = (
         Index(
-            "ux_task_active_per_job",
+            "ux_task_active_per_target",
             "kind",
             "job_id",
+            text("coalesce(interview_id, 0)"),
             unique=True,
             sqlite_where=text("status IN ('queued', 'running')"),
             postgresql_where=text("status IN ('queued', 'running')"),
@@ -85,6 +86,7 @@ class Task(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(index=True)
     job_id: int | None = Field(default=None, foreign_key="job.id", index=True, ondelete="CASCADE")
+    interview_id: int | None = Field(default=None, foreign_key="interview.id", index=True, ondelete="CASCADE")
     status: str = Field(default="queued", index=True)
     phase: str = ""
     attempts: int = 0
@@ -124,7 +126,112 @@ class Interview(SQLModel, table=True):
     culture_fit_rating: int | None = None
     communication_rating: int | None = None
     notes: str = ""
+    questions_asked: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     feedback: str = ""
     next_steps: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ExperienceProject(SQLModel, table=True):
+    """A piece of work behind resume bullets: the authentic detail interview prep draws on."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    name: str
+    company: str = ""
+    role: str = ""
+    period: str = ""
+    situation: str = ""
+    actions: str = ""
+    results: str = ""
+    metrics: str = ""
+    stack: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    decisions: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ResumeBullet(SQLModel, table=True):
+    """One line of the resume, tied to the project that can defend it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="experienceproject.id", index=True, ondelete="CASCADE")
+    position: int = 0
+    text: str
+
+
+class PrepBase(SQLModel, table=True):
+    """The preparation every interview of a job shares (seed 001's InterviewPreparationBase).
+
+    Sections are markdown. `edited` lists the sections the user changed by hand, so a
+    regenerate can ask before replacing them.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", unique=True, ondelete="CASCADE")
+    formatted_jd: str = ""
+    company_context: str = ""
+    primary_drivers: str = ""
+    background_narrative: str = ""
+    edited: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    generated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class InterviewPrep(SQLModel, table=True):
+    """The preparation of one interview (seed 001's InterviewPreparation).
+
+    `predicted` keeps the predicted questions as plain strings, so the questions really
+    asked in the round can be matched against them (the hit rate).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", unique=True, ondelete="CASCADE")
+    prep_plan: str = ""
+    predicted_questions: str = ""
+    interviewer_questions: str = ""
+    resume_defense_prep: str = ""
+    technical_deep_dives: str = ""
+    predicted: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    edited: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    generated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PrepRevision(SQLModel, table=True):
+    """An earlier text of a prep section, kept when an edit or a regenerate replaced it."""
+
+    __table_args__ = (Index("ix_preprevision_owner_section", "owner", "owner_id", "section"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner: str  # "base" (PrepBase) or "interview" (InterviewPrep)
+    owner_id: int
+    section: str
+    text: str
+    was_edited: bool = False
+    replaced_by: str = ""  # "edit", "regenerate", "restore"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PracticeSession(SQLModel, table=True):
+    """One practice interview for a round; its messages and, once ended, the scores."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    scores: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    appended_to_notes: bool = False
+
+
+class PracticeMessage(SQLModel, table=True):
+    """One turn: the interviewer's (streamed; `stopped` when cut short) or the candidate's."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="practicesession.id", index=True, ondelete="CASCADE")
+    role: str  # "interviewer" or "candidate"
+    text: str
+    stopped: bool = False
+    at: datetime = Field(default_factory=utcnow)

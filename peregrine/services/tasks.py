@@ -8,8 +8,9 @@ stopped process are marked interrupted and queued again.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -18,6 +19,8 @@ from peregrine.models import Task, utcnow
 
 class TaskKind(StrEnum):
     COMPANY_RESEARCH = "company_research"
+    BASE_PREP = "base_prep"
+    INTERVIEW_PREP = "interview_prep"
 
 
 class TaskStatus(StrEnum):
@@ -31,29 +34,33 @@ ACTIVE = (TaskStatus.QUEUED.value, TaskStatus.RUNNING.value)
 INTERRUPTED_MESSAGE = "Interrupted by a restart; queued again."
 
 
-def active_task(session: Session, kind: TaskKind, job_id: int) -> Task | None:
+def _of_target(kind: TaskKind, job_id: int, interview_id: int | None) -> Any:
+    return and_(Task.kind == kind.value, Task.job_id == job_id, Task.interview_id == interview_id)
+
+
+def active_task(session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None) -> Task | None:
     return session.exec(
-        select(Task).where(Task.kind == kind.value, Task.job_id == job_id, col(Task.status).in_(ACTIVE))
+        select(Task).where(_of_target(kind, job_id, interview_id), col(Task.status).in_(ACTIVE))
     ).first()
 
 
-def latest_task(session: Session, kind: TaskKind, job_id: int) -> Task | None:
+def latest_task(session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None) -> Task | None:
     return session.exec(
-        select(Task).where(Task.kind == kind.value, Task.job_id == job_id).order_by(col(Task.id).desc()).limit(1)
+        select(Task).where(_of_target(kind, job_id, interview_id)).order_by(col(Task.id).desc()).limit(1)
     ).first()
 
 
-def queue_task(session: Session, kind: TaskKind, job_id: int) -> Task:
-    """Queue a run, or return the one already queued or running for this job (never two at once)."""
-    existing = active_task(session, kind, job_id)
+def queue_task(session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None) -> Task:
+    """Queue a run, or return the one already queued or running for this target (never two at once)."""
+    existing = active_task(session, kind, job_id, interview_id)
     if existing is not None:
         return existing
-    task = Task(kind=kind.value, job_id=job_id)
+    task = Task(kind=kind.value, job_id=job_id, interview_id=interview_id)
     try:
         with session.begin_nested():
             session.add(task)
     except IntegrityError:  # another process queued it a moment ago
-        found = active_task(session, kind, job_id)
+        found = active_task(session, kind, job_id, interview_id)
         assert found is not None
         return found
     return task

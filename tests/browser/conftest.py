@@ -62,7 +62,6 @@ def app_data(
     os.environ["PEREGRINE_CONFIG_DIR"] = str(config_dir)
     from peregrine import config, db
 
-    config.user_profile.cache_clear()
     db.migrate()
     yield data
     for name, value in saved.items():

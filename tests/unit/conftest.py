@@ -27,12 +27,10 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("PEREGRINE_DB_URL", url)
     monkeypatch.setenv("PEREGRINE_CONFIG_DIR", str(tmp_path / "config"))
     db.engine_for.cache_clear()
-    config.user_profile.cache_clear()
     db.migrate()
     yield url
     db.engine_for(url).dispose()
     db.engine_for.cache_clear()
-    config.user_profile.cache_clear()
 
 
 @pytest.fixture
