@@ -60,7 +60,7 @@ def app_data(
     os.environ["PEREGRINE_DATA_DIR"] = str(data)
     os.environ["PEREGRINE_DB_URL"] = f"sqlite:///{data / 'peregrine.db'}"
     os.environ["PEREGRINE_CONFIG_DIR"] = str(config_dir)
-    from peregrine import config, db
+    from peregrine import db
 
     db.migrate()
     yield data

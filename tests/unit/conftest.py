@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from peregrine import config, db
+from peregrine import db
 from peregrine.models import Candidate
 from peregrine.services.candidates import current_candidate
 
