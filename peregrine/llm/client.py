@@ -28,7 +28,7 @@ import os
 import ssl
 import time
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -131,8 +131,14 @@ class LLMClient:
         *,
         max_retries: int = 2,
         vision: bool = False,
+        on_partial: Callable[[Any], None] | None = None,
     ) -> T:
         """Ask for an answer that fills `response_model`; the first backend that gives a valid one wins.
+
+        With `on_partial`, the answer is streamed first and each partial object (fields filled so
+        far) is passed to it as it grows, so a long generation can show its progress. A streamed
+        answer that breaks the schema at the end, or a backend that cannot stream, falls back to the
+        ordinary call on the same backend, where instructor re-asks with the validation error.
 
         Raises `LLMUnavailable` when no backend is configured (or none with vision, if `vision`) or
         when every backend failed: unreachable, timed out, HTTP error, or an invalid answer after
@@ -145,12 +151,16 @@ class LLMClient:
                 try:
                     async with _openai_client(backend, api_key) as raw_client:
                         patched = instructor.from_openai(raw_client, mode=_INSTRUCTOR_MODES[backend.mode])
-                        result = await patched.chat.completions.create(
-                            response_model=response_model,
-                            messages=cast(Any, messages),
-                            model=backend.model,
-                            max_retries=max_retries,
-                        )
+                        result = None
+                        if on_partial is not None:
+                            result = await _streamed(patched, response_model, messages, backend, on_partial)
+                        if result is None:
+                            result = await patched.chat.completions.create(
+                                response_model=response_model,
+                                messages=cast(Any, messages),
+                                model=backend.model,
+                                max_retries=max_retries,
+                            )
                 except (InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
                     attempt = Attempt(backend.name, describe_error(exc, backend), backend.base_url)
                     attempts.append(attempt)
@@ -446,6 +456,46 @@ def _first_line(exc: BaseException) -> str:
 
 def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def _streamed(
+    patched: instructor.AsyncInstructor,
+    response_model: type[T],
+    messages: list[dict[str, Any]],
+    backend: LLMBackend,
+    on_partial: Callable[[Any], None],
+) -> T | None:
+    """The answer streamed as growing partial objects; None when it must be asked for again unstreamed.
+
+    Transport errors (unreachable, timeout) propagate: the next backend is the retry, as for any call.
+    """
+    last: Any = None
+    try:
+        parts = patched.chat.completions.create_partial(
+            response_model=response_model, messages=cast(Any, messages), model=backend.model, max_retries=0
+        )
+        async for part in parts:
+            last = part
+            on_partial(part)
+    except (InstructorError, openai.OpenAIError, pydantic.ValidationError, ValueError) as exc:
+        cause = exc.__cause__ if isinstance(exc, InstructorError) and exc.__cause__ is not None else exc
+        if isinstance(cause, openai.APIConnectionError) or (
+            isinstance(cause, openai.APIStatusError) and cause.status_code >= 500
+        ):
+            raise  # the backend is down or broken: the next backend is the retry
+        logger.info(
+            "structured %s: streamed answer unusable (%s); asking again", response_model.__name__, _first_line(exc)
+        )
+        return None
+    if last is None:
+        return None
+    try:
+        return response_model.model_validate(last.model_dump())
+    except pydantic.ValidationError as exc:
+        logger.info(
+            "structured %s: streamed answer invalid (%s); asking again", response_model.__name__, _first_line(exc)
+        )
+        return None
 
 
 def _plain_instance(response_model: type[T], result: Any) -> T:

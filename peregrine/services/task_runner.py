@@ -18,12 +18,17 @@ from peregrine import db
 from peregrine.llm.settings import load_llm_settings
 from peregrine.models import Task
 from peregrine.services import tasks
+from peregrine.services.prep import run_base_prep, run_interview_prep
 from peregrine.services.research import run_company_research
 
 log = logging.getLogger("peregrine.tasks")
 
 Runner = Callable[[int], Awaitable[bool]]
-RUNNERS: dict[str, Runner] = {tasks.TaskKind.COMPANY_RESEARCH.value: lambda task_id: run_company_research(task_id)}
+RUNNERS: dict[str, Runner] = {
+    tasks.TaskKind.COMPANY_RESEARCH.value: lambda task_id: run_company_research(task_id),
+    tasks.TaskKind.BASE_PREP.value: lambda task_id: run_base_prep(task_id),
+    tasks.TaskKind.INTERVIEW_PREP.value: lambda task_id: run_interview_prep(task_id),
+}
 
 _wakeup: asyncio.Event | None = None
 

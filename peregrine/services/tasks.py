@@ -35,7 +35,13 @@ INTERRUPTED_MESSAGE = "Interrupted by a restart; queued again."
 
 
 def _of_target(kind: TaskKind, job_id: int, interview_id: int | None) -> Any:
-    return and_(Task.kind == kind.value, Task.job_id == job_id, Task.interview_id == interview_id)
+    """The tasks of one target: a job (no interview) or one interview of it."""
+    interview = col(Task.interview_id)
+    return and_(
+        col(Task.kind) == kind.value,
+        col(Task.job_id) == job_id,
+        interview.is_(None) if interview_id is None else interview == interview_id,
+    )
 
 
 def active_task(session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None) -> Task | None:

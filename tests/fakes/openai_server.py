@@ -98,9 +98,10 @@ def example_for_schema(schema: dict[str, Any], defs: dict[str, Any] | None = Non
         props = schema.get("properties", {})
         return {name: example_for_schema(sub, defs, depth + 1) for name, sub in props.items()}
     if kind == "array":
-        return [example_for_schema(schema.get("items", {}), defs, depth + 1)] if schema.get("minItems") else []
+        item = example_for_schema(schema.get("items", {}), defs, depth + 1)
+        return [item] * int(schema.get("minItems", 0))
     if kind == "string":
-        return "example"
+        return "example" + "." * max(0, int(schema.get("minLength", 0)) - 7)
     if kind == "integer":
         return int(schema.get("minimum", 0))
     if kind == "number":

@@ -677,3 +677,56 @@ def test_the_example_file_is_valid(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert settings.notices == ()
     assert [b.name for b in settings.backends] == ["ollama"]
     assert settings == LLMSettings(backends=settings.backends, max_concurrent_calls=2)
+
+
+class Roster(BaseModel):
+    team: str
+    people: list[Person] = Field(min_length=2, max_length=3)
+
+
+@pytest.mark.asyncio
+async def test_streamed_structured_answer_reports_partials_as_they_grow(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    client = _client(llm_config_dir, fake_llm)
+    fake_llm.stream_delay_s = 0.005
+    fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}, {"name": "Grace", "age": 45}]})
+    seen: list[dict[str, object]] = []
+
+    roster = await client.structured(
+        Roster, [{"role": "user", "content": "team?"}], on_partial=lambda p: seen.append(p.model_dump())
+    )
+
+    assert roster == Roster(team="Platform", people=[Person(name="Ada", age=36), Person(name="Grace", age=45)])
+    assert len(fake_llm.requests) == 1
+    assert fake_llm.requests[0]["stream"] is True
+    assert len(seen) > 5, "one partial per streamed chunk"
+    assert seen[0] != seen[-1]
+    assert any(len(p.get("people") or []) == 1 for p in seen), "the list grows item by item"
+
+
+@pytest.mark.asyncio
+async def test_streamed_answer_that_breaks_the_schema_is_asked_again_plainly(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    client = _client(llm_config_dir, fake_llm)
+    fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}]})  # one person: too few
+    fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}, {"name": "Grace", "age": 45}]})
+
+    roster = await client.structured(Roster, [{"role": "user", "content": "team?"}], on_partial=lambda p: None)
+
+    assert len(roster.people) == 2
+    assert [bool(r.get("stream")) for r in fake_llm.requests] == [True, False]
+
+
+@pytest.mark.asyncio
+async def test_streamed_call_to_a_dead_backend_moves_on_without_a_second_try(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    client = _client(llm_config_dir, _down("dead"), fake_llm)
+    fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}, {"name": "Grace", "age": 45}]})
+
+    roster = await client.structured(Roster, [{"role": "user", "content": "team?"}], on_partial=lambda p: None)
+
+    assert roster.team == "Platform"
+    assert len(fake_llm.requests) == 1

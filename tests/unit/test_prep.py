@@ -1,0 +1,353 @@
+"""Interview prep end to end against the fake OpenAI-compatible server, on a real SQLite file.
+
+The assertions read what the server received: the prompts must carry the resume projects,
+the bullets and the notes of earlier rounds, as seed 001 asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from peregrine import db
+from peregrine.config import UserProfile
+from peregrine.llm.client import LLMClient
+from peregrine.llm.settings import LLMBackend, LLMSettings
+from peregrine.models import (
+    Candidate,
+    CompanyResearch,
+    ExperienceProject,
+    Interview,
+    PrepRevision,
+    ResumeBullet,
+    Task,
+)
+from peregrine.services import prep, prep_sections, tasks
+from peregrine.services.errors import InvalidInput
+from peregrine.services.interviews import RoundFields, add_round
+from peregrine.services.jobs import JobFields, create_job
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.prep_answers import base_prep_answer, interview_prep_answer
+
+PROFILE = UserProfile(name="Ada Lovelace", headline="Backend engineer")
+JD = "We need someone who has run Kafka at 1M msg/s and ships Python services."
+
+
+def llm_for(server: FakeOpenAIServer) -> LLMClient:
+    backend = LLMBackend(name="fake", base_url=server.url, model="fake-model", timeout_s=5)
+    return LLMClient(LLMSettings(backends=(backend,)))
+
+
+def seed_resume(session: Session, candidate: Candidate) -> None:
+    assert candidate.id is not None
+    project = ExperienceProject(
+        candidate_id=candidate.id,
+        name="Ledger pipeline",
+        company="Ledgerly",
+        role="Staff engineer",
+        period="2021-2024",
+        situation="Billing ran hours behind",
+        actions="Moved billing onto Kafka with idempotent consumers",
+        results="Lag from 3 h to 4 s",
+        metrics="1.2M msg/s peak",
+        stack=["Kafka", "Python", "Postgres"],
+        decisions="Chose at-least-once delivery plus idempotency keys over exactly-once",
+    )
+    session.add(project)
+    session.flush()
+    assert project.id is not None
+    session.add(ResumeBullet(project_id=project.id, position=0, text="Cut billing lag from 3 h to 4 s with Kafka"))
+    session.commit()
+
+
+def new_job(session: Session, candidate: Candidate, *, description: str = JD, company: str = "Acme") -> int:
+    assert candidate.id is not None
+    job = create_job(session, candidate.id, JobFields(company=company, title="Data Engineer", raw_jd_text=description))
+    session.commit()
+    assert job.id is not None
+    return job.id
+
+
+def new_round(session: Session, job_id: int, name: str, kind: str = "technical") -> int:
+    interview = add_round(
+        session,
+        job_id,
+        RoundFields(name=name, kind=kind, focus="streaming systems", scheduled_at=datetime(2030, 1, 5, tzinfo=UTC)),
+    )
+    session.commit()
+    assert interview.id is not None
+    return interview.id
+
+
+def run(coroutine: object) -> object:
+    return asyncio.run(coroutine)  # type: ignore[arg-type]
+
+
+def user_message(request: dict[str, object]) -> str:
+    messages = request["messages"]
+    assert isinstance(messages, list)
+    return "\n".join(str(m.get("content")) for m in messages if m.get("role") == "user")
+
+
+def test_base_prep_carries_the_description_research_and_bullets(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    seed_resume(session, candidate)
+    job_id = new_job(session, candidate)
+    session.add(
+        CompanyResearch(
+            job_id=job_id,
+            brief={
+                "sections": [
+                    {
+                        "title": "Company overview",
+                        "private": False,
+                        "claims": [{"text": "Acme builds rockets.", "sources": [1]}],
+                    }
+                ]
+            },
+        )
+    )
+    session.commit()
+    fake_llm.queue_json(base_prep_answer())
+    task = prep.queue_base_prep(session, job_id)
+    session.commit()
+    assert task.id is not None
+
+    assert run(prep.run_base_prep(task.id, llm=llm_for(fake_llm), profile=PROFILE)) is True
+
+    sent = user_message(fake_llm.requests[-1])
+    assert JD in sent
+    assert "Acme builds rockets." in sent
+    assert "Cut billing lag from 3 h to 4 s with Kafka (project: Ledger pipeline)" in sent
+    with db.session_scope() as check:
+        base = prep.base_of(check, job_id)
+        assert base is not None
+        assert "**Kafka at scale**" in base.formatted_jd
+        assert "1. **Kafka at scale**" in base.primary_drivers
+        assert "**Forward hook.** Acme's launch cadence" in base.background_narrative
+        assert tasks.latest_task(check, tasks.TaskKind.BASE_PREP, job_id).status == "succeeded"  # type: ignore[union-attr]
+
+
+def test_base_prep_without_a_description_is_refused_with_a_message(session: Session, candidate: Candidate) -> None:
+    job_id = new_job(session, candidate, description="  ")
+    with pytest.raises(InvalidInput, match="has no job description yet"):
+        prep.queue_base_prep(session, job_id)
+
+
+def test_interview_prep_builds_the_base_first_and_sends_projects_and_earlier_notes(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    seed_resume(session, candidate)
+    job_id = new_job(session, candidate)
+    first = new_round(session, job_id, "Recruiter call", "recruiter")
+    second = new_round(session, job_id, "Streaming deep dive")
+    # Round one happened: its prep predicted questions, the candidate recorded what was asked and how it went.
+    fake_llm.queue_json(base_prep_answer())
+    fake_llm.queue_json(interview_prep_answer(tag="round1"))
+    task = prep.queue_interview_prep(session, first)
+    session.commit()
+    run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+    assert len(fake_llm.requests) == 2, "base prep first, then the interview prep"
+    interview = session.get(Interview, first)
+    assert interview is not None
+    session.refresh(interview)
+    interview.notes = "Fumbled Kafka partition rebalancing; weak on consumer lag math."
+    session.add(interview)
+    prep_sections.record_questions_asked(
+        session, first, ["How did you scale the ledger pipeline?", "What is your notice period?"]
+    )
+    session.commit()
+
+    fake_llm.queue_json(interview_prep_answer(tag="round2", weak_areas=["Kafka partition rebalancing"]))
+    task = prep.queue_interview_prep(session, second)
+    session.commit()
+    run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+
+    assert len(fake_llm.requests) == 3, "the base prep exists now: one call"
+    sent = user_message(fake_llm.requests[-1])
+    projects = json.loads(
+        sent.split("Resume projects (JSON; the authoritative detail behind the bullets):\n", 1)[1].split(
+            "\n\nEarlier rounds", 1
+        )[0]
+    )
+    assert projects[0]["name"] == "Ledger pipeline"
+    assert projects[0]["metrics"] == "1.2M msg/s peak"
+    assert projects[0]["decisions_and_tradeoffs"].startswith("Chose at-least-once")
+    assert projects[0]["bullets"] == ["Cut billing lag from 3 h to 4 s with Kafka"]
+    earlier = json.loads(sent.split("which predicted questions came up, feedback):\n", 1)[1].split("\n\nWrite:", 1)[0])
+    assert earlier[0]["notes"] == "Fumbled Kafka partition rebalancing; weak on consumer lag math."
+    assert earlier[0]["questions_asked"][0] == "How did you scale the ledger pipeline?"
+    assert len(earlier[0]["predicted_that_came_up"]) == 1
+    assert "Cut billing lag from 3 h to 4 s with Kafka" in sent
+    assert '"name": "Streaming deep dive"' in sent
+    assert "## Callback drivers" in sent, "the base prep is part of the prompt"
+    with db.session_scope() as check:
+        stored = prep.prep_of(check, second)
+        assert stored is not None
+        assert stored.prep_plan.startswith("**Targets from earlier rounds:** Kafka partition rebalancing")
+        for phase in ("Foundation Review", "Active Practice", "Polish & Integration", "Final Confidence Check"):
+            assert "Phase" in stored.prep_plan
+            assert phase in stored.prep_plan
+        assert stored.interviewer_questions.count("**Question to ask number") == 5
+        assert len(stored.predicted) == 3
+
+
+def test_wrong_counts_are_asked_again_with_the_validation_error(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    job_id = new_job(session, candidate)
+    interview_id = new_round(session, job_id, "Panel")
+    fake_llm.queue_json(base_prep_answer())
+    fake_llm.queue_json(interview_prep_answer(asks=4))  # streamed: four questions to ask, not five
+    fake_llm.queue_json(interview_prep_answer(questions=6))  # asked again: six predicted, not 3-5
+    fake_llm.queue_json(interview_prep_answer(tag="fixed"))
+    task = prep.queue_interview_prep(session, interview_id)
+    session.commit()
+    run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+
+    assert len(fake_llm.requests) == 4
+    assert fake_llm.requests[1].get("stream") is True
+    assert not fake_llm.requests[2].get("stream")
+    retry = json.dumps(fake_llm.requests[3]["messages"])
+    assert "predicted_questions" in retry, "instructor re-asks with the validation error"
+    with db.session_scope() as check:
+        stored = prep.prep_of(check, interview_id)
+        assert stored is not None
+        assert "(fixed)" in stored.predicted_questions
+
+
+def test_a_failed_generation_keeps_the_previous_prep_and_says_why(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    job_id = new_job(session, candidate)
+    fake_llm.queue_json(base_prep_answer())
+    run(prep.run_base_prep(prep.queue_base_prep(session, job_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+    session.commit()
+    fake_llm.fail_next(status=500)
+    task = prep.queue_base_prep(session, job_id)
+    session.commit()
+    run(prep.run_base_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+    with db.session_scope() as check:
+        failed = check.get(Task, task.id)
+        assert failed is not None
+        assert failed.status == "failed"
+        assert "No language model answered" in (failed.error or "")
+        base = prep.base_of(check, job_id)
+        assert base is not None
+        assert "Kafka at scale" in base.formatted_jd
+
+
+def test_bulk_generation_reports_each_item_and_a_failure_stops_nothing(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    with_jd = [new_job(session, candidate, company=name) for name in ("Acme", "Globex")]
+    without_jd = new_job(session, candidate, company="Initech", description="")
+    report = prep.queue_many(session, job_ids=[with_jd[0], without_jd, with_jd[1]])
+    session.commit()
+    assert [item.label for item in report] == [
+        "Acme — Data Engineer",
+        "Initech — Data Engineer",
+        "Globex — Data Engineer",
+    ]
+    assert report[1].task_id is None
+    assert "has no job description yet" in report[1].error
+    assert report[0].task_id
+    assert report[2].task_id
+
+    fake_llm.fail_next(status=500)  # the only backend answers HTTP 500 to the first item
+    fake_llm.queue_json(base_prep_answer())
+    for item in (report[0], report[2]):
+        run(prep.run_base_prep(item.task_id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+    with db.session_scope() as check:
+        statuses = [check.get(Task, item.task_id).status for item in (report[0], report[2])]  # type: ignore[union-attr]
+        assert statuses == ["failed", "succeeded"]
+        assert prep.base_of(check, with_jd[1]) is not None
+
+
+def test_regenerate_keeps_edited_sections_unless_told_to_replace_them(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    job_id = new_job(session, candidate)
+    interview_id = new_round(session, job_id, "Tech screen")
+    fake_llm.queue_json(base_prep_answer())
+    fake_llm.queue_json(interview_prep_answer(tag="v1"))
+    run(
+        prep.run_interview_prep(
+            prep.queue_interview_prep(session, interview_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE
+        )
+    )
+    session.expire_all()
+    stored = prep.prep_of(session, interview_id)
+    assert stored is not None
+    assert stored.id is not None
+    prep_sections.save_section(
+        session, "interview", stored.id, "predicted_questions", "My own **answers** <script>alert(1)</script>"
+    )
+    session.commit()
+
+    fake_llm.queue_json(interview_prep_answer(tag="v2"))
+    run(
+        prep.run_interview_prep(
+            prep.queue_interview_prep(session, interview_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE
+        )
+    )
+    session.expire_all()
+    stored = prep.prep_of(session, interview_id)
+    assert stored is not None
+    assert stored.id is not None
+    assert stored.predicted_questions == "My own **answers**", "the edit survives, sanitized"
+    assert "(v2)" in stored.interviewer_questions or "(v2)" not in stored.predicted_questions
+    assert stored.edited == ["predicted_questions"]
+    assert len(stored.predicted) == 3
+
+    fake_llm.queue_json(interview_prep_answer(tag="v3"))
+    task = prep.queue_interview_prep(session, interview_id, replace_edits=True)
+    session.commit()
+    run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+    session.expire_all()
+    stored = prep.prep_of(session, interview_id)
+    assert stored is not None
+    assert stored.id is not None
+    assert "(v3)" in stored.predicted_questions
+    revisions = prep_sections.revisions_of(session, "interview", stored.id, "predicted_questions")
+    assert [(r.text, r.was_edited, r.replaced_by) for r in revisions] == [
+        ("My own **answers**", True, "regenerate"),
+        (prep_sections_v1 := revisions[1].text, False, "edit"),
+    ]
+    assert "(v1)" in prep_sections_v1
+
+    prep_sections.restore_revision(session, revisions[0].id or 0)
+    session.commit()
+    session.expire_all()
+    stored = prep.prep_of(session, interview_id)
+    assert stored is not None
+    assert stored.predicted_questions == "My own **answers**"
+    assert session.exec(select(PrepRevision).where(PrepRevision.replaced_by == "restore")).first() is not None
+
+
+def test_hit_rate_follows_the_questions_recorded_after_a_round(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    job_id = new_job(session, candidate)
+    interview_id = new_round(session, job_id, "Tech screen")
+    fake_llm.queue_json(base_prep_answer())
+    fake_llm.queue_json(interview_prep_answer(questions=4))
+    run(
+        prep.run_interview_prep(
+            prep.queue_interview_prep(session, interview_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE
+        )
+    )
+    session.expire_all()
+    prep_sections.record_questions_asked(session, interview_id, ["How did you scale the ledger pipeline?", "Why us?"])
+    session.commit()
+    interview = session.get(Interview, interview_id)
+    assert interview is not None
+    hits = prep_sections.round_hits(session, interview, prep.prep_of(session, interview_id))
+    assert hits.rate == 0.25, "one asked question matches one of four predicted"
+    history = prep_sections.hit_history(session, candidate.id or 0)
+    assert [h.label for h in history] == ["Acme: Tech screen"]
