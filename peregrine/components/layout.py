@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-NAV_LINKS: list[tuple[str, str]] = [("Interviews", "/"), ("Settings", "/settings")]
+NAV_LINKS: list[tuple[str, str]] = [("Interviews", "/"), ("Resume", "/resume"), ("Settings", "/settings")]
 
 
 def page_layout(*children: rx.Component) -> rx.Component:

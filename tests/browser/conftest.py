@@ -96,10 +96,10 @@ def clean_db(app_data: Path) -> None:
     from sqlmodel import delete
 
     from peregrine import db
-    from peregrine.models import CompanyResearch, Job, StageEvent, Task
+    from peregrine.models import CompanyResearch, ExperienceProject, Job, ResumeBullet, StageEvent, Task
 
     with db.session_scope() as session:
-        for table in (CompanyResearch, Task, StageEvent, Job):
+        for table in (CompanyResearch, Task, StageEvent, Job, ResumeBullet, ExperienceProject):
             session.execute(delete(table))
 
 
