@@ -7,7 +7,9 @@ import gc
 import reflex as rx
 
 from peregrine.pages.board import BoardState, board_page
+from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
 from peregrine.pages.job import JobPageState, job_page
+from peregrine.pages.prep import PrepState, prep_page, sheet_page
 from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.settings import SettingsState, settings_page
 from peregrine.services import task_runner
@@ -15,6 +17,16 @@ from peregrine.services import task_runner
 app = rx.App(stylesheets=["/peregrine.css"])
 app.add_page(board_page, route="/", title="Interviews · Peregrine", on_load=BoardState.load)
 app.add_page(job_page, route="/applications/[job_id]", title="Job · Peregrine", on_load=JobPageState.load)
+app.add_page(
+    prep_page, route="/applications/[job_id]/interview-prep", title="Interview prep · Peregrine", on_load=PrepState.load
+)
+app.add_page(
+    sheet_page,
+    route="/applications/[job_id]/interview-prep/sheet",
+    title="Reference sheet · Peregrine",
+    on_load=PrepState.load,
+)
+app.add_page(bulk_prep_page, route="/prep", title="Interview prep · Peregrine", on_load=BulkPrepState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Peregrine", on_load=ResumeState.load)
 app.add_page(settings_page, route="/settings", title="Settings · Peregrine", on_load=SettingsState.load)
 # Background work (company research…) runs in the backend, whoever queued it.

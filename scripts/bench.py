@@ -1,4 +1,4 @@
-"""`make bench`: the board's figures at 2,000 jobs, one JSON line each.
+"""`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice).
 
 Everything runs against real parts: a SQLite file in a temporary folder, the
 production server (`reflex run --env prod`) as a child process, and Debian's
@@ -410,6 +410,8 @@ def bench_research(env: dict[str, str], data_dir: Path) -> None:
 
             with production_server(env) as (url, _server):
                 latencies = _last_byte_to_brief(url, llm, 10)
+                llm.delay_s = 0.0
+                bench_practice(url, llm)
             emit(
                 "research_last_byte_to_brief_shown_ms",
                 unit="ms",
@@ -422,7 +424,108 @@ def bench_research(env: dict[str, str], data_dir: Path) -> None:
             searxng.stop()
 
 
-def main() -> int:
+# ---- the practice interview's streamed turns --------------------------------------
+
+TOKEN_PAINT_PROBE = """
+() => {
+  window.__paints = [];
+  const observer = new MutationObserver(() => {
+    const el = document.querySelector('.live-text');
+    if (!el) return;
+    const length = el.textContent.length;
+    requestAnimationFrame(() => window.__paints.push([performance.timeOrigin + performance.now(), length]));
+  });
+  observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+}
+"""
+
+
+def _practice_interview() -> tuple[int, int]:
+    from peregrine import db
+    from peregrine.services import interviews
+
+    job_id = _new_job("Practice Corp")
+    with db.session_scope() as session:
+        interview = interviews.add_round(session, job_id, interviews.RoundFields(name="Tech screen", kind="technical"))
+        return job_id, interview.id or 0
+
+
+def _frames_received(page: Any) -> list[float]:
+    """The times of every websocket frame the page receives (state updates), from now on."""
+    frames: list[float] = []
+
+    def watch(socket: Any) -> None:
+        socket.on("framereceived", lambda _payload: frames.append(time.time()))
+
+    page.on("websocket", watch)
+    return frames
+
+
+def _stream_turn(page: Any, llm: Any, tokens: int, delay_s: float, frames: list[float]) -> tuple[list[float], int]:
+    """One interviewer turn of `tokens` tokens: each token's server-send → browser-paint time, and WS frames."""
+    page.evaluate(TOKEN_PAINT_PROBE)
+    llm.chunk_sent_at.clear()
+    llm.stream_delay_s = delay_s
+    llm.queue_text(" ".join(f"tok{i:04d}" for i in range(tokens)))
+    started = time.time()
+    page.get_by_role("button", name="Start a new session").click()
+    page.wait_for_function(f"window.__paints.some(([, n]) => n >= {tokens * 8 - 1})", timeout=120_000)
+    finished = time.time()
+    page.wait_for_timeout(300)
+    paints = page.evaluate("window.__paints")
+    sent = list(llm.chunk_sent_at)
+    overheads, length = [], 0
+    for at, text in sent:
+        length += len(text)
+        painted = next((when for when, shown in paints if shown >= length), None)
+        if painted is not None:
+            overheads.append(painted - at * 1000)
+    updates = sum(started <= when <= finished for when in frames)
+    return overheads, updates
+
+
+def bench_practice(url: str, llm: Any) -> None:
+    """Per-token overhead of the streamed interviewer (server receipt → browser paint) and updates per 1,000 tokens."""
+    from playwright.sync_api import sync_playwright
+
+    job_id, interview_id = _practice_interview()
+    results: dict[float, tuple[list[float], int]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for delay_s in (0.02, 0.0025):  # 50 and 400 tokens a second: a modest and a fast model
+            page = browser.new_page()
+            frames = _frames_received(page)
+            page.goto(f"{url}/applications/{job_id}/interview-prep?interview_id={interview_id}")
+            page.get_by_role("button", name="Start a new session").wait_for()
+            results[delay_s] = _stream_turn(page, llm, 400, delay_s, frames)
+            page.close()
+        browser.close()
+    overheads = results[0.02][0] + results[0.0025][0]
+    emit(
+        "practice_token_overhead_ms",
+        unit="ms",
+        p50=statistics.median(overheads),
+        p95=percentile(overheads, 0.95),
+        n=len(overheads),
+        target=30,
+        **{
+            f"p95_at_{round(1 / delay_s)}_tokens_per_s": percentile(per_rate, 0.95)
+            for delay_s, (per_rate, _) in results.items()
+        },
+    )
+    for delay_s, (_, updates) in results.items():
+        emit(
+            "practice_state_updates_per_1000_tokens",
+            updates * 1000 / 400,
+            unit="updates",
+            tokens_per_second=round(1 / delay_s),
+            batching="one update per 8 ms at most",
+        )
+
+
+def main(argv: list[str]) -> int:
+    """`python -m scripts.bench [board] [llm]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {"board", "llm"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -442,15 +545,17 @@ def main() -> int:
         with db.session_scope() as session:
             load_demo(session, jobs=JOBS)
         gc.freeze()  # as the app does once started (peregrine.py), so collections skip long-lived objects
-        bench_services()
-        with production_server(env) as (url, server):
-            bench_browser(url)
-            emit("backend_rss_mb", tree_rss_mb(server), unit="MiB", jobs=JOBS)
-        bench_research(env, data_dir)
+        if "board" in groups:
+            bench_services()
+            with production_server(env) as (url, server):
+                bench_browser(url)
+                emit("backend_rss_mb", tree_rss_mb(server), unit="MiB", jobs=JOBS)
+        if "llm" in groups:
+            bench_research(env, data_dir)  # research, then the practice interview's streaming
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

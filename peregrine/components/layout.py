@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-NAV_LINKS: list[tuple[str, str]] = [("Interviews", "/"), ("Resume", "/resume"), ("Settings", "/settings")]
+NAV_LINKS: list[tuple[str, str]] = [
+    ("Interviews", "/"),
+    ("Prep", "/prep"),
+    ("Resume", "/resume"),
+    ("Settings", "/settings"),
+]
 
 
 def page_layout(*children: rx.Component) -> rx.Component:

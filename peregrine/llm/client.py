@@ -28,7 +28,7 @@ import os
 import ssl
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -184,7 +184,7 @@ class LLMClient:
         raise LLMUnavailable(attempts)
 
     # ------------------------------------------------------------------ streamed text
-    async def stream_text(self, messages: list[dict[str, Any]]) -> AsyncIterator[str]:
+    async def stream_text(self, messages: list[dict[str, Any]]) -> AsyncGenerator[str, None]:
         """Yield the answer's text as it arrives, from the first backend that starts answering.
 
         A backend that fails before its first token is skipped for the next one; a failure after

@@ -92,6 +92,7 @@ class JobPageState(rx.State):
     research_generated: str = ""
     brief: list[SectionView] = []
     sources: list[SourceLine] = []
+    prep_link: str = ""
     _job: int = 0
     _watching: bool = False
 
@@ -117,6 +118,7 @@ class JobPageState(rx.State):
         self.description = job.raw_jd_text
         self.history = [_history_line(event) for event in reversed(events)]
         self._job = int(raw_id)
+        self.prep_link = f"/applications/{self._job}/interview-prep"
         self.found = True
         rounds = await self.get_state(RoundsState)
         rounds._load_rounds(self._job)
@@ -205,7 +207,22 @@ def job_page() -> rx.Component:
         rx.cond(
             JobPageState.found,
             rx.vstack(
-                rx.heading(JobPageState.company, " — ", JobPageState.title, size="6", as_="h1"),
+                rx.hstack(
+                    rx.heading(JobPageState.company, " — ", JobPageState.title, size="6", as_="h1"),
+                    rx.spacer(),
+                    rx.link(
+                        rx.hstack(
+                            rx.icon("book-open", size=14, aria_hidden="true"),
+                            "Interview prep",
+                            align="center",
+                            spacing="1",
+                        ),
+                        href=JobPageState.prep_link,
+                        class_name="no-print",
+                    ),
+                    align="center",
+                    width="100%",
+                ),
                 rx.hstack(
                     rx.badge(JobPageState.stage_label, size="2"),
                     rx.cond(

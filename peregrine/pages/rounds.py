@@ -89,10 +89,11 @@ class RoundsState(rx.State):
     scheduled: str = ""
     notes: str = ""
     error: str = ""
+    job_route: str = ""
     _job: int = 0
 
     def _load_rounds(self, job_id: int) -> None:
-        self._job = job_id
+        self._job, self.job_route = job_id, str(job_id)
         with db.session_scope() as session:
             self.rounds = [_line(interview) for interview in interviews.rounds_of(session, job_id)]
 
@@ -212,6 +213,15 @@ def _round_item(line: RoundLine) -> rx.Component:
                     aria_label="Move " + line.name + " later",
                     on_click=RoundsState.move(line.id, line.order + 1),
                     disabled=line.order == RoundsState.rounds.length(),
+                ),
+                rx.link(
+                    "Prep",
+                    href="/applications/"
+                    + RoundsState.job_route
+                    + "/interview-prep?interview_id="
+                    + line.id.to_string(),
+                    size="2",
+                    aria_label="Prepare for " + line.name,
                 ),
                 rx.button(
                     "Edit",

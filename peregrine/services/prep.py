@@ -440,3 +440,51 @@ def base_text(base: PrepBase | None) -> str:
     if base is None:
         return ""
     return "\n\n".join(f"## {label}\n{getattr(base, key)}" for key, label in BASE_SECTIONS if getattr(base, key))
+
+
+# ----------------------------------------------------------------------------- the bulk list
+@dataclass(frozen=True)
+class PrepTarget:
+    """A job or an interview on the bulk page, with whether its prep exists."""
+
+    id: int
+    job_id: int
+    label: str
+    detail: str
+    has_prep: bool
+
+
+def bulk_targets(session: Session, candidate_id: int) -> tuple[list[PrepTarget], list[PrepTarget]]:
+    """Jobs with interview rounds (seed 001: base prep is for applications with interviews), and their rounds."""
+    rows = session.exec(
+        select(Interview, Job)
+        .join(Job, col(Job.id) == col(Interview.job_id))
+        .where(Job.candidate_id == candidate_id)
+        .order_by(col(Job.company), col(Job.id), col(Interview.order))
+    ).all()
+    job_ids = list(dict.fromkeys(job.id for _, job in rows if job.id is not None))
+    with_base = set(session.exec(select(PrepBase.job_id).where(col(PrepBase.job_id).in_(job_ids))))
+    with_prep = set(
+        session.exec(
+            select(InterviewPrep.interview_id).where(col(InterviewPrep.interview_id).in_([i.id for i, _ in rows]))
+        )
+    )
+    jobs: dict[int, PrepTarget] = {}
+    rounds: list[PrepTarget] = []
+    for interview, job in rows:
+        assert job.id is not None
+        assert interview.id is not None
+        if job.id not in jobs:
+            detail = "" if job.raw_jd_text.strip() else "no job description yet"
+            jobs[job.id] = PrepTarget(job.id, job.id, f"{job.company} — {job.title}", detail, job.id in with_base)
+        when = f"{interview.scheduled_at.astimezone():%b %d, %H:%M}" if interview.scheduled_at else "not scheduled"
+        rounds.append(
+            PrepTarget(
+                interview.id,
+                job.id,
+                f"{job.company}: {interview.order}. {interview.name}",
+                f"{InterviewKind(interview.kind).label} · {when}",
+                interview.id in with_prep,
+            )
+        )
+    return list(jobs.values()), rounds

@@ -164,6 +164,8 @@ class FakeOpenAIServer(LoopbackServer):
         """JSON bodies received on POST /v1/chat/completions, in order (failed ones included)."""
         self.answered_at: list[float] = []
         """Wall-clock times at which non-streamed answers were sent (for latency benchmarks)."""
+        self.chunk_sent_at: list[tuple[float, str]] = []
+        """(wall-clock time, text) of every streamed content chunk, as it was handed to the socket."""
         self.request_headers: list[dict[str, str]] = []
         """Headers of those requests, same order (e.g. to check the Authorization header)."""
         self.models_requests = 0
@@ -208,6 +210,7 @@ class FakeOpenAIServer(LoopbackServer):
             self._failures.clear()
             self.requests.clear()
             self.request_headers.clear()
+            self.chunk_sent_at.clear()
         self.delay_s = 0.0
         self.stream_delay_s = 0.0
         self._cut_stream_after = None
@@ -323,6 +326,7 @@ class FakeOpenAIServer(LoopbackServer):
                 raise ConnectionAbortedError("fake server cut the stream on purpose")
             if sent:
                 await self._sleep(self.stream_delay_s)
+            self.chunk_sent_at.append((time.time(), token))
             yield chunk({"content": token})
         yield chunk({}, "stop")
         yield "data: [DONE]\n\n"

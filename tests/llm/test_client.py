@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, Field
@@ -691,7 +692,7 @@ async def test_streamed_structured_answer_reports_partials_as_they_grow(
     client = _client(llm_config_dir, fake_llm)
     fake_llm.stream_delay_s = 0.005
     fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}, {"name": "Grace", "age": 45}]})
-    seen: list[dict[str, object]] = []
+    seen: list[dict[str, Any]] = []
 
     roster = await client.structured(
         Roster, [{"role": "user", "content": "team?"}], on_partial=lambda p: seen.append(p.model_dump())

@@ -1,0 +1,274 @@
+"""The practice interview: saved sessions, streamed interviewer turns that can be stopped, scores.
+
+An interviewer turn streams from the language model through a small pump task into a queue;
+the caller reads the text in batches (at most one per `flush_s`), so a page can show tokens
+as they arrive without one state update per token. Stopping cancels the pump: what arrived
+is kept and saved, marked as stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from peregrine import db
+from peregrine.config import UserProfile, user_profile
+from peregrine.domain.interviews import InterviewKind
+from peregrine.llm.client import LLMClient, LLMUnavailable
+from peregrine.llm.prompts import practice as prompts
+from peregrine.models import Interview, InterviewPrep, Job, PracticeMessage, PracticeSession, utcnow
+from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.sanitize import clean_text
+
+INTERVIEWER, CANDIDATE = "interviewer", "candidate"
+QUESTIONS_PER_SESSION = 5
+MAX_ANSWER_CHARS = 8_000
+STAR_PARTS = ("situation", "task", "action", "result")
+
+
+# ----------------------------------------------------------------------------- sessions
+def sessions_of(session: Session, interview_id: int) -> list[PracticeSession]:
+    return list(
+        session.exec(
+            select(PracticeSession)
+            .where(PracticeSession.interview_id == interview_id)
+            .order_by(col(PracticeSession.id).desc())
+        )
+    )
+
+
+def get_session(session: Session, session_id: int) -> PracticeSession:
+    found = session.get(PracticeSession, session_id)
+    if found is None:
+        raise NotFound(f"Practice session {session_id} was not found.")
+    return found
+
+
+def start_session(session: Session, interview_id: int) -> PracticeSession:
+    if session.get(Interview, interview_id) is None:
+        raise NotFound(f"Interview {interview_id} was not found.")
+    practice = PracticeSession(interview_id=interview_id)
+    session.add(practice)
+    session.flush()
+    return practice
+
+
+def messages_of(session: Session, session_id: int) -> list[PracticeMessage]:
+    return list(
+        session.exec(
+            select(PracticeMessage).where(PracticeMessage.session_id == session_id).order_by(col(PracticeMessage.id))
+        )
+    )
+
+
+def add_answer(session: Session, session_id: int, text: str) -> PracticeMessage:
+    """The candidate's answer; refused when empty, too long, or the session has been scored."""
+    answer = text.strip()
+    if not answer:
+        raise InvalidInput("Type your answer first.")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise InvalidInput(f"That answer is {len(answer):,} characters; keep it under {MAX_ANSWER_CHARS:,}.")
+    if get_session(session, session_id).ended_at is not None:
+        raise InvalidInput("This session has been scored; start a new one to keep practising.")
+    message = PracticeMessage(session_id=session_id, role=CANDIDATE, text=answer)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def interviewer_messages(session: Session, session_id: int, profile: UserProfile) -> list[dict[str, str]]:
+    """The chat so far as the model sees it: its role prompt, then the turns (it is the assistant)."""
+    practice = get_session(session, session_id)
+    interview = session.get(Interview, practice.interview_id)
+    if interview is None:
+        raise NotFound("The interview of this practice session no longer exists.")
+    job = session.get(Job, interview.job_id)
+    assert job is not None
+    prep_row = session.exec(select(InterviewPrep).where(InterviewPrep.interview_id == interview.id)).first()
+    people = ", ".join(f"{p['name']} ({p['role']})" if p.get("role") else p["name"] for p in interview.interviewers)
+    kind = InterviewKind(interview.kind)
+    system = prompts.INTERVIEWER.substitute(
+        interviewer=people or f"the {kind.label.lower()} interviewer",
+        candidate=profile.name,
+        title=job.title,
+        company=job.company,
+        kind=kind.label.lower(),
+        focus=f", focused on {interview.focus}" if interview.focus else "",
+        style=prompts.STYLES.get(kind.value, prompts.STYLES["other"]),
+        questions=QUESTIONS_PER_SESSION,
+        prep=_prep_digest(prep_row),
+    )
+    chat: list[dict[str, str]] = [{"role": "system", "content": system}, {"role": "user", "content": prompts.START}]
+    for message in messages_of(session, session_id):
+        chat.append({"role": "assistant" if message.role == INTERVIEWER else "user", "content": message.text})
+    return chat
+
+
+def _prep_digest(prep_row: InterviewPrep | None) -> str:
+    if prep_row is None:
+        return "(no preparation generated for this interview)"
+    parts = [
+        ("Roadmap and targets", prep_row.prep_plan),
+        ("Predicted questions", prep_row.predicted_questions),
+        ("Resume defense", prep_row.resume_defense_prep),
+    ]
+    return "\n\n".join(f"## {title}\n{text[:4000]}" for title, text in parts if text)
+
+
+# ----------------------------------------------------------------------------- a streamed turn
+_running: dict[int, asyncio.Task[None]] = {}
+
+
+def stop_turn(session_id: int) -> bool:
+    """Stop the interviewer's turn being streamed in this session; False if none is."""
+    pump = _running.get(session_id)
+    if pump is None or pump.done():
+        return False
+    pump.cancel()
+    return True
+
+
+@dataclass
+class InterviewerTurn:
+    """One interviewer turn: iterate `batches()` for the text as it arrives, then read the outcome."""
+
+    session_id: int
+    llm: LLMClient
+    profile: UserProfile = field(default_factory=user_profile)
+    text: str = ""
+    stopped: bool = False
+    error: str = ""
+    tokens: int = 0
+    batches_sent: int = 0
+
+    async def batches(self, flush_s: float = 0.016) -> AsyncIterator[str]:
+        """Yield the streamed text in batches, at most one per `flush_s`; save the turn at the end."""
+        with db.session_scope() as session:
+            messages = interviewer_messages(session, self.session_id, self.profile)
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        pump = asyncio.create_task(self._pump(messages, queue))
+        _running[self.session_id] = pump
+        pending, last_flush = "", 0.0
+        try:
+            while True:
+                wait = None if not pending else max(0.0, flush_s - (time.perf_counter() - last_flush))
+                try:
+                    chunk = await asyncio.wait_for(queue.get(), timeout=wait)
+                except TimeoutError:
+                    chunk = ""
+                if chunk is None:
+                    break
+                pending += chunk
+                if pending and time.perf_counter() - last_flush >= flush_s:
+                    yield self._sent(pending)
+                    pending, last_flush = "", time.perf_counter()
+            if pending:
+                yield self._sent(pending)
+        finally:
+            if not pump.done():
+                pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
+            _running.pop(self.session_id, None)
+            self._save()
+
+    def _sent(self, text: str) -> str:
+        self.text += text
+        self.batches_sent += 1
+        return text
+
+    async def _pump(self, messages: list[dict[str, str]], queue: asyncio.Queue[str | None]) -> None:
+        stream = self.llm.stream_text(messages)
+        try:
+            async for chunk in stream:
+                self.tokens += 1
+                queue.put_nowait(chunk)
+        except asyncio.CancelledError:
+            self.stopped = True
+        except LLMUnavailable as exc:
+            self.error = str(exc)
+        finally:
+            await stream.aclose()
+            queue.put_nowait(None)
+
+    def _save(self) -> None:
+        text = clean_text(self.text, max_chars=20_000) if self.text else ""
+        if not text:
+            return
+        with db.session_scope() as session:
+            session.add(PracticeMessage(session_id=self.session_id, role=INTERVIEWER, text=text, stopped=self.stopped))
+
+
+# ----------------------------------------------------------------------------- the end
+def transcript(messages: list[PracticeMessage]) -> str:
+    lines = []
+    for message in messages:
+        who = "Interviewer" if message.role == INTERVIEWER else "Me"
+        lines.append(f"{who}: {message.text}{' [stopped]' if message.stopped else ''}")
+    return "\n".join(lines)
+
+
+async def score_session(session_id: int, *, llm: LLMClient | None = None) -> list[dict[str, Any]]:
+    """Score every answer (STAR parts and relevance, 1-5, one improvement each) and end the session."""
+    with db.session_scope() as session:
+        practice = get_session(session, session_id)
+        messages = messages_of(session, session_id)
+        interview = session.get(Interview, practice.interview_id)
+        job = session.get(Job, interview.job_id) if interview else None
+        if interview is None or job is None:
+            raise NotFound("The interview of this practice session no longer exists.")
+        answers = sum(message.role == CANDIDATE for message in messages)
+        if answers == 0:
+            raise InvalidInput("Answer at least one question before asking for scores.")
+        prompt = prompts.SCORER.substitute(
+            title=job.title,
+            company=job.company,
+            kind=InterviewKind(interview.kind).label.lower(),
+            count=answers,
+            transcript=transcript(messages),
+        )
+    scored = await (llm or LLMClient()).structured(
+        prompts.scores_schema(answers), [{"role": "user", "content": prompt}]
+    )
+    scores = [
+        {**item.model_dump(), "question": clean_text(item.question), "improvement": clean_text(item.improvement)}
+        for item in scored.answers
+    ]
+    with db.session_scope() as session:
+        practice = get_session(session, session_id)
+        practice.scores = scores
+        practice.ended_at = utcnow()
+        session.add(practice)
+    return scores
+
+
+def append_to_notes(session: Session, session_id: int) -> Interview:
+    """Add the transcript (and scores, if any) to the interview's notes, once per session."""
+    practice = get_session(session, session_id)
+    interview = session.get(Interview, practice.interview_id)
+    if interview is None:
+        raise NotFound("The interview of this practice session no longer exists.")
+    if practice.appended_to_notes:
+        raise InvalidInput("This session is already in the interview's notes.")
+    text = transcript(messages_of(session, session_id))
+    if not text:
+        raise InvalidInput("This session has no messages yet.")
+    block = f"Practice session, {practice.started_at.astimezone():%b %d, %Y %H:%M}:\n{text}"
+    if practice.scores:
+        block += "\nScores:\n" + "\n".join(
+            f"- {score['question']}: STAR {'/'.join(str(score[p]) for p in STAR_PARTS)}, "
+            f"relevance {score['relevance']}. {score['improvement']}"
+            for score in practice.scores
+        )
+    interview.notes = f"{interview.notes.rstrip()}\n\n{block}".strip()
+    interview.updated_at = utcnow()
+    practice.appended_to_notes = True
+    session.add(interview)
+    session.add(practice)
+    return interview
