@@ -777,6 +777,10 @@ def sheet_page() -> rx.Component:
     """The condensed reference sheet: small enough to keep open beside a call."""
     return rx.el.main(
         rx.cond(
+            PrepState.found & ~PrepState.paid,
+            upgrade_notice("The reference sheet"),
+        ),
+        rx.cond(
             PrepState.found & PrepState.paid,
             rx.vstack(
                 rx.heading(PrepState.job_label, size="4", as_="h1"),
@@ -797,10 +801,13 @@ def sheet_page() -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            rx.text(
-                rx.cond(PrepState.missing_message != "", PrepState.missing_message, "Loading…"),
-                size="2",
-                role="status",
+            rx.cond(
+                ~PrepState.found,
+                rx.text(
+                    rx.cond(PrepState.missing_message != "", PrepState.missing_message, "Loading…"),
+                    size="2",
+                    role="status",
+                ),
             ),
         ),
         class_name="reference-sheet",

@@ -16,9 +16,11 @@ from typing import TypeVar
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from peregrine.config import PROJECT_ROOT
 from peregrine.domain.interviews import InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Job, StageEvent, utcnow
+from peregrine.services import resume
 from peregrine.services.candidates import current_candidate
 from peregrine.services.interviews import RoundFields, add_round, record_outcome
 from peregrine.services.jobs import JobFields, create_job, move_job
@@ -377,7 +379,16 @@ def load_demo(session: Session, jobs: int = 40, *, seed: int = 7) -> int:
     session.flush()
     session.expire_all()
     _add_rounds(session, rng, [(row["id"], plan) for row, plan in zip(job_rows, plans, strict=True)], now)
+    _add_sample_resume(session, candidate.id)
     return len(plans)
+
+
+def _add_sample_resume(session: Session, candidate_id: int) -> None:
+    """The documented example resume, so interview prep has projects to draw on in the demo."""
+    if resume.projects_of(session, candidate_id):
+        return
+    example = PROJECT_ROOT / "config" / "resume.yaml.example"
+    resume.import_resume_yaml(session, candidate_id, example.read_text(encoding="utf-8"), replace=False)
 
 
 def _add_rounds(session: Session, rng: random.Random, jobs: list[tuple[object, _Plan]], now: datetime) -> None:

@@ -198,7 +198,8 @@ class InterviewerTurn:
             queue.put_nowait(None)
 
     def _save(self) -> None:
-        text = clean_text(self.text, max_chars=20_000) if self.text else ""
+        # Shown as plain text (React escapes it), so only the length is capped: line breaks stay.
+        text = self.text.replace("\x00", "").strip()[:20_000]
         if not text:
             return
         with db.session_scope() as session:

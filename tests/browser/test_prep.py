@@ -91,6 +91,14 @@ def test_deep_link_opens_the_interview_and_the_dropdown_changes_url_and_content(
     expect(interview_part).to_contain_text("(first-round)")
     expect(interview_part.get_by_role("heading", name="Phase 1: Foundation Review")).to_be_visible()
 
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Reference sheet").click()
+    sheet = opened.value
+    expect(sheet.get_by_role("region", name="Questions to ask")).to_contain_text("Question to ask number 5")
+    expect(sheet.get_by_role("region", name="Predicted questions")).to_contain_text("(first-round)")
+    expect(sheet.get_by_role("region", name="Callback drivers")).to_contain_text("Kafka at scale")
+    sheet.close()
+
 
 def test_an_unknown_or_foreign_interview_id_gets_a_message(page: Page, app_url: str) -> None:
     job_id, _ = job_with_rounds("Acme", "Tech screen")
