@@ -581,7 +581,12 @@ def _after_round() -> rx.Component:
             class_name="form-field no-print",
         ),
         rx.button(
-            "Save questions asked", on_click=PrepState.save_asked, size="2", variant="soft", class_name="no-print"
+            "Save questions asked",
+            on_click=PrepState.save_asked,
+            size="2",
+            variant="soft",
+            class_name="no-print",
+            width="fit-content",
         ),
         rx.cond(PrepState.hit_summary != "", rx.text(PrepState.hit_summary, weight="medium", size="2", role="status")),
         rx.el.ul(
@@ -709,8 +714,9 @@ def _interview_picker() -> rx.Component:
             class_name="form-field",
         ),
         rx.link(
-            rx.icon("notebook-tabs", size=14, aria_hidden="true"),
-            " Reference sheet",
+            rx.hstack(
+                rx.icon("notebook-tabs", size=14, aria_hidden="true"), "Reference sheet", align="center", spacing="1"
+            ),
             href=PrepState.job_link + "/interview-prep/sheet?interview_id=" + PrepState.selected,
             is_external=True,
             size="2",

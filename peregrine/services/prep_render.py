@@ -20,7 +20,7 @@ ROADMAP_PHASES: tuple[tuple[str, str], ...] = (
 
 def base_sections(answer: BasePrepAnswer) -> dict[str, str]:
     drivers = "\n".join(
-        f"{number}. **{driver.name}** — {driver.evidence}\n   *You:* {driver.how_you_meet_it}"
+        f"{number}. **{driver.name}** — {driver.evidence}  \n   *You:* {driver.how_you_meet_it}"
         for number, driver in enumerate(answer.primary_drivers, start=1)
     )
     story = answer.background_narrative
