@@ -235,3 +235,57 @@ class PracticeMessage(SQLModel, table=True):
     text: str
     stopped: bool = False
     at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One culture-fit survey of a job: what was pasted or read from screenshots, and the answers.
+
+    `images` lists each uploaded screenshot as stored: {name, stored_as, text, reader, error}.
+    `questions` lists {question, answer, rationale}, the answers as the user last saved them.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
+    pasted_text: str = ""
+    images: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    questions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = "draft"  # draft, answered, done
+    error: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EmailMessage(SQLModel, table=True):
+    """One message read from the mailbox (never changed there), stored once by its Message-ID.
+
+    It carries how it was classified (and the sentence that decided it), which job it was
+    matched to, and the action taken: the stage move it made (undoable) or why it waits for review.
+    """
+
+    __table_args__ = (Index("ux_emailmessage_candidate_message", "candidate_id", "message_id", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    message_id: str
+    folder: str = ""
+    uid: int | None = None
+    sender: str = ""
+    sender_domain: str = Field(default="", index=True)
+    subject: str = ""
+    received_at: datetime | None = None
+    excerpt: str = ""
+    classification: str = ""  # interview_request, rejection, offer, survey_received, other
+    confidence: float = 0.0
+    evidence: str = ""
+    classified_by: str = ""  # llm, rules, user
+    job_id: int | None = Field(default=None, foreign_key="job.id", index=True, ondelete="SET NULL")
+    match: str = ""  # matched, ambiguous, none, user
+    match_candidates: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    action: str = ""  # moved, review, none, undone
+    action_note: str = ""
+    stage_event_id: int | None = None
+    status: str = Field(default="new", index=True)  # new, processed, failed
+    error: str | None = None
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    processed_at: datetime | None = None
