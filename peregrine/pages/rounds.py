@@ -11,8 +11,10 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.forms import labelled
 from peregrine.domain.interviews import InterviewKind
+from peregrine.domain.stages import Stage
 from peregrine.models import Interview
 from peregrine.services import interviews
+from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
 from peregrine.services.interviews import RoundFields
 
@@ -147,16 +149,25 @@ class RoundsState(rx.State):
                 scheduled_at=_parse_when(self.scheduled),
             )
             with db.session_scope() as session:
+                stage_before = job_service.get_job(session, self._job).stage
                 if self.editing_id:
                     interview = interviews.update_round(session, self.editing_id, fields)
                     interviews.record_outcome(session, self.editing_id, outcome=interview.outcome, notes=self.notes)
                 else:
                     interviews.add_round(session, self._job, fields)
+                stage_after = job_service.get_job(session, self._job).stage
         except (ServiceError, ValueError) as exc:
             self.error = str(exc)
             return None
         self.dialog_open = False
         self._load_rounds(self._job)
+        if stage_after != stage_before:
+            from peregrine.pages.job import JobPageState  # the job page holds this section: no import at load
+
+            return [
+                rx.toast.success(f"Saved {self.name.strip()}; moved to {Stage(stage_after).label}."),
+                JobPageState.load,
+            ]
         return rx.toast.success(f"Saved {self.name.strip()}.")
 
     @rx.event

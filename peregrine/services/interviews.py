@@ -14,8 +14,10 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome, check_rating
+from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Interview, Job, utcnow
 from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.jobs import move_job
 
 
 @dataclass
@@ -64,15 +66,26 @@ def get_round(session: Session, interview_id: int, *, job_id: int | None = None)
     return interview
 
 
-def add_round(session: Session, job_id: int, fields: RoundFields, *, position: int | None = None) -> Interview:
-    """Add a round at `position` (1-based; default: last) and renumber the rest."""
-    if session.get(Job, job_id) is None:
+def add_round(
+    session: Session, job_id: int, fields: RoundFields, *, position: int | None = None, follow_stage: bool = True
+) -> Interview:
+    """Add a round at `position` (1-based; default: last) and renumber the rest.
+
+    The job's stage follows its rounds (seed 002 §4): the first round of a job still in Applied or
+    Survey moves it to Phone screen (a recruiter call) or Interviewing (any other kind), through
+    the move service like any other move. `follow_stage=False` records history after the fact.
+    """
+    job = session.get(Job, job_id)
+    if job is None:
         raise NotFound(f"Job {job_id} was not found.")
     rounds = rounds_of(session, job_id)
     interview = Interview(job_id=job_id, order=0, **fields.cleaned())  # type: ignore[arg-type]
     index = len(rounds) if position is None else max(0, min(position - 1, len(rounds)))
     rounds.insert(index, interview)
     _renumber(session, rounds)
+    if follow_stage and len(rounds) == 1 and Stage(job.stage) in (Stage.APPLIED, Stage.SURVEY):
+        target = Stage.PHONE_SCREEN if interview.kind == InterviewKind.RECRUITER.value else Stage.INTERVIEWING
+        move_job(session, job_id, target, source=MoveSource.INTERVIEW)
     return interview
 
 

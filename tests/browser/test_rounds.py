@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from peregrine import db
 from peregrine.domain.stages import Stage
+from peregrine.models import Job
 from peregrine.services import interviews
 from tests.browser.helpers import seed_job
 
@@ -75,3 +76,14 @@ def test_a_round_without_a_name_is_refused_and_nothing_is_saved(page: Page, app_
     dialog.get_by_role("button", name="Save round").click()
     expect(dialog.get_by_role("alert")).to_contain_text("Give the round a name")
     assert stored_rounds(job_id) == []
+
+
+def test_the_first_round_of_an_applied_job_moves_it_to_interviewing(page: Page, app_url: str) -> None:
+    job_id = seed_job("Vandelay", "Importer")
+    page.goto(f"{app_url}/applications/{job_id}")
+    expect(page.get_by_text("Applied", exact=True)).to_be_visible(timeout=30_000)
+    schedule(page, "Tech screen", "Technical", "2030-03-11T15:00")
+    expect(page.get_by_text("Interviewing", exact=True)).to_be_visible()
+    expect(page.get_by_text("Applied → Interviewing")).to_be_visible()
+    with db.session_scope() as session:
+        assert session.get(Job, job_id).stage == Stage.INTERVIEWING.value  # type: ignore[union-attr]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from peregrine import db
 from peregrine.domain.interviews import RoundOutcome
 from peregrine.domain.stages import Stage
-from peregrine.models import Candidate, utcnow
-from peregrine.services import interviews
+from peregrine.models import Candidate, Job, StageEvent, utcnow
+from peregrine.services import interviews, tasks
 from peregrine.services.board import load_board
 from peregrine.services.demo import load_demo
 from peregrine.services.errors import InvalidInput, NotFound
@@ -153,3 +153,34 @@ def test_the_demo_schedules_rounds_for_phone_screens_and_loops(session: Session,
         assert labels
         assert all(label.startswith(kind) and " · " in label for label in labels)
     assert all(board.cards[job_id].next_interview == "" for job_id in board.columns[Stage.APPLIED])
+
+
+@pytest.mark.parametrize(("kind", "expected"), [("recruiter", Stage.PHONE_SCREEN), ("technical", Stage.INTERVIEWING)])
+def test_the_first_round_of_an_applied_job_moves_it_through_the_move_service(
+    session: Session, candidate: Candidate, kind: str, expected: Stage
+) -> None:
+    job_id = new_job(session, candidate)
+    interviews.add_round(session, job_id, RoundFields("First call", kind=kind))
+    session.commit()
+    with db.session_scope() as check:
+        job = check.get(Job, job_id)
+        assert job is not None
+        assert job.stage == expected.value
+        events = check.exec(select(StageEvent).where(StageEvent.job_id == job_id)).all()
+        assert [(e.from_stage, e.to_stage, e.source) for e in events] == [("applied", expected.value, "interview")]
+        queued = tasks.latest_task(check, tasks.TaskKind.COMPANY_RESEARCH, job_id)
+        assert (queued is not None) == (expected is Stage.PHONE_SCREEN), "phone screen queues research"
+
+
+def test_later_rounds_and_later_stages_leave_the_stage_alone(session: Session, candidate: Candidate) -> None:
+    job_id = new_job(session, candidate)
+    interviews.add_round(session, job_id, RoundFields("Recruiter call", kind="recruiter"))
+    interviews.add_round(session, job_id, RoundFields("Onsite", kind="panel"))
+    session.commit()
+    with db.session_scope() as check:
+        assert check.get(Job, job_id).stage == Stage.PHONE_SCREEN.value  # type: ignore[union-attr]
+    history_only = new_job(session, candidate, "Globex")
+    interviews.add_round(session, history_only, RoundFields("Old call", kind="recruiter"), follow_stage=False)
+    session.commit()
+    with db.session_scope() as check:
+        assert check.get(Job, history_only).stage == Stage.APPLIED.value  # type: ignore[union-attr]
