@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, text
@@ -289,3 +289,36 @@ class EmailMessage(SQLModel, table=True):
     attempts: int = 0
     created_at: datetime = Field(default_factory=utcnow)
     processed_at: datetime | None = None
+
+
+class Offer(SQLModel, table=True):
+    """The offer of a job (seed 002's OfferDetails).
+
+    Amounts are whole units of the offer's currency: offers are compared in round figures.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", unique=True, ondelete="CASCADE")
+    base_salary: int | None = None
+    currency: str = "USD"
+    bonus: int | None = None
+    equity: str = ""
+    signing_bonus: int | None = None
+    start_date: date | None = None
+    decision_deadline: date | None = None
+    notes: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the REST API, stored only as its SHA-256 hash; revoked, it stops working."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    name: str = "default"
+    token_hash: str = Field(unique=True)
+    prefix: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
