@@ -9,6 +9,7 @@ import reflex as rx
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
 from peregrine.pages.job import JobPageState, job_page
+from peregrine.pages.offers import CompareOffersState, compare_offers_page
 from peregrine.pages.prep import PrepState, prep_page, sheet_page
 from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.settings import SettingsState, settings_page
@@ -27,6 +28,7 @@ app.add_page(
     on_load=PrepState.load,
 )
 app.add_page(bulk_prep_page, route="/prep", title="Interview prep · Peregrine", on_load=BulkPrepState.load)
+app.add_page(compare_offers_page, route="/offers", title="Offers · Peregrine", on_load=CompareOffersState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Peregrine", on_load=ResumeState.load)
 app.add_page(settings_page, route="/settings", title="Settings · Peregrine", on_load=SettingsState.load)
 # Background work (company research…) runs in the backend, whoever queued it.

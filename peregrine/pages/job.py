@@ -10,6 +10,7 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.layout import page_layout
 from peregrine.domain.stages import MoveSource, Stage
+from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
@@ -122,6 +123,8 @@ class JobPageState(rx.State):
         self.found = True
         rounds = await self.get_state(RoundsState)
         rounds._load_rounds(self._job)
+        offer = await self.get_state(OfferState)
+        offer._load_offer(self._job)
         return self._refresh_research()
 
     def _refresh_research(self) -> Any:
@@ -254,6 +257,7 @@ def job_page() -> rx.Component:
                     class_name="stage-history",
                 ),
                 rounds_section(),
+                offer_section(),
                 _research_section(),
                 rx.heading("Job description", size="4", as_="h2"),
                 rx.cond(

@@ -1,0 +1,275 @@
+"""Offers: the job page's Offer section (record, edit) and `/offers`, offers side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import reflex as rx
+
+from peregrine import db
+from peregrine.components.forms import labelled
+from peregrine.components.layout import page_layout
+from peregrine.domain.stages import Stage
+from peregrine.models import Offer
+from peregrine.services import offers
+from peregrine.services.candidates import current_candidate
+from peregrine.services.errors import ServiceError
+from peregrine.services.offers import OfferFields
+
+FIELDS = ("base_salary", "currency", "bonus", "equity", "signing_bonus", "start_date", "decision_deadline", "notes")
+
+
+def _money(amount: int | None, currency: str) -> str:
+    return f"{amount:,} {currency}" if amount is not None else "—"
+
+
+def _summary(offer: Offer) -> list[tuple[str, str]]:
+    return [
+        ("Base salary", _money(offer.base_salary, offer.currency)),
+        ("Bonus", _money(offer.bonus, offer.currency)),
+        ("Signing bonus", _money(offer.signing_bonus, offer.currency)),
+        ("Equity", offer.equity or "—"),
+        ("Start date", f"{offer.start_date:%b %d, %Y}" if offer.start_date else "—"),
+        ("Decision deadline", f"{offer.decision_deadline:%b %d, %Y}" if offer.decision_deadline else "—"),
+        ("Notes", offer.notes or "—"),
+    ]
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+
+
+def _amount(text: str, label: str) -> int | None:
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    if not cleaned:
+        return None
+    if not cleaned.isdigit():
+        raise ValueError(f"The {label} must be a whole number, such as 120000; got “{text}”.")
+    return int(cleaned)
+
+
+def _day(text: str, label: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"The {label} “{text}” is not a date.") from None
+
+
+class OfferState(rx.State):
+    """The job page's Offer section."""
+
+    facts: list[Fact] = []
+    dialog_open: bool = False
+    error: str = ""
+    base_salary: str = ""
+    currency: str = "USD"
+    bonus: str = ""
+    equity: str = ""
+    signing_bonus: str = ""
+    start_date: str = ""
+    decision_deadline: str = ""
+    notes: str = ""
+    _job: int = 0
+
+    def _load_offer(self, job_id: int) -> None:
+        self._job = job_id
+        with db.session_scope() as session:
+            offer = offers.offer_of(session, job_id)
+            self.facts = [Fact(label, value) for label, value in _summary(offer)] if offer else []
+
+    @rx.event
+    def open_dialog(self) -> None:
+        with db.session_scope() as session:
+            offer = offers.offer_of(session, self._job)
+            if offer is None:
+                offer = Offer(job_id=self._job)
+            self.base_salary = str(offer.base_salary or "")
+            self.currency = offer.currency
+            self.bonus = str(offer.bonus or "")
+            self.equity = offer.equity
+            self.signing_bonus = str(offer.signing_bonus or "")
+            self.start_date = offer.start_date.isoformat() if offer.start_date else ""
+            self.decision_deadline = offer.decision_deadline.isoformat() if offer.decision_deadline else ""
+            self.notes = offer.notes
+        self.error, self.dialog_open = "", True
+
+    @rx.event
+    def set_open(self, is_open: bool) -> None:
+        self.dialog_open = is_open
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        if name in FIELDS:
+            setattr(self, name, value)
+
+    @rx.event
+    def save(self) -> Any:
+        try:
+            fields = OfferFields(
+                base_salary=_amount(self.base_salary, "base salary"),
+                currency=self.currency,
+                bonus=_amount(self.bonus, "bonus"),
+                equity=self.equity,
+                signing_bonus=_amount(self.signing_bonus, "signing bonus"),
+                start_date=_day(self.start_date, "start date"),
+                decision_deadline=_day(self.decision_deadline, "decision deadline"),
+                notes=self.notes,
+            )
+            with db.session_scope() as session:
+                recorded = offers.record_offer(session, self._job, fields)
+                moved = recorded.moved is not None
+        except (ServiceError, ValueError) as exc:
+            self.error = str(exc)
+            return None
+        self.dialog_open = False
+        self._load_offer(self._job)
+        if moved:
+            from peregrine.pages.job import JobPageState  # the job page holds this section
+
+            return [rx.toast.success(f"Offer saved; moved to {Stage.OFFER.label}."), JobPageState.load]
+        return rx.toast.success("Offer saved.")
+
+
+def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
+    return labelled(label, rx.input(value=value, on_change=lambda v: OfferState.set_field(name, v), **props))
+
+
+def offer_section() -> rx.Component:
+    return rx.el.section(
+        rx.hstack(
+            rx.heading("Offer", size="4", as_="h2"),
+            rx.spacer(),
+            rx.button(
+                rx.cond(OfferState.facts.length() > 0, "Edit offer", "Record an offer"),
+                on_click=OfferState.open_dialog,
+                variant="soft",
+                size="2",
+                class_name="no-print",
+            ),
+            rx.link("Compare offers", href="/offers", size="2", class_name="no-print"),
+            align="center",
+            width="100%",
+            spacing="3",
+        ),
+        rx.cond(
+            OfferState.facts.length() > 0,
+            rx.data_list.root(
+                rx.foreach(
+                    OfferState.facts,
+                    lambda fact: rx.data_list.item(rx.data_list.label(fact.label), rx.data_list.value(fact.value)),
+                )
+            ),
+            rx.text("No offer recorded. Recording one moves the job to Offer.", size="2", color_scheme="gray"),
+        ),
+        rx.dialog.root(
+            rx.dialog.content(
+                rx.dialog.title("Offer"),
+                rx.vstack(
+                    rx.hstack(
+                        _input("Base salary (a year)", "base_salary", OfferState.base_salary, inputmode="numeric"),
+                        _input("Currency", "currency", OfferState.currency, max_length=3),
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        _input("Bonus", "bonus", OfferState.bonus, inputmode="numeric"),
+                        _input("Signing bonus", "signing_bonus", OfferState.signing_bonus, inputmode="numeric"),
+                        width="100%",
+                    ),
+                    _input("Equity", "equity", OfferState.equity, placeholder="0.1% over 4 years, 1-year cliff"),
+                    rx.hstack(
+                        _input("Start date", "start_date", OfferState.start_date, type="date"),
+                        _input("Decision deadline", "decision_deadline", OfferState.decision_deadline, type="date"),
+                        width="100%",
+                    ),
+                    labelled(
+                        "Notes",
+                        rx.text_area(
+                            value=OfferState.notes, on_change=lambda v: OfferState.set_field("notes", v), rows="3"
+                        ),
+                    ),
+                    rx.cond(OfferState.error != "", rx.text(OfferState.error, color_scheme="red", role="alert")),
+                    rx.hstack(
+                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                        rx.button("Save offer", on_click=OfferState.save),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+            ),
+            open=OfferState.dialog_open,
+            on_open_change=OfferState.set_open,
+        ),
+        aria_label="Offer",
+        class_name="rounds",
+        width="100%",
+    )
+
+
+# ---------------------------------------------------------------------------------------------- /offers
+@dataclass(frozen=True)
+class CompareColumn:
+    job_link: str
+    label: str
+    stage: str
+    first_year: str
+    facts: list[Fact]
+
+
+class CompareOffersState(rx.State):
+    columns: list[CompareColumn] = []
+
+    @rx.event
+    def load(self) -> None:
+        with db.session_scope() as session:
+            candidate = current_candidate(session)
+            lines = offers.offers_to_compare(session, candidate.id or 0)
+            self.columns = [
+                CompareColumn(
+                    f"/applications/{line.job_id}",
+                    f"{line.company} — {line.title}",
+                    Stage(line.stage).label,
+                    _money(line.first_year_cash, line.offer.currency),
+                    [Fact(label, value) for label, value in _summary(line.offer)],
+                )
+                for line in lines
+            ]
+
+
+def _column(column: CompareColumn) -> rx.Component:
+    return rx.el.article(
+        rx.link(rx.heading(column.label, size="3", as_="h2"), href=column.job_link),
+        rx.badge(column.stage, variant="soft"),
+        rx.text("First-year cash: ", rx.text(column.first_year, as_="span", weight="bold"), size="2"),
+        rx.data_list.root(
+            rx.foreach(
+                column.facts,
+                lambda fact: rx.data_list.item(rx.data_list.label(fact.label), rx.data_list.value(fact.value)),
+            ),
+            orientation="vertical",
+        ),
+        aria_label=column.label,
+        class_name="offer-column",
+    )
+
+
+def compare_offers_page() -> rx.Component:
+    return page_layout(
+        rx.heading("Offers side by side", size="6", as_="h1"),
+        rx.text(
+            "First-year cash is base + bonus + signing bonus. Offers are sorted by it within each currency.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.cond(
+            CompareOffersState.columns.length() > 0,
+            rx.box(rx.foreach(CompareOffersState.columns, _column), class_name="offer-compare"),
+            rx.text("No offers recorded yet: record one from a job's page.", size="2"),
+        ),
+    )
