@@ -10,8 +10,8 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.forms import labelled
-from peregrine.domain.interviews import InterviewKind
-from peregrine.domain.stages import Stage
+from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
+from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Interview
 from peregrine.services import interviews
 from peregrine.services import jobs as job_service
@@ -69,6 +69,11 @@ def _parse_people(text: str) -> list[dict[str, str]]:
     return people
 
 
+def _rating(text: str) -> int | None:
+    """A rating select's value: "" (not rated) or 1 to 5; the service refuses anything else by name."""
+    return int(text) if text.strip().isdigit() else None
+
+
 def _parse_when(text: str) -> datetime | None:
     """The browser's datetime-local value, read as this machine's local time."""
     if not text.strip():
@@ -77,6 +82,23 @@ def _parse_when(text: str) -> datetime | None:
         return datetime.fromisoformat(text).astimezone().astimezone(UTC)
     except ValueError:
         raise ValueError(f"“{text}” is not a date and time.") from None
+
+
+_EDITABLE = frozenset(
+    {
+        "name",
+        "kind",
+        "format",
+        "focus",
+        "people",
+        "scheduled",
+        "notes",
+        "outcome",
+        "feedback",
+        "next_steps",
+        *RATING_FIELDS,
+    }
+)
 
 
 class RoundsState(rx.State):
@@ -90,8 +112,17 @@ class RoundsState(rx.State):
     people: str = ""
     scheduled: str = ""
     notes: str = ""
+    outcome: str = RoundOutcome.PENDING.value
+    overall_rating: str = ""
+    technical_rating: str = ""
+    culture_fit_rating: str = ""
+    communication_rating: str = ""
+    feedback: str = ""
+    next_steps: str = ""
     error: str = ""
     job_route: str = ""
+    #: After a failed round: the one-click offer to reject the job at its stage ("" when none).
+    reject_offer: str = ""
     _job: int = 0
 
     def _load_rounds(self, job_id: int) -> None:
@@ -104,6 +135,9 @@ class RoundsState(rx.State):
         self.editing_id = 0
         self.name, self.kind, self.format, self.focus = "", InterviewKind.RECRUITER.value, "", ""
         self.people, self.scheduled, self.notes, self.error = "", "", "", ""
+        self.outcome, self.feedback, self.next_steps = RoundOutcome.PENDING.value, "", ""
+        for name in RATING_FIELDS:
+            setattr(self, name, "")
         self.dialog_open = True
 
     @rx.event
@@ -125,6 +159,10 @@ class RoundsState(rx.State):
         )
         self.scheduled = f"{interview.scheduled_at.astimezone():%Y-%m-%dT%H:%M}" if interview.scheduled_at else ""
         self.notes, self.error = interview.notes, ""
+        self.outcome, self.feedback, self.next_steps = interview.outcome, interview.feedback, interview.next_steps
+        for name in RATING_FIELDS:
+            value = getattr(interview, name)
+            setattr(self, name, str(value) if value else "")
         self.dialog_open = True
         return None
 
@@ -134,7 +172,7 @@ class RoundsState(rx.State):
 
     @rx.event
     def set_field(self, name: str, value: str) -> None:
-        if name in ("name", "kind", "format", "focus", "people", "scheduled", "notes"):
+        if name in _EDITABLE:
             setattr(self, name, value)
 
     @rx.event
@@ -151,8 +189,16 @@ class RoundsState(rx.State):
             with db.session_scope() as session:
                 stage_before = job_service.get_job(session, self._job).stage
                 if self.editing_id:
-                    interview = interviews.update_round(session, self.editing_id, fields)
-                    interviews.record_outcome(session, self.editing_id, outcome=interview.outcome, notes=self.notes)
+                    interviews.update_round(session, self.editing_id, fields)
+                    interviews.record_outcome(
+                        session,
+                        self.editing_id,
+                        outcome=self.outcome,
+                        ratings={name: _rating(getattr(self, name)) for name in RATING_FIELDS},
+                        notes=self.notes,
+                        feedback=self.feedback,
+                        next_steps=self.next_steps,
+                    )
                 else:
                     interviews.add_round(session, self._job, fields)
                 stage_after = job_service.get_job(session, self._job).stage
@@ -161,6 +207,12 @@ class RoundsState(rx.State):
             return None
         self.dialog_open = False
         self._load_rounds(self._job)
+        open_stage = Stage(stage_after) not in (Stage.HIRED, Stage.REJECTED)
+        self.reject_offer = (
+            f"{self.name.strip()} did not go well. Reject this job at {Stage(stage_after).label}?"
+            if self.editing_id and self.outcome == RoundOutcome.FAILED.value and open_stage
+            else ""
+        )
         if stage_after != stage_before:
             from peregrine.pages.job import JobPageState  # the job page holds this section: no import at load
 
@@ -169,6 +221,29 @@ class RoundsState(rx.State):
                 JobPageState.load,
             ]
         return rx.toast.success(f"Saved {self.name.strip()}.")
+
+    @rx.event
+    def reject_job(self) -> Any:
+        """The one click after a failed round: reject the job where it stands (never done silently)."""
+        try:
+            with db.session_scope() as session:
+                job_service.move_job(
+                    session,
+                    self._job,
+                    Stage.REJECTED,
+                    source=MoveSource.INTERVIEW,
+                    reason=RejectionReason.REJECTED_BY_COMPANY,
+                )
+        except ServiceError as exc:
+            return rx.toast.error(str(exc))
+        self.reject_offer = ""
+        from peregrine.pages.job import JobPageState  # the job page holds this section
+
+        return [rx.toast.success("Rejected; Restore on the board puts it back."), JobPageState.load]
+
+    @rx.event
+    def dismiss_reject(self) -> None:
+        self.reject_offer = ""
 
     @rx.event
     def move(self, interview_id: int, position: int) -> Any:
@@ -272,6 +347,50 @@ def _text(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Compone
     )
 
 
+def _select(label: str, name: str, value: rx.Var[str], options: list[tuple[str, str]]) -> rx.Component:
+    return labelled(
+        label,
+        rx.el.select(
+            *[rx.el.option(text, value=option) for option, text in options],
+            value=value,
+            on_change=lambda v: RoundsState.set_field(name, v),
+            class_name="native-select",
+        ),
+    )
+
+
+_RATING_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
+
+
+def _after_the_round() -> rx.Component:
+    return rx.vstack(
+        _text("Notes after the round: questions asked, self-reflection", "notes", RoundsState.notes, rows="4"),
+        rx.hstack(
+            _select(
+                "Outcome",
+                "outcome",
+                RoundsState.outcome,
+                [(o.value, o.value.replace("_", "-").capitalize()) for o in RoundOutcome],
+            ),
+            *[
+                _select(label, name, getattr(RoundsState, name), _RATING_CHOICES)
+                for name, label in (
+                    ("overall_rating", "Overall rating"),
+                    ("technical_rating", "Technical rating"),
+                    ("culture_fit_rating", "Culture fit rating"),
+                    ("communication_rating", "Communication rating"),
+                )
+            ],
+            width="100%",
+            wrap="wrap",
+        ),
+        _text("Feedback you received", "feedback", RoundsState.feedback, rows="2"),
+        _input("Next steps", "next_steps", RoundsState.next_steps),
+        width="100%",
+        spacing="3",
+    )
+
+
 def _round_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
@@ -297,12 +416,7 @@ def _round_dialog() -> rx.Component:
                     width="100%",
                 ),
                 _text("Interviewers (one a line: name — role)", "people", RoundsState.people, rows="3"),
-                rx.cond(
-                    RoundsState.editing_id > 0,
-                    _text(
-                        "Notes after the round: questions asked, self-reflection", "notes", RoundsState.notes, rows="5"
-                    ),
-                ),
+                rx.cond(RoundsState.editing_id > 0, _after_the_round()),
                 rx.cond(RoundsState.error != "", rx.text(RoundsState.error, color_scheme="red", role="alert")),
                 rx.hstack(
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
@@ -333,6 +447,20 @@ def rounds_section() -> rx.Component:
             ),
             width="100%",
             align="center",
+        ),
+        rx.cond(
+            RoundsState.reject_offer != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("circle-x")),
+                rx.callout.text(RoundsState.reject_offer),
+                rx.hstack(
+                    rx.button("Reject the job", on_click=RoundsState.reject_job, color_scheme="red", size="2"),
+                    rx.button("Not now", on_click=RoundsState.dismiss_reject, variant="soft", size="2"),
+                ),
+                color_scheme="red",
+                role="status",
+                class_name="no-print",
+            ),
         ),
         rx.cond(
             RoundsState.rounds.length() > 0,

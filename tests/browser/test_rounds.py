@@ -87,3 +87,36 @@ def test_the_first_round_of_an_applied_job_moves_it_to_interviewing(page: Page, 
     expect(page.get_by_text("Applied → Interviewing")).to_be_visible()
     with db.session_scope() as session:
         assert session.get(Job, job_id).stage == Stage.INTERVIEWING.value  # type: ignore[union-attr]
+
+
+def test_a_failed_round_with_ratings_offers_to_reject_the_job_in_one_click(page: Page, app_url: str) -> None:
+    job_id = seed_job("Initech", "Printer Whisperer", Stage.INTERVIEWING)
+    with db.session_scope() as session:
+        interviews.add_round(session, job_id, interviews.RoundFields("Panel", kind="panel"))
+    page.goto(f"{app_url}/applications/{job_id}")
+    rounds = page.get_by_role("region", name="Interview rounds")
+    rounds.get_by_role("button", name="Edit Panel").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("combobox", name="Outcome").select_option("failed")
+    dialog.get_by_role("combobox", name="Overall rating").select_option("2")
+    dialog.get_by_role("combobox", name="Technical rating").select_option("3")
+    dialog.get_by_label("Feedback you received").fill("Wanted more depth on caching.")
+    dialog.get_by_role("button", name="Save round").click()
+    expect(dialog).to_be_hidden()
+    offer = rounds.get_by_role("status").filter(has_text="Panel did not go well")
+    expect(offer).to_contain_text("Reject this job at Interviewing?")
+    with db.session_scope() as session:
+        stored = interviews.rounds_of(session, job_id)[0]
+        assert (stored.outcome, stored.overall_rating, stored.technical_rating) == ("failed", 2, 3)
+        assert stored.feedback == "Wanted more depth on caching."
+        assert session.get(Job, job_id).stage == Stage.INTERVIEWING.value  # type: ignore[union-attr]
+    offer.get_by_role("button", name="Reject the job").click()
+    expect(page.get_by_text("Interviewing → Rejected")).to_be_visible()
+    with db.session_scope() as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        assert (job.stage, job.rejection_stage, job.rejection_reason) == (
+            "rejected",
+            "interviewing",
+            "rejected_by_company",
+        )
