@@ -1,0 +1,324 @@
+"""Pipeline analytics (seed 002 §6-7): the funnel, rounds by kind, time in stages, rejections,
+sources and companies — computed in the database, so they stay exact and quick at any size.
+
+Every figure is derived from the jobs, their stage events and their rounds at the moment it
+is asked for, so it is always up to date (seed 002's "update the feeder conversion rates when
+a process ends" holds by construction). Rates are None where they would divide by zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlmodel import Session, col
+
+from peregrine.domain.funnel import MAIN_PATH, FunnelStep, funnel, furthest_stage, ratio
+from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
+from peregrine.domain.stages import RejectionReason, Stage
+from peregrine.models import Interview, Job, Offer, StageEvent
+
+TERMINAL = (Stage.HIRED.value, Stage.REJECTED.value)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which jobs count: added between two dates (inclusive, UTC days), from one source, at one company."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    source: str | None = None
+    company: str | None = None
+
+    def conditions(self, candidate_id: int) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = [col(Job.candidate_id) == candidate_id]
+        if self.date_from is not None:
+            where.append(col(Job.created_at) >= datetime.combine(self.date_from, time.min, tzinfo=UTC))
+        if self.date_to is not None:
+            where.append(col(Job.created_at) <= datetime.combine(self.date_to, time.max, tzinfo=UTC))
+        if self.source:
+            where.append(col(Job.source) == self.source)
+        if self.company:
+            where.append(func.lower(col(Job.company)) == self.company.strip().lower())
+        return where
+
+
+def _days(start: Any, end: Any, session: Session) -> Any:
+    """Days between two timestamps, as the database computes it."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 86400.0
+    return func.julianday(end) - func.julianday(start)
+
+
+# ----------------------------------------------------------------------------- the funnel
+def furthest_counts(session: Session, candidate_id: int, filters: Filters = Filters()) -> dict[Stage, int]:
+    rows = session.execute(
+        select(col(Job.stage), col(Job.rejection_stage), func.count())
+        .where(*filters.conditions(candidate_id))
+        .group_by(col(Job.stage), col(Job.rejection_stage))
+    )
+    counts: dict[Stage, int] = defaultdict(int)
+    for stage, rejection_stage, count in rows:
+        counts[furthest_stage(stage, rejection_stage)] += count
+    return dict(counts)
+
+
+def conversion_funnel(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[FunnelStep]:
+    return funnel(furthest_counts(session, candidate_id, filters))
+
+
+# ----------------------------------------------------------------------------- rounds
+@dataclass(frozen=True)
+class KindStats:
+    kind: InterviewKind
+    rounds: int
+    passed: int
+    failed: int
+    average_ratings: dict[str, float | None]
+
+    @property
+    def success_rate(self) -> float | None:
+        return ratio(self.passed, self.passed + self.failed)
+
+
+def round_kind_stats(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[KindStats]:
+    """Per round kind: how many, passed vs failed (the success rate), and the average of each rating."""
+    outcome = col(Interview.outcome)
+    rows = session.execute(
+        select(
+            col(Interview.kind),
+            func.count(),
+            func.sum(case((outcome == RoundOutcome.PASSED.value, 1), else_=0)),
+            func.sum(case((outcome == RoundOutcome.FAILED.value, 1), else_=0)),
+            *[func.avg(getattr(Interview, name)) for name in RATING_FIELDS],
+        )
+        .join(Job, col(Job.id) == col(Interview.job_id))
+        .where(*filters.conditions(candidate_id))
+        .group_by(col(Interview.kind))
+    )
+    stats = [
+        KindStats(
+            InterviewKind(kind),
+            count,
+            int(passed or 0),
+            int(failed or 0),
+            {
+                name: float(value) if value is not None else None
+                for name, value in zip(RATING_FIELDS, averages, strict=True)
+            },
+        )
+        for kind, count, passed, failed, *averages in rows
+    ]
+    order = list(InterviewKind)
+    return sorted(stats, key=lambda item: order.index(item.kind))
+
+
+# ----------------------------------------------------------------------------- time
+@dataclass(frozen=True)
+class StageTime:
+    stage: Stage
+    average_days: float | None
+    stays: int  # completed stays measured (a stay still going is not counted)
+
+
+def time_in_stages(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[StageTime]:
+    """Average days a job spent in each stage it left (Applied: from adding the job to its first move)."""
+    where = filters.conditions(candidate_id)
+    ordered = (
+        select(
+            col(StageEvent.to_stage).label("stage"),
+            col(StageEvent.at).label("entered"),
+            func.lead(col(StageEvent.at))
+            .over(partition_by=col(StageEvent.job_id), order_by=(col(StageEvent.at), col(StageEvent.id)))
+            .label("left"),
+        )
+        .join(Job, col(Job.id) == col(StageEvent.job_id))
+        .where(*where)
+        .subquery()
+    )
+    stays = {
+        Stage(stage): (float(days) if days is not None else None, count)
+        for stage, days, count in session.execute(
+            select(ordered.c.stage, func.avg(_days(ordered.c.entered, ordered.c.left, session)), func.count())
+            .where(ordered.c.left.is_not(None))
+            .group_by(ordered.c.stage)
+        )
+    }
+    first_move = (
+        select(col(StageEvent.job_id).label("job_id"), func.min(col(StageEvent.at)).label("at"))
+        .group_by(col(StageEvent.job_id))
+        .subquery()
+    )
+    applied_days, applied_count = session.execute(
+        select(func.avg(_days(col(Job.created_at), first_move.c.at, session)), func.count())
+        .join(first_move, first_move.c.job_id == col(Job.id))
+        .where(*where)
+    ).one()
+    stays[Stage.APPLIED] = (float(applied_days) if applied_days is not None else None, applied_count)
+    stages = [Stage.APPLIED, Stage.SURVEY, *MAIN_PATH[1:-1]]
+    return [StageTime(stage, *stays.get(stage, (None, 0))) for stage in stages]
+
+
+def time_to_decision(session: Session, candidate_id: int, filters: Filters = Filters()) -> tuple[float | None, int]:
+    """Average days from adding a job to its first decision (hired or rejected), and how many decided."""
+    decided = (
+        select(col(StageEvent.job_id).label("job_id"), func.min(col(StageEvent.at)).label("at"))
+        .where(col(StageEvent.to_stage).in_(TERMINAL))
+        .group_by(col(StageEvent.job_id))
+        .subquery()
+    )
+    days, count = session.execute(
+        select(func.avg(_days(col(Job.created_at), decided.c.at, session)), func.count())
+        .join(decided, decided.c.job_id == col(Job.id))
+        .where(*filters.conditions(candidate_id))
+    ).one()
+    return (float(days) if days is not None else None), count
+
+
+# ----------------------------------------------------------------------------- rejections, sources
+@dataclass(frozen=True)
+class RejectionCount:
+    stage: Stage
+    reason: str
+    label: str
+    count: int
+
+
+def rejections(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[RejectionCount]:
+    rows = session.execute(
+        select(col(Job.rejection_stage), col(Job.rejection_reason), func.count())
+        .where(*filters.conditions(candidate_id), col(Job.stage) == Stage.REJECTED.value)
+        .group_by(col(Job.rejection_stage), col(Job.rejection_reason))
+    )
+    counts = [
+        RejectionCount(
+            Stage(stage or Stage.APPLIED.value),
+            reason or "",
+            RejectionReason(reason).label if reason else "No reason given",
+            count,
+        )
+        for stage, reason, count in rows
+    ]
+    return sorted(counts, key=lambda item: (-item.count, item.stage.value, item.reason))
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """Seed 002 §6's feeder figures for one source (or one company)."""
+
+    name: str
+    jobs: int
+    interviews: int  # reached Phone screen or further
+    offers: int
+    hired: int
+    rejected_by_company: int = 0
+    withdrew: int = 0
+
+    @property
+    def interview_rate(self) -> float | None:
+        return ratio(self.interviews, self.jobs)
+
+    @property
+    def offer_rate(self) -> float | None:
+        return ratio(self.offers, self.jobs)
+
+    @property
+    def conversion_rate(self) -> float | None:
+        """Placements per job sourced."""
+        return ratio(self.hired, self.jobs)
+
+
+def _conversions(session: Session, candidate_id: int, filters: Filters, group: Any) -> dict[str, Conversion]:
+    rows = session.execute(
+        select(group, col(Job.stage), col(Job.rejection_stage), col(Job.rejection_reason), func.count())
+        .where(*filters.conditions(candidate_id))
+        .group_by(group, col(Job.stage), col(Job.rejection_stage), col(Job.rejection_reason))
+    )
+    tally: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rank = {stage: index for index, stage in enumerate(MAIN_PATH)}
+    for name, stage, rejection_stage, reason, count in rows:
+        reached = rank[furthest_stage(stage, rejection_stage)]
+        figures = tally[name or "(none)"]
+        figures["jobs"] += count
+        figures["interviews"] += count if reached >= rank[Stage.PHONE_SCREEN] else 0
+        figures["offers"] += count if reached >= rank[Stage.OFFER] else 0
+        figures["hired"] += count if stage == Stage.HIRED.value else 0
+        figures["rejected_by_company"] += count if reason == RejectionReason.REJECTED_BY_COMPANY.value else 0
+        figures["withdrew"] += count if reason == RejectionReason.WITHDREW.value else 0
+    return {name: Conversion(name, **figures) for name, figures in tally.items()}
+
+
+def source_conversion(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[Conversion]:
+    found = _conversions(session, candidate_id, filters, col(Job.source))
+    return sorted(found.values(), key=lambda item: (-item.jobs, item.name))
+
+
+# ----------------------------------------------------------------------------- companies
+@dataclass(frozen=True)
+class CompanyInsights:
+    """Seed 002 §7's `get_company_hiring_insights`, for one company."""
+
+    company: str
+    conversion: Conversion
+    average_days_to_decision: float | None
+    sources_with_interviews: list[str] = field(default_factory=list)
+    rejection_reasons: dict[str, int] = field(default_factory=dict)
+
+
+def company_insights(session: Session, candidate_id: int, company: str) -> CompanyInsights | None:
+    filters = Filters(company=company)
+    by_company = _conversions(session, candidate_id, filters, func.lower(col(Job.company)))
+    if not by_company:
+        return None
+    conversion = next(iter(by_company.values()))
+    name = session.execute(
+        select(col(Job.company)).where(*filters.conditions(candidate_id)).order_by(col(Job.id).desc()).limit(1)
+    ).scalar_one()
+    days, _ = time_to_decision(session, candidate_id, filters)
+    sources = [item.name for item in source_conversion(session, candidate_id, filters) if item.interviews]
+    reasons = {item.label: item.count for item in rejections(session, candidate_id, filters)}
+    return CompanyInsights(name, Conversion(name, **_figures(conversion)), days, sources, reasons)
+
+
+def _figures(conversion: Conversion) -> dict[str, int]:
+    return {
+        "jobs": conversion.jobs,
+        "interviews": conversion.interviews,
+        "offers": conversion.offers,
+        "hired": conversion.hired,
+        "rejected_by_company": conversion.rejected_by_company,
+        "withdrew": conversion.withdrew,
+    }
+
+
+def company_names(session: Session, candidate_id: int) -> list[str]:
+    return list(
+        session.execute(
+            select(col(Job.company)).where(col(Job.candidate_id) == candidate_id).group_by(col(Job.company))
+        ).scalars()
+    )
+
+
+# ----------------------------------------------------------------------------- placements
+@dataclass(frozen=True)
+class Placement:
+    """Seed 002 §6.2's PlacementRecord: a job the candidate was hired for, with its offer."""
+
+    job_id: int
+    company: str
+    title: str
+    hired_on: date
+    offer: Offer | None
+
+
+def placement_history(session: Session, candidate_id: int) -> list[Placement]:
+    rows = session.execute(
+        select(Job, Offer)
+        .join(Offer, and_(col(Offer.job_id) == col(Job.id)), isouter=True)
+        .where(col(Job.candidate_id) == candidate_id, col(Job.stage) == Stage.HIRED.value)
+        .order_by(col(Job.stage_entered_at).desc())
+    )
+    return [Placement(job.id or 0, job.company, job.title, job.stage_entered_at.date(), offer) for job, offer in rows]
