@@ -6,6 +6,7 @@ import gc
 
 import reflex as rx
 
+from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
 from peregrine.pages.job import JobPageState, job_page
@@ -28,6 +29,7 @@ app.add_page(
     on_load=PrepState.load,
 )
 app.add_page(bulk_prep_page, route="/prep", title="Interview prep · Peregrine", on_load=BulkPrepState.load)
+app.add_page(analytics_page, route="/analytics", title="Analytics · Peregrine", on_load=AnalyticsState.load)
 app.add_page(compare_offers_page, route="/offers", title="Offers · Peregrine", on_load=CompareOffersState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Peregrine", on_load=ResumeState.load)
 app.add_page(settings_page, route="/settings", title="Settings · Peregrine", on_load=SettingsState.load)

@@ -8,6 +8,7 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Interviews", "/"),
     ("Prep", "/prep"),
     ("Resume", "/resume"),
+    ("Analytics", "/analytics"),
     ("Settings", "/settings"),
 ]
 

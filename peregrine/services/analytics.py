@@ -294,6 +294,16 @@ def _figures(conversion: Conversion) -> dict[str, int]:
     }
 
 
+def source_names(session: Session, candidate_id: int) -> list[str]:
+    return [
+        name
+        for name in session.execute(
+            select(col(Job.source)).where(col(Job.candidate_id) == candidate_id).group_by(col(Job.source))
+        ).scalars()
+        if name
+    ]
+
+
 def company_names(session: Session, candidate_id: int) -> list[str]:
     return list(
         session.execute(
