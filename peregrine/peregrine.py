@@ -6,6 +6,8 @@ import gc
 
 import reflex as rx
 
+from peregrine import db
+from peregrine.api.app import build_api
 from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
@@ -14,9 +16,10 @@ from peregrine.pages.offers import CompareOffersState, compare_offers_page
 from peregrine.pages.prep import PrepState, prep_page, sheet_page
 from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.settings import SettingsState, settings_page
-from peregrine.services import task_runner
+from peregrine.services import api_tokens, task_runner
+from peregrine.services.candidates import current_candidate
 
-app = rx.App(stylesheets=["/peregrine.css"])
+app = rx.App(stylesheets=["/peregrine.css"], api_transformer=build_api())
 app.add_page(board_page, route="/", title="Interviews · Peregrine", on_load=BoardState.load)
 app.add_page(job_page, route="/applications/[job_id]", title="Job · Peregrine", on_load=JobPageState.load)
 app.add_page(
@@ -35,6 +38,13 @@ app.add_page(resume_page, route="/resume", title="Resume · Peregrine", on_load=
 app.add_page(settings_page, route="/settings", title="Settings · Peregrine", on_load=SettingsState.load)
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)
+
+
+@app.register_lifespan_task
+async def first_api_token() -> None:
+    """At first start, one API token for the candidate, shown once on the Settings page."""
+    with db.session_scope() as session:
+        api_tokens.ensure_first_token(session, current_candidate(session).id or 0)
 
 
 @app.register_lifespan_task

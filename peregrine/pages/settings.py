@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine.components.layout import page_layout
+from peregrine.pages.api_access import api_access_section
 from peregrine.services.health import ServiceRow, check_services, config_overview
 
 
@@ -155,5 +156,10 @@ def settings_page() -> rx.Component:
             _flag("Accessibility research (private)", SettingsState.accessibility_focus),
             _flag("LGBTQIA+ research (private)", SettingsState.lgbtq_focus),
         ),
-        rx.text("Edit config/user.yaml and restart Peregrine to change the profile.", size="1", color_scheme="gray"),
+        rx.text(
+            "Edit config/user.yaml to change the profile; it applies at the next page load.",
+            size="1",
+            color_scheme="gray",
+        ),
+        api_access_section(),
     )

@@ -350,3 +350,24 @@ def restore_job(
     if job.stage != Stage.REJECTED or not job.rejection_stage:
         raise MoveNotAllowed("Only a rejected job can be restored.", [])
     return move_job(session, job_id, job.rejection_stage, source=source, expected_version=expected_version)
+
+
+def list_jobs(
+    session: Session,
+    candidate_id: int,
+    *,
+    stage: Stage | None = None,
+    company: str | None = None,
+    source: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Job]:
+    """The candidate's jobs, newest first; `company` matches regardless of case."""
+    query = select(Job).where(Job.candidate_id == candidate_id)
+    if stage is not None:
+        query = query.where(Job.stage == stage.value)
+    if company:
+        query = query.where(func.lower(col(Job.company)) == company.strip().lower())
+    if source:
+        query = query.where(Job.source == source)
+    return list(session.exec(query.order_by(col(Job.id).desc()).offset(offset).limit(limit)))

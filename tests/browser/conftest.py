@@ -72,12 +72,24 @@ def app_data(
 
 
 @pytest.fixture(scope="session")
-def app_url(app_data: Path) -> Iterator[str]:
+def app_harness(app_data: Path) -> Iterator[Any]:
     from reflex.testing import AppHarnessProd
 
     with AppHarnessProd.create(root=PROJECT_ROOT, app_name="peregrine") as harness:
-        assert harness.frontend_url is not None
-        yield harness.frontend_url.rstrip("/")
+        yield harness
+
+
+@pytest.fixture(scope="session")
+def app_url(app_harness: Any) -> str:
+    assert app_harness.frontend_url is not None
+    return str(app_harness.frontend_url).rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def api_url(app_harness: Any) -> str:
+    """The backend's base URL: the REST API is mounted on it under /api/v1."""
+    host, port = app_harness.backend.servers[0].sockets[0].getsockname()[:2]
+    return f"http://{host}:{port}"
 
 
 @pytest.fixture(scope="session")
@@ -96,10 +108,18 @@ def clean_db(app_data: Path) -> None:
     from sqlmodel import delete
 
     from peregrine import db
-    from peregrine.models import CompanyResearch, ExperienceProject, Job, ResumeBullet, StageEvent, Task
+    from peregrine.models import (
+        CompanyResearch,
+        EmailMessage,
+        ExperienceProject,
+        Job,
+        ResumeBullet,
+        StageEvent,
+        Task,
+    )
 
     with db.session_scope() as session:
-        for table in (CompanyResearch, Task, StageEvent, Job, ResumeBullet, ExperienceProject):
+        for table in (EmailMessage, CompanyResearch, Task, StageEvent, Job, ResumeBullet, ExperienceProject):
             session.execute(delete(table))
 
 

@@ -1,0 +1,51 @@
+"""The REST API under `/api/v1`, mounted on the Reflex backend; docs at `/api/docs`.
+
+Routes stay thin: they check the bearer token, call the same services the pages call (a
+stage move goes through `move_job`, with source "api"), and turn service errors into HTTP
+answers: not found (or another candidate's) → 404, bad input → 422, a refused move or a
+stale version → 409.
+"""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI, Request, status
+from fastapi.responses import JSONResponse
+
+from peregrine.api import routes
+from peregrine.api.deps import candidate_id
+from peregrine.domain.stages import MoveNotAllowed
+from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
+
+
+def build_api() -> FastAPI:
+    api = FastAPI(
+        title="Peregrine API",
+        version="1",
+        description="Jobs, their interview rounds and offers, stage moves, and the pipeline analytics.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    api.include_router(routes.router, prefix="/api/v1", dependencies=[Depends(candidate_id)])
+
+    @api.exception_handler(NotFound)
+    async def not_found(_request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=status.HTTP_404_NOT_FOUND)
+
+    @api.exception_handler(InvalidInput)
+    async def invalid(_request: Request, exc: InvalidInput) -> JSONResponse:
+        # The same shape as FastAPI's own 422s, so a client reads one kind of validation error.
+        detail = [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]
+        return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    @api.exception_handler(StaleVersion)
+    async def stale(_request: Request, _exc: StaleVersion) -> JSONResponse:
+        detail = "The job changed since you read it; read it again and retry."
+        return JSONResponse({"detail": detail}, status_code=status.HTTP_409_CONFLICT)
+
+    @api.exception_handler(MoveNotAllowed)
+    async def refused(_request: Request, exc: MoveNotAllowed) -> JSONResponse:
+        body = {"detail": str(exc), "allowed": [stage.value for stage in exc.allowed]}
+        return JSONResponse(body, status_code=status.HTTP_409_CONFLICT)
+
+    return api

@@ -1,0 +1,303 @@
+"""The `/api/v1` endpoints: seed 002 §5 (processes = jobs, stages = rounds, outcomes, analytics)
+plus jobs and the stage move. Every lookup is scoped to the token's candidate: another
+candidate's job is simply not found.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from peregrine.api.deps import CandidateId, DbSession
+from peregrine.api.schemas import (
+    CompanyStatsOut,
+    ConversionOut,
+    FunnelStepOut,
+    JobIn,
+    JobOut,
+    JobUpdate,
+    MoveIn,
+    OfferIn,
+    OfferOut,
+    OutcomeIn,
+    Problem,
+    RoundCreate,
+    RoundIn,
+    RoundOut,
+    StageSuccessOut,
+)
+from peregrine.domain.stages import MoveSource, Stage
+from peregrine.models import Interview, Job, Offer
+from peregrine.services import analytics, interviews, offers
+from peregrine.services import jobs as job_service
+from peregrine.services.analytics import Filters
+from peregrine.services.errors import NotFound
+
+router = APIRouter()
+
+Id = Annotated[int, Path(ge=1, le=2**62)]
+CONFLICT: dict[int | str, dict[str, Any]] = {status.HTTP_409_CONFLICT: {"model": Problem}}
+MISSING: dict[int | str, dict[str, Any]] = {status.HTTP_404_NOT_FOUND: {"model": Problem}}
+
+
+# ----------------------------------------------------------------------------- mapping
+def _job_out(job: Job) -> JobOut:
+    outcome = job.stage if job.stage in (Stage.HIRED.value, Stage.REJECTED.value) else "in_progress"
+    return JobOut(
+        id=job.id or 0,
+        company=job.company,
+        title=job.title,
+        url=job.url,
+        location=job.location,
+        source=job.source,
+        recruiter=job.recruiter,
+        description=job.raw_jd_text,
+        stage=Stage(job.stage),
+        rejection_stage=Stage(job.rejection_stage) if job.rejection_stage else None,
+        rejection_reason=job.rejection_reason,
+        final_outcome=outcome,
+        version=job.version,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+    )
+
+
+def _round_out(interview: Interview) -> RoundOut:
+    return RoundOut.model_validate(interview, from_attributes=True)
+
+
+def _offer_out(offer: Offer) -> OfferOut:
+    return OfferOut.model_validate(offer, from_attributes=True)
+
+
+def _fields(body: JobIn) -> job_service.JobFields:
+    return job_service.JobFields(
+        company=body.company,
+        title=body.title,
+        url=body.url,
+        location=body.location,
+        source=body.source,
+        recruiter=body.recruiter,
+        raw_jd_text=body.description,
+    )
+
+
+def _round_fields(body: RoundIn) -> interviews.RoundFields:
+    return interviews.RoundFields(
+        name=body.name,
+        kind=body.kind,
+        format=body.format,
+        focus=body.focus,
+        interviewers=[person.model_dump() for person in body.interviewers],
+        scheduled_at=body.scheduled_at,
+    )
+
+
+def _own_round(session: DbSession, interview_id: int, candidate: int) -> Interview:
+    interview = interviews.get_round(session, interview_id)
+    job_service.get_job(session, interview.job_id, candidate_id=candidate)  # another candidate's: 404
+    return interview
+
+
+# ----------------------------------------------------------------------------- jobs
+@router.get("/jobs", tags=["jobs"])
+def list_jobs(
+    session: DbSession,
+    candidate: CandidateId,
+    stage: Stage | None = None,
+    company: Annotated[str | None, Query(max_length=300)] = None,
+    source: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+) -> list[JobOut]:
+    """The candidate's jobs (seed 002's interview processes), newest first."""
+    return [
+        _job_out(job)
+        for job in job_service.list_jobs(
+            session, candidate, stage=stage, company=company, source=source, limit=limit, offset=offset
+        )
+    ]
+
+
+@router.post("/jobs", status_code=status.HTTP_201_CREATED, tags=["jobs"])
+def create_job(body: JobIn, session: DbSession, candidate: CandidateId) -> JobOut:
+    return _job_out(job_service.create_job(session, candidate, _fields(body)))
+
+
+@router.get("/jobs/company/{company}", tags=["jobs"])
+def jobs_at_company(
+    company: Annotated[str, Path(min_length=1, max_length=300)], session: DbSession, candidate: CandidateId
+) -> list[JobOut]:
+    return [_job_out(job) for job in job_service.list_jobs(session, candidate, company=company, limit=500)]
+
+
+@router.get("/jobs/{job_id}", responses=MISSING, tags=["jobs"])
+def get_job(job_id: Id, session: DbSession, candidate: CandidateId) -> JobOut:
+    return _job_out(job_service.get_job(session, job_id, candidate_id=candidate))
+
+
+@router.put("/jobs/{job_id}", responses={**MISSING, **CONFLICT}, tags=["jobs"])
+def update_job(job_id: Id, body: JobUpdate, session: DbSession, candidate: CandidateId) -> JobOut:
+    job = job_service.get_job(session, job_id, candidate_id=candidate)
+    expected = body.expected_version if body.expected_version is not None else job.version
+    return _job_out(job_service.update_job(session, job_id, _fields(body), expected_version=expected))
+
+
+@router.delete("/jobs/{job_id}", status_code=status.HTTP_204_NO_CONTENT, responses=MISSING, tags=["jobs"])
+def delete_job(job_id: Id, session: DbSession, candidate: CandidateId) -> Response:
+    job_service.get_job(session, job_id, candidate_id=candidate)
+    job_service.delete_job(session, job_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/jobs/{job_id}/move", responses={**MISSING, **CONFLICT}, tags=["jobs"])
+def move_job(job_id: Id, body: MoveIn, session: DbSession, candidate: CandidateId) -> JobOut:
+    """Move the job to another stage through the same rules as the board (409 with the allowed moves)."""
+    moved = job_service.move_job(
+        session,
+        job_id,
+        body.to_stage,
+        source=MoveSource.API,
+        expected_version=body.expected_version,
+        reason=body.reason,
+        candidate_id=candidate,
+    )
+    return _job_out(moved.job)
+
+
+# ----------------------------------------------------------------------------- rounds
+@router.get("/jobs/{job_id}/rounds", responses=MISSING, tags=["rounds"])
+def list_rounds(job_id: Id, session: DbSession, candidate: CandidateId) -> list[RoundOut]:
+    job_service.get_job(session, job_id, candidate_id=candidate)
+    return [_round_out(interview) for interview in interviews.rounds_of(session, job_id)]
+
+
+@router.post("/jobs/{job_id}/rounds", status_code=status.HTTP_201_CREATED, responses=MISSING, tags=["rounds"])
+def add_round(job_id: Id, body: RoundCreate, session: DbSession, candidate: CandidateId) -> RoundOut:
+    """Add a round (seed 002's stage); the first round of an Applied job moves it, as on the job page."""
+    job_service.get_job(session, job_id, candidate_id=candidate)
+    return _round_out(interviews.add_round(session, job_id, _round_fields(body), position=body.position))
+
+
+@router.get("/rounds/{round_id}", responses=MISSING, tags=["rounds"])
+def get_round(round_id: Id, session: DbSession, candidate: CandidateId) -> RoundOut:
+    return _round_out(_own_round(session, round_id, candidate))
+
+
+@router.put("/rounds/{round_id}", responses=MISSING, tags=["rounds"])
+def update_round(round_id: Id, body: RoundIn, session: DbSession, candidate: CandidateId) -> RoundOut:
+    _own_round(session, round_id, candidate)
+    return _round_out(interviews.update_round(session, round_id, _round_fields(body)))
+
+
+@router.put("/rounds/{round_id}/outcome", responses=MISSING, tags=["rounds"])
+def record_outcome(round_id: Id, body: OutcomeIn, session: DbSession, candidate: CandidateId) -> RoundOut:
+    _own_round(session, round_id, candidate)
+    ratings: dict[str, int | None] = {
+        name: getattr(body, name)
+        for name in ("overall_rating", "technical_rating", "culture_fit_rating", "communication_rating")
+        if name in body.model_fields_set
+    }
+    return _round_out(
+        interviews.record_outcome(
+            session,
+            round_id,
+            outcome=body.outcome,
+            ratings=ratings,
+            notes=body.notes,
+            feedback=body.feedback,
+            next_steps=body.next_steps,
+            completed_at=body.completed_at,
+        )
+    )
+
+
+@router.delete("/rounds/{round_id}", status_code=status.HTTP_204_NO_CONTENT, responses=MISSING, tags=["rounds"])
+def delete_round(round_id: Id, session: DbSession, candidate: CandidateId) -> Response:
+    _own_round(session, round_id, candidate)
+    interviews.delete_round(session, round_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# ----------------------------------------------------------------------------- offers
+@router.get("/jobs/{job_id}/offer", responses=MISSING, tags=["offers"])
+def get_offer(job_id: Id, session: DbSession, candidate: CandidateId) -> OfferOut:
+    job_service.get_job(session, job_id, candidate_id=candidate)
+    offer = offers.offer_of(session, job_id)
+    if offer is None:
+        raise NotFound(f"Job {job_id} has no offer.")
+    return _offer_out(offer)
+
+
+@router.put("/jobs/{job_id}/offer", responses=MISSING, tags=["offers"])
+def put_offer(job_id: Id, body: OfferIn, session: DbSession, candidate: CandidateId) -> OfferOut:
+    """Record the job's offer; a job before Offer moves to Offer through the move service."""
+    recorded = offers.record_offer(session, job_id, offers.OfferFields(**body.model_dump()), candidate_id=candidate)
+    return _offer_out(recorded.offer)
+
+
+# ----------------------------------------------------------------------------- analytics
+@router.get("/analytics/funnel", tags=["analytics"])
+def funnel(
+    session: DbSession,
+    candidate: CandidateId,
+    source: Annotated[str | None, Query(max_length=300)] = None,
+    company: Annotated[str | None, Query(max_length=300)] = None,
+) -> list[FunnelStepOut]:
+    steps = analytics.conversion_funnel(session, candidate, Filters(source=source, company=company))
+    return [FunnelStepOut(stage=s.stage, reached=s.reached, share=s.share, pass_rate=s.pass_rate) for s in steps]
+
+
+@router.get("/analytics/conversion-rates", tags=["analytics"])
+def conversion_rates(session: DbSession, candidate: CandidateId) -> list[ConversionOut]:
+    """Seed 002's conversion per feeder source."""
+    return [
+        ConversionOut(
+            source=c.name,
+            jobs=c.jobs,
+            interviews=c.interviews,
+            offers=c.offers,
+            hired=c.hired,
+            interview_rate=c.interview_rate,
+            offer_rate=c.offer_rate,
+            conversion_rate=c.conversion_rate,
+        )
+        for c in analytics.source_conversion(session, candidate)
+    ]
+
+
+@router.get("/analytics/stage-success-rates", tags=["analytics"])
+def stage_success_rates(session: DbSession, candidate: CandidateId) -> list[StageSuccessOut]:
+    """Success rate and average ratings per round kind."""
+    return [
+        StageSuccessOut(
+            kind=k.kind,
+            rounds=k.rounds,
+            passed=k.passed,
+            failed=k.failed,
+            success_rate=k.success_rate,
+            average_ratings=k.average_ratings,
+        )
+        for k in analytics.round_kind_stats(session, candidate)
+    ]
+
+
+@router.get("/analytics/company-stats/{company}", responses=MISSING, tags=["analytics"])
+def company_stats(
+    company: Annotated[str, Path(min_length=1, max_length=300)], session: DbSession, candidate: CandidateId
+) -> CompanyStatsOut:
+    found = analytics.company_insights(session, candidate, company)
+    if found is None:
+        raise NotFound(f"No applications at {company}.")
+    c = found.conversion
+    return CompanyStatsOut(
+        company=found.company,
+        total_applications=c.jobs,
+        interview_rate=c.interview_rate,
+        offer_rate=c.offer_rate,
+        hired=c.hired,
+        average_days_to_decision=found.average_days_to_decision,
+        sources_with_interviews=found.sources_with_interviews,
+        rejection_reasons=found.rejection_reasons,
+    )

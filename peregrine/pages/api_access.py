@@ -1,0 +1,152 @@
+"""Settings → REST API: the token made at first start (shown once), new tokens, revoking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+
+from peregrine import db
+from peregrine.services import api_tokens
+from peregrine.services.candidates import current_candidate
+from peregrine.services.errors import ServiceError
+
+
+@dataclass(frozen=True)
+class TokenLine:
+    id: int
+    name: str
+    prefix: str
+    created: str
+    last_used: str
+    revoked: bool
+
+
+class ApiAccessState(rx.State):
+    tokens: list[TokenLine] = []
+    shown_once: str = ""  # a token's clear text, shown until the page is left
+    new_name: str = ""
+
+    @rx.event
+    def load(self) -> None:
+        # A token's clear text is shown once: coming back to the page forgets it.
+        self.shown_once = api_tokens.take_pending_token() or ""
+        self._list()
+
+    def _list(self) -> None:
+        with db.session_scope() as session:
+            candidate = current_candidate(session)
+            self.tokens = [
+                TokenLine(
+                    token.id or 0,
+                    token.name,
+                    token.prefix + "…",
+                    f"{token.created_at.astimezone():%b %d, %Y}",
+                    f"{token.last_used_at.astimezone():%b %d, %H:%M}" if token.last_used_at else "never",
+                    token.revoked_at is not None,
+                )
+                for token in api_tokens.tokens_of(session, candidate.id or 0)
+            ]
+
+    @rx.event
+    def set_new_name(self, name: str) -> None:
+        self.new_name = name
+
+    @rx.event
+    def create(self) -> None:
+        with db.session_scope() as session:
+            candidate = current_candidate(session)
+            _, self.shown_once = api_tokens.create_token(session, candidate.id or 0, self.new_name or "default")
+        self.new_name = ""
+        self._list()
+
+    @rx.event
+    def revoke(self, token_id: int) -> Any:
+        try:
+            with db.session_scope() as session:
+                api_tokens.revoke_token(session, token_id, candidate_id=current_candidate(session).id or 0)
+        except ServiceError as exc:
+            return rx.toast.error(str(exc))
+        self._list()
+        return rx.toast.success("Revoked: that token no longer works.")
+
+
+def api_access_section() -> rx.Component:
+    return rx.el.section(
+        rx.heading("REST API", size="4", as_="h2"),
+        rx.text(
+            "The API lives under /api/v1 on this server; its documentation is at ",
+            rx.link("/api/docs", href="/api/docs", is_external=True),
+            ". Every call needs a token: ",
+            rx.code("Authorization: Bearer <token>"),
+            ".",
+            size="2",
+        ),
+        rx.cond(
+            ApiAccessState.shown_once != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("key-round")),
+                rx.callout.text(
+                    "Copy this token now: it is shown only once (only its fingerprint is stored). ",
+                    rx.code(ApiAccessState.shown_once, class_name="api-token"),
+                ),
+                rx.button(
+                    "Copy the token",
+                    on_click=rx.set_clipboard(ApiAccessState.shown_once),
+                    size="1",
+                    variant="soft",
+                    width="fit-content",
+                ),
+                color_scheme="green",
+                role="status",
+            ),
+        ),
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(*[rx.table.column_header_cell(h) for h in ("Name", "Token", "Created", "Last used", "")])
+            ),
+            rx.table.body(
+                rx.foreach(
+                    ApiAccessState.tokens,
+                    lambda token: rx.table.row(
+                        rx.table.cell(token.name),
+                        rx.table.cell(rx.code(token.prefix)),
+                        rx.table.cell(token.created),
+                        rx.table.cell(token.last_used),
+                        rx.table.cell(
+                            rx.cond(
+                                token.revoked,
+                                rx.badge("revoked", color_scheme="gray"),
+                                rx.button(
+                                    "Revoke",
+                                    on_click=ApiAccessState.revoke(token.id),
+                                    size="1",
+                                    color_scheme="red",
+                                    variant="soft",
+                                    aria_label="Revoke " + token.name,
+                                ),
+                            )
+                        ),
+                    ),
+                )
+            ),
+            size="1",
+            width="100%",
+        ),
+        rx.hstack(
+            rx.el.label(
+                rx.text("New token name", size="2", weight="medium"),
+                rx.input(
+                    value=ApiAccessState.new_name, on_change=ApiAccessState.set_new_name, placeholder="laptop script"
+                ),
+                class_name="form-field",
+            ),
+            rx.button("Create a token", on_click=ApiAccessState.create, size="2"),
+            align="end",
+        ),
+        aria_label="REST API",
+        on_mount=ApiAccessState.load,
+        width="100%",
+        class_name="rounds",
+    )

@@ -1,0 +1,89 @@
+"""Bearer tokens for the REST API: stored only as SHA-256 hashes, shown in clear exactly once.
+
+The first start creates one token and leaves its clear text in a private file in the data
+folder; the Settings page shows it once and deletes the file. Later tokens are shown once
+when created. A revoked token stops working at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from peregrine.config import data_dir
+from peregrine.models import ApiToken, utcnow
+from peregrine.services.errors import NotFound
+
+PREFIX = "pgr_"
+PENDING_FILE = "api-token-to-show-once.txt"
+
+
+def _hash(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def create_token(session: Session, candidate_id: int, name: str = "default") -> tuple[ApiToken, str]:
+    """A new token; the clear text is returned here and never stored."""
+    plaintext = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        candidate_id=candidate_id, name=name.strip() or "default", token_hash=_hash(plaintext), prefix=plaintext[:10]
+    )
+    session.add(token)
+    session.flush()
+    return token, plaintext
+
+
+def ensure_first_token(session: Session, candidate_id: int) -> bool:
+    """At first start: create a token and keep its clear text for Settings to show once."""
+    if session.exec(select(ApiToken.id).where(ApiToken.candidate_id == candidate_id).limit(1)).first() is not None:
+        return False
+    _, plaintext = create_token(session, candidate_id, "created at first start")
+    path = _pending_path()
+    path.write_text(plaintext, encoding="utf-8")
+    os.chmod(path, 0o600)
+    return True
+
+
+def take_pending_token() -> str | None:
+    """The first-start token's clear text, once: reading it deletes it."""
+    path = _pending_path()
+    try:
+        plaintext = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path.unlink(missing_ok=True)
+    return plaintext or None
+
+
+def _pending_path() -> Path:
+    return data_dir() / PENDING_FILE
+
+
+def authenticate(session: Session, plaintext: str) -> ApiToken | None:
+    """The live token with this clear text, or None (unknown or revoked)."""
+    if not plaintext.startswith(PREFIX):
+        return None
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _hash(plaintext))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    return token
+
+
+def tokens_of(session: Session, candidate_id: int) -> list[ApiToken]:
+    return list(
+        session.exec(select(ApiToken).where(ApiToken.candidate_id == candidate_id).order_by(col(ApiToken.id).desc()))
+    )
+
+
+def revoke_token(session: Session, token_id: int, *, candidate_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.candidate_id != candidate_id:
+        raise NotFound(f"Token {token_id} was not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+    return token
