@@ -523,9 +523,207 @@ def bench_practice(url: str, llm: Any) -> None:
         )
 
 
+# ---- analytics and the REST API at scale ------------------------------------------
+
+SCALE_JOBS = 100_000
+SCALE_ROUNDS_PER_JOB = 4
+API_CLIENTS = 50
+API_REQUESTS_PER_CLIENT = 40
+
+
+def _fill_at_scale(candidate_id: int) -> None:
+    """100,000 jobs with their stage events and 400,000 rounds, written in bulk (the services would
+    take an hour to write this much one job at a time; the rows are the same shape)."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from peregrine import db
+    from peregrine.domain.stages import Stage
+    from peregrine.models import Interview, Job, StageEvent
+
+    rng = random.Random(2026)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    main_path = [Stage.APPLIED, Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER, Stage.HIRED]
+    ends = [(Stage.APPLIED, 40), (Stage.PHONE_SCREEN, 15), (Stage.INTERVIEWING, 10), (Stage.OFFER, 3), (Stage.HIRED, 2)]
+    kinds = ["recruiter", "technical", "hiring_manager", "panel", "behavioral", "system_design", "other"]
+    sources = ["LinkedIn", "Referral", "Company site", "Recruiter", "Indeed"]
+    reasons = ["rejected_by_company", "withdrew", "ghosted"]
+    batch = 10_000
+    with db.session_scope() as session:
+        for first in range(0, SCALE_JOBS, batch):
+            jobs, events, rounds = [], [], []
+            ids = range(first + 1, first + batch + 1)
+            for job_id in ids:
+                created = start + timedelta(minutes=rng.randint(0, 60 * 24 * 600))
+                if rng.random() < 0.3:
+                    stop = rng.choice(main_path[:4])
+                    path = [*main_path[1 : main_path.index(stop) + 1], Stage.REJECTED]
+                    final, rejection_stage, reason = Stage.REJECTED, stop.value, rng.choice(reasons)
+                else:
+                    stop = rng.choices([stage for stage, _ in ends], [weight for _, weight in ends])[0]
+                    path = main_path[1 : main_path.index(stop) + 1]
+                    final, rejection_stage, reason = stop, None, None
+                moment, previous = created, Stage.APPLIED
+                for stage in path:
+                    moment += timedelta(hours=rng.randint(12, 24 * 14))
+                    events.append(
+                        {
+                            "job_id": job_id,
+                            "from_stage": previous.value,
+                            "to_stage": stage.value,
+                            "source": "button",
+                            "at": moment,
+                            "rejection_reason": reason if stage is Stage.REJECTED else None,
+                        }
+                    )
+                    previous = stage
+                jobs.append(
+                    {
+                        "id": job_id,
+                        "candidate_id": candidate_id,
+                        "company": f"Company {rng.randint(1, 5000)}",
+                        "title": "Engineer",
+                        "url": "",
+                        "location": "",
+                        "source": rng.choice(sources),
+                        "recruiter": "",
+                        "raw_jd_text": "",
+                        "stage": final.value,
+                        "stage_entered_at": moment,
+                        "rejection_stage": rejection_stage,
+                        "rejection_reason": reason,
+                        "position": float(job_id),
+                        "version": 1,
+                        "created_at": created,
+                        "updated_at": moment,
+                    }
+                )
+                for order in range(1, SCALE_ROUNDS_PER_JOB + 1):
+                    outcome = rng.choice(["passed", "failed", "pending", "cancelled"])
+                    rounds.append(
+                        {
+                            "job_id": job_id,
+                            "order": order,
+                            "name": f"Round {order}",
+                            "kind": rng.choice(kinds),
+                            "format": "",
+                            "focus": "",
+                            "interviewers": [],
+                            "scheduled_at": created,
+                            "completed_at": None,
+                            "outcome": outcome,
+                            "overall_rating": rng.randint(1, 5),
+                            "technical_rating": None,
+                            "culture_fit_rating": rng.randint(1, 5),
+                            "communication_rating": None,
+                            "notes": "",
+                            "questions_asked": [],
+                            "feedback": "",
+                            "next_steps": "",
+                            "created_at": created,
+                            "updated_at": created,
+                        }
+                    )
+            session.execute(insert(Job), jobs)
+            session.execute(insert(StageEvent), events)
+            session.execute(insert(Interview), rounds)
+            session.commit()
+
+
+def bench_scale() -> None:
+    """Each analytics report at 100,000 jobs / 400,000 rounds, and GET a job over the API at 50 clients."""
+    data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-scale-"))
+    env = {**os.environ, "PEREGRINE_DATA_DIR": str(data_dir), "PEREGRINE_DB_URL": f"sqlite:///{data_dir / 'p.db'}"}
+    os.environ.update(env)
+    try:
+        from peregrine import db
+        from peregrine.services import analytics, api_tokens
+        from peregrine.services.candidates import current_candidate
+
+        db.engine_for.cache_clear()
+        db.migrate()
+        with db.session_scope() as session:
+            candidate_id = current_candidate(session).id or 0
+        started = time.perf_counter()
+        _fill_at_scale(candidate_id)
+        print(f"# filled {SCALE_JOBS:,} jobs in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        reports: dict[str, Callable[[Any], Any]] = {
+            "funnel": lambda session: analytics.conversion_funnel(session, candidate_id),
+            "rounds_by_kind": lambda session: analytics.round_kind_stats(session, candidate_id),
+            "time_in_stages": lambda session: analytics.time_in_stages(session, candidate_id),
+            "time_to_decision": lambda session: analytics.time_to_decision(session, candidate_id),
+            "rejections": lambda session: analytics.rejections(session, candidate_id),
+            "source_conversion": lambda session: analytics.source_conversion(session, candidate_id),
+            "company_insights": lambda session: analytics.company_insights(session, candidate_id, "Company 42"),
+        }
+        for name, report in reports.items():
+
+            def run(report: Callable[[Any], Any] = report) -> None:
+                with db.session_scope() as session:
+                    report(session)
+
+            run()
+            samples = [timed(run) for _ in range(10)]
+            emit(
+                f"analytics_{name}_ms",
+                unit="ms",
+                p50=statistics.median(samples),
+                p95=percentile(samples, 0.95),
+                jobs=SCALE_JOBS,
+                rounds=SCALE_JOBS * SCALE_ROUNDS_PER_JOB,
+                target=200,
+            )
+        with db.session_scope() as session:
+            _, token = api_tokens.create_token(session, candidate_id, "bench")
+        with production_server(env) as (url, _server):
+            latencies, errors = _api_load(url, token)
+        emit(
+            "api_get_job_ms",
+            unit="ms",
+            p50=statistics.median(latencies),
+            p95=percentile(latencies, 0.95),
+            n=len(latencies),
+            errors=errors,
+            clients=API_CLIENTS,
+            target=25,
+        )
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _api_load(url: str, token: str) -> tuple[list[float], int]:
+    import asyncio
+    import random
+
+    import httpx
+
+    async def client(http: httpx.AsyncClient, rng: random.Random, latencies: list[float]) -> int:
+        errors = 0
+        for _ in range(API_REQUESTS_PER_CLIENT):
+            started = time.perf_counter()
+            response = await http.get(f"/api/v1/jobs/{rng.randint(1, SCALE_JOBS)}")
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += response.status_code != 200
+        return errors
+
+    async def run() -> tuple[list[float], int]:
+        limits = httpx.Limits(max_connections=API_CLIENTS, max_keepalive_connections=API_CLIENTS)
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=10) as http:
+            for _ in range(3):  # warm up
+                await http.get("/api/v1/jobs/1")
+            latencies: list[float] = []
+            counts = await asyncio.gather(*(client(http, random.Random(i), latencies) for i in range(API_CLIENTS)))
+            return latencies, sum(counts)
+
+    return asyncio.run(run())
+
+
 def main(argv: list[str]) -> int:
-    """`python -m scripts.bench [board] [llm]`: the named groups of figures (default: all)."""
-    groups = set(argv) or {"board", "llm"}
+    """`python -m scripts.bench [board] [llm] [scale]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {"board", "llm", "scale"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -552,6 +750,8 @@ def main(argv: list[str]) -> int:
                 emit("backend_rss_mb", tree_rss_mb(server), unit="MiB", jobs=JOBS)
         if "llm" in groups:
             bench_research(env, data_dir)  # research, then the practice interview's streaming
+        if "scale" in groups:
+            bench_scale()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0
