@@ -24,9 +24,14 @@ def session() -> Iterator[Session]:
         yield opened
 
 
+# The session commits when the route returns, before the answer leaves: a client that sends its
+# next request on receipt (DELETE, then GET) must see the change.
+DbSession = Annotated[Session, Depends(session, scope="function")]
+
+
 def candidate_id(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    opened: Annotated[Session, Depends(session)],
+    opened: DbSession,
 ) -> int:
     """The candidate whose token this is; 401 without a live token."""
     token = api_tokens.authenticate(opened, credentials.credentials) if credentials else None
@@ -50,5 +55,4 @@ def _note_use(opened: Session, token: ApiToken) -> None:
         opened.add(token)
 
 
-DbSession = Annotated[Session, Depends(session)]
 CandidateId = Annotated[int, Depends(candidate_id)]
