@@ -22,8 +22,9 @@ WORKDIR /app
 # that runs `npm install`: the packages' install scripts put real node and bun binaries into
 # .tools/, after which the bootstrap is removed again.
 # tini is PID 1: it forwards `docker stop` to the whole reflex process group (-g below).
+# tesseract-ocr reads survey screenshots when no vision model is configured.
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm tini \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm tini tesseract-ocr \
  && npm install --no-audit --no-fund --prefix /app/.tools node@22.23.3 bun@1.4.5 \
  && DEBIAN_FRONTEND=noninteractive apt-get purge -y --auto-remove nodejs npm \
  && rm -rf /var/lib/apt/lists/* /root/.npm /tmp/* \

@@ -40,7 +40,7 @@ typecheck: install-test
 bench: install-test  ## One JSON line per measured figure
 	$(BIN)/python -m scripts.bench
 
-install: $(VENV)/.installed $(JS_TOOLS)/bun
+install: $(VENV)/.installed $(JS_TOOLS)/bun /usr/bin/tesseract
 
 install-test: install $(VENV)/.installed-dev /usr/bin/chromium
 
@@ -59,11 +59,16 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(VENV)/.install
 $(JS_TOOLS)/bun:
 	npm install --no-audit --no-fund --prefix .tools node@22.23.3 bun@1.4.5
 
-# Debian's Chromium for the browser tests (never a browser downloaded by a test tool),
-# and Tesseract for reading screenshots.
+# Tesseract reads survey screenshots when no vision model is configured (DejaVu: the font the
+# tests render their screenshots with).
+/usr/bin/tesseract:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tesseract-ocr fonts-dejavu-core
+
+# Debian's Chromium for the browser tests (never a browser downloaded by a test tool).
 /usr/bin/chromium:
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium tesseract-ocr fonts-dejavu-core
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
 clean:
 	rm -rf .web $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -90,6 +90,15 @@ const PENCIL = ["M21.17 6.81a1 1 0 0 0-3.98-3.98L3.84 16.17a2 2 0 0 0-.5.83l-1.3
 const CROSS = ["M18 6 6 18", "m6 6 12 12"];
 const RESTORE = ["M9 14 4 9l5-5", "M4 9h10.5a5.5 5.5 0 0 1 5.5 5.5a5.5 5.5 0 0 1-5.5 5.5H11"];
 const CLOCK = ["M12 6v6l4 2", "M22 12a10 10 0 1 1-20 0 10 10 0 0 1 20 0"];
+const SURVEY = ["M9 2h6a1 1 0 0 1 1 1v2a1 1 0 0 1-1 1H9a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z",
+  "M16 4h2a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2h2", "M12 11h4", "M12 16h4", "M8 11h.01", "M8 16h.01"];
+const MAIL = ["m22 7-8.99 5.7a2 2 0 0 1-2.02 0L2 7", "M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"];
+// The mail badge: an email moved the job to this stage, or an email about it waits in the inbox.
+const EMAIL_BADGES = {
+  moved: { title: "An email moved this job here (see the inbox)", style: undefined },
+  review: { title: "An email about this job waits for you in the inbox",
+    style: { background: "var(--amber-a4)", color: "var(--amber-11)" } },
+};
 
 const RESEARCH_LABELS = {
   queued: "Research queued",
@@ -105,10 +114,10 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
     event.stopPropagation();
     onAction(action, card.id, meta.id);
   };
-  const openJob = (event) => {
+  const openJob = (event, action = "open") => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
-    onAction("open", card.id, meta.id);
+    onAction(action, card.id, meta.id);
   };
   return (
     <>
@@ -118,6 +127,18 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
           <Icon d={GRIP} size={16} />
         </button>
         <span className="card-company" title={card.company}>{card.company}</span>
+        {EMAIL_BADGES[card.email] && (
+          <span className="card-badge card-email" role="img" style={EMAIL_BADGES[card.email].style}
+            title={EMAIL_BADGES[card.email].title} aria-label={EMAIL_BADGES[card.email].title}>
+            <Icon d={MAIL} size={12} />
+          </span>
+        )}
+        {meta.id === "survey" && (
+          <a className="card-icon" href={`/applications/${card.id}/survey`} aria-label={`Open survey of ${label}`}
+            title="Open survey" onClick={(event) => { event.stopPropagation(); openJob(event, "open_survey"); }}>
+            <Icon d={SURVEY} />
+          </a>
+        )}
         <button type="button" className="card-icon" aria-label={`Edit ${label}`} title="Edit" onClick={act("edit")}>
           <Icon d={PENCIL} />
         </button>

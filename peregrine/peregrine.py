@@ -11,12 +11,14 @@ from peregrine.api.app import build_api
 from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
+from peregrine.pages.inbox import InboxState, inbox_page
 from peregrine.pages.job import JobPageState, job_page
 from peregrine.pages.offers import CompareOffersState, compare_offers_page
 from peregrine.pages.prep import PrepState, prep_page, sheet_page
 from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.settings import SettingsState, settings_page
-from peregrine.services import api_tokens, task_runner
+from peregrine.pages.survey import SurveyState, survey_page
+from peregrine.services import api_tokens, email_sync, task_runner
 from peregrine.services.candidates import current_candidate
 
 app = rx.App(stylesheets=["/peregrine.css"], api_transformer=build_api())
@@ -31,13 +33,17 @@ app.add_page(
     title="Reference sheet · Peregrine",
     on_load=PrepState.load,
 )
+app.add_page(survey_page, route="/applications/[job_id]/survey", title="Survey · Peregrine", on_load=SurveyState.load)
 app.add_page(bulk_prep_page, route="/prep", title="Interview prep · Peregrine", on_load=BulkPrepState.load)
 app.add_page(analytics_page, route="/analytics", title="Analytics · Peregrine", on_load=AnalyticsState.load)
 app.add_page(compare_offers_page, route="/offers", title="Offers · Peregrine", on_load=CompareOffersState.load)
 app.add_page(resume_page, route="/resume", title="Resume · Peregrine", on_load=ResumeState.load)
 app.add_page(settings_page, route="/settings", title="Settings · Peregrine", on_load=SettingsState.load)
+app.add_page(inbox_page, route="/inbox", title="Inbox · Peregrine", on_load=InboxState.load)
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)
+# Email sync reads the mailbox (read-only) when config/services.yaml has an imap section.
+app.register_lifespan_task(email_sync.poll_forever)
 
 
 @app.register_lifespan_task

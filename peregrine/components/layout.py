@@ -8,6 +8,7 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Interviews", "/"),
     ("Prep", "/prep"),
     ("Resume", "/resume"),
+    ("Inbox", "/inbox"),
     ("Analytics", "/analytics"),
     ("Settings", "/settings"),
 ]

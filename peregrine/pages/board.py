@@ -172,6 +172,8 @@ class BoardState(rx.State):
         action = request.get("action")
         if action == "open":
             return rx.redirect(f"/applications/{card_id}")
+        if action == "open_survey":
+            return rx.redirect(f"/applications/{card_id}/survey")
         if action == "edit":
             return JobFormState.open_edit(card_id)
         if action == "reject":

@@ -94,6 +94,7 @@ class JobPageState(rx.State):
     brief: list[SectionView] = []
     sources: list[SourceLine] = []
     prep_link: str = ""
+    survey_link: str = ""
     _job: int = 0
     _watching: bool = False
 
@@ -120,6 +121,7 @@ class JobPageState(rx.State):
         self.history = [_history_line(event) for event in reversed(events)]
         self._job = int(raw_id)
         self.prep_link = f"/applications/{self._job}/interview-prep"
+        self.survey_link = f"/applications/{self._job}/survey"
         self.found = True
         rounds = await self.get_state(RoundsState)
         rounds._load_rounds(self._job)
@@ -221,6 +223,16 @@ def job_page() -> rx.Component:
                             spacing="1",
                         ),
                         href=JobPageState.prep_link,
+                        class_name="no-print",
+                    ),
+                    rx.link(
+                        rx.hstack(
+                            rx.icon("clipboard-list", size=14, aria_hidden="true"),
+                            "Survey assistant",
+                            align="center",
+                            spacing="1",
+                        ),
+                        href=JobPageState.survey_link,
                         class_name="no-print",
                     ),
                     align="center",

@@ -8,7 +8,16 @@ import reflex as rx
 
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
-from peregrine.services.health import ServiceRow, check_services, config_overview
+from peregrine.services.health import (
+    ImapOverview,
+    PollerView,
+    ServiceRow,
+    check_imap_connection,
+    check_services,
+    config_overview,
+    imap_overview,
+    poller_view,
+)
 
 
 class SettingsState(rx.State):
@@ -22,6 +31,12 @@ class SettingsState(rx.State):
     backends: list[ServiceRow] = []
     searxng: list[ServiceRow] = []
     checking: bool = False
+    imap: ImapOverview = ImapOverview(False, "", "", "", "", "", "", "")
+    poller: PollerView = PollerView("off", "", "", "", "")
+    imap_testing: bool = False
+    imap_tested: bool = False
+    imap_test_ok: bool = False
+    imap_test_message: str = ""
 
     @rx.event
     def load(self) -> Any:
@@ -36,6 +51,9 @@ class SettingsState(rx.State):
         self.notices = overview.notices
         self.backends = overview.backends
         self.searxng = [overview.searxng]
+        self.imap = imap_overview()
+        self.poller = poller_view()
+        self.imap_tested = False
         return SettingsState.check
 
     @rx.event(background=True)
@@ -52,6 +70,26 @@ class SettingsState(rx.State):
         async with self:
             self.backends = backends
             self.searxng = [searxng]
+            self.poller = poller_view()
+
+    @rx.event(background=True)
+    async def test_imap(self) -> None:
+        """Log in to the mailbox and open the folder read-only; show success or the exact failure."""
+        async with self:
+            if self.imap_testing:
+                return
+            self.imap_testing = True
+        try:
+            result = await check_imap_connection()
+        finally:
+            async with self:
+                self.imap_testing = False
+        async with self:
+            self.imap_tested = True
+            self.imap_test_ok = result.ok
+            self.imap_test_message = result.message
+            self.imap = imap_overview()
+            self.poller = poller_view()
 
 
 def _status_table(label: str, rows: rx.Var[list[ServiceRow]], empty: str) -> rx.Component:
@@ -101,6 +139,86 @@ def _status_rows(rows: rx.Var[list[ServiceRow]], empty: str) -> rx.Component:
     )
 
 
+def _item(label: str, value: Any) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def _email_section() -> rx.Component:
+    imap, poller = SettingsState.imap, SettingsState.poller
+    return rx.el.section(
+        rx.heading("Email (IMAP)", size="4", as_="h2"),
+        rx.cond(
+            imap.configured,
+            rx.vstack(
+                rx.data_list.root(
+                    _item("Server", rx.code(imap.address)),
+                    _item("User", imap.user),
+                    _item("Folder", imap.folder),
+                    _item("Password", rx.text("from ", rx.code(imap.password_env), " (", imap.password_state, ")")),
+                    _item("Checks for new mail", imap.poll),
+                    _item("Moves a job when at least", imap.min_confidence),
+                ),
+                rx.hstack(
+                    rx.button(
+                        rx.cond(
+                            SettingsState.imap_testing,
+                            rx.spinner(size="1"),
+                            rx.icon("plug", size=14, aria_hidden="true"),
+                        ),
+                        "Test connection",
+                        variant="soft",
+                        on_click=SettingsState.test_imap,
+                        disabled=SettingsState.imap_testing,
+                    ),
+                    align="center",
+                ),
+                rx.cond(
+                    SettingsState.imap_tested,
+                    rx.callout.root(
+                        rx.callout.icon(
+                            rx.cond(SettingsState.imap_test_ok, rx.icon("check"), rx.icon("triangle-alert"))
+                        ),
+                        rx.callout.text(SettingsState.imap_test_message),
+                        color_scheme=rx.cond(SettingsState.imap_test_ok, "green", "red"),
+                        role=rx.cond(SettingsState.imap_test_ok, "status", "alert"),
+                        aria_label="Connection test",
+                        width="100%",
+                    ),
+                ),
+                rx.heading("Mail checks", size="3", as_="h3"),
+                rx.data_list.root(
+                    _item(
+                        "Status",
+                        rx.match(
+                            poller.state,
+                            ("ok", rx.badge("ok", color_scheme="green")),
+                            ("error", rx.badge("failing", color_scheme="red")),
+                            ("starting", rx.badge("starting", color_scheme="gray")),
+                            rx.badge("off", color_scheme="gray"),
+                        ),
+                    ),
+                    _item("Last success", rx.cond(poller.last_success != "", poller.last_success, "not yet")),
+                    _item("Last result", poller.last_summary),
+                    _item("Last error", rx.cond(poller.last_error != "", poller.last_error, "none")),
+                    _item("Next check", poller.next_try),
+                    aria_label="Mail checks",
+                ),
+                align="start",
+                width="100%",
+            ),
+            rx.callout.root(
+                rx.callout.text(
+                    "Email sync is off. To move jobs from your mail (interview invitations, rejections, offers, "
+                    "surveys), add an imap section to config/services.yaml (see config/services.yaml.example)."
+                ),
+                color_scheme="gray",
+            ),
+        ),
+        aria_label="Email",
+        width="100%",
+    )
+
+
 def _flag(label: str, value: rx.Var[bool]) -> rx.Component:
     return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(rx.cond(value, "on", "off")))
 
@@ -147,6 +265,7 @@ def settings_page() -> rx.Component:
         ),
         rx.heading("Web search", size="4", as_="h2"),
         _status_table("Web search", SettingsState.searxng, ""),
+        _email_section(),
         rx.heading("Profile", size="4", as_="h2"),
         rx.data_list.root(
             rx.data_list.item(rx.data_list.label("Name"), rx.data_list.value(SettingsState.name)),

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
 from peregrine.models import CompanyResearch, Job, Task, utcnow
+from peregrine.services.email_sync import email_badges
 from peregrine.services.interviews import next_interview_labels
 from peregrine.services.jobs import stage_entered_label
 from peregrine.services.tasks import TaskKind
@@ -36,6 +37,8 @@ class CardView:
     research: str = ""
     #: Why the last research run failed (shown on the card with a Retry).
     research_error: str = ""
+    #: The mail badge: "" (none), "moved" (an email moved it here) or "review" (an email waits for the user).
+    email: str = ""
 
 
 #: The order of a card's fields in `card_row`; the browser (kanban_board.jsx) reads rows in this order.
@@ -49,6 +52,7 @@ CARD_ROW_FIELDS = (
     "rejection",
     "research",
     "research_error",
+    "email",
 )
 
 
@@ -105,6 +109,7 @@ def card_view(session: Session, job: Job, now: datetime | None = None) -> CardVi
         rejection=rejection_label(job.rejection_stage, job.rejection_reason),
         next_interview=next_interview_labels(session, job.candidate_id, now=now).get(job.id, ""),
         **_research_fields(research_states(session, job.candidate_id, job_id=job.id).get(job.id)),
+        email=email_badges(session, job.candidate_id, job_id=job.id).get(job.id, ""),
     )
 
 
@@ -159,6 +164,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
     needle = text.strip().lower()
     research = research_states(session, candidate_id)
     upcoming = next_interview_labels(session, candidate_id, now=now)
+    mail = email_badges(session, candidate_id)
     for job_id, company, title, job_source, stage, entered, rejection_stage, reason, version in rows:
         cards[job_id] = CardView(
             id=job_id,
@@ -169,6 +175,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
             rejection=rejection_label(rejection_stage, reason),
             next_interview=upcoming.get(job_id, ""),
             **_research_fields(research.get(job_id)),
+            email=mail.get(job_id, ""),
         )
         versions[job_id] = version
         if job_source:

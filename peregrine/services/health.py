@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 
 from peregrine.config import ConfigNotice, user_profile
+from peregrine.integrations.imap import check_connection, load_imap_settings
 from peregrine.integrations.searxng import SearxngClient, load_searxng_settings
 from peregrine.llm.client import LLMClient
 from peregrine.llm.settings import load_llm_settings
+from peregrine.services.email_sync import poller_status
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def config_overview() -> ConfigOverview:
     profile = user_profile()
     llm = load_llm_settings()
     searxng = load_searxng_settings()
+    imap = load_imap_settings()
     return ConfigOverview(
         name=profile.name,
         email=profile.email,
@@ -51,7 +55,10 @@ def config_overview() -> ConfigOverview:
         tier=profile.tier,
         accessibility_focus=profile.candidate_accessibility_focus,
         lgbtq_focus=profile.candidate_lgbtq_focus,
-        notices=_notice_lines(profile.notices) + _notice_lines(llm.notices) + _notice_lines(searxng.notices),
+        notices=_notice_lines(profile.notices)
+        + _notice_lines(llm.notices)
+        + _notice_lines(searxng.notices)
+        + _notice_lines(imap.notices),
         backends=[
             ServiceRow(
                 name=backend.name,
@@ -94,3 +101,74 @@ async def check_services() -> tuple[list[ServiceRow], ServiceRow]:
 
 def _ms(latency: float | None) -> str:
     return "—" if latency is None else f"{latency:.0f} ms"
+
+
+# ---- email (IMAP)
+
+
+@dataclass(frozen=True)
+class ImapOverview:
+    """The ``imap:`` settings as Settings shows them: never the password, only whether it is set."""
+
+    configured: bool
+    address: str
+    user: str
+    folder: str
+    password_env: str
+    password_state: str
+    poll: str
+    min_confidence: str
+
+
+@dataclass(frozen=True)
+class PollerView:
+    """The email poller's status, display-ready."""
+
+    state: str
+    last_success: str
+    last_summary: str
+    last_error: str
+    next_try: str
+
+
+@dataclass(frozen=True)
+class ImapTestResult:
+    ok: bool
+    kind: str
+    message: str
+
+
+def imap_overview() -> ImapOverview:
+    settings = load_imap_settings()
+    return ImapOverview(
+        configured=settings.configured,
+        address=settings.address,
+        user=settings.user,
+        folder=settings.folder,
+        password_env=settings.password_env,
+        password_state="set" if settings.password_set else "not set",
+        poll=f"every {settings.poll_seconds} s",
+        min_confidence=f"{settings.min_confidence:.0%}",
+    )
+
+
+def poller_view() -> PollerView:
+    status = poller_status()
+    waiting = status.state == "off" and load_imap_settings().configured  # switched on since the last look
+    return PollerView(
+        state="starting" if waiting else status.state,
+        last_success=_when(status.last_success_at),
+        last_summary="The first check starts within a minute." if waiting else status.last_summary,
+        last_error=f"{status.last_error} ({_when(status.last_error_at)})" if status.last_error else "",
+        next_try=_when(status.next_try_at),
+    )
+
+
+async def check_imap_connection() -> ImapTestResult:
+    """The Settings page's "Test connection": log in and open the folder read-only, in a thread."""
+    result = await asyncio.to_thread(check_connection)
+    return ImapTestResult(result.ok, result.kind, result.message)
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment is not None else ""

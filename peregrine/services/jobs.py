@@ -7,6 +7,7 @@ in one transaction, and hands back what the caller shows.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
+from peregrine.config import data_dir
 from peregrine.domain.stages import (
     MoveNotAllowed,
     MoveSource,
@@ -115,6 +117,15 @@ def delete_job(session: Session, job_id: int, *, expected_version: int | None = 
     session.flush()  # the events first: without a relationship() the ORM may delete the job before them
     session.delete(job)
     session.flush()
+    _remove_uploads(job_id)
+
+
+def _remove_uploads(job_id: int) -> None:
+    """A job's files go with it: every feature keeps them under data/uploads/<feature>/<job id>/."""
+    root = data_dir() / "uploads"
+    if root.is_dir():
+        for feature in root.iterdir():
+            shutil.rmtree(feature / str(job_id), ignore_errors=True)
 
 
 def move_job(

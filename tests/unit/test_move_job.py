@@ -559,3 +559,19 @@ def test_load_board_filters_the_columns_but_keeps_every_card(session: Session, c
     assert [job for ids in both.columns.values() for job in ids] == [platform]
     assert set(both.versions) == everything
     assert both.versions[platform] == 2
+
+
+def test_deleting_a_job_removes_its_uploaded_files(session: Session, candidate: Candidate) -> None:
+    from peregrine.config import data_dir
+
+    job = create_job(session, candidate.id or 0, JobFields(company="Acme", title="Engineer"))
+    session.commit()
+    folder = data_dir() / "uploads" / "surveys" / str(job.id)
+    folder.mkdir(parents=True)
+    (folder / "screenshot.png").write_bytes(b"png")
+    kept = data_dir() / "uploads" / "surveys" / "999999"
+    kept.mkdir()
+    delete_job(session, job.id or 0)
+    session.commit()
+    assert not folder.exists()
+    assert kept.exists()

@@ -1,0 +1,329 @@
+"""The survey assistant (seed 000): pasted text or screenshots in, suggested answers out.
+
+A survey belongs to a job and is saved as it goes: the pasted text, each screenshot (checked by
+`services.uploads`, stored under `<data dir>/uploads/surveys/<job id>/` with a generated name,
+with the text read from it), and the questions with their answers. Screenshots are read by the
+configured vision model when one is marked `vision: true`, else by Tesseract on this machine;
+each image records which reader read it. A failure (OCR or model) is written beside what it
+concerns and never removes an image, the pasted text or earlier answers, so a retry can follow.
+"Done" finishes the survey and moves the job from Survey to Phone screen through `move_job`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from peregrine import config, db
+from peregrine.config import UserProfile, user_profile
+from peregrine.domain.stages import MoveSource, Stage
+from peregrine.domain.survey_questions import MAX_QUESTIONS, split_questions
+from peregrine.integrations import ocr
+from peregrine.llm.client import LLMClient, LLMUnavailable, get_llm_client
+from peregrine.llm.prompts import survey as prompts
+from peregrine.models import SurveyResponse, utcnow
+from peregrine.services import jobs
+from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.prep import projects_json
+from peregrine.services.uploads import ACCEPTED, CheckedImage, Refusal
+
+log = logging.getLogger("peregrine.survey")
+
+DRAFT, ANSWERED, DONE = "draft", "answered", "done"
+READER_VISION, READER_OCR = "vision", "ocr"
+READER_LABELS = {READER_VISION: "the vision model", READER_OCR: "Tesseract OCR on this machine"}
+MAX_IMAGES_PER_SURVEY = 20
+MAX_PASTED_CHARS = 50_000
+MAX_IMAGE_TEXT_CHARS = 20_000
+MAX_ANSWER_CHARS = 5_000
+MAX_RATIONALE_CHARS = 300
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MIME_BY_EXTENSION = {extension: mime for mime, extension in ACCEPTED.values()}
+
+
+# ----------------------------------------------------------------------------- files
+def upload_dir(job_id: int) -> Path:
+    return config.data_dir() / "uploads" / "surveys" / str(job_id)
+
+
+def image_path(job_id: int, stored_as: str) -> Path:
+    """Where a stored screenshot lives; `stored_as` is a generated name, never a path from a user."""
+    return upload_dir(job_id) / Path(stored_as).name
+
+
+def _store(job_id: int, image: CheckedImage) -> str:
+    folder = upload_dir(job_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_as = f"{uuid.uuid4().hex}.{image.extension}"
+    (folder / stored_as).write_bytes(image.data)
+    return stored_as
+
+
+# ----------------------------------------------------------------------------- reading and saving
+def surveys_of(session: Session, job_id: int) -> list[SurveyResponse]:
+    """A job's saved surveys, newest first."""
+    return list(
+        session.exec(
+            select(SurveyResponse).where(SurveyResponse.job_id == job_id).order_by(col(SurveyResponse.id).desc())
+        )
+    )
+
+
+def get_survey(session: Session, survey_id: int) -> SurveyResponse:
+    found = session.get(SurveyResponse, survey_id)
+    if found is None:
+        raise NotFound(f"Survey {survey_id} was not found.")
+    return found
+
+
+def start_survey(session: Session, job_id: int, *, pasted_text: str = "") -> SurveyResponse:
+    jobs.get_job(session, job_id)
+    survey = SurveyResponse(job_id=job_id, pasted_text=_plain(pasted_text, MAX_PASTED_CHARS))
+    session.add(survey)
+    session.flush()
+    return survey
+
+
+def save_survey(
+    session: Session,
+    survey_id: int,
+    *,
+    pasted_text: str | None = None,
+    image_texts: dict[str, str] | None = None,
+    answers: list[str] | None = None,
+) -> SurveyResponse:
+    """Keep what the user typed: the pasted text, corrected screenshot texts (by `stored_as`) and edited
+    answers (by position). A text for a screenshot not read yet is ignored: its reader writes it."""
+    survey = get_survey(session, survey_id)
+    if pasted_text is not None:
+        if len(pasted_text) > MAX_PASTED_CHARS:
+            raise InvalidInput(
+                f"The pasted text is {len(pasted_text):,} characters; keep it under {MAX_PASTED_CHARS:,}."
+            )
+        survey.pasted_text = _plain(pasted_text, MAX_PASTED_CHARS)
+    if image_texts:
+        survey.images = [
+            {**image, "text": _plain(image_texts[image["stored_as"]], MAX_IMAGE_TEXT_CHARS)}
+            if image["stored_as"] in image_texts and not needs_reading(image)
+            else image
+            for image in survey.images
+        ]
+    if answers is not None:
+        if len(answers) != len(survey.questions):
+            raise InvalidInput("The questions changed meanwhile; reload the page and edit the answers again.")
+        survey.questions = [
+            {**question, "answer": _plain(answer, MAX_ANSWER_CHARS)}
+            for question, answer in zip(survey.questions, answers, strict=True)
+        ]
+    _touch(session, survey)
+    return survey
+
+
+def add_images(session: Session, survey_id: int, images: list[CheckedImage]) -> tuple[int, list[Refusal]]:
+    """Store checked screenshots with the survey (text to be read); how many were added, and which were not."""
+    survey = get_survey(session, survey_id)
+    room = MAX_IMAGES_PER_SURVEY - len(survey.images)
+    refused = [
+        Refusal(image.name, f"a survey holds at most {MAX_IMAGES_PER_SURVEY} screenshots; start a new survey for more")
+        for image in images[max(room, 0) :]
+    ]
+    added = [
+        {"name": image.name, "stored_as": _store(survey.job_id, image), **_read_result()}
+        for image in images[: max(room, 0)]
+    ]
+    if added:
+        survey.images = [*survey.images, *added]
+        _touch(session, survey)
+    return len(added), refused
+
+
+def remove_image(session: Session, survey_id: int, stored_as: str) -> SurveyResponse:
+    survey = get_survey(session, survey_id)
+    kept = [image for image in survey.images if image["stored_as"] != stored_as]
+    if len(kept) == len(survey.images):
+        raise NotFound("That screenshot is no longer in this survey.")
+    survey.images = kept
+    _touch(session, survey)
+    image_path(survey.job_id, stored_as).unlink(missing_ok=True)
+    return survey
+
+
+def survey_questions(survey: SurveyResponse) -> list[str]:
+    """The questions of the pasted text, then of each screenshot (each source split on its own, so a
+    screenshot's title line is never taken for an answer option of the question before it)."""
+    sources = [survey.pasted_text, *(str(image.get("text", "")) for image in survey.images)]
+    return [question for source in sources for question in split_questions(source)][:MAX_QUESTIONS]
+
+
+def needs_reading(image: dict[str, Any]) -> bool:
+    """Not read yet, or the last read failed."""
+    return not image.get("reader") or bool(image.get("error"))
+
+
+def reader_plan(client: LLMClient | None = None) -> str:
+    """Which reader will read the next screenshots, in a sentence for the page."""
+    vision = (client or get_llm_client()).settings.vision_backends
+    if vision:
+        names = ", ".join(backend.name for backend in vision)
+        return f"Screenshots are read by your vision model ({names}); Tesseract OCR steps in if it does not answer."
+    return "Screenshots are read by Tesseract OCR on this machine (no vision model is set up in config/llm.yaml)."
+
+
+def survey_label(survey: SurveyResponse) -> str:
+    count = len(survey.questions)
+    what = f"{count} question{'s' if count != 1 else ''}" if count else "no answers yet"
+    return f"{survey.created_at.astimezone():%b %d, %H:%M} · {what} · {survey.status}"
+
+
+# ----------------------------------------------------------------------------- reading screenshots
+async def read_images(survey_id: int, *, llm: LLMClient | None = None, only: Collection[str] | None = None) -> int:
+    """Read every screenshot that is not read yet or failed last time (of those stored as `only`, if
+    given); how many were read. Each result is saved as soon as it is known, on its image.
+    """
+    client = llm or get_llm_client()
+    with db.session_scope() as session:
+        survey = get_survey(session, survey_id)
+        job_id = survey.job_id
+        waiting = [
+            dict(image)
+            for image in survey.images
+            if needs_reading(image) and (only is None or image["stored_as"] in only)
+        ]
+    read = 0
+    for image in waiting:
+        result = await _read_one(client, image_path(job_id, image["stored_as"]))
+        with db.session_scope() as session:
+            survey = get_survey(session, survey_id)
+            survey.images = [
+                {**stored, **result} if stored["stored_as"] == image["stored_as"] else stored
+                for stored in survey.images
+            ]
+            _touch(session, survey)
+        read += not result["error"]
+    return read
+
+
+async def _read_one(client: LLMClient, path: Path) -> dict[str, str]:
+    """{text, reader, error, note} for one stored screenshot; never raises for a reader's failure."""
+    if not path.is_file():
+        return _read_result(error="The stored file is missing; remove it and upload it again.")
+    vision_failure = ""
+    if client.settings.vision_backends:
+        try:
+            return _read_result(text=await _read_with_vision(client, path), reader=READER_VISION)
+        except LLMUnavailable as exc:
+            log.warning("survey: the vision model could not read %s: %s", path.name, exc)
+            vision_failure = f"The vision model did not read it ({exc})"
+    try:
+        text = await asyncio.to_thread(ocr.read_text, path)
+    except ocr.OCRError as exc:
+        return _read_result(error=f"{vision_failure}, and local OCR failed too: {exc}" if vision_failure else str(exc))
+    note = f"{vision_failure}; Tesseract read it instead." if vision_failure else ""
+    return _read_result(text=_plain(text, MAX_IMAGE_TEXT_CHARS), reader=READER_OCR, note=note)
+
+
+def _read_result(*, text: str = "", reader: str = "", error: str = "", note: str = "") -> dict[str, str]:
+    return {"text": text, "reader": reader, "error": error, "note": note}
+
+
+async def _read_with_vision(client: LLMClient, path: Path) -> str:
+    mime = _MIME_BY_EXTENSION.get(path.suffix.lstrip(".").lower(), "image/png")
+    data_url = prompts.image_data_url(path.read_bytes(), mime)
+    answer = await client.structured(prompts.ScreenshotText, prompts.transcription_messages(data_url), vision=True)
+    return _plain(answer.text, MAX_IMAGE_TEXT_CHARS)
+
+
+# ----------------------------------------------------------------------------- answering
+async def suggest_answers(
+    survey_id: int, *, llm: LLMClient | None = None, profile: UserProfile | None = None
+) -> list[dict[str, str]]:
+    """Split the survey's text into questions and ask the model for an answer and a rationale for each.
+
+    Raises `InvalidInput` when there are no questions and `LLMUnavailable` when no model answered;
+    the failure is also written on the survey (shown with a Retry), and nothing else changes.
+    """
+    who = profile or user_profile()
+    with db.session_scope() as session:
+        survey = get_survey(session, survey_id)
+        questions = survey_questions(survey)
+        if not questions:
+            raise InvalidInput("There is no survey text yet: paste the questions or add a screenshot first.")
+        job = jobs.get_job(session, survey.job_id)
+        messages = prompts.render_messages(
+            candidate=who.name,
+            headline=who.headline,
+            company=job.company,
+            title=job.title,
+            description=job.raw_jd_text,
+            projects=projects_json(session, job.candidate_id),
+            questions=questions,
+        )
+    try:
+        answer = await (llm or get_llm_client()).structured(prompts.answers_schema(len(questions)), messages)
+    except LLMUnavailable as exc:
+        with db.session_scope() as session:
+            survey = get_survey(session, survey_id)
+            survey.error = str(exc)
+            _touch(session, survey)
+        raise
+    by_number = sorted(answer.answers, key=lambda item: item.number)
+    answered = [
+        {
+            "question": question,
+            "answer": _plain(item.answer, MAX_ANSWER_CHARS),
+            "rationale": " ".join(_plain(item.rationale, MAX_RATIONALE_CHARS).split()),
+        }
+        for question, item in zip(questions, by_number, strict=True)
+    ]
+    with db.session_scope() as session:
+        survey = get_survey(session, survey_id)
+        survey.questions = answered
+        survey.error = ""
+        if survey.status == DRAFT:
+            survey.status = ANSWERED
+        _touch(session, survey)
+    return answered
+
+
+# ----------------------------------------------------------------------------- done
+@dataclass(frozen=True)
+class Finished:
+    moved: bool
+    message: str
+    queued_task_id: int | None = None
+
+
+def finish_survey(session: Session, survey_id: int) -> Finished:
+    """Mark the survey done and, if its job is still in Survey, move it to Phone screen (a button move)."""
+    survey = get_survey(session, survey_id)
+    job = jobs.get_job(session, survey.job_id)
+    survey.status = DONE
+    _touch(session, survey)
+    if job.stage != Stage.SURVEY:
+        return Finished(
+            False,
+            f"Survey marked done. The job is in {Stage(job.stage).label}, not Survey, so it stays where it is.",
+        )
+    result = jobs.move_job(session, survey.job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON)
+    return Finished(True, "Survey done; the job moved to Phone screen.", result.queued_task_id)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _plain(text: str, limit: int) -> str:
+    """Text kept as typed or read (shown as plain text, never markup): line breaks stay, control characters go."""
+    cleaned = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return cleaned[:limit]
+
+
+def _touch(session: Session, survey: SurveyResponse) -> None:
+    survey.updated_at = utcnow()
+    session.add(survey)
