@@ -1150,16 +1150,26 @@ class PollReport:
         return ", ".join(parts)
 
 
-def _read_mailbox(settings: ImapSettings, last_uid: int) -> tuple[list[FetchedMessage], bool]:
-    """The next messages above `last_uid` (blocking: runs in a thread)."""
+def mailbox_key(settings: ImapSettings, uid_validity: int | None) -> str:
+    """Where a UID means something: UIDs are only comparable within one account's folder and one
+    UIDVALIDITY (RFC 3501 §2.3.1.1). A new server, account or re-created folder gets a new key, so
+    its messages are read from the first-sync window again (Message-IDs keep that duplicate-free)."""
+    return f"{settings.user}@{settings.host}:{settings.port}/{settings.folder};UIDVALIDITY={uid_validity or 0}"
+
+
+def _read_mailbox(settings: ImapSettings, candidate_id: int) -> tuple[list[FetchedMessage], bool, str]:
+    """The messages after the last one read from this mailbox (blocking: runs in a thread)."""
     with ImapMailbox(settings) as box:
         folder = box.folder
+        key = mailbox_key(settings, folder.uid_validity if folder is not None else None)
+        with db.session_scope() as session:
+            last_uid = highest_uid(session, candidate_id, key)
         if last_uid and folder is not None and folder.uid_next and last_uid >= folder.uid_next:
-            last_uid = 0  # the folder was re-created: its UIDs started again (Message-IDs still prevent duplicates)
+            last_uid = 0  # a server that reuses UIDs without changing UIDVALIDITY: read the window again
         since = None if last_uid else date.today() - timedelta(days=settings.first_sync_days)
         uids = box.uids_after(last_uid, since=since)
         batch = uids[:FETCH_LIMIT]
-        return list(box.fetch(batch)), len(uids) > len(batch)
+        return list(box.fetch(batch)), len(uids) > len(batch), key
 
 
 async def poll_once(
@@ -1175,8 +1185,7 @@ async def poll_once(
     with db.session_scope() as session:
         candidate_id = current_candidate(session).id
         assert candidate_id is not None
-        last_uid = highest_uid(session, candidate_id, settings.folder)
-    fetched, more = await asyncio.to_thread(_read_mailbox, settings, last_uid)
+    fetched, more, mailbox = await asyncio.to_thread(_read_mailbox, settings, candidate_id)
     report = PollReport(fetched=len(fetched), more_waiting=more)
     # Earlier failures are retried first; then each new message is processed right after it is
     # stored, in the server's order, so that a reply finds the job its thread was matched to.
@@ -1191,7 +1200,7 @@ async def poll_once(
                 session,
                 candidate_id,
                 item.raw,
-                folder=settings.folder,
+                folder=mailbox,
                 uid=item.uid,
                 internal_date=item.internal_date,
             )

@@ -728,3 +728,22 @@ def test_received_at_comes_from_the_date_header_in_utc() -> None:
     )
 
     assert parsed.received_at == datetime(2026, 11, 2, 13, 0, tzinfo=UTC)
+
+
+@pytest.mark.asyncio
+async def test_a_second_mailbox_is_read_from_its_start_even_with_lower_uids(
+    imap_server: PymapServer, candidate_id: int, no_llm: LLMClient, tmp_path: Path
+) -> None:
+    """UIDs compare only within one account's folder and UIDVALIDITY: moving to another server
+    must not skip its messages because their UIDs are below the ones already read elsewhere."""
+    for number in range(5):
+        imap_server.append(mail_samples.plain("a@first.example", f"First server {number}", "Hello."))
+    first = await poll_once(imap_server.settings(), llm=no_llm)
+    assert first.new == 5
+    (tmp_path / "second").mkdir()
+    with PymapServer(tmp_path / "second") as second:
+        for number in range(8):  # UIDs 101-108: above and below the 105 read from the first server
+            second.append(mail_samples.plain("b@second.example", f"Second server {number}", "Hello again."))
+        report = await poll_once(second.settings(), llm=no_llm)
+    assert report.new == 8
+    assert "Second server 0" in messages()
