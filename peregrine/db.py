@@ -17,11 +17,22 @@ from sqlmodel import Session, create_engine
 
 from peregrine import config
 
+POOL_SIZE = 48  # above the 40 worker threads FastAPI and Reflex run sync handlers on
+
 
 @lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # Enough pooled connections for every worker thread of the API and the pages at once (an
+        # SQLite connection is cheap; WAL lets readers run side by side): waiting for a connection
+        # must never be what makes a request slow.
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_SIZE,
+            pool_timeout=10,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)

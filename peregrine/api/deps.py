@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
@@ -19,7 +19,10 @@ _last_seen: dict[int, float] = {}
 LAST_USED_EVERY_S = 60.0
 
 
-def session() -> Iterator[Session]:
+async def session() -> AsyncIterator[Session]:
+    """The route's session. Its connection is taken inside the route's worker thread and given back
+    as soon as the route returns (the exit runs on the event loop, not queued behind other
+    requests for a thread), so a burst of requests never holds more connections than threads."""
     with db.session_scope() as opened:
         yield opened
 
@@ -29,20 +32,22 @@ def session() -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(session, scope="function")]
 
 
-def candidate_id(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    opened: DbSession,
-) -> int:
-    """The candidate whose token this is; 401 without a live token."""
-    token = api_tokens.authenticate(opened, credentials.credentials) if credentials else None
-    if token is None:
-        raise HTTPException(
-            status_code=status.HTTP_401_UNAUTHORIZED,
-            detail="A valid bearer token is required (Settings → REST API).",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    _note_use(opened, token)
-    return token.candidate_id
+async def candidate_id(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> int:
+    """The candidate whose token this is; 401 without a live token.
+
+    One indexed lookup, done on the event loop (a thread hop would cost more than the query), in a
+    session of its own that is closed at once.
+    """
+    with db.session_scope() as opened:
+        token = api_tokens.authenticate(opened, credentials.credentials) if credentials else None
+        if token is None:
+            raise HTTPException(
+                status_code=status.HTTP_401_UNAUTHORIZED,
+                detail="A valid bearer token is required (Settings → REST API).",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        _note_use(opened, token)
+        return token.candidate_id
 
 
 def _note_use(opened: Session, token: ApiToken) -> None:

@@ -133,7 +133,8 @@ def jobs_at_company(
 
 
 @router.get("/jobs/{job_id}", responses=MISSING, tags=["jobs"])
-def get_job(job_id: Id, session: DbSession, candidate: CandidateId) -> JobOut:
+async def get_job(job_id: Id, session: DbSession, candidate: CandidateId) -> JobOut:
+    # One primary-key read: done on the event loop, which is cheaper than a hop to a worker thread.
     return _job_out(job_service.get_job(session, job_id, candidate_id=candidate))
 
 
