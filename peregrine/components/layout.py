@@ -36,3 +36,17 @@ def page_layout(*children: rx.Component) -> rx.Component:
         ),
         rx.el.main(rx.vstack(*children, spacing="4", width="100%"), id="main", class_name="app-main"),
     )
+
+
+def record_or_missing(found: rx.Var[bool], missing_message: rx.Var[str], content: rx.Component) -> rx.Component:
+    """A page about one record (a job, its prep, its survey): the content once it is found, else why
+    not — an unknown or foreign id gets its message, never a crash; "Loading…" until it is known."""
+    return rx.cond(
+        found,
+        content,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-alert")),
+            rx.callout.text(rx.cond(missing_message != "", missing_message, "Loading…")),
+            role="status",
+        ),
+    )

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.layout import page_layout
+from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
@@ -209,8 +209,9 @@ def job_page() -> rx.Component:
             href="/",
             size="2",
         ),
-        rx.cond(
+        record_or_missing(
             JobPageState.found,
+            JobPageState.missing_message,
             rx.vstack(
                 rx.hstack(
                     rx.heading(JobPageState.company, " — ", JobPageState.title, size="6", as_="h1"),
@@ -281,11 +282,6 @@ def job_page() -> rx.Component:
                 align="start",
                 width="100%",
                 max_width="860px",
-            ),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-alert")),
-                rx.callout.text(rx.cond(JobPageState.missing_message != "", JobPageState.missing_message, "Loading…")),
-                role="status",
             ),
         ),
     )

@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.layout import page_layout
+from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.config import user_profile
 from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
@@ -737,8 +737,9 @@ def _interview_picker() -> rx.Component:
 
 def prep_page() -> rx.Component:
     return page_layout(
-        rx.cond(
+        record_or_missing(
             PrepState.found,
+            PrepState.missing_message,
             rx.vstack(
                 rx.link("← ", PrepState.job_label, href=PrepState.job_link, size="2", class_name="no-print"),
                 rx.heading("Interview prep: ", PrepState.job_label, size="6", as_="h1"),
@@ -769,11 +770,6 @@ def prep_page() -> rx.Component:
                 align="start",
                 width="100%",
                 max_width="920px",
-            ),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-alert")),
-                rx.callout.text(rx.cond(PrepState.missing_message != "", PrepState.missing_message, "Loading…")),
-                role="status",
             ),
         ),
     )

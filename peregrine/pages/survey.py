@@ -15,7 +15,7 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.forms import labelled
-from peregrine.components.layout import page_layout
+from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.config import user_profile
 from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMUnavailable, get_llm_client
@@ -663,8 +663,9 @@ def _actions() -> rx.Component:
 
 def survey_page() -> rx.Component:
     return page_layout(
-        rx.cond(
+        record_or_missing(
             SurveyState.found,
+            SurveyState.missing_message,
             rx.vstack(
                 rx.link("← ", SurveyState.job_label, href=SurveyState.job_link, size="2"),
                 rx.heading("Survey: ", SurveyState.job_label, size="6", as_="h1"),
@@ -690,11 +691,6 @@ def survey_page() -> rx.Component:
                 align="start",
                 width="100%",
                 max_width="920px",
-            ),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-alert")),
-                rx.callout.text(rx.cond(SurveyState.missing_message != "", SurveyState.missing_message, "Loading…")),
-                role="status",
             ),
         ),
     )
