@@ -280,14 +280,14 @@ def _filters() -> rx.Component:
                 on_change=lambda v: AnalyticsState.set_filter(name, v),
                 class_name="native-select",
             ),
-            class_name="form-field",
+            class_name="form-field analytics-filter",
         )
 
     def day(label: str, name: str, value: rx.Var[str]) -> rx.Component:
         return rx.el.label(
             rx.text(label, size="2", weight="medium"),
             rx.input(type="date", value=value, on_change=lambda v: AnalyticsState.set_filter(name, v)),
-            class_name="form-field",
+            class_name="form-field analytics-filter",
         )
 
     return rx.el.form(
