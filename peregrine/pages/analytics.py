@@ -109,11 +109,23 @@ class AnalyticsState(rx.State):
     insights: list[CountRow] = []
     insight_lines: list[str] = []
     placements: list[PlacementRow] = []
-    # The charts take plain mappings (recharts reads `data_key` from each one).
-    funnel_chart: list[dict[str, Any]] = []
-    kinds_chart: list[dict[str, Any]] = []
-    times_chart: list[dict[str, Any]] = []
-    rejections_chart: list[dict[str, Any]] = []
+
+    # The charts read the same rows as plain mappings (recharts takes `data_key` from each one).
+    @rx.var
+    def funnel_chart(self) -> list[dict[str, Any]]:
+        return [asdict(row) for row in self.funnel]
+
+    @rx.var
+    def kinds_chart(self) -> list[dict[str, Any]]:
+        return [asdict(row) for row in self.kinds]
+
+    @rx.var
+    def times_chart(self) -> list[dict[str, Any]]:
+        return [asdict(row) for row in self.times]
+
+    @rx.var
+    def rejections_chart(self) -> list[dict[str, Any]]:
+        return [asdict(row) for row in self.rejection_stages]
 
     @rx.event
     def load(self) -> None:
@@ -203,10 +215,7 @@ class AnalyticsState(rx.State):
                 for c in analytics.source_conversion(session, candidate_id, filters)
             ]
             self._company_insights(session, candidate_id)
-            self.funnel_chart = [asdict(row) for row in self.funnel]
-            self.kinds_chart = [asdict(row) for row in self.kinds]
-            self.times_chart = [asdict(row) for row in self.times]
-            self.rejections_chart = [asdict(row) for row in self.rejection_stages]
+
             self.placements = [
                 PlacementRow(
                     p.company,

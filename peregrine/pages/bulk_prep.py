@@ -16,9 +16,9 @@ from peregrine.components.layout import page_layout
 from peregrine.config import user_profile
 from peregrine.models import Task
 from peregrine.pages.prep import upgrade_notice
+from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import prep, task_runner
 from peregrine.services.candidates import current_candidate
-from peregrine.services.task_events import wait_for_change
 
 ACTIVE = ("queued", "running")
 
@@ -114,21 +114,14 @@ class BulkPrepState(rx.State):
 
     @rx.event(background=True)
     async def watch(self) -> None:
-        async with self:
-            if self._watching:
-                return
-            self._watching = True
-        try:
-            while True:
-                await wait_for_change(timeout_s=1.0)
-                async with self:
-                    self._refresh_report()
-                    if not any(line.status in ACTIVE for line in self.report):
-                        self._read_targets()
-                        return
-        finally:
-            async with self:
-                self._watching = False
+        await follow_tasks(self, self._still_running)
+
+    def _still_running(self) -> bool:
+        self._refresh_report()
+        if any(line.status in ACTIVE for line in self.report):
+            return True
+        self._read_targets()  # every item is done: show which now have prep
+        return False
 
 
 def _toggled(chosen: list[str], item_id: str, checked: bool) -> list[str]:

@@ -12,11 +12,11 @@ from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
+from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services import research, task_runner, tasks
 from peregrine.services.errors import NotFound
-from peregrine.services.task_events import wait_for_change
 
 
 @dataclass(frozen=True)
@@ -159,20 +159,11 @@ class JobPageState(rx.State):
 
     @rx.event(background=True)
     async def watch_research(self) -> None:
-        async with self:
-            if self._watching:
-                return
-            self._watching = True
-        try:
-            while True:
-                await wait_for_change(timeout_s=1.0)
-                async with self:
-                    self._refresh_research()
-                    if self.research_state not in ("queued", "running"):
-                        return
-        finally:
-            async with self:
-                self._watching = False
+        await follow_tasks(self, self._research_still_running)
+
+    def _research_still_running(self) -> bool:
+        self._refresh_research()
+        return self.research_state in ("queued", "running")
 
 
 def _history_line(event: Any) -> HistoryLine:

@@ -19,12 +19,12 @@ from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
 from peregrine.models import Interview, InterviewPrep, PrepBase, Task
 from peregrine.pages.practice import PracticeState, practice_section
+from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import interviews, prep, prep_sections, task_runner, tasks
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
 from peregrine.services.prep_render import reference_lines
 from peregrine.services.sanitize import clean_markdown
-from peregrine.services.task_events import wait_for_change
 
 ACTIVE = ("queued", "running")
 
@@ -177,8 +177,9 @@ class PrepState(rx.State):
         upcoming = [r for r in rounds if r.outcome == "pending"] or rounds
         return (upcoming[0].id or 0, "") if upcoming else (0, "")
 
-    def _refresh(self) -> Any:
-        """Read the prep, the runs and the hit rates; keep watching while a run is going."""
+    def _refresh(self, *, with_hits: bool = True) -> Any:
+        """Read the prep, the runs and (unless only following a run) the hit rates; keep watching
+        while a run is going."""
         with db.session_scope() as session:
             base = prep.base_of(session, self._job)
             self.base = _sections("base", base, prep.BASE_SECTIONS)
@@ -191,7 +192,8 @@ class PrepState(rx.State):
                 else None
             )
             self.interview_run = _run_status(run)
-            self._read_hits(session, interview_prep)
+            if with_hits:
+                self._read_hits(session, interview_prep)
         self.sheet = self._sheet()
         if self.base_run.status in ACTIVE or self.interview_run.status in ACTIVE:
             return PrepState.watch
@@ -231,20 +233,16 @@ class PrepState(rx.State):
 
     @rx.event(background=True)
     async def watch(self) -> None:
-        async with self:
-            if self._watching:
-                return
-            self._watching = True
-        try:
-            while True:
-                await wait_for_change(timeout_s=1.0)
-                async with self:
-                    self._refresh()
-                    if self.base_run.status not in ACTIVE and self.interview_run.status not in ACTIVE:
-                        return
-        finally:
-            async with self:
-                self._watching = False
+        await follow_tasks(self, self._still_running)
+
+    def _still_running(self) -> bool:
+        # Progress ticks come several times a second: the candidate-wide hit rates are read once,
+        # at the end, when the new prep's predictions can change them.
+        self._refresh(with_hits=False)
+        running = self.base_run.status in ACTIVE or self.interview_run.status in ACTIVE
+        if not running:
+            self._refresh()
+        return running
 
     # ------------------------------------------------------------------ choosing the interview
     @rx.event

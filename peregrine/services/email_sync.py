@@ -213,10 +213,10 @@ def _part_text(part: Message) -> str:
     """A text part decoded with its charset; an unknown or lying charset is decoded with replacements."""
     try:
         content = part.get_content() if isinstance(part, MimeMessage) else None
-        if isinstance(content, str):
-            return content
-    except Exception:  # unknown charset (LookupError), broken transfer encoding…
-        pass
+    except Exception:  # unknown charset (LookupError), broken transfer encoding…: decode by hand below
+        content = None
+    if isinstance(content, str):
+        return content
     try:
         payload = part.get_payload(decode=True)
     except Exception:

@@ -24,7 +24,8 @@ def test_recording_an_outcome_changes_the_funnel_and_round_figures(page: Page, a
     expect(page.get_by_role("status").filter(has_text="jobs in view")).to_contain_text("2 jobs in view", timeout=30_000)
     expect(funnel.get_by_role("row").filter(has_text="Interviewing")).to_contain_text("50%")
     expect(funnel.get_by_role("row").filter(has_text="Offer")).to_contain_text("0%")
-    expect(page.get_by_role("img", name="Share of jobs that reached each stage")).to_be_visible()
+    chart = page.get_by_role("img", name="Share of jobs that reached each stage")
+    expect(chart.locator(".recharts-bar-rectangle")).to_have_count(3)  # a bar a stage reached: Applied → Interviewing
 
     page.goto(f"{app_url}/applications/{job_id}")
     page.get_by_role("region", name="Interview rounds").get_by_role("button", name="Edit Onsite").click()
@@ -41,6 +42,7 @@ def test_recording_an_outcome_changes_the_funnel_and_round_figures(page: Page, a
 
     page.goto(f"{app_url}/analytics")
     expect(funnel.get_by_role("row").filter(has_text="Offer")).to_contain_text("50%", timeout=30_000)
+    expect(chart.locator(".recharts-bar-rectangle")).to_have_count(4)
     rounds = page.get_by_role("region", name="Rounds by kind").get_by_role("table")
     expect(rounds.get_by_role("row").filter(has_text="Panel")).to_contain_text("100%")
     expect(rounds.get_by_role("row").filter(has_text="Panel")).to_contain_text("4.0")

@@ -7,6 +7,7 @@ production client is tested against a server it does not share any code with.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -63,12 +64,10 @@ class PymapServer:
                 error = self._process.stderr.read().decode(errors="replace") if self._process.stderr else ""
                 self._process = None
                 raise RuntimeError(f"pymap exited at start: {error}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-                    if sock.recv(100).startswith(b"* OK"):
-                        return self
-            except OSError:
-                pass
+            # Not listening yet is an OSError: try again until the deadline.
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                if sock.recv(100).startswith(b"* OK"):
+                    return self
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"pymap did not accept connections on port {self.port}")
