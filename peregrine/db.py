@@ -62,8 +62,8 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
-def migrate() -> None:
-    """Bring the database to the newest Alembic revision (idempotent)."""
+def migrate(revision: str = "head") -> None:
+    """Bring the database to the newest Alembic revision, or to `revision` (idempotent)."""
     from alembic.config import Config
 
     from alembic import command
@@ -71,4 +71,4 @@ def migrate() -> None:
     alembic_cfg = Config(str(config.PROJECT_ROOT / "alembic.ini"))
     alembic_cfg.set_main_option("script_location", str(config.PROJECT_ROOT / "alembic"))
     alembic_cfg.set_main_option("sqlalchemy.url", config.database_url())
-    command.upgrade(alembic_cfg, "head")
+    command.upgrade(alembic_cfg, revision)

@@ -61,6 +61,10 @@ class StageEvent(SQLModel, table=True):
     rejection_reason: str | None = None
     source: str
     at: datetime = Field(default_factory=utcnow)
+    #: When the job entered `from_stage`, so `at - from_entered_at` is the stay this move ended:
+    #: time in stages is then one aggregate, not a window over every job's history. None for an
+    #: undo and for the move it took back — a mistaken drag measures nothing.
+    from_entered_at: datetime | None = None
 
 
 class Task(SQLModel, table=True):
@@ -106,12 +110,30 @@ class CompanyResearch(SQLModel, table=True):
 
 
 class Interview(SQLModel, table=True):
-    """One interview round of a job; `order` is 1, 2, 3… per job with no gaps."""
+    """One interview round of a job; `order` is 1, 2, 3… per job with no gaps.
 
-    __table_args__ = (Index("ux_interview_job_order", "job_id", "order", unique=True),)
+    `candidate_id` repeats the job's owner (a job never changes hands) so the per-kind analytics
+    read one covering index instead of joining 400,000 rounds to their jobs.
+    """
+
+    __table_args__ = (
+        Index("ux_interview_job_order", "job_id", "order", unique=True),
+        Index(
+            "ix_interview_candidate_kind_stats",
+            "candidate_id",
+            "kind",
+            "outcome",
+            "overall_rating",
+            "technical_rating",
+            "culture_fit_rating",
+            "communication_rating",
+            "job_id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
     order: int
     name: str
     kind: str = "other"

@@ -567,7 +567,7 @@ def _fill_at_scale(candidate_id: int) -> None:
                     final, rejection_stage, reason = stop, None, None
                 moment, previous = created, Stage.APPLIED
                 for stage in path:
-                    moment += timedelta(hours=rng.randint(12, 24 * 14))
+                    entered, moment = moment, moment + timedelta(hours=rng.randint(12, 24 * 14))
                     events.append(
                         {
                             "job_id": job_id,
@@ -575,6 +575,7 @@ def _fill_at_scale(candidate_id: int) -> None:
                             "to_stage": stage.value,
                             "source": "button",
                             "at": moment,
+                            "from_entered_at": entered,
                             "rejection_reason": reason if stage is Stage.REJECTED else None,
                         }
                     )
@@ -605,6 +606,7 @@ def _fill_at_scale(candidate_id: int) -> None:
                     rounds.append(
                         {
                             "job_id": job_id,
+                            "candidate_id": candidate_id,
                             "order": order,
                             "name": f"Round {order}",
                             "kind": rng.choice(kinds),

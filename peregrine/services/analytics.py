@@ -45,6 +45,11 @@ class Filters:
             where.append(func.lower(col(Job.company)) == self.company.strip().lower())
         return where
 
+    @property
+    def narrows_jobs(self) -> bool:
+        """Whether any job is left out (beyond belonging to the candidate)."""
+        return any((self.date_from, self.date_to, self.source, self.company))
+
 
 def _days(start: Any, end: Any, session: Session) -> Any:
     """Days between two timestamps, as the database computes it."""
@@ -85,9 +90,14 @@ class KindStats:
 
 
 def round_kind_stats(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[KindStats]:
-    """Per round kind: how many, passed vs failed (the success rate), and the average of each rating."""
+    """Per round kind: how many, passed vs failed (the success rate), and the average of each rating.
+
+    This reads one covering index (candidate, kind, outcome, ratings, job) in kind order. A filter
+    becomes the set of its job ids, checked against the index's job column: joining each round to
+    its job instead would read the jobs in random order, several times slower at 400,000 rounds.
+    """
     outcome = col(Interview.outcome)
-    rows = session.execute(
+    query = (
         select(
             col(Interview.kind),
             func.count(),
@@ -95,10 +105,12 @@ def round_kind_stats(session: Session, candidate_id: int, filters: Filters = Fil
             func.sum(case((outcome == RoundOutcome.FAILED.value, 1), else_=0)),
             *[func.avg(getattr(Interview, name)) for name in RATING_FIELDS],
         )
-        .join(Job, col(Job.id) == col(Interview.job_id))
-        .where(*filters.conditions(candidate_id))
+        .where(col(Interview.candidate_id) == candidate_id)
         .group_by(col(Interview.kind))
     )
+    if filters.narrows_jobs:
+        query = query.where(col(Interview.job_id).in_(select(col(Job.id)).where(*filters.conditions(candidate_id))))
+    rows = session.execute(query)
     stats = [
         KindStats(
             InterviewKind(kind),
@@ -125,39 +137,21 @@ class StageTime:
 
 
 def time_in_stages(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[StageTime]:
-    """Average days a job spent in each stage it left (Applied: from adding the job to its first move)."""
-    where = filters.conditions(candidate_id)
-    ordered = (
-        select(
-            col(StageEvent.to_stage).label("stage"),
-            col(StageEvent.at).label("entered"),
-            func.lead(col(StageEvent.at))
-            .over(partition_by=col(StageEvent.job_id), order_by=(col(StageEvent.at), col(StageEvent.id)))
-            .label("left"),
-        )
-        .join(Job, col(Job.id) == col(StageEvent.job_id))
-        .where(*where)
-        .subquery()
-    )
+    """Average days a job spent in each stage it left (Applied: from adding the job to its first move).
+
+    Each move records when its job entered the stage it leaves, so this is one pass over the
+    moves; an undo and the move it took back record nothing and count for nothing.
+    """
+    entered = col(StageEvent.from_entered_at)
     stays = {
         Stage(stage): (float(days) if days is not None else None, count)
         for stage, days, count in session.execute(
-            select(ordered.c.stage, func.avg(_days(ordered.c.entered, ordered.c.left, session)), func.count())
-            .where(ordered.c.left.is_not(None))
-            .group_by(ordered.c.stage)
+            select(col(StageEvent.from_stage), func.avg(_days(entered, col(StageEvent.at), session)), func.count())
+            .join(Job, col(Job.id) == col(StageEvent.job_id))
+            .where(*filters.conditions(candidate_id), entered.is_not(None))
+            .group_by(col(StageEvent.from_stage))
         )
     }
-    first_move = (
-        select(col(StageEvent.job_id).label("job_id"), func.min(col(StageEvent.at)).label("at"))
-        .group_by(col(StageEvent.job_id))
-        .subquery()
-    )
-    applied_days, applied_count = session.execute(
-        select(func.avg(_days(col(Job.created_at), first_move.c.at, session)), func.count())
-        .join(first_move, first_move.c.job_id == col(Job.id))
-        .where(*where)
-    ).one()
-    stays[Stage.APPLIED] = (float(applied_days) if applied_days is not None else None, applied_count)
     stages = [Stage.APPLIED, Stage.SURVEY, *MAIN_PATH[1:-1]]
     return [StageTime(stage, *stays.get(stage, (None, 0))) for stage in stages]
 

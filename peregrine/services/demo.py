@@ -362,7 +362,9 @@ def load_demo(session: Session, jobs: int = 40, *, seed: int = 7) -> int:
                 candidate_id=candidate.id,
                 research=False,  # past moves: nothing to research now
             )
-            event_rows.append({"id": moved.event.id, "at": plan.moments[step + 1]})
+            event_rows.append(
+                {"id": moved.event.id, "at": plan.moments[step + 1], "from_entered_at": plan.moments[step]}
+            )
         job_rows.append(
             {
                 "id": job.id,

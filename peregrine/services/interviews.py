@@ -79,7 +79,7 @@ def add_round(
     if job is None:
         raise NotFound(f"Job {job_id} was not found.")
     rounds = rounds_of(session, job_id)
-    interview = Interview(job_id=job_id, order=0, **fields.cleaned())  # type: ignore[arg-type]
+    interview = Interview(job_id=job_id, candidate_id=job.candidate_id, order=0, **fields.cleaned())  # type: ignore[arg-type]
     index = len(rounds) if position is None else max(0, min(position - 1, len(rounds)))
     rounds.insert(index, interview)
     _renumber(session, rounds)

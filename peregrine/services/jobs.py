@@ -95,7 +95,17 @@ def get_job(session: Session, job_id: int, *, candidate_id: int | None = None) -
 def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
     """Add an application to the top of Applied."""
     values = fields.cleaned()
-    job = Job.model_validate({"candidate_id": candidate_id, "stage": Stage.APPLIED.value, **values})
+    now = utcnow()  # added and entered Applied at the same instant: its first stay starts here
+    job = Job.model_validate(
+        {
+            "candidate_id": candidate_id,
+            "stage": Stage.APPLIED.value,
+            "created_at": now,
+            "stage_entered_at": now,
+            "updated_at": now,
+            **values,
+        }
+    )
     job.position = _top_position(session, candidate_id, Stage.APPLIED)
     session.add(job)
     session.flush()
@@ -150,6 +160,7 @@ def move_job(
     target = Stage(to_stage)
     job = get_job(session, job_id, candidate_id=candidate_id)
     loaded_version = job.version  # renumbering a column reloads `job`; the write must still check this one
+    entered_current = job.stage_entered_at
     current = Stage(job.stage)
     rejection_stage = Stage(job.rejection_stage) if job.rejection_stage else None
     if expected_version is not None and job.version != expected_version:
@@ -175,6 +186,7 @@ def move_job(
         rejection_reason=rejection_reason,
         source=MoveSource(source).value,
         at=values["stage_entered_at"],
+        from_entered_at=entered_current,
     )
     session.add(stage_event)
     session.flush()
@@ -202,7 +214,8 @@ def undo_last_move(session: Session, job_id: int, *, expected_version: int | Non
     if not events or events[0].source == MoveSource.UNDO or events[0].to_stage != job.stage:
         raise MoveNotAllowed("There is no move of this job to undo.", [])
     last = events[0]
-    previous_entry = events[1].at if len(events) > 1 else job.created_at
+    # Back to the stage it left, with the days it had there (a mistaken drag does not reset them).
+    previous_entry = last.from_entered_at or (events[1].at if len(events) > 1 else job.created_at)
     values: dict[str, Any] = {"stage": last.from_stage, "stage_entered_at": previous_entry}
     if last.to_stage == Stage.REJECTED:
         values |= {"rejection_stage": None, "rejection_reason": None}
@@ -210,6 +223,8 @@ def undo_last_move(session: Session, job_id: int, *, expected_version: int | Non
         values |= {"rejection_stage": last.to_stage, "rejection_reason": _last_rejection_reason(session, job_id)}
     values["position"] = _top_position(session, job.candidate_id, Stage(last.from_stage))
     _write(session, job, job.version, **values)
+    last.from_entered_at = None  # the stay it ended goes on: the next real move measures all of it
+    session.add(last)
     undo_event = StageEvent(
         job_id=job_id,
         from_stage=last.to_stage,

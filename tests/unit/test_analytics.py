@@ -21,7 +21,7 @@ from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Candidate, Job, StageEvent
 from peregrine.services import analytics, interviews, offers
 from peregrine.services.analytics import Filters
-from peregrine.services.jobs import JobFields, create_job, move_job
+from peregrine.services.jobs import JobFields, create_job, get_job, move_job, undo_last_move
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 LATER = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
@@ -37,11 +37,14 @@ def _job(
 ) -> int:
     job = create_job(session, candidate_id, JobFields(company=company, title="Engineer", source=source))
     assert job.id is not None
+    entered = created
     for stage, day, reason in path:
         moved = move_job(session, job.id, stage, source=MoveSource.BUTTON, reason=reason, research=False)
+        at = created + timedelta(days=day)
         session.execute(
-            update(StageEvent).where(col(StageEvent.id) == moved.event.id).values(at=created + timedelta(days=day))
+            update(StageEvent).where(col(StageEvent.id) == moved.event.id).values(at=at, from_entered_at=entered)
         )
+        entered = at
     session.execute(update(Job).where(col(Job.id) == job.id).values(created_at=created))
     return job.id
 
@@ -140,6 +143,70 @@ def test_rounds_by_kind(session: Session, candidate: Candidate, pipeline: dict[s
     }
     assert stats[1].average_ratings["overall_rating"] == 4.0
     assert stats[1].average_ratings["technical_rating"] == 3.0
+
+
+def test_rounds_by_kind_follow_the_filters_and_stay_with_their_candidate(
+    session: Session, candidate: Candidate, pipeline: dict[str, int]
+) -> None:
+    cid = candidate.id or 0
+    other = Candidate(name="Someone else")
+    session.add(other)
+    session.flush()
+    theirs = create_job(session, other.id or 0, JobFields(company="Acme", title="Engineer", source="Referral"))
+    _round(session, theirs.id or 0, InterviewKind.RECRUITER, "failed", overall=1)
+
+    def summary(filters: Filters) -> list[tuple[InterviewKind, int, int, int, float | None]]:
+        return [
+            (s.kind, s.rounds, s.passed, s.failed, s.average_ratings["overall_rating"])
+            for s in analytics.round_kind_stats(session, cid, filters)
+        ]
+
+    assert summary(Filters()) == [(InterviewKind.RECRUITER, 2, 1, 1, 3.0), (InterviewKind.TECHNICAL, 2, 1, 1, 4.0)]
+    assert summary(Filters(source="Referral")) == [
+        (InterviewKind.RECRUITER, 1, 1, 0, 4.0),
+        (InterviewKind.TECHNICAL, 2, 1, 1, 4.0),
+    ]
+    assert summary(Filters(company="GLOBEX")) == [
+        (InterviewKind.RECRUITER, 1, 0, 1, 2.0),
+        (InterviewKind.TECHNICAL, 1, 0, 1, 3.0),
+    ]
+    assert summary(Filters(date_from=date(2026, 2, 1))) == [], "Initech, added in February, had no rounds"
+
+
+def test_time_in_stages_follows_the_filters(session: Session, candidate: Candidate, pipeline: dict[str, int]) -> None:
+    times = {
+        t.stage: (t.average_days, t.stays)
+        for t in analytics.time_in_stages(session, candidate.id or 0, Filters(source="Referral"))
+    }
+    assert times[Stage.APPLIED] == (pytest.approx(1.5), 2)
+    assert times[Stage.PHONE_SCREEN] == (pytest.approx(3.0), 2)
+    assert times[Stage.INTERVIEWING] == (pytest.approx(5.5), 2)
+
+
+def test_an_undone_move_measures_nothing(session: Session, candidate: Candidate) -> None:
+    """Added three days ago, dragged to Phone screen by mistake two days ago and undone just now,
+    then moved for real: one Applied stay of three days, and no Phone screen stay at all."""
+    cid = candidate.id or 0
+    now = datetime.now(UTC)
+    job = create_job(session, cid, JobFields(company="Acme", title="Engineer"))
+    job_id = job.id or 0
+    session.execute(
+        update(Job)
+        .where(col(Job.id) == job_id)
+        .values(created_at=now - timedelta(days=3), stage_entered_at=now - timedelta(days=3))
+    )
+    session.expire_all()
+    mistake = move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.DRAG, research=False)
+    session.execute(update(StageEvent).where(col(StageEvent.id) == mistake.event.id).values(at=now - timedelta(days=2)))
+    session.execute(update(Job).where(col(Job.id) == job_id).values(stage_entered_at=now - timedelta(days=2)))
+    session.expire_all()
+    undo_last_move(session, job_id)
+    assert get_job(session, job_id).stage_entered_at == now - timedelta(days=3), "its days in Applied come back"
+    move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON, research=False)
+
+    times = {t.stage: (t.average_days, t.stays) for t in analytics.time_in_stages(session, cid)}
+    assert times[Stage.APPLIED] == (pytest.approx(3.0, abs=0.001), 1)
+    assert times[Stage.PHONE_SCREEN] == (None, 0)
 
 
 def test_time_in_each_stage_and_to_a_decision(session: Session, candidate: Candidate, pipeline: dict[str, int]) -> None:
