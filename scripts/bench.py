@@ -528,7 +528,8 @@ def bench_practice(url: str, llm: Any) -> None:
 SCALE_JOBS = 100_000
 SCALE_ROUNDS_PER_JOB = 4
 API_CLIENTS = 50
-API_REQUESTS_PER_CLIENT = 40
+API_SECONDS = 15
+API_PAUSE_MS = 100  # paced run: each client about 10 requests a second
 
 
 def _fill_at_scale(candidate_id: int) -> None:
@@ -680,47 +681,40 @@ def bench_scale() -> None:
         with db.session_scope() as session:
             _, token = api_tokens.create_token(session, candidate_id, "bench")
         with production_server(env) as (url, _server):
-            latencies, errors = _api_load(url, token)
+            _api_load(url, token, pause_ms=0, seconds=3)  # warm up
+            flat_out = _api_load(url, token, pause_ms=0)
+            paced = _api_load(url, token, pause_ms=API_PAUSE_MS)
         emit(
             "api_get_job_ms",
             unit="ms",
-            p50=statistics.median(latencies),
-            p95=percentile(latencies, 0.95),
-            n=len(latencies),
-            errors=errors,
+            **flat_out,
             clients=API_CLIENTS,
+            load="closed loop: each client sends its next request as soon as the answer arrives",
+            target=25,
+        )
+        emit(
+            "api_get_job_paced_ms",
+            unit="ms",
+            **paced,
+            clients=API_CLIENTS,
+            load=f"each client waits {API_PAUSE_MS} ms between an answer and its next request",
             target=25,
         )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def _api_load(url: str, token: str) -> tuple[list[float], int]:
-    import asyncio
-    import random
-
-    import httpx
-
-    async def client(http: httpx.AsyncClient, rng: random.Random, latencies: list[float]) -> int:
-        errors = 0
-        for _ in range(API_REQUESTS_PER_CLIENT):
-            started = time.perf_counter()
-            response = await http.get(f"/api/v1/jobs/{rng.randint(1, SCALE_JOBS)}")
-            latencies.append((time.perf_counter() - started) * 1000)
-            errors += response.status_code != 200
-        return errors
-
-    async def run() -> tuple[list[float], int]:
-        limits = httpx.Limits(max_connections=API_CLIENTS, max_keepalive_connections=API_CLIENTS)
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=10) as http:
-            for _ in range(3):  # warm up
-                await http.get("/api/v1/jobs/1")
-            latencies: list[float] = []
-            counts = await asyncio.gather(*(client(http, random.Random(i), latencies) for i in range(API_CLIENTS)))
-            return latencies, sum(counts)
-
-    return asyncio.run(run())
+def _api_load(url: str, token: str, *, pause_ms: int, seconds: int = API_SECONDS) -> dict[str, Any]:
+    """wrk's figures for GET a random job over API_CLIENTS keep-alive connections (see the script)."""
+    finished = subprocess.run(
+        ["wrk", "-t1", f"-c{API_CLIENTS}", f"-d{seconds}s", "-s", str(ROOT / "scripts" / "bench_get_job.lua"), url],
+        env={**os.environ, "TOKEN": token, "JOBS": str(SCALE_JOBS), "DELAY_MS": str(pause_ms)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def main(argv: list[str]) -> int:

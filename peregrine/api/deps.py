@@ -11,7 +11,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from peregrine import db
-from peregrine.models import ApiToken, utcnow
 from peregrine.services import api_tokens
 
 _bearer = HTTPBearer(auto_error=False, description="A token from Settings → REST API")
@@ -35,29 +34,28 @@ DbSession = Annotated[Session, Depends(session, scope="function")]
 async def candidate_id(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> int:
     """The candidate whose token this is; 401 without a live token.
 
-    One indexed lookup, done on the event loop (a thread hop would cost more than the query), in a
-    session of its own that is closed at once.
+    One indexed lookup, on the event loop (a hop to a worker thread would cost more than the
+    query), in a session of its own that is closed at once: sharing the route's session would
+    hold its connection while the route waits for a worker thread.
     """
     with db.session_scope() as opened:
-        token = api_tokens.authenticate(opened, credentials.credentials) if credentials else None
-        if token is None:
+        owner = api_tokens.authenticate(opened, credentials.credentials) if credentials else None
+        if owner is None:
             raise HTTPException(
                 status_code=status.HTTP_401_UNAUTHORIZED,
                 detail="A valid bearer token is required (Settings → REST API).",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        _note_use(opened, token)
-        return token.candidate_id
+        _note_use(opened, owner.token_id)
+        return owner.candidate_id
 
 
-def _note_use(opened: Session, token: ApiToken) -> None:
+def _note_use(session: Session, token_id: int) -> None:
     """Record when a token was last used, at most once a minute (reads stay reads)."""
-    assert token.id is not None
     now = time.monotonic()
-    if now - _last_seen.get(token.id, -LAST_USED_EVERY_S) >= LAST_USED_EVERY_S:
-        _last_seen[token.id] = now
-        token.last_used_at = utcnow()
-        opened.add(token)
+    if now - _last_seen.get(token_id, -LAST_USED_EVERY_S) >= LAST_USED_EVERY_S:
+        _last_seen[token_id] = now
+        api_tokens.record_use(session, token_id)
 
 
 CandidateId = Annotated[int, Depends(candidate_id)]

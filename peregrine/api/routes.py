@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
+from sqlalchemy import Row
 
 from peregrine.api.deps import CandidateId, DbSession
 from peregrine.api.schemas import (
@@ -42,7 +43,7 @@ MISSING: dict[int | str, dict[str, Any]] = {status.HTTP_404_NOT_FOUND: {"model":
 
 
 # ----------------------------------------------------------------------------- mapping
-def _job_out(job: Job) -> JobOut:
+def _job_out(job: Job | Row[Any]) -> JobOut:
     outcome = job.stage if job.stage in (Stage.HIRED.value, Stage.REJECTED.value) else "in_progress"
     return JobOut(
         id=job.id or 0,
@@ -135,7 +136,7 @@ def jobs_at_company(
 @router.get("/jobs/{job_id}", responses=MISSING, tags=["jobs"])
 async def get_job(job_id: Id, session: DbSession, candidate: CandidateId) -> JobOut:
     # One primary-key read: done on the event loop, which is cheaper than a hop to a worker thread.
-    return _job_out(job_service.get_job(session, job_id, candidate_id=candidate))
+    return _job_out(job_service.read_job(session, job_id, candidate_id=candidate))
 
 
 @router.put("/jobs/{job_id}", responses={**MISSING, **CONFLICT}, tags=["jobs"])

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from peregrine.config import data_dir
@@ -63,14 +65,31 @@ def _pending_path() -> Path:
     return data_dir() / PENDING_FILE
 
 
-def authenticate(session: Session, plaintext: str) -> ApiToken | None:
-    """The live token with this clear text, or None (unknown or revoked)."""
+@dataclass(frozen=True)
+class TokenOwner:
+    """Whom a live token speaks for: all a request needs to know."""
+
+    token_id: int
+    candidate_id: int
+
+
+# Every API request runs this, so it is one prepared Core statement over an index, not an ORM load.
+_LIVE_TOKEN = select(col(ApiToken.id), col(ApiToken.candidate_id)).where(
+    col(ApiToken.token_hash) == bindparam("token_hash"), col(ApiToken.revoked_at).is_(None)
+)
+
+
+def authenticate(session: Session, plaintext: str) -> TokenOwner | None:
+    """Whose live token this clear text is, or None (unknown or revoked)."""
     if not plaintext.startswith(PREFIX):
         return None
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _hash(plaintext))).first()
-    if token is None or token.revoked_at is not None:
-        return None
-    return token
+    row = session.connection().execute(_LIVE_TOKEN, {"token_hash": _hash(plaintext)}).first()
+    return TokenOwner(row.id, row.candidate_id) if row is not None else None
+
+
+def record_use(session: Session, token_id: int) -> None:
+    """Stamp the token as used now (shown in Settings)."""
+    session.connection().execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow()))
 
 
 def tokens_of(session: Session, candidate_id: int) -> list[ApiToken]:
