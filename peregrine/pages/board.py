@@ -8,6 +8,7 @@ so a move costs a few hundred bytes at any board size (DESIGN.md, "The board's s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from typing import Any
@@ -26,9 +27,10 @@ from peregrine.domain.stages import (
     next_stage,
 )
 from peregrine.pages.job_form import JobFormState, job_dialog
+from peregrine.pages.task_watch import client_connected
 from peregrine.services import board as board_service
+from peregrine.services import job_events, research, task_runner
 from peregrine.services import jobs as job_service
-from peregrine.services import research, task_runner
 from peregrine.services.board import CardView
 from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError, StaleVersion
@@ -37,6 +39,8 @@ from peregrine.services.task_events import wait_for_change
 MoveAction = Callable[[Any], job_service.MoveResult]
 #: Research progress arrives at once from this process; other processes' changes within this time.
 RESEARCH_POLL_SECONDS = 2.0
+#: How often an idle board checks that its tab is still open (changes themselves arrive at once).
+CHANGES_CHECK_SECONDS = 30.0
 ACTIVE_RESEARCH = frozenset({"queued", "running"})
 
 
@@ -61,12 +65,15 @@ class BoardState(rx.State):
     _seq: int = 0
     _card_seq: int = 0
     _watching_research: bool = False
+    _following_changes: bool = False
+    _change_seq: int = 0
 
     # ---- loading and filtering ---------------------------------------------------------
 
     @rx.event
     def load(self) -> Iterator[Any]:
         """The page load: the cards in view first (a long column draws only its top), the rest right after."""
+        self._change_seq = job_events.latest()  # before the read: a change made during it is shown again, not lost
         snapshot = self._snapshot()
         self._show(snapshot)
         top = [i for ids in snapshot.columns.values() for i in ids[:FIRST_CARDS_PER_COLUMN]]
@@ -80,6 +87,7 @@ class BoardState(rx.State):
         self._send_cards(snapshot, [], reset=False)
         if any(card.research in ACTIVE_RESEARCH for card in snapshot.cards.values()):
             yield BoardState.watch_research
+        yield BoardState.follow_changes
 
     def _reload(self) -> None:
         """Everything again, in one go (after a change made elsewhere)."""
@@ -339,6 +347,57 @@ class BoardState(rx.State):
             op["card"] = asdict(card)
         return op
 
+    # ---- jobs changed elsewhere: an email, the API, another tab ------------------------------
+
+    @rx.event(background=True)
+    async def follow_changes(self) -> None:
+        """While this tab is open, show what other writers do to its jobs, as they commit."""
+        async with self:
+            if self._following_changes:
+                return
+            self._following_changes = True
+            token = self.router.session.client_token
+        try:
+            while client_connected(token):
+                async with self:
+                    seq, view = self._change_seq, (self._candidate_id, self.filter_text, self.filter_source)
+                seq, changed = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
+                if changed is not None and not changed:
+                    continue
+                # Read in a worker thread: the tab's own events go on meanwhile.
+                snapshot = await asyncio.to_thread(_read_board, *view)
+                async with self:
+                    self._change_seq = seq
+                    if changed is None:
+                        self._reload()
+                    elif view == (self._candidate_id, self.filter_text, self.filter_source):
+                        self._show_changes(changed, snapshot)
+        finally:
+            async with self:
+                self._following_changes = False
+
+    def _show_changes(self, changed: frozenset[int], snapshot: board_service.BoardSnapshot) -> None:
+        """Put each changed card where the database has it, with its fresh data. A card this tab
+        moved itself already looks like that (or is newer than the read), so it costs nothing."""
+        ops = []
+        for stage, ids in snapshot.columns.items():
+            for index, card_id in enumerate(ids):
+                if card_id not in changed or snapshot.versions[card_id] < self._versions.get(card_id, 0):
+                    continue
+                card = snapshot.cards[card_id]
+                if self._where(card_id) != (stage, index) or self._card(card_id) != card:
+                    self._versions[card_id] = snapshot.versions[card_id]
+                    self._patched[card_id] = card
+                    ops.append(self._op(card_id, stage, index, card))
+        shown = {card_id for ids in snapshot.columns.values() for card_id in ids}
+        for card_id in changed - shown:
+            if self._where(card_id) is not None:  # deleted, or no longer matching the filters
+                self._versions.pop(card_id, None)
+                ops.append(self._op(card_id, None, 0))
+        self.sources = snapshot.sources
+        if ops:
+            self.ops = ops
+
     # ---- research progress, pushed while any research is queued or running -------------------
 
     @rx.event(background=True)
@@ -396,6 +455,11 @@ class BoardState(rx.State):
     @property
     def candidate_id(self) -> int:
         return self._candidate_id
+
+
+def _read_board(candidate_id: int, text: str, source: str) -> board_service.BoardSnapshot:
+    with db.session_scope() as session:
+        return board_service.load_board(session, candidate_id, text=text, source=source)
 
 
 def _card_heading(card: CardView | None) -> str:

@@ -1,4 +1,4 @@
-"""Following background tasks from a page: refresh while a run is going, stop when it is over."""
+"""Following background work from a page: refresh while a run is going, stop when it is over."""
 
 from __future__ import annotations
 
@@ -27,3 +27,12 @@ async def follow_tasks(state: Any, refresh: Callable[[], bool], *, poll_s: float
     finally:
         async with state:
             state._watching = False
+
+
+def client_connected(token: str) -> bool:
+    """Whether the browser tab with this client token still has its websocket open: a page's
+    long-lived follower ends with its tab instead of waiting on for nobody."""
+    from reflex.utils.prerequisites import get_and_validate_app
+
+    namespace = get_and_validate_app().app.event_namespace
+    return namespace is None or token in namespace.token_to_sid

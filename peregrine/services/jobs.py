@@ -25,7 +25,7 @@ from peregrine.domain.stages import (
     check_move,
 )
 from peregrine.models import Job, StageEvent, utcnow
-from peregrine.services import tasks
+from peregrine.services import job_events, tasks
 from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
 
 #: Gap between neighbours when a column is renumbered; midpoints fill it for a long time.
@@ -124,6 +124,7 @@ def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
     job.position = _top_position(session, candidate_id, Stage.APPLIED)
     session.add(job)
     session.flush()
+    job_events.mark_changed(session, job.id or 0)
     return job
 
 
@@ -142,6 +143,7 @@ def delete_job(session: Session, job_id: int, *, expected_version: int | None = 
     session.flush()  # the events first: without a relationship() the ORM may delete the job before them
     session.delete(job)
     session.flush()
+    job_events.mark_changed(session, job_id)
     _remove_uploads(job_id)
 
 
@@ -290,6 +292,7 @@ def _write(session: Session, job: Job, expected_version: int, **values: Any) -> 
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion()
+    job_events.mark_changed(session, job.id or 0)
     # Mirror the row into the loaded object without marking it dirty (no second UPDATE).
     for name, value in (values | {"version": expected_version + 1, "updated_at": now}).items():
         set_committed_value(job, name, value)

@@ -14,9 +14,12 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from peregrine import db
+from peregrine.domain.stages import Stage
 from peregrine.models import Candidate, StageEvent
 from peregrine.services import api_tokens
 from peregrine.services.candidates import current_candidate
+from tests.browser.conftest import open_board
+from tests.browser.helpers import card, column
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
 
@@ -141,3 +144,29 @@ def test_settings_shows_a_new_token_once_and_revokes_it(page: Page, app_url: str
     section.get_by_role("button", name="Revoke browser test").click()
     expect(section.get_by_role("row").filter(has_text="browser test")).to_contain_text("revoked")
     assert httpx.get(f"{api_url}/api/v1/jobs", headers=headers).status_code == 401
+
+
+def test_an_open_board_follows_jobs_changed_through_the_api(page: Page, app_url: str, client: httpx.Client) -> None:
+    """Another writer (here the API; an email works the same way) changes jobs while the board is
+    open: each change shows up without a reload, and the board's own moves still work after."""
+    open_board(page, app_url)
+
+    created = client.post("/jobs", json={"company": "Hooli", "title": "Platform Engineer"}).json()
+    hooli = column(page, Stage.APPLIED).get_by_role("article", name="Hooli — Platform Engineer")
+    expect(hooli).to_be_visible()
+
+    moved = client.post(f"/jobs/{created['id']}/move", json={"to_stage": "phone_screen"})
+    assert moved.status_code == 200
+    expect(column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Hooli — Platform Engineer")).to_be_visible()
+    expect(hooli).to_have_count(0)
+
+    renamed = client.put(f"/jobs/{created['id']}", json={"company": "Hooli", "title": "Staff Engineer"})
+    assert renamed.status_code == 200
+    staff = card(page, "Hooli", "Staff Engineer")
+    expect(staff).to_be_visible()
+
+    staff.get_by_role("button", name="Advance to Interviewing").click()
+    expect(column(page, Stage.INTERVIEWING).get_by_role("article", name="Hooli — Staff Engineer")).to_be_visible()
+
+    assert client.delete(f"/jobs/{created['id']}").status_code == 204
+    expect(staff).to_have_count(0)

@@ -1,0 +1,121 @@
+"""Which jobs changed, announced after the change commits, so an open board follows moves made
+by an email, the API or another tab.
+
+Writers mark a job in their session (`mark_changed`; the rounds and emails a card shows mark
+their job themselves); when that session commits, the ids go out to everyone waiting in
+`changes_after`. Each announcement has a sequence number, so a reader that
+was busy while changes came in still gets them on its next call; one that fell further behind
+than the log keeps is told to reload everything. Process-local, like the backend itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+from collections import deque
+from collections.abc import Iterable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from peregrine.models import EmailMessage, Interview
+
+_LOG_SIZE = 1000
+_SESSION_KEY = "peregrine.changed_jobs"
+
+_lock = threading.Lock()
+_log: deque[tuple[int, frozenset[int]]] = deque(maxlen=_LOG_SIZE)
+_seq = itertools.count(1)
+_latest = 0
+_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = set()
+
+
+def mark_changed(session: Session, job_id: int) -> None:
+    """Announce `job_id` once this session commits (a rollback forgets it)."""
+    session.info.setdefault(_SESSION_KEY, set()).add(job_id)
+
+
+def latest() -> int:
+    """The sequence number of the newest announcement: where a new reader starts."""
+    return _latest
+
+
+def announce(job_ids: Iterable[int]) -> None:
+    """Tell every waiting reader these jobs changed. Safe from any thread."""
+    ids = frozenset(job_ids)
+    if not ids:
+        return
+    global _latest
+    with _lock:
+        _latest = next(_seq)
+        _log.append((_latest, ids))
+        waiters = list(_waiters)
+        _waiters.clear()
+    for loop, future in waiters:
+        loop.call_soon_threadsafe(_wake, future)
+
+
+async def changes_after(seq: int, timeout_s: float) -> tuple[int, frozenset[int] | None]:
+    """The jobs changed since `seq`, waiting up to `timeout_s` for one; and the new `seq`.
+
+    None instead of ids means the reader fell behind the log: reload everything.
+    An empty set means nothing changed in time.
+    """
+    found = _since(seq)
+    if found[1] is None or found[1]:
+        return found
+    loop = asyncio.get_running_loop()
+    waiter = (loop, loop.create_future())
+    with _lock:
+        if _latest > seq:  # announced between the check above and now
+            return _since_locked(seq)
+        _waiters.add(waiter)
+    try:
+        await asyncio.wait_for(waiter[1], timeout_s)
+    except TimeoutError:
+        pass
+    finally:
+        with _lock:
+            _waiters.discard(waiter)
+    return _since(seq)
+
+
+def _since(seq: int) -> tuple[int, frozenset[int] | None]:
+    with _lock:
+        return _since_locked(seq)
+
+
+def _since_locked(seq: int) -> tuple[int, frozenset[int] | None]:
+    if _latest <= seq:
+        return seq, frozenset()
+    if not _log or _log[0][0] > seq + 1:
+        return _latest, None
+    changed: set[int] = set()
+    for number, ids in _log:
+        if number > seq:
+            changed |= ids
+    return _latest, frozenset(changed)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_card_rows(session: Session, _context: object, _instances: object) -> None:
+    """A card shows its job's next round and mail badge: a written round or email changes it."""
+    for row in itertools.chain(session.new, session.dirty, session.deleted):
+        if isinstance(row, Interview | EmailMessage) and row.job_id is not None:
+            mark_changed(session, row.job_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _announce_committed(session: Session) -> None:
+    announce(session.info.pop(_SESSION_KEY, ()))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(_SESSION_KEY, None)
