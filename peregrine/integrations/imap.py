@@ -30,6 +30,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Self
 
 from imapclient import IMAPClient
@@ -68,6 +69,7 @@ _KEYS = frozenset(
         "min_confidence",
         "first_sync_days",
         "timeout_s",
+        "ca_file",
     }
 )
 
@@ -82,7 +84,12 @@ class ImapSettings:
 
     host: str = ""
     port: int = DEFAULT_PORT_TLS
+    #: TLS from the first byte (IMAPS).
     tls: bool = True
+    #: A plain connection upgraded with STARTTLS before the login (never logged in without it).
+    starttls: bool = False
+    #: PEM certificates to trust besides the system's, e.g. a local mail bridge's self-signed one.
+    ca_file: str = ""
     user: str = ""
     password_env: str = DEFAULT_PASSWORD_ENV
     folder: str = DEFAULT_FOLDER
@@ -99,7 +106,21 @@ class ImapSettings:
 
     @property
     def address(self) -> str:
-        return f"{'imaps' if self.tls else 'imap'}://{self.host}:{self.port}" if self.host else ""
+        if not self.host:
+            return ""
+        scheme = "imaps" if self.tls else "imap"
+        return f"{scheme}://{self.host}:{self.port}" + (" (STARTTLS)" if self.starttls else "")
+
+    @property
+    def encrypted(self) -> bool:
+        return self.tls or self.starttls
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The system's trusted certificates, plus `ca_file`'s; host names are always checked."""
+        context = ssl.create_default_context()
+        if self.ca_file:
+            context.load_verify_locations(cafile=self.ca_file)
+        return context
 
     def password(self) -> str:
         """The password from the environment (read now, never kept); `ImapPasswordMissing` if unset."""
@@ -157,9 +178,21 @@ def load_imap_settings() -> ImapSettings:
         return value
 
     tls_value = section.get("tls", True)
-    if not isinstance(tls_value, bool):
-        notice(f"imap.tls {tls_value!r} is not true or false; using true")
+    starttls = isinstance(tls_value, str) and tls_value.strip().lower() == "starttls"
+    if starttls:
+        tls_value = False
+    elif not isinstance(tls_value, bool):
+        notice(f"imap.tls {tls_value!r} is not true, false or starttls; using true")
         tls_value = True
+    ca_file = text("ca_file", "")
+    if ca_file:
+        ca_path = Path(ca_file).expanduser()
+        ca_path = ca_path if ca_path.is_absolute() else config_dir() / ca_path
+        if not ca_path.is_file():
+            notice(f"imap.ca_file {ca_file!r} is not a file; only the system's certificates are trusted")
+            ca_file = ""
+        else:
+            ca_file = str(ca_path)
     host = text("host", "")
     user = text("user", "")
     if not host or not user:
@@ -173,6 +206,8 @@ def load_imap_settings() -> ImapSettings:
         host=host,
         port=int(number("port", default_port, 1, 65535, integer=True)),
         tls=tls_value,
+        starttls=starttls,
+        ca_file=ca_file,
         user=user,
         password_env=text("password_env", DEFAULT_PASSWORD_ENV),
         folder=text("folder", DEFAULT_FOLDER),
@@ -270,7 +305,11 @@ def _connection_error(exc: BaseException, settings: ImapSettings) -> ImapError:
             f"The TLS certificate of {where} could not be verified ({exc.verify_message or exc.reason})."
         )
     if isinstance(exc, ssl.SSLError):
-        hint = " Is this port plain IMAP? Then set imap.tls: false (or use the TLS port, usually 993)."
+        hint = (
+            " Is this port plain IMAP? Then set imap.tls: starttls (or use the TLS port, usually 993)."
+            if settings.tls
+            else ""
+        )
         return ImapTlsError(f"The TLS handshake with {where} failed ({exc.reason or exc}).{hint}")
     if isinstance(exc, ConnectionRefusedError):
         return ImapRefused(
@@ -339,11 +378,12 @@ class ImapMailbox:
         settings = self.settings
         password = settings.password()
         try:
+            context = settings.tls_context() if settings.encrypted else None
             client = IMAPClient(
                 settings.host,
                 port=settings.port,
                 ssl=settings.tls,
-                ssl_context=ssl.create_default_context() if settings.tls else None,
+                ssl_context=context if settings.tls else None,
                 timeout=settings.timeout_s,
             )
         except (OSError, imaplib.IMAP4.error) as exc:
@@ -351,6 +391,8 @@ class ImapMailbox:
         client.normalise_times = False  # INTERNALDATE with its time zone, not naive local time
         self._client = client
         try:
+            if settings.starttls and context is not None:
+                self._start_tls(client, context)
             try:
                 client.login(settings.user, password)
             except LoginError as exc:
@@ -378,6 +420,16 @@ class ImapMailbox:
             uid_next=_int(info.get(b"UIDNEXT")),
             exists=_int(info.get(b"EXISTS")) or 0,
         )
+
+    def _start_tls(self, client: IMAPClient, context: ssl.SSLContext) -> None:
+        """Upgrade the connection before anything secret is sent; a server without STARTTLS is refused
+        rather than given the password in clear."""
+        if b"STARTTLS" not in client.capabilities():
+            raise ImapTlsError(
+                f"{self.settings.host}:{self.settings.port} does not offer STARTTLS, so the password would be "
+                "sent unencrypted: use its TLS port instead (imap.tls: true, usually 993)."
+            )
+        client.starttls(context)
 
     def close(self) -> None:
         client, self._client = self._client, None

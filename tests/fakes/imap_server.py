@@ -33,9 +33,19 @@ _RUN_PYMAP = "import sys; from pymap.main import main; sys.exit(main())"
 class PymapServer:
     """``with PymapServer() as server: server.append(raw)``; `stop()`/`start()` keep the port."""
 
-    def __init__(self, workdir: Path | None = None, *, port: int | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path | None = None,
+        *,
+        port: int | None = None,
+        tls_files: tuple[Path, Path] | None = None,
+        starttls: bool = True,
+    ) -> None:
+        """`tls_files` (certificate, key) let it complete STARTTLS; `starttls=False` stops it offering it."""
         self.port = port or free_port()
         self.workdir = workdir
+        self.tls_files = tls_files
+        self.starttls = starttls
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 15.0) -> Self:
@@ -49,6 +59,8 @@ class PymapServer:
             "127.0.0.1",
             "--port",
             str(self.port),
+            *(["--cert", str(self.tls_files[0]), "--key", str(self.tls_files[1])] if self.tls_files else []),
+            *([] if self.starttls else ["--no-tls"]),
             "dict",
             "--demo-user",
             USER,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from pathlib import Path
 
 import pytest
+import trustme
 import yaml
 
 from peregrine.integrations.imap import (
@@ -187,7 +189,74 @@ def test_tls_against_a_plain_server_is_a_tls_failure(imap_server: PymapServer) -
 
     assert isinstance(result.error, ImapTlsError)
     assert "TLS handshake" in result.message
-    assert "imap.tls: false" in result.message
+    assert "imap.tls: starttls" in result.message
+
+
+# ------------------------------------------------------------------------------------------------
+# STARTTLS: a plain port upgraded before the login, as mail bridges and port 143 servers offer
+
+
+@pytest.fixture
+def tls_files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A throwaway certificate authority: (its certificate, the server's certificate, its key)."""
+    authority = trustme.CA()
+    issued = authority.issue_cert("127.0.0.1", "localhost")
+    ca_pem, cert_pem, key_pem = tmp_path / "ca.pem", tmp_path / "server.pem", tmp_path / "server.key"
+    authority.cert_pem.write_to_path(str(ca_pem))
+    for index, blob in enumerate(issued.cert_chain_pems):
+        blob.write_to_path(str(cert_pem), append=index > 0)
+    issued.private_key_pem.write_to_path(str(key_pem))
+    return ca_pem, cert_pem, key_pem
+
+
+def test_starttls_encrypts_the_connection_before_the_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tls_files: tuple[Path, Path, Path]
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    ca_pem, cert_pem, key_pem = tls_files
+    with PymapServer(tmp_path, tls_files=(cert_pem, key_pem)) as server:
+        uid = server.append(mail_samples.plain("hr@acme.example", "Hello", "Hi there."))
+        with ImapMailbox(server.settings(starttls=True, ca_file=str(ca_pem))) as box:
+            assert isinstance(box.client.socket(), ssl.SSLSocket)
+            assert box.uids_after(0) == [uid]
+
+
+def test_starttls_with_a_certificate_nobody_vouches_for_is_a_tls_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tls_files: tuple[Path, Path, Path]
+) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    _, cert_pem, key_pem = tls_files
+    with PymapServer(tmp_path, tls_files=(cert_pem, key_pem)) as server:
+        result = check_connection(server.settings(starttls=True))
+
+    assert isinstance(result.error, ImapTlsError)
+    assert "could not be verified" in result.message
+
+
+def test_a_server_without_starttls_is_never_sent_the_password(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with PymapServer(tmp_path, starttls=False) as server:
+        result = check_connection(server.settings(starttls=True))
+
+    assert isinstance(result.error, ImapTlsError)
+    assert "does not offer STARTTLS" in result.message
+    assert "imap.tls: true" in result.message
+
+
+def test_starttls_and_a_certificate_file_in_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = write_services(
+        tmp_path, monkeypatch, {"imap": {"host": "127.0.0.1", "user": "me", "tls": "starttls", "ca_file": "bridge.pem"}}
+    )
+    (directory / "bridge.pem").write_text("", encoding="utf-8")
+    settings = load_imap_settings()
+    assert (settings.tls, settings.starttls, settings.port) == (False, True, 143)
+    assert settings.ca_file == str(directory / "bridge.pem")
+    assert settings.address == "imap://127.0.0.1:143 (STARTTLS)"
+
+    write_services(tmp_path, monkeypatch, {"imap": {"host": "127.0.0.1", "user": "me", "ca_file": "missing.pem"}})
+    settings = load_imap_settings()
+    assert settings.ca_file == ""
+    assert any("imap.ca_file 'missing.pem' is not a file" in notice.message for notice in settings.notices)
 
 
 # ------------------------------------------------------------------------------------------------
