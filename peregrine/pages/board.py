@@ -361,17 +361,25 @@ class BoardState(rx.State):
             while client_connected(token):
                 async with self:
                     seq, view = self._change_seq, (self._candidate_id, self.filter_text, self.filter_source)
-                seq, changed = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
-                if changed is not None and not changed:
+                seq, changes = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
+                if changes is not None and not changes:
                     continue
-                # Read in a worker thread: the tab's own events go on meanwhile.
+                # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
+                # own moves come back here too; their versions match, so they cost one small query.
+                if changes is not None and not changes.unversioned:
+                    async with self:
+                        known = {job_id: self._versions.get(job_id) for job_id in changes.ids}
+                    if await asyncio.to_thread(_read_versions, changes.ids) == _existing(known):
+                        async with self:
+                            self._change_seq = seq
+                        continue
                 snapshot = await asyncio.to_thread(_read_board, *view)
                 async with self:
                     self._change_seq = seq
-                    if changed is None:
+                    if changes is None:
                         self._reload()
                     elif view == (self._candidate_id, self.filter_text, self.filter_source):
-                        self._show_changes(changed, snapshot)
+                        self._show_changes(changes.ids, snapshot)
         finally:
             async with self:
                 self._following_changes = False
@@ -455,6 +463,15 @@ class BoardState(rx.State):
     @property
     def candidate_id(self) -> int:
         return self._candidate_id
+
+
+def _read_versions(job_ids: frozenset[int]) -> dict[int, int]:
+    with db.session_scope() as session:
+        return board_service.job_versions(session, job_ids)
+
+
+def _existing(versions: dict[int, int | None]) -> dict[int, int]:
+    return {job_id: version for job_id, version in versions.items() if version is not None}
 
 
 def _read_board(candidate_id: int, text: str, source: str) -> board_service.BoardSnapshot:

@@ -188,6 +188,12 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
     return BoardSnapshot(columns=columns, cards=cards, versions=versions, sources=sorted(sources, key=str.lower))
 
 
+def job_versions(session: Session, job_ids: frozenset[int]) -> dict[int, int]:
+    """The current version of each of these jobs that still exists: a cheap "did anything change?"."""
+    rows = session.execute(select_columns(col(Job.id), col(Job.version)).where(col(Job.id).in_(job_ids)))
+    return dict(rows.tuples().all())
+
+
 def count_jobs(session: Session, candidate_id: int) -> int:
     return session.execute(select(func.count()).select_from(Job).where(Job.candidate_id == candidate_id)).scalar_one()
 

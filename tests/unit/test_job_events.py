@@ -31,12 +31,12 @@ def test_a_committed_move_is_announced_and_a_rolled_back_one_is_not(candidate: C
 
     with pytest.raises(RuntimeError):
         failing_request()
-    assert asyncio.run(job_events.changes_after(start, timeout_s=0.05)) == (start, frozenset())
+    assert asyncio.run(job_events.changes_after(start, timeout_s=0.05)) == (start, job_events.NOTHING)
 
     with db.session_scope() as session:
         move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.API, research=False)
     seq, changed = asyncio.run(job_events.changes_after(start, timeout_s=0.05))
-    assert (seq > start, changed) == (True, frozenset({job_id}))
+    assert (seq > start, changed) == (True, job_events.Changes(frozenset({job_id})))
 
 
 def test_new_jobs_rounds_and_deletions_are_announced(candidate: Candidate) -> None:
@@ -45,7 +45,9 @@ def test_new_jobs_rounds_and_deletions_are_announced(candidate: Candidate) -> No
     with db.session_scope() as session:
         interviews.add_round(session, second, interviews.RoundFields("Screen", kind=InterviewKind.RECRUITER))
     _, changed = asyncio.run(job_events.changes_after(start, timeout_s=0.05))
-    assert changed == frozenset({first, second}), "a busy reader gets everything since its last look"
+    assert changed is not None
+    assert changed.ids == frozenset({first, second}), "a busy reader gets everything since its last look"
+    assert changed.unversioned == frozenset({second}), "a new round changes the card, not the job's version"
 
 
 def test_a_waiting_reader_wakes_when_another_thread_commits(candidate: Candidate) -> None:
@@ -56,7 +58,7 @@ def test_a_waiting_reader_wakes_when_another_thread_commits(candidate: Candidate
         with db.session_scope() as session:
             move_job(session, job_id, Stage.SURVEY, source=MoveSource.EMAIL)
 
-    async def wait() -> tuple[float, frozenset[int] | None]:
+    async def wait() -> tuple[float, job_events.Changes | None]:
         loop = asyncio.get_running_loop()
         began = loop.time()
         threading.Timer(0.2, move_soon).start()
@@ -64,13 +66,13 @@ def test_a_waiting_reader_wakes_when_another_thread_commits(candidate: Candidate
         return loop.time() - began, changed
 
     waited, changed = asyncio.run(wait())
-    assert changed == frozenset({job_id})
+    assert changed == job_events.Changes(frozenset({job_id}))
     assert 0.15 < waited < 2, "woken by the commit, not by the timeout"
 
 
 def test_a_reader_that_fell_behind_the_log_is_told_to_reload(candidate: Candidate) -> None:
     start = job_events.latest()
     for job_id in range(job_events._LOG_SIZE + 5):
-        job_events.announce([job_id + 1])
+        job_events.announce(job_events.Changes(frozenset({job_id + 1})))
     seq, changed = asyncio.run(job_events.changes_after(start, timeout_s=0.05))
     assert (seq, changed) == (job_events.latest(), None)
