@@ -132,10 +132,13 @@ def _mark_card_rows(session: Session, _context: object, _instances: object) -> N
 
 @event.listens_for(Session, "after_commit")
 def _announce_committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a SAVEPOINT released: nothing is visible to others yet
+        return
     marked: dict[int, bool] = session.info.pop(_SESSION_KEY, {})
     announce(Changes(frozenset(marked), frozenset(job_id for job_id, versioned in marked.items() if not versioned)))
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(_SESSION_KEY, None)
+    if not session.in_nested_transaction():  # a SAVEPOINT rolled back: the rest still commits
+        session.info.pop(_SESSION_KEY, None)

@@ -6,11 +6,12 @@ import asyncio
 import threading
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from peregrine import db
 from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.stages import MoveSource, Stage
-from peregrine.models import Candidate
+from peregrine.models import Candidate, Task
 from peregrine.services import interviews, job_events
 from peregrine.services.jobs import JobFields, create_job, move_job
 
@@ -76,3 +77,18 @@ def test_a_reader_that_fell_behind_the_log_is_told_to_reload(candidate: Candidat
         job_events.announce(job_events.Changes(frozenset({job_id + 1})))
     seq, changed = asyncio.run(job_events.changes_after(start, timeout_s=0.05))
     assert (seq, changed) == (job_events.latest(), None)
+
+
+def test_nothing_is_announced_before_the_outer_transaction_commits(candidate: Candidate) -> None:
+    """Entering Phone screen queues research inside a SAVEPOINT; releasing it is not the commit."""
+    job_id = _new_job(candidate)
+    start = job_events.latest()
+
+    with db.session_scope() as session:
+        move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.API)  # research queued in a savepoint
+        assert asyncio.run(job_events.changes_after(start, timeout_s=0.01)) == (start, job_events.NOTHING)
+        with pytest.raises(IntegrityError), session.begin_nested():  # a savepoint that fails
+            session.add(Task(kind="company_research", job_id=job_id))
+
+    _, changed = asyncio.run(job_events.changes_after(start, timeout_s=0.05))
+    assert changed == job_events.Changes(frozenset({job_id})), "announced once, at the commit"
