@@ -18,8 +18,9 @@ from peregrine.pages.prep import PrepState, prep_page, sheet_page
 from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.settings import SettingsState, settings_page
 from peregrine.pages.survey import SurveyState, survey_page
-from peregrine.services import api_tokens, email_sync, task_runner
+from peregrine.services import api_tokens, task_runner
 from peregrine.services.candidates import current_candidate
+from peregrine.services.email import poller
 
 app = rx.App(stylesheets=["/peregrine.css"], api_transformer=build_api())
 app.add_page(board_page, route="/", title="Interviews · Peregrine", on_load=BoardState.load)
@@ -43,7 +44,7 @@ app.add_page(inbox_page, route="/inbox", title="Inbox · Peregrine", on_load=Inb
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)
 # Email sync reads the mailbox (read-only) when config/services.yaml has an imap section.
-app.register_lifespan_task(email_sync.poll_forever)
+app.register_lifespan_task(poller.poll_forever)
 
 
 @app.register_lifespan_task

@@ -3,7 +3,8 @@
 Every message shows its class with the confidence and the sentence that decided it, the job it
 was matched to (or the jobs to choose from), and the action taken. The user can change the class
 or the job, apply the action, undo a move, or clear a review flag; each control calls
-`services.email_sync`, and every move goes through the jobs service like the board's.
+`services.email.actions` (the list is read through `services.email.inbox`), and every move goes
+through the jobs service like the board's.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from peregrine.components.layout import page_layout
 from peregrine.domain.email_rules import EmailClass
 from peregrine.domain.stages import MoveNotAllowed
 from peregrine.integrations.imap import load_imap_settings
-from peregrine.services import email_sync
 from peregrine.services.candidates import current_candidate
-from peregrine.services.email_sync import InboxFilter, InboxItem, JobChoice
+from peregrine.services.email import actions, poller
+from peregrine.services.email.inbox import InboxFilter, InboxItem, JobChoice, job_choices, list_inbox, review_count
 from peregrine.services.errors import ServiceError
 
 FILTERS: list[tuple[str, str]] = [
@@ -56,9 +57,9 @@ class InboxState(rx.State):
             candidate_id = current_candidate(session).id
             assert candidate_id is not None
             self._candidate_id = candidate_id
-            self.items = email_sync.list_inbox(session, candidate_id, show=self.show)
-            self.jobs = email_sync.job_choices(session, candidate_id)
-            self.review_count = email_sync.review_count(session, candidate_id)
+            self.items = list_inbox(session, candidate_id, show=self.show)
+            self.jobs = job_choices(session, candidate_id)
+            self.review_count = review_count(session, candidate_id)
 
     @rx.event
     def set_show(self, show: str) -> None:
@@ -69,13 +70,13 @@ class InboxState(rx.State):
     def check_now(self) -> Any:
         if not load_imap_settings().configured:
             return rx.toast.info("Email sync is off: set up the imap section of config/services.yaml first.")
-        email_sync.wake()
+        poller.wake()
         return rx.toast.info("Checking the mailbox now; new mail shows here when you reload.")
 
     @rx.event
     def set_class(self, message_id: int, classification: str) -> Any:
         _, refusal = self._call(
-            lambda session, who: email_sync.set_classification(session, message_id, classification, candidate_id=who)
+            lambda session, who: actions.set_classification(session, message_id, classification, candidate_id=who)
         )
         return refusal
 
@@ -84,29 +85,25 @@ class InboxState(rx.State):
         if not job_id.isdigit():
             return None
         _, refusal = self._call(
-            lambda session, who: email_sync.choose_job(session, message_id, int(job_id), candidate_id=who)
+            lambda session, who: actions.choose_job(session, message_id, int(job_id), candidate_id=who)
         )
         return refusal
 
     @rx.event
     def apply(self, message_id: int) -> Any:
-        outcome, refusal = self._call(
-            lambda session, who: email_sync.apply_action(session, message_id, candidate_id=who)
-        )
+        outcome, refusal = self._call(lambda session, who: actions.apply_action(session, message_id, candidate_id=who))
         if refusal is not None:
             return refusal
         return rx.toast.success(outcome.note) if outcome.moved else rx.toast.info(outcome.note)
 
     @rx.event
     def undo(self, message_id: int) -> Any:
-        outcome, refusal = self._call(
-            lambda session, who: email_sync.undo_action(session, message_id, candidate_id=who)
-        )
+        outcome, refusal = self._call(lambda session, who: actions.undo_action(session, message_id, candidate_id=who))
         return refusal if refusal is not None else rx.toast.info(outcome.note)
 
     @rx.event
     def mark_reviewed(self, message_id: int) -> Any:
-        _, refusal = self._call(lambda session, who: email_sync.mark_reviewed(session, message_id, candidate_id=who))
+        _, refusal = self._call(lambda session, who: actions.mark_reviewed(session, message_id, candidate_id=who))
         return refusal
 
     def _call(self, action: Callable[[Session, int], Any]) -> tuple[Any, Any]:

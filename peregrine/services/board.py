@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
 from peregrine.models import CompanyResearch, Job, Task, utcnow
-from peregrine.services.email_sync import email_badges
+from peregrine.services.email.inbox import email_badges
 from peregrine.services.interviews import next_interview_labels
 from peregrine.services.jobs import stage_entered_label
 from peregrine.services.tasks import TaskKind

@@ -11,7 +11,7 @@ from peregrine.integrations.imap import check_connection, load_imap_settings
 from peregrine.integrations.searxng import SearxngClient, load_searxng_settings
 from peregrine.llm.client import LLMClient
 from peregrine.llm.settings import load_llm_settings
-from peregrine.services.email_sync import poller_status
+from peregrine.services.email.poller import poller_status
 
 
 @dataclass(frozen=True)

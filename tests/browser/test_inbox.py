@@ -19,8 +19,8 @@ from peregrine import db
 from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMClient
 from peregrine.llm.settings import LLMSettings
-from peregrine.services import email_sync
 from peregrine.services.candidates import current_candidate
+from peregrine.services.email import actions, store
 from tests.browser.conftest import open_board
 from tests.browser.helpers import card, column, seed_job, stage_of, wait_for_stage
 from tests.fakes import mail_samples
@@ -44,8 +44,8 @@ def deliver(*raws: bytes) -> None:
         candidate_id = current_candidate(session).id
         assert candidate_id is not None
         for raw in raws:
-            email_sync.store_message(session, candidate_id, raw, folder="INBOX")
-    run(email_sync.process_pending(llm=LLMClient(LLMSettings())))
+            store.store_message(session, candidate_id, raw, folder="INBOX")
+    run(actions.process_pending(llm=LLMClient(LLMSettings())))
 
 
 def test_the_inbox_shows_each_email_and_choosing_a_job_moves_the_card(page: Page, app_url: str) -> None:

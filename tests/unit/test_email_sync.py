@@ -21,18 +21,17 @@ from peregrine.integrations.imap import ImapLoginFailed, ImapSettings
 from peregrine.llm.client import LLMClient
 from peregrine.llm.settings import LLMSettings
 from peregrine.models import EmailMessage, StageEvent
-from peregrine.services import email_sync, jobs, tasks
+from peregrine.services import jobs, tasks
 from peregrine.services.board import load_board
 from peregrine.services.candidates import current_candidate
-from peregrine.services.email_sync import (
-    ClassifiedBy,
-    EmailClassifier,
-    InboxFilter,
-    parse_message,
-    poll_once,
-    process_pending,
-    store_message,
-)
+from peregrine.services.email import actions, inbox, poller
+from peregrine.services.email.actions import process_pending
+from peregrine.services.email.classify import EmailClassifier
+from peregrine.services.email.inbox import InboxFilter
+from peregrine.services.email.kinds import ClassifiedBy
+from peregrine.services.email.parsing import parse_message
+from peregrine.services.email.poller import poll_once
+from peregrine.services.email.store import get_message, store_message
 from peregrine.services.errors import InvalidInput
 from tests.fakes import imap_server as imap_fixtures
 from tests.fakes import mail_samples
@@ -68,9 +67,9 @@ def no_llm() -> LLMClient:
 
 @pytest.fixture
 def reset_poller() -> Iterator[None]:
-    email_sync._set_status(**vars(email_sync.PollerStatus()))
+    poller._set_status(**vars(poller.PollerStatus()))
     yield
-    email_sync._set_status(**vars(email_sync.PollerStatus()))
+    poller._set_status(**vars(poller.PollerStatus()))
 
 
 def add_job(company: str, title: str, stage: Stage = Stage.APPLIED, url: str = "") -> int:
@@ -429,13 +428,13 @@ async def test_the_keyword_rules_classify_when_the_language_model_is_down(
 
 
 async def run_poller_until(condition: object, timeout_s: float = 10.0, **options: float) -> None:
-    task = asyncio.create_task(email_sync.poll_forever(**options))
+    task = asyncio.create_task(poller.poll_forever(**options))
     try:
         deadline = asyncio.get_running_loop().time() + timeout_s
         while not condition():  # type: ignore[operator]
             if task.done():
                 task.result()
-            assert asyncio.get_running_loop().time() < deadline, email_sync.poller_status()
+            assert asyncio.get_running_loop().time() < deadline, poller.poller_status()
             await asyncio.sleep(0.02)
     finally:
         task.cancel()
@@ -446,11 +445,11 @@ async def run_poller_until(condition: object, timeout_s: float = 10.0, **options
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("reset_poller")
 async def test_the_poller_does_nothing_while_imap_is_not_configured(candidate_id: int) -> None:
-    await run_poller_until(lambda: email_sync.poller_status().state == "off", poll_seconds=0.01, off_recheck_s=0.01)
+    await run_poller_until(lambda: poller.poller_status().state == "off", poll_seconds=0.01, off_recheck_s=0.01)
     await asyncio.sleep(0.05)
 
-    assert email_sync.poller_status().state == "off"
-    assert email_sync.poller_status().last_error == ""
+    assert poller.poller_status().state == "off"
+    assert poller.poller_status().last_error == ""
     assert count_messages() == 0
 
 
@@ -464,9 +463,9 @@ async def test_a_wrong_password_gives_a_clear_status_and_backs_off(
     with pytest.raises(ImapLoginFailed):
         await poll_once(imap_server.settings())
 
-    await run_poller_until(lambda: email_sync.poller_status().failures >= 3, poll_seconds=0.02)
+    await run_poller_until(lambda: poller.poller_status().failures >= 3, poll_seconds=0.02)
 
-    status = email_sync.poller_status()
+    status = poller.poller_status()
     assert (status.state, status.last_error_kind) == ("error", "login")
     assert "refused the login of 'alice@example.com'" in status.last_error
     assert PASSWORD_ENV in status.last_error
@@ -486,22 +485,22 @@ async def test_a_server_that_is_down_backs_off_then_recovers(
     write_imap_config(Path(os.environ["PEREGRINE_CONFIG_DIR"]), server.settings())
     job = add_job("Acme Robotics", "Robotics Engineer")
 
-    await run_poller_until(lambda: email_sync.poller_status().failures >= 3, poll_seconds=0.02)
-    status = email_sync.poller_status()
+    await run_poller_until(lambda: poller.poller_status().failures >= 3, poll_seconds=0.02)
+    status = poller.poller_status()
     assert (status.state, status.last_error_kind) == ("error", "refused")
     assert f"127.0.0.1:{server.port} was refused" in status.last_error
-    delays = [email_sync.backoff_delay(0.02, n) for n in (1, 2, 3, 4)]
+    delays = [poller.backoff_delay(0.02, n) for n in (1, 2, 3, 4)]
     assert delays == sorted(delays)
     assert delays[1] == 2 * delays[0]
-    assert email_sync.backoff_delay(300, 20) == email_sync.MAX_BACKOFF_S
+    assert poller.backoff_delay(300, 20) == poller.MAX_BACKOFF_S
 
     with server:
         server.append(
             mail_samples.plain("dana@acmerobotics.com", "Interview", "We would like to schedule an interview with you.")
         )
-        await run_poller_until(lambda: email_sync.poller_status().state == "ok", poll_seconds=0.02)
+        await run_poller_until(lambda: poller.poller_status().state == "ok", poll_seconds=0.02)
 
-    status = email_sync.poller_status()
+    status = poller.poller_status()
     assert status.failures == 0
     assert status.last_success_at is not None
     assert "1 new message" in status.last_summary
@@ -549,7 +548,7 @@ async def test_a_failed_message_is_retried_and_does_not_block_the_rest(candidate
     assert "RuntimeError: the classifier tripped" in (stored["boom"].error or "")
     assert (stored["Invite"].status, stored["Invite"].action) == ("processed", "moved")
     with db.session_scope() as session:
-        assert email_sync.review_count(session, candidate_id) == 1
+        assert inbox.review_count(session, candidate_id) == 1
 
     second = await process_pending(classifier=flaky)
 
@@ -565,12 +564,12 @@ async def test_a_message_that_keeps_failing_stops_after_max_attempts(candidate_i
     store(candidate_id, mail_samples.plain("a@x.example", "boom", "Hello."))
     flaky = FlakyClassifier(fail_times=100)
 
-    for _ in range(email_sync.MAX_ATTEMPTS + 2):
+    for _ in range(actions.MAX_ATTEMPTS + 2):
         await process_pending(classifier=flaky)
 
     stored = messages()["boom"]
-    assert (stored.status, stored.attempts) == ("failed", email_sync.MAX_ATTEMPTS)
-    assert flaky.fail_times == 100 - email_sync.MAX_ATTEMPTS
+    assert (stored.status, stored.attempts) == ("failed", actions.MAX_ATTEMPTS)
+    assert flaky.fail_times == 100 - actions.MAX_ATTEMPTS
 
 
 # ------------------------------------------------------------------------------------------------
@@ -593,31 +592,29 @@ async def test_below_the_threshold_nothing_moves_until_the_user_applies(candidat
     assert "below 60%" in stored.action_note
     assert stage_of(job) is Stage.APPLIED
     with db.session_scope() as session:
-        assert email_sync.email_badges(session, candidate_id) == {job: "review"}
-        assert [item.id for item in email_sync.list_inbox(session, candidate_id, show=InboxFilter.REVIEW)] == [
-            message_id
-        ]
-        outcome = email_sync.apply_action(session, message_id, candidate_id=candidate_id)
+        assert inbox.email_badges(session, candidate_id) == {job: "review"}
+        assert [item.id for item in inbox.list_inbox(session, candidate_id, show=InboxFilter.REVIEW)] == [message_id]
+        outcome = actions.apply_action(session, message_id, candidate_id=candidate_id)
     assert outcome.moved
     assert stage_of(job) is Stage.PHONE_SCREEN
     assert history(job)[-1] == ("applied", "phone_screen", "email")
     with db.session_scope() as session:
-        assert email_sync.email_badges(session, candidate_id) == {job: "moved"}
+        assert inbox.email_badges(session, candidate_id) == {job: "moved"}
         assert load_board(session, candidate_id).cards[job].email == "moved"
-        assert email_sync.list_inbox(session, candidate_id, show=InboxFilter.REVIEW) == []
-        item = email_sync.list_inbox(session, candidate_id)[0]
+        assert inbox.list_inbox(session, candidate_id, show=InboxFilter.REVIEW) == []
+        item = inbox.list_inbox(session, candidate_id)[0]
         assert (item.can_undo, item.can_apply, item.can_change) == (True, False, False)
 
         with pytest.raises(InvalidInput, match="undo that move first"):
-            email_sync.set_classification(session, message_id, "rejection", candidate_id=candidate_id)
+            actions.set_classification(session, message_id, "rejection", candidate_id=candidate_id)
 
-        email_sync.undo_action(session, message_id, candidate_id=candidate_id)
+        actions.undo_action(session, message_id, candidate_id=candidate_id)
     assert stage_of(job) is Stage.APPLIED
     assert history(job)[-1] == ("phone_screen", "applied", "undo")
     stored = messages()["About your interview"]
     assert stored.action == "undone"
     with db.session_scope() as session:
-        assert email_sync.email_badges(session, candidate_id) == {}
+        assert inbox.email_badges(session, candidate_id) == {}
         assert load_board(session, candidate_id).cards[job].email == ""
 
 
@@ -632,18 +629,18 @@ async def test_choosing_the_job_of_an_ambiguous_message_then_applying_it(candida
     await process_pending(llm=LLMClient(LLMSettings()))
 
     with db.session_scope() as session:
-        item = email_sync.list_inbox(session, candidate_id)[0]
+        item = inbox.list_inbox(session, candidate_id)[0]
         assert item.needs_review
         assert item.sender == "recruiting@massivedynamic.com"
         assert {choice.value for choice in item.candidates} == {str(data), str(ml)}
         assert not item.can_apply
         with pytest.raises(InvalidInput, match="Choose the job"):
-            email_sync.apply_action(session, message_id, candidate_id=candidate_id)
+            actions.apply_action(session, message_id, candidate_id=candidate_id)
 
-        email_sync.choose_job(session, message_id, ml, candidate_id=candidate_id)
-        item = email_sync.list_inbox(session, candidate_id)[0]
+        actions.choose_job(session, message_id, ml, candidate_id=candidate_id)
+        item = inbox.list_inbox(session, candidate_id)[0]
         assert (item.job_id, item.match, item.can_apply) == (str(ml), "user", True)
-        email_sync.apply_action(session, message_id, candidate_id=candidate_id)
+        actions.apply_action(session, message_id, candidate_id=candidate_id)
 
     assert stage_of(ml) is Stage.PHONE_SCREEN
     assert stage_of(data) is Stage.APPLIED
@@ -662,23 +659,23 @@ async def test_changing_the_class_and_reviewing_an_offer(candidate_id: int) -> N
     assert stage_of(job) is Stage.OFFER
     assert messages()["Offer"].action == "review"
     with db.session_scope() as session:
-        email_sync.mark_reviewed(session, offer_id, candidate_id=candidate_id)
-        assert email_sync.get_message(session, offer_id).action == "moved"
+        actions.mark_reviewed(session, offer_id, candidate_id=candidate_id)
+        assert get_message(session, offer_id).action == "moved"
 
         # The user says the newsletter was a rejection: it waits for Apply, which rejects the job.
-        email_sync.set_classification(session, other_id, EmailClass.REJECTION, candidate_id=candidate_id)
-        changed = email_sync.get_message(session, other_id)
+        actions.set_classification(session, other_id, EmailClass.REJECTION, candidate_id=candidate_id)
+        changed = get_message(session, other_id)
         assert (changed.classified_by, changed.action) == ("user", "review")
         with pytest.raises(InvalidInput, match="Unknown class"):
-            email_sync.set_classification(session, other_id, "spam", candidate_id=candidate_id)
-        email_sync.apply_action(session, other_id, candidate_id=candidate_id)
+            actions.set_classification(session, other_id, "spam", candidate_id=candidate_id)
+        actions.apply_action(session, other_id, candidate_id=candidate_id)
     with db.session_scope() as session:
         rejected = jobs.get_job(session, job)
         assert (rejected.stage, rejected.rejection_stage) == ("rejected", "offer")
 
         # The offer's move is no longer the job's last: it cannot be undone from the inbox.
         with pytest.raises(Exception, match="moved again"):
-            email_sync.undo_action(session, offer_id, candidate_id=candidate_id)
+            actions.undo_action(session, offer_id, candidate_id=candidate_id)
 
 
 # ------------------------------------------------------------------------------------------------
