@@ -50,3 +50,22 @@ def record_or_missing(found: rx.Var[bool], missing_message: rx.Var[str], content
             role="status",
         ),
     )
+
+
+def paid_only(paid: rx.Var[bool], feature: str, content: rx.Component) -> rx.Component:
+    """A paid-tier feature: its content, or what switching the tier on takes (`tier: paid`)."""
+    return rx.cond(paid, content, upgrade_notice(feature))
+
+
+def upgrade_notice(feature: str) -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("lock")),
+        rx.callout.text(
+            f"{feature} is part of the paid tier. Set ",
+            rx.code("tier: paid"),
+            " in config/user.yaml to switch it on (Peregrine is self-hosted: nothing is billed). "
+            "Your board, research and rounds keep working as they are.",
+        ),
+        role="status",
+        color_scheme="amber",
+    )

@@ -12,10 +12,9 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.layout import page_layout
+from peregrine.components.layout import page_layout, paid_only
 from peregrine.config import user_profile
 from peregrine.models import Task
-from peregrine.pages.prep import upgrade_notice
 from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import prep, task_runner
 from peregrine.services.candidates import current_candidate
@@ -186,8 +185,9 @@ def _report_line(line: ReportLine) -> rx.Component:
 def bulk_prep_page() -> rx.Component:
     return page_layout(
         rx.heading("Interview prep", size="6", as_="h1"),
-        rx.cond(
+        paid_only(
             BulkPrepState.paid,
+            "Interview preparation",
             rx.vstack(
                 rx.text(
                     "Select jobs (base prep: the job description, callback drivers, company context, your narrative) "
@@ -234,6 +234,5 @@ def bulk_prep_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            upgrade_notice("Interview preparation"),
         ),
     )

@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.layout import page_layout, record_or_missing
+from peregrine.components.layout import page_layout, paid_only, record_or_missing
 from peregrine.config import user_profile
 from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
@@ -369,20 +369,6 @@ class PrepState(rx.State):
 
 
 # ---------------------------------------------------------------------------------------------- view
-def upgrade_notice(feature: str) -> rx.Component:
-    return rx.callout.root(
-        rx.callout.icon(rx.icon("lock")),
-        rx.callout.text(
-            f"{feature} is part of the paid tier. Set ",
-            rx.code("tier: paid"),
-            " in config/user.yaml to switch it on (Peregrine is self-hosted: nothing is billed). "
-            "Your board, research and rounds keep working as they are.",
-        ),
-        role="status",
-        color_scheme="amber",
-    )
-
-
 def _run_line(run: rx.Var[RunStatus], what: str) -> rx.Component:
     return rx.fragment(
         rx.cond(
@@ -741,8 +727,9 @@ def prep_page() -> rx.Component:
             rx.vstack(
                 rx.link("← ", PrepState.job_label, href=PrepState.job_link, size="2", class_name="no-print"),
                 rx.heading("Interview prep: ", PrepState.job_label, size="6", as_="h1"),
-                rx.cond(
+                paid_only(
                     PrepState.paid,
+                    "Interview preparation and practice",
                     rx.vstack(
                         _interview_picker(),
                         rx.cond(
@@ -762,7 +749,6 @@ def prep_page() -> rx.Component:
                         spacing="4",
                         width="100%",
                     ),
-                    upgrade_notice("Interview preparation and practice"),
                 ),
                 spacing="3",
                 align="start",
@@ -776,37 +762,30 @@ def prep_page() -> rx.Component:
 def sheet_page() -> rx.Component:
     """The condensed reference sheet: small enough to keep open beside a call."""
     return rx.el.main(
-        rx.cond(
-            PrepState.found & ~PrepState.paid,
-            upgrade_notice("The reference sheet"),
-        ),
-        rx.cond(
-            PrepState.found & PrepState.paid,
-            rx.vstack(
-                rx.heading(PrepState.job_label, size="4", as_="h1"),
-                rx.text(PrepState.selected_label, size="2", color_scheme="gray"),
-                rx.cond(
-                    PrepState.sheet.length() > 0,
-                    rx.foreach(
-                        PrepState.sheet,
-                        lambda block: rx.el.section(
-                            rx.heading(block.title, size="2", as_="h2"),
-                            rx.el.ul(rx.foreach(block.lines, lambda line: rx.el.li(line))),
-                            aria_label=block.title,
-                            class_name="sheet-block",
+        record_or_missing(
+            PrepState.found,
+            PrepState.missing_message,
+            paid_only(
+                PrepState.paid,
+                "The reference sheet",
+                rx.vstack(
+                    rx.heading(PrepState.job_label, size="4", as_="h1"),
+                    rx.text(PrepState.selected_label, size="2", color_scheme="gray"),
+                    rx.cond(
+                        PrepState.sheet.length() > 0,
+                        rx.foreach(
+                            PrepState.sheet,
+                            lambda block: rx.el.section(
+                                rx.heading(block.title, size="2", as_="h2"),
+                                rx.el.ul(rx.foreach(block.lines, lambda line: rx.el.li(line))),
+                                aria_label=block.title,
+                                class_name="sheet-block",
+                            ),
                         ),
+                        rx.text("Nothing to condense yet: generate the prep first.", size="2"),
                     ),
-                    rx.text("Nothing to condense yet: generate the prep first.", size="2"),
-                ),
-                spacing="2",
-                width="100%",
-            ),
-            rx.cond(
-                ~PrepState.found,
-                rx.text(
-                    rx.cond(PrepState.missing_message != "", PrepState.missing_message, "Loading…"),
-                    size="2",
-                    role="status",
+                    spacing="2",
+                    width="100%",
                 ),
             ),
         ),

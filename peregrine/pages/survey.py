@@ -15,12 +15,11 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.forms import labelled
-from peregrine.components.layout import page_layout, record_or_missing
+from peregrine.components.layout import page_layout, paid_only, record_or_missing
 from peregrine.config import user_profile
 from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.models import SurveyResponse
-from peregrine.pages.prep import upgrade_notice
 from peregrine.services import jobs as job_service
 from peregrine.services import survey, task_runner, uploads
 from peregrine.services.errors import ServiceError
@@ -675,8 +674,9 @@ def survey_page() -> rx.Component:
                     align="center",
                     spacing="3",
                 ),
-                rx.cond(
+                paid_only(
                     SurveyState.paid,
+                    "The survey assistant",
                     rx.vstack(
                         _survey_picker(),
                         _input_part(),
@@ -685,7 +685,6 @@ def survey_page() -> rx.Component:
                         spacing="4",
                         width="100%",
                     ),
-                    upgrade_notice("The survey assistant"),
                 ),
                 spacing="3",
                 align="start",
