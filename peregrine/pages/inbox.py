@@ -170,7 +170,7 @@ def _job_select(item: rx.Var[InboxItem]) -> rx.Component:
             ),
             rx.el.optgroup(
                 rx.foreach(InboxState.jobs, lambda job: rx.el.option(job.label, value=job.value)),
-                label="All jobs",
+                label="Open jobs",
             ),
             value=item.job_id,
             on_change=lambda value: InboxState.choose_job(item.id, value),

@@ -647,6 +647,25 @@ async def test_choosing_the_job_of_an_ambiguous_message_then_applying_it(candida
 
 
 @pytest.mark.asyncio
+async def test_the_job_picker_offers_open_jobs_and_always_the_chosen_one(candidate_id: int) -> None:
+    open_job = add_job("Acme", "Engineer")
+    hired = add_job("Globex", "Engineer", Stage.HIRED)
+    rejected = add_job("Initech", "Analyst", Stage.REJECTED)
+    message_id = store(candidate_id, mail_samples.plain("someone@example.org", "Hello", "A note."))
+    await process_pending(llm=LLMClient(LLMSettings()))
+
+    with db.session_scope() as session:
+        choices = inbox.job_choices(session, candidate_id)
+        assert [(choice.value, choice.label) for choice in choices] == [(str(open_job), "Acme — Engineer · Applied")]
+        actions.choose_job(session, message_id, rejected, candidate_id=candidate_id)
+        item = next(item for item in inbox.list_inbox(session, candidate_id) if item.id == message_id)
+    assert [(choice.value, choice.label) for choice in item.candidates] == [
+        (str(rejected), "Initech — Analyst · Rejected")
+    ], "a closed job the user chose stays visible in its picker"
+    assert str(hired) not in {choice.value for choice in choices}
+
+
+@pytest.mark.asyncio
 async def test_changing_the_class_and_reviewing_an_offer(candidate_id: int) -> None:
     job = add_job("Initech", "Report Analyst", Stage.INTERVIEWING)
     offer_id = store(

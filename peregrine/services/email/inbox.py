@@ -113,10 +113,10 @@ def _inbox_item(message: EmailMessage, jobs_by_id: dict[int, tuple[str, str, str
     processed = message.status == MessageStatus.PROCESSED.value
     cls = message.classification
     standing = standing_move(message)
+    # The likely jobs: the message's own first (so the picker always shows what is chosen), then its matches.
+    likely = dict.fromkeys([*([message.job_id] if message.job_id else []), *message.match_candidates])
     candidates = [
-        JobChoice(str(job_id), _job_label(*jobs_by_id[job_id][:2]))
-        for job_id in message.match_candidates
-        if job_id in jobs_by_id
+        JobChoice(str(job_id), _choice_label(*jobs_by_id[job_id])) for job_id in likely if job_id in jobs_by_id
     ]
     return InboxItem(
         id=message.id,
@@ -162,13 +162,22 @@ def review_count(session: Session, candidate_id: int) -> int:
 
 
 def job_choices(session: Session, candidate_id: int) -> list[JobChoice]:
-    """Every job of the candidate, for "choose the job": by company, then title."""
+    """The jobs an email can still be about, for "choose the job": those not yet decided (Hired or
+    Rejected ones, which an email never moves, come only as a message's likely or current job),
+    by company, then title, each with its stage to tell two alike apart."""
     rows = session.execute(
-        select_columns(col(Job.id), col(Job.company), col(Job.title))
-        .where(col(Job.candidate_id) == candidate_id)
+        select_columns(col(Job.id), col(Job.company), col(Job.title), col(Job.stage))
+        .where(col(Job.candidate_id) == candidate_id, col(Job.stage).not_in(_DECIDED))
         .order_by(func.lower(col(Job.company)), func.lower(col(Job.title)), col(Job.id))
     )
-    return [JobChoice(str(job_id), _job_label(company, title)) for job_id, company, title in rows]
+    return [JobChoice(str(job_id), _choice_label(company, title, stage)) for job_id, company, title, stage in rows]
+
+
+_DECIDED = (Stage.HIRED.value, Stage.REJECTED.value)
+
+
+def _choice_label(company: str, title: str, stage: str) -> str:
+    return f"{_job_label(company, title)} · {Stage(stage).label}"
 
 
 def email_badges(session: Session, candidate_id: int, *, job_id: int | None = None) -> dict[int, str]:
