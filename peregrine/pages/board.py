@@ -364,9 +364,14 @@ class BoardState(rx.State):
                 seq, changes = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
                 if changes is not None and not changes:
                     continue
+                if changes is None:  # fell behind the announcements: read everything again
+                    async with self:
+                        self._change_seq = seq
+                        self._reload()
+                    continue
                 # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
                 # own moves come back here too; their versions match, so they cost one small query.
-                if changes is not None and not changes.unversioned:
+                if not changes.unversioned:
                     async with self:
                         known = {job_id: self._versions.get(job_id) for job_id in changes.ids}
                     if await asyncio.to_thread(_read_versions, changes.ids) == _existing(known):
@@ -376,9 +381,7 @@ class BoardState(rx.State):
                 snapshot = await asyncio.to_thread(_read_board, *view)
                 async with self:
                     self._change_seq = seq
-                    if changes is None:
-                        self._reload()
-                    elif view == (self._candidate_id, self.filter_text, self.filter_source):
+                    if view == (self._candidate_id, self.filter_text, self.filter_source):
                         self._show_changes(changes.ids, snapshot)
         finally:
             async with self:
@@ -402,7 +405,8 @@ class BoardState(rx.State):
             if self._where(card_id) is not None:  # deleted, or no longer matching the filters
                 self._versions.pop(card_id, None)
                 ops.append(self._op(card_id, None, 0))
-        self.sources = snapshot.sources
+        if snapshot.sources != self.sources:
+            self.sources = snapshot.sources
         if ops:
             self.ops = ops
 

@@ -95,7 +95,7 @@ def test_the_inbox_shows_each_email_and_choosing_a_job_moves_the_card(page: Page
     page.get_by_role("button", name="Job mail").click()
     expect(page.get_by_role("article")).to_have_count(2)
 
-    ambiguous.get_by_label("Job").select_option(label="Massive Dynamic — ML Engineer")
+    ambiguous.get_by_label("Job").select_option(label="Massive Dynamic — ML Engineer · Applied")
     expect(ambiguous).to_contain_text("Ready: apply to act on it.")
     ambiguous.get_by_role("button", name="Apply").click()
     expect(ambiguous).to_contain_text("Moved Massive Dynamic from Applied to Phone screen.")
