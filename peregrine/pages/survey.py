@@ -107,20 +107,20 @@ class SurveyState(rx.State):
 
     # ------------------------------------------------------------------ loading
     @rx.event
-    def load(self) -> None:
+    def load(self) -> Any:
         self.found, self.refusals, self.notice = False, [], ""
         self.paid = user_profile().tier == "paid"
         raw_id = str(self.job_id)  # the route argument of /applications/[job_id]/survey
         if not raw_id.isdigit():
             self.missing_message = f"“{raw_id}” is not a job number."
-            return
+            return None
         try:
             with db.session_scope() as session:
                 job = job_service.get_job(session, int(raw_id))
                 saved = survey.surveys_of(session, int(raw_id))
         except ServiceError as exc:
             self.missing_message = str(exc)
-            return
+            return None
         self._job = int(raw_id)
         self.job_label = f"{job.company} — {job.title}"
         self.job_link = f"/applications/{self._job}"
@@ -128,6 +128,7 @@ class SurveyState(rx.State):
         self.reader_plan = survey.reader_plan(get_llm_client())
         self._show(saved[0].id or 0 if saved else 0)
         self.found = True
+        return self._resume_reading()
 
     def _show_stage(self, stage: str) -> None:
         self.stage_label, self.in_survey = Stage(stage).label, stage == Stage.SURVEY
@@ -175,6 +176,14 @@ class SurveyState(rx.State):
         if value.isdigit():
             self._show(int(value))
             self.refusals, self.notice = [], ""
+            return self._resume_reading()
+        return None
+
+    def _resume_reading(self) -> Any:
+        """Screenshots stored but never read (the backend stopped mid-way, say) are read on opening;
+        one whose read failed waits for its Retry."""
+        if self.paid and any(image.pending for image in self.images):
+            return self._start_reading()
         return None
 
     @rx.event

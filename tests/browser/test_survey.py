@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from playwright.sync_api import Page, expect
 from peregrine import db
 from peregrine.config import config_dir
 from peregrine.domain.stages import Stage
-from peregrine.services import survey
+from peregrine.services import survey, uploads
 from tests.browser.conftest import open_board
 from tests.browser.helpers import card, seed_job, wait_for_stage
 from tests.fakes.openai_server import FakeOpenAIServer
@@ -184,3 +185,17 @@ def test_the_free_tier_shows_an_upgrade_notice(page: Page, app_url: str) -> None
         user_file.unlink()
     page.reload()
     expect(page.get_by_role("button", name="Choose screenshots")).to_be_visible(timeout=30_000)
+
+
+def test_a_screenshot_left_unread_by_a_restart_is_read_on_opening(page: Page, app_url: str) -> None:
+    """The upload was stored, then the backend stopped before reading it: opening the survey reads it."""
+    job_id = seed_job("Initech", "Analyst", Stage.SURVEY)
+    with db.session_scope() as session:
+        stored = survey.start_survey(session, job_id)
+        survey.add_images(session, stored.id or 0, [replace(uploads.check_image(survey_png()), name="left.png")])
+
+    page.goto(survey_url(app_url, job_id))
+
+    read = page.get_by_label("Text read from left.png (correct it if needed)")
+    expect(read).to_have_value(re.compile(r"What motivates you at work\?"), timeout=30_000)
+    expect(page.get_by_text("Read by Tesseract OCR on this machine.")).to_be_visible()
