@@ -12,11 +12,14 @@ from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
-from peregrine.pages.task_watch import follow_tasks
+from peregrine.pages.task_watch import client_connected, follow_tasks
 from peregrine.services import board as board_service
+from peregrine.services import job_events, research, task_runner, tasks
 from peregrine.services import jobs as job_service
-from peregrine.services import research, task_runner, tasks
 from peregrine.services.errors import NotFound
+
+#: How often an idle job page checks that its tab is still open (changes arrive at once).
+CHANGES_CHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class JobPageState(rx.State):
     survey_link: str = ""
     _job: int = 0
     _watching: bool = False
+    _following_changes: bool = False
+    _change_seq: int = 0
 
     @rx.event
     async def load(self) -> Any:
@@ -105,20 +110,12 @@ class JobPageState(rx.State):
         if not raw_id.isdigit():
             self.missing_message = f"“{raw_id}” is not a job number."
             return None
+        self._change_seq = job_events.latest()  # before the read: a change made during it is shown again
         try:
-            with db.session_scope() as session:
-                job = job_service.get_job(session, int(raw_id))
-                events = job_service.stage_history(session, int(raw_id))
+            self._show_job(int(raw_id))
         except NotFound as exc:
             self.missing_message = str(exc)
             return None
-        self.company, self.title = job.company, job.title
-        self.stage_label = Stage(job.stage).label
-        self.rejection = board_service.rejection_label(job.rejection_stage, job.rejection_reason)
-        self.source, self.location, self.recruiter = job.source, job.location, job.recruiter
-        self.url = job.url if job.url.startswith(("http://", "https://")) else ""
-        self.description = job.raw_jd_text
-        self.history = [_history_line(event) for event in reversed(events)]
         self._job = int(raw_id)
         self.prep_link = f"/applications/{self._job}/interview-prep"
         self.survey_link = f"/applications/{self._job}/survey"
@@ -127,7 +124,47 @@ class JobPageState(rx.State):
         rounds._load_rounds(self._job)
         offer = await self.get_state(OfferState)
         offer._load_offer(self._job)
-        return self._refresh_research()
+        watch_research = self._refresh_research()
+        return [JobPageState.follow_changes, *([watch_research] if watch_research is not None else [])]
+
+    def _show_job(self, job_id: int) -> None:
+        """The job's facts and stage history, as stored now."""
+        with db.session_scope() as session:
+            job = job_service.get_job(session, job_id)
+            events = job_service.stage_history(session, job_id)
+        self.company, self.title = job.company, job.title
+        self.stage_label = Stage(job.stage).label
+        self.rejection = board_service.rejection_label(job.rejection_stage, job.rejection_reason)
+        self.source, self.location, self.recruiter = job.source, job.location, job.recruiter
+        self.url = job.url if job.url.startswith(("http://", "https://")) else ""
+        self.description = job.raw_jd_text
+        self.history = [_history_line(event) for event in reversed(events)]
+
+    @rx.event(background=True)
+    async def follow_changes(self) -> None:
+        """While the page is open, a move made elsewhere (an email, the API, the board in another tab)
+        shows in its stage and history at once. The rounds and the offer are edited here, so their
+        forms are left alone."""
+        async with self:
+            if self._following_changes:
+                return
+            self._following_changes = True
+            token = self.router.session.client_token
+        try:
+            while client_connected(token):
+                async with self:
+                    seq = self._change_seq
+                seq, changes = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
+                async with self:
+                    self._change_seq = seq
+                    if self.found and (changes is None or self._job in changes.ids):
+                        try:
+                            self._show_job(self._job)
+                        except NotFound:
+                            self.found, self.missing_message = False, f"Job {self._job} was deleted."
+        finally:
+            async with self:
+                self._following_changes = False
 
     def _refresh_research(self) -> Any:
         """Read the brief and the latest run; keep watching while a run is queued or running."""

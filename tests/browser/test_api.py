@@ -170,3 +170,16 @@ def test_an_open_board_follows_jobs_changed_through_the_api(page: Page, app_url:
 
     assert client.delete(f"/jobs/{created['id']}").status_code == 204
     expect(staff).to_have_count(0)
+
+
+def test_an_open_job_page_shows_a_move_made_through_the_api(page: Page, app_url: str, client: httpx.Client) -> None:
+    created = client.post("/jobs", json={"company": "Pied Piper", "title": "Compression Engineer"}).json()
+    page.goto(f"{app_url}/applications/{created['id']}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pied Piper — Compression Engineer", timeout=30_000)
+    history = page.locator(".stage-history li")
+    expect(history).to_have_count(0)
+
+    assert client.post(f"/jobs/{created['id']}/move", json={"to_stage": "survey"}).status_code == 200
+
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text("Applied → Survey")
