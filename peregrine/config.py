@@ -54,6 +54,11 @@ class UserProfile:
     tier: Literal["free", "paid"] = "paid"
     notices: tuple[ConfigNotice, ...] = field(default=())
 
+    @property
+    def paid(self) -> bool:
+        """The paid-tier features (prep, practice, surveys) are on."""
+        return self.tier == "paid"
+
 
 def read_yaml(name: str) -> tuple[dict[str, Any], list[ConfigNotice]]:
     """Read `config/<name>`; return its mapping and any notices about it."""

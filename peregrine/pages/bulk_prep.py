@@ -50,7 +50,7 @@ class BulkPrepState(rx.State):
 
     @rx.event
     def load(self) -> None:
-        self.paid = user_profile().tier == "paid"
+        self.paid = user_profile().paid
         self._read_targets()
 
     def _read_targets(self) -> None:

@@ -10,13 +10,15 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.domain.stages import MoveSource, Stage
+from peregrine.models import Job, StageEvent
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
+from peregrine.pages.routed_job import job_of_route
 from peregrine.pages.task_watch import client_connected, follow_tasks
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner, tasks
 from peregrine.services import jobs as job_service
-from peregrine.services.errors import NotFound
+from peregrine.services.errors import NotFound, ServiceError
 
 #: How often an idle job page checks that its tab is still open (changes arrive at once).
 CHANGES_CHECK_SECONDS = 30.0
@@ -105,18 +107,16 @@ class JobPageState(rx.State):
 
     @rx.event
     async def load(self) -> Any:
-        raw_id = str(self.job_id)  # the route argument of /applications/[job_id]
         self.found = False
-        if not raw_id.isdigit():
-            self.missing_message = f"“{raw_id}” is not a job number."
-            return None
         self._change_seq = job_events.latest()  # before the read: a change made during it is shown again
         try:
-            self._show_job(int(raw_id))
-        except NotFound as exc:
+            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]
+        except ServiceError as exc:
             self.missing_message = str(exc)
             return None
-        self._job = int(raw_id)
+        self._job = routed.id
+        with db.session_scope() as session:
+            self._show_job(routed.job, job_service.stage_history(session, routed.id))
         self.prep_link = f"/applications/{self._job}/interview-prep"
         self.survey_link = f"/applications/{self._job}/survey"
         self.found = True
@@ -127,11 +127,8 @@ class JobPageState(rx.State):
         watch_research = self._refresh_research()
         return [JobPageState.follow_changes, *([watch_research] if watch_research is not None else [])]
 
-    def _show_job(self, job_id: int) -> None:
-        """The job's facts and stage history, as stored now."""
-        with db.session_scope() as session:
-            job = job_service.get_job(session, job_id)
-            events = job_service.stage_history(session, job_id)
+    def _show_job(self, job: Job, events: list[StageEvent]) -> None:
+        """The job's facts and stage history."""
         self.company, self.title = job.company, job.title
         self.stage_label = Stage(job.stage).label
         self.rejection = board_service.rejection_label(job.rejection_stage, job.rejection_reason)
@@ -159,7 +156,9 @@ class JobPageState(rx.State):
                     self._change_seq = seq
                     if self.found and (changes is None or self._job in changes.ids):
                         try:
-                            self._show_job(self._job)
+                            with db.session_scope() as session:
+                                job = job_service.get_job(session, self._job)
+                                self._show_job(job, job_service.stage_history(session, self._job))
                         except NotFound:
                             self.found, self.missing_message = False, f"Job {self._job} was deleted."
         finally:

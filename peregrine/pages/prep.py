@@ -19,6 +19,7 @@ from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
 from peregrine.models import Interview, InterviewPrep, PrepBase, Task
 from peregrine.pages.practice import PracticeState, practice_section
+from peregrine.pages.routed_job import job_of_route
 from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import interviews, prep, prep_sections, task_runner, tasks
 from peregrine.services import jobs as job_service
@@ -141,21 +142,15 @@ class PrepState(rx.State):
     @rx.event
     async def load(self) -> Any:
         self.found, self.editing, self.confirm_open, self.history_open = False, "", False, False
-        self.paid = user_profile().tier == "paid"
-        raw_id = str(self.job_id)  # the route argument of /applications/[job_id]/…
-        if not raw_id.isdigit():
-            self.missing_message = f"“{raw_id}” is not a job number."
-            return None
+        self.paid = user_profile().paid
         try:
-            with db.session_scope() as session:
-                job = job_service.get_job(session, int(raw_id))
-                rounds = interviews.rounds_of(session, int(raw_id))
+            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]/…
         except ServiceError as exc:
             self.missing_message = str(exc)
             return None
-        self._job = int(raw_id)
-        self.job_label = f"{job.company} — {job.title}"
-        self.job_link = f"/applications/{self._job}"
+        with db.session_scope() as session:
+            rounds = interviews.rounds_of(session, routed.id)
+        self._job, self.job_label, self.job_link = routed.id, routed.label, routed.link
         self.options = [InterviewOption(str(r.id), _option_label(r)) for r in rounds]
         self._interview, self.interview_message = self._chosen(rounds)
         self.selected = str(self._interview) if self._interview else ""

@@ -20,6 +20,7 @@ from peregrine.config import user_profile
 from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.models import SurveyResponse
+from peregrine.pages.routed_job import job_of_route
 from peregrine.services import jobs as job_service
 from peregrine.services import survey, task_runner, uploads
 from peregrine.services.errors import ServiceError
@@ -109,22 +110,16 @@ class SurveyState(rx.State):
     @rx.event
     def load(self) -> Any:
         self.found, self.refusals, self.notice = False, [], ""
-        self.paid = user_profile().tier == "paid"
-        raw_id = str(self.job_id)  # the route argument of /applications/[job_id]/survey
-        if not raw_id.isdigit():
-            self.missing_message = f"“{raw_id}” is not a job number."
-            return None
+        self.paid = user_profile().paid
         try:
-            with db.session_scope() as session:
-                job = job_service.get_job(session, int(raw_id))
-                saved = survey.surveys_of(session, int(raw_id))
+            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]/survey
         except ServiceError as exc:
             self.missing_message = str(exc)
             return None
-        self._job = int(raw_id)
-        self.job_label = f"{job.company} — {job.title}"
-        self.job_link = f"/applications/{self._job}"
-        self._show_stage(job.stage)
+        with db.session_scope() as session:
+            saved = survey.surveys_of(session, routed.id)
+        self._job, self.job_label, self.job_link = routed.id, routed.label, routed.link
+        self._show_stage(routed.job.stage)
         self.reader_plan = survey.reader_plan(get_llm_client())
         self._show(saved[0].id or 0 if saved else 0)
         self.found = True

@@ -12,6 +12,7 @@ keeps is told to reload everything. Process-local, like the backend itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import threading
 from collections import deque
@@ -91,9 +92,8 @@ async def changes_after(seq: int, timeout_s: float) -> tuple[int, Changes | None
             return _since_locked(seq)
         _waiters.add(waiter)
     try:
-        await asyncio.wait_for(waiter[1], timeout_s)
-    except TimeoutError:
-        pass
+        with contextlib.suppress(TimeoutError):  # nothing announced in time: say so
+            await asyncio.wait_for(waiter[1], timeout_s)
     finally:
         with _lock:
             _waiters.discard(waiter)

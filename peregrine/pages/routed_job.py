@@ -1,0 +1,29 @@
+"""The job a page under `/applications/[job_id]/…` is about: read once, the same way on every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peregrine import db
+from peregrine.models import Job
+from peregrine.services import jobs as job_service
+from peregrine.services.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class RoutedJob:
+    """What the job pages show of the job they are about, and where they link."""
+
+    id: int
+    label: str  # "Company — Title"
+    link: str  # its job page
+    job: Job
+
+
+def job_of_route(raw_id: str) -> RoutedJob:
+    """The job named by the route argument; `InvalidInput` or `NotFound` says why not (for the page)."""
+    if not raw_id.isdigit():
+        raise InvalidInput(f"“{raw_id}” is not a job number.")
+    with db.session_scope() as session:
+        job = job_service.get_job(session, int(raw_id))
+    return RoutedJob(int(raw_id), f"{job.company} — {job.title}", f"/applications/{raw_id}", job)
