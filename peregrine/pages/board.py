@@ -27,7 +27,7 @@ from peregrine.domain.stages import (
     next_stage,
 )
 from peregrine.pages.job_form import JobFormState, job_dialog
-from peregrine.pages.task_watch import client_connected
+from peregrine.pages.task_watch import client_connected, one_follower
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner
 from peregrine.services import jobs as job_service
@@ -352,12 +352,11 @@ class BoardState(rx.State):
     @rx.event(background=True)
     async def follow_changes(self) -> None:
         """While this tab is open, show what other writers do to its jobs, as they commit."""
-        async with self:
-            if self._following_changes:
+        async with one_follower(self, "_following_changes") as mine:
+            if not mine:
                 return
-            self._following_changes = True
-            token = self.router.session.client_token
-        try:
+            async with self:
+                token = self.router.session.client_token
             while client_connected(token):
                 async with self:
                     seq, view = self._change_seq, (self._candidate_id, self.filter_text, self.filter_source)
@@ -383,9 +382,6 @@ class BoardState(rx.State):
                     self._change_seq = seq
                     if view == (self._candidate_id, self.filter_text, self.filter_source):
                         self._show_changes(changes.ids, snapshot)
-        finally:
-            async with self:
-                self._following_changes = False
 
     def _show_changes(self, changed: frozenset[int], snapshot: board_service.BoardSnapshot) -> None:
         """Put each changed card where the database has it, with its fresh data. A card this tab
@@ -414,12 +410,11 @@ class BoardState(rx.State):
 
     @rx.event(background=True)
     async def watch_research(self) -> None:
-        async with self:
-            if self._watching_research:
+        async with one_follower(self, "_watching_research") as mine:
+            if not mine:
                 return
-            self._watching_research = True
-            candidate_id = self._candidate_id
-        try:
+            async with self:
+                candidate_id = self._candidate_id
             while True:
                 await wait_for_change(timeout_s=RESEARCH_POLL_SECONDS)
                 with db.session_scope() as session:
@@ -428,9 +423,6 @@ class BoardState(rx.State):
                     self._show_research(states)
                 if not any(latest.state in ACTIVE_RESEARCH for latest in states.values()):
                     return
-        finally:
-            async with self:
-                self._watching_research = False
 
     def _show_research(self, states: dict[int, board_service.ResearchState]) -> None:
         ops = []

@@ -14,7 +14,7 @@ from peregrine.models import Job, StageEvent
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
-from peregrine.pages.task_watch import client_connected, follow_tasks
+from peregrine.pages.task_watch import client_connected, follow_tasks, one_follower
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner, tasks
 from peregrine.services import jobs as job_service
@@ -142,12 +142,11 @@ class JobPageState(rx.State):
         """While the page is open, a move made elsewhere (an email, the API, the board in another tab)
         shows in its stage and history at once. The rounds and the offer are edited here, so their
         forms are left alone."""
-        async with self:
-            if self._following_changes:
+        async with one_follower(self, "_following_changes") as mine:
+            if not mine:
                 return
-            self._following_changes = True
-            token = self.router.session.client_token
-        try:
+            async with self:
+                token = self.router.session.client_token
             while client_connected(token):
                 async with self:
                     seq = self._change_seq
@@ -161,9 +160,6 @@ class JobPageState(rx.State):
                                 self._show_job(job, job_service.stage_history(session, self._job))
                         except NotFound:
                             self.found, self.missing_message = False, f"Job {self._job} was deleted."
-        finally:
-            async with self:
-                self._following_changes = False
 
     def _refresh_research(self) -> Any:
         """Read the brief and the latest run; keep watching while a run is queued or running."""
