@@ -22,14 +22,19 @@ def config_dir() -> Path:
     return Path(os.environ.get("PEREGRINE_CONFIG_DIR", PROJECT_ROOT / "config"))
 
 
+def _data_path() -> Path:
+    return Path(os.environ.get("PEREGRINE_DATA_DIR", PROJECT_ROOT / "data"))
+
+
 def data_dir() -> Path:
-    path = Path(os.environ.get("PEREGRINE_DATA_DIR", PROJECT_ROOT / "data"))
+    path = _data_path()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def database_url() -> str:
-    return os.environ.get("PEREGRINE_DB_URL") or f"sqlite:///{data_dir() / 'peregrine.db'}"
+    """Read on every `db.engine()` call, so it touches no disk: the engine makes the folder once."""
+    return os.environ.get("PEREGRINE_DB_URL") or f"sqlite:///{_data_path() / 'peregrine.db'}"
 
 
 def app_port() -> int:

@@ -7,7 +7,7 @@ import gc
 import reflex as rx
 
 from peregrine import db
-from peregrine.api.app import build_api
+from peregrine.api.app import mount_api
 from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
@@ -22,7 +22,7 @@ from peregrine.services import api_tokens, task_runner
 from peregrine.services.candidates import current_candidate
 from peregrine.services.email import poller
 
-app = rx.App(stylesheets=["/peregrine.css"], api_transformer=build_api())
+app = rx.App(stylesheets=["/peregrine.css"], api_transformer=mount_api)
 app.add_page(board_page, route="/", title="Interviews · Peregrine", on_load=BoardState.load)
 app.add_page(job_page, route="/applications/[job_id]", title="Job · Peregrine", on_load=JobPageState.load)
 app.add_page(

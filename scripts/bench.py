@@ -684,7 +684,6 @@ def bench_scale() -> None:
             _api_load(url, token, pause_ms=0, seconds=3)  # warm up
             flat_out = _api_load(url, token, pause_ms=0)
             paced = _api_load(url, token, pause_ms=API_PAUSE_MS)
-            floor = _api_load(url, token, pause_ms=0, path="/ping")
         emit(
             "api_get_job_ms",
             unit="ms",
@@ -701,22 +700,15 @@ def bench_scale() -> None:
             load=f"each client waits {API_PAUSE_MS} ms between an answer and its next request",
             target=25,
         )
-        emit(
-            "backend_ping_floor_ms",
-            unit="ms",
-            **floor,
-            clients=API_CLIENTS,
-            load="closed loop on the backend's own /ping: what the server stack costs with no work at all",
-        )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def _api_load(url: str, token: str, *, pause_ms: int, seconds: int = API_SECONDS, path: str = "") -> dict[str, Any]:
-    """wrk's figures for GET a random job (or `path`) over API_CLIENTS keep-alive connections (see the script)."""
+def _api_load(url: str, token: str, *, pause_ms: int, seconds: int = API_SECONDS) -> dict[str, Any]:
+    """wrk's figures for GET a random job over API_CLIENTS keep-alive connections (see the script)."""
     finished = subprocess.run(
         ["wrk", "-t1", f"-c{API_CLIENTS}", f"-d{seconds}s", "-s", str(ROOT / "scripts" / "bench_get_job.lua"), url],
-        env={**os.environ, "TOKEN": token, "JOBS": str(SCALE_JOBS), "DELAY_MS": str(pause_ms), "FIXED_PATH": path},
+        env={**os.environ, "TOKEN": token, "JOBS": str(SCALE_JOBS), "DELAY_MS": str(pause_ms)},
         capture_output=True,
         text=True,
         check=True,

@@ -1,20 +1,15 @@
 -- wrk script for `make bench`: GET a random job of the 100,000 with a bearer token, then print
 -- the latency percentiles as one JSON object. DELAY_MS > 0 paces each connection (one request,
--- then that pause): wrk times a request from its send, so the pause is not counted. FIXED_PATH
--- GETs that path instead (the backend's /ping: the floor of the server stack under the same load).
+-- then that pause): wrk times a request from its send, so the pause is not counted.
 local token = os.getenv("TOKEN")
 local jobs = tonumber(os.getenv("JOBS") or "100000")
 local pause = tonumber(os.getenv("DELAY_MS") or "0")
-local fixed_path = os.getenv("FIXED_PATH") or ""
 
 function init(args)
   math.randomseed(2026)
 end
 
 function request()
-  if fixed_path ~= "" then
-    return wrk.format("GET", fixed_path)
-  end
   return wrk.format("GET", "/api/v1/jobs/" .. math.random(1, jobs), {["Authorization"] = "Bearer " .. token})
 end
 

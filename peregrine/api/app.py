@@ -1,5 +1,9 @@
 """The REST API under `/api/v1`, mounted on the Reflex backend; docs at `/api/docs`.
 
+`mount_api` puts the API in front of Reflex's own routes: a request under `/api/` goes straight
+to it, everything else (pages, the websocket, uploads) straight to Reflex, so neither walks the
+other's routes and middleware.
+
 Routes stay thin: they check the bearer token, call the same services the pages call (a
 stage move goes through `move_job`, with source "api"), and turn service errors into HTTP
 answers: not found (or another candidate's) → 404, bad input → 422, a refused move or a
@@ -8,11 +12,11 @@ stale version → 409.
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI, Request, status
+from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from peregrine.api import routes
-from peregrine.api.deps import candidate_id
 from peregrine.domain.stages import MoveNotAllowed
 from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
 
@@ -26,7 +30,7 @@ def build_api() -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    api.include_router(routes.router, prefix="/api/v1", dependencies=[Depends(candidate_id)])
+    api.include_router(routes.router, prefix="/api/v1")
 
     @api.exception_handler(NotFound)
     async def not_found(_request: Request, exc: NotFound) -> JSONResponse:
@@ -49,3 +53,28 @@ def build_api() -> FastAPI:
         return JSONResponse(body, status_code=status.HTTP_409_CONFLICT)
 
     return api
+
+
+API_PREFIX = "/api/"
+
+
+class ApiFirst:
+    """The backend's ASGI app: `/api/…` to the REST API, anything else to Reflex."""
+
+    def __init__(self, api: ASGIApp, reflex_app: ASGIApp) -> None:
+        self.api = api
+        self.reflex_app = reflex_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith(API_PREFIX):
+            await self.api(scope, receive, send)
+        else:
+            await self.reflex_app(scope, receive, send)
+
+
+def mount_api(reflex_app: ASGIApp) -> ASGIApp:
+    """Reflex's `api_transformer`: the REST API in front of Reflex's backend app.
+
+    Reflex wraps the result in its own app (CORS, request contexts), so the API needs neither.
+    """
+    return ApiFirst(build_api(), reflex_app)

@@ -6,14 +6,13 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPBearer
 from sqlmodel import Session
 
 from peregrine import db
 from peregrine.services import api_tokens
 
-_bearer = HTTPBearer(auto_error=False, description="A token from Settings → REST API")
 _last_seen: dict[int, float] = {}
 LAST_USED_EVERY_S = 60.0
 
@@ -31,31 +30,38 @@ async def session() -> AsyncIterator[Session]:
 DbSession = Annotated[Session, Depends(session, scope="function")]
 
 
-async def candidate_id(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> int:
-    """The candidate whose token this is; 401 without a live token.
+class BearerToken(HTTPBearer):
+    """The gate of every route: the candidate whose live token the request carries; 401 otherwise.
 
-    One indexed lookup, on the event loop (a hop to a worker thread would cost more than the
-    query), in a session of its own that is closed at once: sharing the route's session would
-    hold its connection while the route waits for a worker thread.
+    A bearer scheme that also checks the token, rather than a dependency on one: FastAPI still
+    documents it as the API's security scheme, and every request resolves one dependency, not
+    two. It runs on the event loop, not in a worker thread: the owner of a token is remembered
+    for a second (`api_tokens.owner_of`), so this is mostly a dictionary lookup.
     """
-    with db.session_scope() as opened:
-        owner = api_tokens.authenticate(opened, credentials.credentials) if credentials else None
+
+    async def __call__(self, request: Request) -> int:  # type: ignore[override]
+        credentials = await super().__call__(request)
+        owner = api_tokens.owner_of(credentials.credentials) if credentials is not None else None
         if owner is None:
             raise HTTPException(
                 status_code=status.HTTP_401_UNAUTHORIZED,
                 detail="A valid bearer token is required (Settings → REST API).",
                 headers={"WWW-Authenticate": "Bearer"},
             )
-        _note_use(opened, owner.token_id)
+        _note_use(owner.token_id)
         return owner.candidate_id
 
 
-def _note_use(session: Session, token_id: int) -> None:
+candidate_id = BearerToken(auto_error=False, description="A token from Settings → REST API")
+
+
+def _note_use(token_id: int) -> None:
     """Record when a token was last used, at most once a minute (reads stay reads)."""
     now = time.monotonic()
     if now - _last_seen.get(token_id, -LAST_USED_EVERY_S) >= LAST_USED_EVERY_S:
         _last_seen[token_id] = now
-        api_tokens.record_use(session, token_id)
+        with db.engine().begin() as connection:
+            api_tokens.record_use(connection, token_id)
 
 
 CandidateId = Annotated[int, Depends(candidate_id)]

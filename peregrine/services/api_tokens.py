@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Connection, bindparam, event, update
 from sqlmodel import Session, col, select
 
+from peregrine import db
 from peregrine.config import data_dir
 from peregrine.models import ApiToken, utcnow
 from peregrine.services.errors import NotFound
@@ -73,23 +75,54 @@ class TokenOwner:
     candidate_id: int
 
 
-# Every API request runs this, so it is one prepared Core statement over an index, not an ORM load.
+# Every API request runs this, so it is one prepared Core statement over an index, on a bare
+# connection: no ORM session to open, begin and commit around a single read.
 _LIVE_TOKEN = select(col(ApiToken.id), col(ApiToken.candidate_id)).where(
     col(ApiToken.token_hash) == bindparam("token_hash"), col(ApiToken.revoked_at).is_(None)
 )
 
 
-def authenticate(session: Session, plaintext: str) -> TokenOwner | None:
+def authenticate(connection: Connection, plaintext: str) -> TokenOwner | None:
     """Whose live token this clear text is, or None (unknown or revoked)."""
     if not plaintext.startswith(PREFIX):
         return None
-    row = session.connection().execute(_LIVE_TOKEN, {"token_hash": _hash(plaintext)}).first()
+    row = connection.execute(_LIVE_TOKEN, {"token_hash": _hash(plaintext)}).first()
     return TokenOwner(row.id, row.candidate_id) if row is not None else None
 
 
-def record_use(session: Session, token_id: int) -> None:
+def record_use(connection: Connection, token_id: int) -> None:
     """Stamp the token as used now (shown in Settings)."""
-    session.connection().execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow()))
+    connection.execute(update(ApiToken).where(col(ApiToken.id) == token_id).values(last_used_at=utcnow()))
+
+
+RECHECK_AFTER_S = 1.0
+_live: dict[str, tuple[float, TokenOwner]] = {}  # token hash → (when read, its owner)
+
+
+def owner_of(plaintext: str) -> TokenOwner | None:
+    """Whose live token this is, read from the database at most once a second per token.
+
+    Every API request asks, and the answer almost never changes: remembering it spares each
+    request a connection and a query. A revoke in this process forgets every answer as it
+    commits (`revoke_token`), so the token stops working at once; a revoke written by another
+    process takes effect within RECHECK_AFTER_S. Unknown tokens are never remembered.
+    """
+    token_hash = _hash(plaintext)
+    now = time.monotonic()
+    remembered = _live.get(token_hash)
+    if remembered is not None and now - remembered[0] < RECHECK_AFTER_S:
+        return remembered[1]
+    with db.engine().connect() as connection:
+        owner = authenticate(connection, plaintext)
+    if owner is None:
+        _live.pop(token_hash, None)
+    else:
+        _live[token_hash] = (now, owner)
+    return owner
+
+
+def _forget_live_tokens(_session: Session) -> None:
+    _live.clear()
 
 
 def tokens_of(session: Session, candidate_id: int) -> list[ApiToken]:
@@ -105,4 +138,5 @@ def revoke_token(session: Session, token_id: int, *, candidate_id: int) -> ApiTo
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)
+        event.listen(session, "after_commit", _forget_live_tokens, once=True)
     return token

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, update
+from sqlalchemy import Connection, Row, bindparam, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -95,13 +95,13 @@ def get_job(session: Session, job_id: int, *, candidate_id: int | None = None) -
 _JOB_ROW = select(*Job.__table__.columns).where(col(Job.id) == bindparam("job_id"))  # type: ignore[attr-defined]
 
 
-def read_job(session: Session, job_id: int, *, candidate_id: int) -> Row[Any]:
+def read_job(connection: Connection, job_id: int, *, candidate_id: int) -> Row[Any]:
     """The job as a plain read-only row, for callers that only show it (the API's GET).
 
-    A prepared Core statement skips the ORM's identity map and attribute tracking: about a
-    fifth of `get_job`'s cost on the API's busiest request.
+    A prepared Core statement on a bare connection skips the ORM session, its identity map and
+    attribute tracking: about a third of `get_job`'s cost on the API's busiest request.
     """
-    row = session.connection().execute(_JOB_ROW, {"job_id": job_id}).first()
+    row = connection.execute(_JOB_ROW, {"job_id": job_id}).first()
     if row is None or row.candidate_id != candidate_id:
         raise NotFound(f"Job {job_id} was not found.")
     return row

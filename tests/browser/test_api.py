@@ -44,7 +44,7 @@ def test_a_token_is_required_and_a_revoked_one_stops_working(api_url: str, token
     headers = {"Authorization": f"Bearer {token}"}
     assert httpx.get(f"{api_url}/api/v1/jobs", headers=headers).status_code == 200
     with db.session_scope() as session:
-        found = api_tokens.authenticate(session, token)
+        found = api_tokens.authenticate(session.connection(), token)
         assert found is not None
         api_tokens.revoke_token(session, found.token_id, candidate_id=found.candidate_id)
     assert httpx.get(f"{api_url}/api/v1/jobs", headers=headers).status_code == 401
