@@ -133,20 +133,23 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
             <Icon d={MAIL} size={12} />
           </span>
         )}
-        {meta.id === "survey" && (
-          <a className="card-icon" href={`/applications/${card.id}/survey`} aria-label={`Open survey of ${label}`}
-            title="Open survey" onClick={(event) => { event.stopPropagation(); openJob(event, "open_survey"); }}>
-            <Icon d={SURVEY} />
-          </a>
-        )}
-        <button type="button" className="card-icon" aria-label={`Edit ${label}`} title="Edit" onClick={act("edit")}>
-          <Icon d={PENCIL} />
-        </button>
-        {meta.canReject && (
-          <button type="button" className="card-icon" aria-label={`Reject ${label}`} title="Reject…" onClick={act("reject")}>
-            <Icon d={CROSS} />
+        {/* Shown on hover or focus (always on touch screens), so the company name has the room. */}
+        <span className="card-tools">
+          {meta.id === "survey" && (
+            <a className="card-icon" href={`/applications/${card.id}/survey`} aria-label={`Open survey of ${label}`}
+              title="Open survey" onClick={(event) => { event.stopPropagation(); openJob(event, "open_survey"); }}>
+              <Icon d={SURVEY} />
+            </a>
+          )}
+          <button type="button" className="card-icon" aria-label={`Edit ${label}`} title="Edit" onClick={act("edit")}>
+            <Icon d={PENCIL} />
           </button>
-        )}
+          {meta.canReject && (
+            <button type="button" className="card-icon" aria-label={`Reject ${label}`} title="Reject…" onClick={act("reject")}>
+              <Icon d={CROSS} />
+            </button>
+          )}
+        </span>
       </div>
       <a className="card-title" href={`/applications/${card.id}`} title={card.title} onClick={openJob}>{card.title}</a>
       <div className="card-meta">
@@ -160,16 +163,17 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
             {RESEARCH_LABELS[card.research] ?? card.research}
           </span>
         )}
-        {card.source && <span className="card-badge">{card.source}</span>}
-        <span className="card-badge card-badge-outline" title="Time in this stage"><Icon d={CLOCK} size={11} />{card.in_stage}</span>
         {card.next_interview && <span className="card-badge card-badge-violet">{card.next_interview}</span>}
+        <span className="card-badge card-badge-outline" title="Time in this stage"><Icon d={CLOCK} size={11} />{card.in_stage}</span>
+        {card.source && <span className="card-badge">{card.source}</span>}
       </div>
       {card.rejection && <p className="card-rejection">{card.rejection}</p>}
       {(meta.advanceLabel || meta.canSurvey || meta.canRestore) && (
         <div className="card-actions">
           {meta.advanceLabel && (
-            <button type="button" className="card-button card-button-soft" onClick={act("advance")}>
-              <Icon d={ARROW} /><span className="card-button-text">{`Advance to ${meta.advanceLabel}`}</span>
+            <button type="button" className="card-button card-button-soft" onClick={act("advance")}
+              aria-label={`Advance to ${meta.advanceLabel}`} title={`Advance to ${meta.advanceLabel}`}>
+              <Icon d={ARROW} /><span className="card-button-text">{meta.advanceLabel}</span>
             </button>
           )}
           {meta.canSurvey && (

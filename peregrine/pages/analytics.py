@@ -194,12 +194,10 @@ class AnalyticsState(rx.State):
             days, decided = analytics.time_to_decision(session, candidate_id, filters)
             self.decision = f"{_days(days)} on average over {decided} decided jobs" if decided else "No decisions yet"
             found = analytics.rejections(session, candidate_id, filters)
-            by_stage: dict[str, int] = {}
             by_reason: dict[str, int] = {}
             for item in found:
-                by_stage[item.stage.label] = by_stage.get(item.stage.label, 0) + item.count
                 by_reason[item.label] = by_reason.get(item.label, 0) + item.count
-            self.rejection_stages = [CountRow(label, count) for label, count in by_stage.items()]
+            self.rejection_stages = [CountRow(stage.label, n) for stage, n in analytics.rejections_by_stage(found)]
             self.rejection_reasons = [CountRow(label, count) for label, count in by_reason.items()]
             self.conversions = [
                 ConversionRow(
@@ -244,21 +242,30 @@ class AnalyticsState(rx.State):
 
 
 # ---------------------------------------------------------------------------------------------- view
-def _card(title: str, *children: rx.Component) -> rx.Component:
+def _card(title: str, *children: rx.Component, wide: bool = False) -> rx.Component:
+    """One report; a `wide` one (a table of many columns) takes a whole row of the grid, its chart
+    and table side by side while there is room."""
+    body = (rx.el.div(*children, class_name="analytics-split"),) if wide else children
     return rx.el.section(
-        rx.heading(title, size="4", as_="h2"), *children, aria_label=title, class_name="analytics-card"
+        rx.heading(title, size="4", as_="h2"),
+        *body,
+        aria_label=title,
+        class_name="analytics-card analytics-card-wide" if wide else "analytics-card",
     )
 
 
 def _bar_chart(data: rx.Var[list[dict[str, Any]]], x: str, y: str, label: str, unit: str = "") -> rx.Component:
+    """Horizontal bars, one a category, its name to the left: names like "Phone screen" stay whole
+    and readable however narrow the card, where upright bars would crowd their labels together."""
     return rx.box(
         rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+            rx.recharts.cartesian_grid(stroke_dasharray="3 3", horizontal=False),
             rx.recharts.bar(data_key=y, fill=rx.color("accent", 9), radius=4, is_animation_active=False, unit=unit),
-            rx.recharts.x_axis(data_key=x, interval=0, tick={"fontSize": 12}),
-            rx.recharts.y_axis(allow_decimals=False, tick={"fontSize": 12}, unit=unit),
+            rx.recharts.x_axis(type_="number", allow_decimals=False, tick={"fontSize": 12}, unit=unit),
+            rx.recharts.y_axis(data_key=x, type_="category", interval=0, width=104, tick={"fontSize": 12}),
             rx.recharts.graphing_tooltip(),
             data=data,
+            layout="vertical",
             width="100%",
             height=220,
         ),
@@ -351,6 +358,7 @@ def analytics_page() -> rx.Component:
                         r.communication,
                     ],
                 ),
+                wide=True,
             ),
             _card(
                 "Time in each stage",
@@ -379,6 +387,7 @@ def analytics_page() -> rx.Component:
                         r.conversion,
                     ],
                 ),
+                wide=True,
             ),
             _card(
                 "Company insights",

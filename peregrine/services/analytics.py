@@ -199,6 +199,14 @@ def rejections(session: Session, candidate_id: int, filters: Filters = Filters()
     return sorted(counts, key=lambda item: (-item.count, item.stage.value, item.reason))
 
 
+def rejections_by_stage(found: list[RejectionCount]) -> list[tuple[Stage, int]]:
+    """How many jobs ended at each stage, whatever the reason, in the order of the pipeline."""
+    counts: dict[Stage, int] = defaultdict(int)
+    for item in found:
+        counts[item.stage] += item.count
+    return [(stage, counts[stage]) for stage in Stage if stage in counts]
+
+
 @dataclass(frozen=True)
 class Conversion:
     """Seed 002 §6's feeder figures for one source (or one company)."""

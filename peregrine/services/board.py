@@ -191,7 +191,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
 def job_versions(session: Session, job_ids: frozenset[int]) -> dict[int, int]:
     """The current version of each of these jobs that still exists: a cheap "did anything change?"."""
     rows = session.execute(select_columns(col(Job.id), col(Job.version)).where(col(Job.id).in_(job_ids)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def count_jobs(session: Session, candidate_id: int) -> int:

@@ -230,6 +230,11 @@ def test_where_rejections_happen(session: Session, candidate: Candidate, pipelin
             (Stage.APPLIED, "ghosted", "Ghosted", 1),
         ]
     )
+    assert analytics.rejections_by_stage(analytics.rejections(session, candidate.id or 0)) == [
+        (Stage.APPLIED, 1),
+        (Stage.PHONE_SCREEN, 1),
+        (Stage.INTERVIEWING, 1),
+    ]
 
 
 def test_conversion_per_source(session: Session, candidate: Candidate, pipeline: dict[str, int]) -> None:
