@@ -43,10 +43,12 @@ def app_port() -> int:
 
 @dataclass(frozen=True)
 class ConfigNotice:
-    """Something about a config file the user should see in Settings."""
+    """Something about a config file the user should see in Settings. A `missing` file is not a
+    problem (the defaults hold, and a first start has none), so Settings shows it apart, calmly."""
 
     path: str
     message: str
+    missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def read_yaml(name: str) -> tuple[dict[str, Any], list[ConfigNotice]]:
     """Read `config/<name>`; return its mapping and any notices about it."""
     path = config_dir() / name
     if not path.exists():
-        return {}, [ConfigNotice(str(path), "not found; using defaults")]
+        return {}, [ConfigNotice(str(path), "not found; using defaults", missing=True)]
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

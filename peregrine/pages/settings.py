@@ -28,6 +28,7 @@ class SettingsState(rx.State):
     accessibility_focus: bool = False
     lgbtq_focus: bool = False
     notices: list[str] = []
+    missing_files: list[str] = []
     backends: list[ServiceRow] = []
     searxng: list[ServiceRow] = []
     checking: bool = False
@@ -49,6 +50,7 @@ class SettingsState(rx.State):
         )
         self.accessibility_focus, self.lgbtq_focus = overview.accessibility_focus, overview.lgbtq_focus
         self.notices = overview.notices
+        self.missing_files = overview.missing_files
         self.backends = overview.backends
         self.searxng = [overview.searxng]
         self.imap = imap_overview()
@@ -251,6 +253,16 @@ def settings_page() -> rx.Component:
                 color_scheme="amber",
                 role="status",
                 width="100%",
+            ),
+        ),
+        rx.cond(
+            SettingsState.missing_files.length() > 0,
+            rx.text(
+                "Using the defaults where a configuration file is not there yet: ",
+                SettingsState.missing_files.join(", "),
+                ". Each has an example beside it (.example) to copy and edit.",
+                size="2",
+                color_scheme="gray",
             ),
         ),
         rx.heading("Language models", size="4", as_="h2"),

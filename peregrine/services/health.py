@@ -34,12 +34,18 @@ class ConfigOverview:
     accessibility_focus: bool
     lgbtq_focus: bool
     notices: list[str]
+    missing_files: list[str]
     backends: list[ServiceRow]
     searxng: ServiceRow
 
 
-def _notice_lines(notices: tuple[ConfigNotice, ...]) -> list[str]:
-    return [f"{notice.path}: {notice.message}" for notice in notices]
+def _problems(notices: list[ConfigNotice]) -> list[str]:
+    """One line per problem, once each (two settings may read the same file)."""
+    return list(dict.fromkeys(f"{notice.path}: {notice.message}" for notice in notices if not notice.missing))
+
+
+def _missing_files(notices: list[ConfigNotice]) -> list[str]:
+    return list(dict.fromkeys(notice.path for notice in notices if notice.missing))
 
 
 def config_overview() -> ConfigOverview:
@@ -48,6 +54,7 @@ def config_overview() -> ConfigOverview:
     llm = load_llm_settings()
     searxng = load_searxng_settings()
     imap = load_imap_settings()
+    every_notice = [*profile.notices, *llm.notices, *searxng.notices, *imap.notices]
     return ConfigOverview(
         name=profile.name,
         email=profile.email,
@@ -55,10 +62,8 @@ def config_overview() -> ConfigOverview:
         tier=profile.tier,
         accessibility_focus=profile.candidate_accessibility_focus,
         lgbtq_focus=profile.candidate_lgbtq_focus,
-        notices=_notice_lines(profile.notices)
-        + _notice_lines(llm.notices)
-        + _notice_lines(searxng.notices)
-        + _notice_lines(imap.notices),
+        notices=_problems(every_notice),
+        missing_files=_missing_files(every_notice),
         backends=[
             ServiceRow(
                 name=backend.name,

@@ -561,7 +561,7 @@ def test_missing_file_means_no_backend_and_a_notice(tmp_path: Path, monkeypatch:
     settings = load_llm_settings()
 
     assert settings.backends == ()
-    assert settings.notices == (ConfigNotice(str(tmp_path / "llm.yaml"), "not found; using defaults"),)
+    assert settings.notices == (ConfigNotice(str(tmp_path / "llm.yaml"), "not found; using defaults", missing=True),)
 
 
 def test_bad_backends_become_notices_and_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
