@@ -691,6 +691,8 @@ def _interview_picker() -> rx.Component:
                 class_name="native-select",
             ),
             class_name="form-field",
+            width="auto",
+            min_width="min(28rem, 100%)",
         ),
         rx.link(
             rx.hstack(
@@ -699,6 +701,9 @@ def _interview_picker() -> rx.Component:
             href=PrepState.job_link + "/interview-prep/sheet?interview_id=" + PrepState.selected,
             is_external=True,
             size="2",
+            height="var(--space-6)",  # the button's height: the two sit on one line
+            display="inline-flex",
+            align_items="center",
         ),
         rx.button(
             rx.icon("printer", size=14, aria_hidden="true"),

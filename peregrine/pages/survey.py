@@ -640,7 +640,7 @@ def _actions() -> rx.Component:
             ),
             rx.button(
                 rx.icon("circle-check", size=14, aria_hidden="true"),
-                "Done — move to Phone screen",
+                rx.cond(SurveyState.in_survey, "Done — move to Phone screen", "Done"),
                 on_click=SurveyState.finish,
                 disabled=busy,
                 color_scheme="green",

@@ -105,6 +105,9 @@ def test_a_screenshot_is_read_answered_edited_saved_and_reopened(
     page.get_by_role("button", name="Done — move to Phone screen").click()
     expect(page.get_by_role("status").filter(has_text="the job moved to Phone screen")).to_be_visible()
     wait_for_stage(job_id, Stage.PHONE_SCREEN)
+    # Past Survey, Done no longer promises a move.
+    expect(page.get_by_role("button", name="Done", exact=True)).to_be_visible()
+    expect(page.get_by_text("This job is in Phone screen, not Survey")).to_be_visible()
 
 
 BAD_FILES: dict[str, tuple[bytes, str]] = {
