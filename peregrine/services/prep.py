@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from peregrine import db
 from peregrine.config import UserProfile, user_profile
-from peregrine.domain.interviews import RATING_FIELDS, InterviewKind
+from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.question_match import match_questions
 from peregrine.llm.client import LLMClient, LLMUnavailable
 from peregrine.llm.prompts import base_prep, interview_prep
@@ -454,8 +455,25 @@ class PrepTarget:
     has_prep: bool
 
 
-def bulk_targets(session: Session, candidate_id: int) -> tuple[list[PrepTarget], list[PrepTarget]]:
-    """Jobs with interview rounds (seed 001: base prep is for applications with interviews), and their rounds."""
+def _coming_first(interview: Interview, now: datetime) -> tuple[int, float]:
+    """Rounds still to come first, the soonest on top; then pending ones with no date; then the rest
+    (held or decided), the latest first: the ones worth preparing for lead the list."""
+    when = interview.scheduled_at
+    if when is not None and when.tzinfo is None:  # SQLite gives back UTC without its zone
+        when = when.replace(tzinfo=UTC)
+    pending = interview.outcome == RoundOutcome.PENDING.value
+    if pending and when is not None and when >= now:
+        return 0, when.timestamp()
+    if pending and when is None:
+        return 1, 0.0
+    return 2, -(when.timestamp() if when is not None else 0.0)
+
+
+def bulk_targets(
+    session: Session, candidate_id: int, *, now: datetime | None = None
+) -> tuple[list[PrepTarget], list[PrepTarget]]:
+    """Jobs with interview rounds (seed 001: base prep is for applications with interviews), and their
+    rounds, the coming ones first."""
     rows = session.exec(
         select(Interview, Job)
         .join(Job, col(Job.id) == col(Interview.job_id))
@@ -471,13 +489,16 @@ def bulk_targets(session: Session, candidate_id: int) -> tuple[list[PrepTarget],
     )
     jobs: dict[int, PrepTarget] = {}
     rounds: list[PrepTarget] = []
-    for interview, job in rows:
+    moment = now or utcnow()
+    for interview, job in sorted(rows, key=lambda row: _coming_first(row[0], moment)):
         assert job.id is not None
         assert interview.id is not None
         if job.id not in jobs:
             detail = "" if job.raw_jd_text.strip() else "no job description yet"
             jobs[job.id] = PrepTarget(job.id, job.id, f"{job.company} — {job.title}", detail, job.id in with_base)
         when = f"{interview.scheduled_at.astimezone():%b %d, %H:%M}" if interview.scheduled_at else "not scheduled"
+        if _coming_first(interview, moment)[0] == 2:
+            when += " · past"
         rounds.append(
             PrepTarget(
                 interview.id,

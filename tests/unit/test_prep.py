@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -351,3 +351,31 @@ def test_hit_rate_follows_the_questions_recorded_after_a_round(
     assert hits.rate == 0.25, "one asked question matches one of four predicted"
     history = prep_sections.hit_history(session, candidate.id or 0)
     assert [h.label for h in history] == ["Acme: Tech screen"]
+
+
+def test_bulk_targets_put_the_coming_interviews_first(session: Session, candidate: Candidate) -> None:
+    now = datetime(2030, 1, 10, 12, tzinfo=UTC)
+    acme, zeta = new_job(session, candidate, company="Acme"), new_job(session, candidate, company="Zeta")
+
+    def scheduled(job_id: int, name: str, days: int | None, outcome: str = "pending") -> None:
+        when = now + timedelta(days=days) if days is not None else None
+        interview = add_round(session, job_id, RoundFields(name=name, kind="technical", scheduled_at=when))
+        interview.outcome = outcome
+        session.commit()
+
+    scheduled(acme, "Held last week", -7)
+    scheduled(acme, "Passed yesterday", -1, outcome="passed")
+    scheduled(acme, "Next month", 30)
+    scheduled(zeta, "Tomorrow", 1)
+    scheduled(zeta, "No date yet", None)
+
+    jobs, rounds = prep.bulk_targets(session, candidate.id or 0, now=now)
+    assert [target.label for target in rounds] == [
+        "Zeta: 1. Tomorrow",
+        "Acme: 3. Next month",
+        "Zeta: 2. No date yet",
+        "Acme: 2. Passed yesterday",
+        "Acme: 1. Held last week",
+    ]
+    assert [target.detail.endswith("· past") for target in rounds] == [False, False, False, True, True]
+    assert [target.job_id for target in jobs] == [zeta, acme]  # the job with the soonest interview first
