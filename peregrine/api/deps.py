@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from sqlmodel import Session
 
@@ -18,16 +21,44 @@ LAST_USED_EVERY_S = 60.0
 
 
 async def session() -> AsyncIterator[Session]:
-    """The route's session. Its connection is taken inside the route's worker thread and given back
-    as soon as the route returns (the exit runs on the event loop, not queued behind other
-    requests for a thread), so a burst of requests never holds more connections than threads."""
+    """The route's session. Its connection is taken inside the route's worker thread, where the
+    route also commits (`TransactionInThread`); the exit here only closes what is left."""
     with db.session_scope() as opened:
         yield opened
 
 
-# The session commits when the route returns, before the answer leaves: a client that sends its
-# next request on receipt (DELETE, then GET) must see the change.
 DbSession = Annotated[Session, Depends(session, scope="function")]
+
+
+class TransactionInThread(APIRoute):
+    """A route that takes a `session` commits it, or rolls it back, in its own worker thread
+    before it returns: a client that sends its next request on receipt sees the change.
+
+    Why not in the session dependency's exit: that runs on the event loop, after the route's
+    writes took SQLite's write lock in the worker thread. A write made on the event loop
+    meanwhile (a page's event, a research task noting its phase) waits for that lock while
+    blocking the very loop that would release it: both stuck until SQLite gives up after 30 s.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if not inspect.iscoroutinefunction(endpoint) and "session" in inspect.signature(endpoint).parameters:
+            endpoint = _committing(endpoint)
+        super().__init__(path, endpoint, **kwargs)
+
+
+def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)  # FastAPI reads the parameters and return type through the wrapper
+    def run(*args: Any, **kwargs: Any) -> Any:
+        opened: Session = kwargs["session"]
+        try:
+            result = endpoint(*args, **kwargs)
+            opened.commit()
+        except BaseException:
+            opened.rollback()
+            raise
+        return result
+
+    return run
 
 
 class BearerToken(HTTPBearer):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy import Row
 
 from peregrine import db
-from peregrine.api.deps import CandidateId, DbSession
+from peregrine.api.deps import CandidateId, DbSession, TransactionInThread
 from peregrine.api.schemas import (
     CompanyStatsOut,
     ConversionOut,
@@ -36,7 +36,7 @@ from peregrine.services import jobs as job_service
 from peregrine.services.analytics import Filters
 from peregrine.services.errors import NotFound
 
-router = APIRouter()
+router = APIRouter(route_class=TransactionInThread)
 
 Id = Annotated[int, Path(ge=1, le=2**62)]
 CONFLICT: dict[int | str, dict[str, Any]] = {status.HTTP_409_CONFLICT: {"model": Problem}}
