@@ -85,6 +85,7 @@ class JobPageState(rx.State):
     company: str = ""
     title: str = ""
     stage_label: str = ""
+    research_hint: str = ""
     rejection: str = ""
     source: str = ""
     location: str = ""
@@ -131,6 +132,11 @@ class JobPageState(rx.State):
         """The job's facts and stage history."""
         self.company, self.title = job.company, job.title
         self.stage_label = Stage(job.stage).label
+        self.research_hint = (
+            "Research starts by itself when this job reaches Phone screen."
+            if job.stage in (Stage.APPLIED, Stage.SURVEY)
+            else "No research yet: Research now looks the company up (web search, then your language model)."
+        )
         self.rejection = board_service.rejection_label(job.rejection_stage, job.rejection_reason)
         self.source, self.location, self.recruiter = job.source, job.location, job.recruiter
         self.url = job.url if job.url.startswith(("http://", "https://")) else ""
@@ -248,6 +254,7 @@ def job_page() -> rx.Component:
                         ),
                         href=JobPageState.prep_link,
                         class_name="no-print",
+                        white_space="nowrap",
                     ),
                     rx.link(
                         rx.hstack(
@@ -258,6 +265,7 @@ def job_page() -> rx.Component:
                         ),
                         href=JobPageState.survey_link,
                         class_name="no-print",
+                        white_space="nowrap",
                     ),
                     align="center",
                     width="100%",
@@ -422,7 +430,7 @@ def _research_section() -> rx.Component:
             ),
             rx.cond(
                 state == "",
-                rx.text("Research starts by itself when this job reaches Phone screen.", size="2", color_scheme="gray"),
+                rx.text(JobPageState.research_hint, size="2", color_scheme="gray"),
             ),
         ),
         aria_label="Company research",

@@ -198,3 +198,16 @@ def test_a_failed_research_can_be_retried_from_the_card(
     retry.click()
     moved = column(page, Stage.PHONE_SCREEN).get_by_role("article", name="Hooli — Search Engineer")
     expect(moved).to_contain_text("Research ready", timeout=15_000)
+
+
+def test_the_job_page_says_when_research_will_start(page: Page, app_url: str) -> None:
+    waiting = seed_job("Initech", "Analyst")
+    past_it = seed_job("Hooli", "Engineer", Stage.INTERVIEWING)  # walked there without research
+
+    page.goto(f"{app_url}/applications/{waiting}")
+    research = page.get_by_role("region", name="Company research")
+    expect(research).to_contain_text("Research starts by itself when this job reaches Phone screen.", timeout=30_000)
+
+    page.goto(f"{app_url}/applications/{past_it}")
+    expect(research).to_contain_text("No research yet: Research now looks the company up", timeout=30_000)
+    expect(research).not_to_contain_text("starts by itself")
