@@ -24,6 +24,7 @@ from peregrine.services import resume
 from peregrine.services.candidates import current_candidate
 from peregrine.services.interviews import RoundFields, add_round, record_outcome
 from peregrine.services.jobs import JobFields, create_job, move_job
+from peregrine.services.offers import OfferFields, record_offer
 
 _T = TypeVar("_T")
 
@@ -380,7 +381,9 @@ def load_demo(session: Session, jobs: int = 40, *, seed: int = 7) -> int:
         session.execute(update(StageEvent), event_rows)
     session.flush()
     session.expire_all()
-    _add_rounds(session, rng, [(row["id"], plan) for row, plan in zip(job_rows, plans, strict=True)], now)
+    planned = [(row["id"], plan) for row, plan in zip(job_rows, plans, strict=True)]
+    _add_rounds(session, rng, planned, now)
+    _add_offers(session, rng, planned, now)
     _add_sample_resume(session, candidate.id)
     return len(plans)
 
@@ -411,6 +414,25 @@ def _add_rounds(session: Session, rng: random.Random, jobs: list[tuple[object, _
             record_outcome(session, done.id, outcome=RoundOutcome.PASSED, ratings={"overall_rating": rng.randint(3, 5)})
             kind = rng.choice([InterviewKind.TECHNICAL, InterviewKind.SYSTEM_DESIGN, InterviewKind.HIRING_MANAGER])
             add_round(session, job_id, RoundFields(f"{kind.label} interview", kind=kind, scheduled_at=soon))
+
+
+def _add_offers(session: Session, rng: random.Random, jobs: list[tuple[object, _Plan]], now: datetime) -> None:
+    """An offer for each job at Offer (a decision due soon) or Hired (a start date), so the
+    comparison page and the placements have something to show."""
+    for job_id, plan in jobs:
+        assert isinstance(job_id, int)
+        if plan.stage not in (Stage.OFFER, Stage.HIRED):
+            continue
+        base = rng.randrange(120_000, 215_000, 5_000)
+        fields = OfferFields(
+            base_salary=base,
+            bonus=base * rng.choice([0, 5, 10, 15]) // 100 or None,
+            signing_bonus=rng.choice([None, 10_000, 15_000, 25_000]),
+            equity=rng.choice(["", "0.05% over 4 years", "8,000 RSUs over 4 years", "$60k in RSUs a year"]),
+            start_date=(now + timedelta(days=rng.randint(14, 45))).date(),
+            decision_deadline=(now + timedelta(days=rng.randint(2, 10))).date() if plan.stage is Stage.OFFER else None,
+        )
+        record_offer(session, job_id, fields)
 
 
 def _plan_pipeline(rng: random.Random, jobs: int) -> list[_Plan]:

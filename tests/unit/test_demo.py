@@ -18,7 +18,9 @@ from peregrine import db
 from peregrine.config import PROJECT_ROOT
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Candidate, Job, StageEvent, Task, utcnow
+from peregrine.services import offers
 from peregrine.services.board import load_board
+from peregrine.services.candidates import current_candidate
 from peregrine.services.demo import DatabaseNotEmpty, load_demo
 from peregrine.services.jobs import JobFields, create_job, recent_rejections_at, stage_history, undo_last_move
 
@@ -89,6 +91,17 @@ def test_demo_loads_a_realistic_pipeline(session: Session) -> None:
     assert all(job.location and job.raw_jd_text and job.title for job in jobs)
     assert len({job.title for job in jobs}) >= 15
     assert all(job.url == "" or job.url.startswith("https://") for job in jobs)
+
+
+def test_offers_wait_to_be_compared_and_the_hire_has_its_own(session: Session) -> None:
+    load_demo(session)
+    session.commit()
+    with_offer = {job.id for job in all_jobs(session) if job.stage in (Stage.OFFER.value, Stage.HIRED.value)}
+    compared = offers.offers_to_compare(session, current_candidate(session).id or 0)
+    assert {line.job_id for line in compared} == with_offer
+    assert all(line.offer.base_salary and line.offer.base_salary >= 120_000 for line in compared)
+    undecided = [offers.offer_of(session, job.id or 0) for job in all_jobs(session) if job.stage == Stage.OFFER.value]
+    assert all(offer is not None and offer.decision_deadline is not None for offer in undecided)
 
 
 @pytest.mark.parametrize("jobs", [3, 40])
