@@ -5,7 +5,7 @@ The State holds display-ready rows only; every number comes from `services.analy
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -109,23 +109,6 @@ class AnalyticsState(rx.State):
     insights: list[CountRow] = []
     insight_lines: list[str] = []
     placements: list[PlacementRow] = []
-
-    # The charts read the same rows as plain mappings (recharts takes `data_key` from each one).
-    @rx.var
-    def funnel_chart(self) -> list[dict[str, Any]]:
-        return [asdict(row) for row in self.funnel]
-
-    @rx.var
-    def kinds_chart(self) -> list[dict[str, Any]]:
-        return [asdict(row) for row in self.kinds]
-
-    @rx.var
-    def times_chart(self) -> list[dict[str, Any]]:
-        return [asdict(row) for row in self.times]
-
-    @rx.var
-    def rejections_chart(self) -> list[dict[str, Any]]:
-        return [asdict(row) for row in self.rejection_stages]
 
     @rx.event
     def load(self) -> None:
@@ -254,7 +237,7 @@ def _card(title: str, *children: rx.Component, wide: bool = False) -> rx.Compone
     )
 
 
-def _bar_chart(data: rx.Var[list[dict[str, Any]]], x: str, y: str, label: str, unit: str = "") -> rx.Component:
+def _bar_chart(rows: rx.Var[list[Any]], x: str, y: str, label: str, unit: str = "") -> rx.Component:
     """Horizontal bars, one a category, its name to the left: names like "Phone screen" stay whole
     and readable however narrow the card, where upright bars would crowd their labels together."""
     return rx.box(
@@ -264,7 +247,7 @@ def _bar_chart(data: rx.Var[list[dict[str, Any]]], x: str, y: str, label: str, u
             rx.recharts.x_axis(type_="number", allow_decimals=False, tick={"fontSize": 12}, unit=unit),
             rx.recharts.y_axis(data_key=x, type_="category", interval=0, width=104, tick={"fontSize": 12}),
             rx.recharts.graphing_tooltip(),
-            data=data,
+            data=rows.to(list[dict[str, Any]]),  # each row reaches the browser as a mapping
             layout="vertical",
             width="100%",
             height=220,
@@ -333,7 +316,7 @@ def analytics_page() -> rx.Component:
         rx.box(
             _card(
                 "Conversion funnel",
-                _bar_chart(s.funnel_chart, "stage", "percent", "Share of jobs that reached each stage", "%"),
+                _bar_chart(s.funnel, "stage", "percent", "Share of jobs that reached each stage", "%"),
                 _table(
                     ["Stage", "Reached", "Share of jobs", "Passed from previous"],
                     s.funnel,
@@ -342,7 +325,7 @@ def analytics_page() -> rx.Component:
             ),
             _card(
                 "Rounds by kind",
-                _bar_chart(s.kinds_chart, "kind", "success_percent", "Success rate per round kind", "%"),
+                _bar_chart(s.kinds, "kind", "success_percent", "Success rate per round kind", "%"),
                 _table(
                     ["Kind", "Rounds", "Passed", "Failed", "Success", "Overall", "Technical", "Culture", "Comm."],
                     s.kinds,
@@ -362,13 +345,13 @@ def analytics_page() -> rx.Component:
             ),
             _card(
                 "Time in each stage",
-                _bar_chart(s.times_chart, "stage", "days", "Average days in each stage", " d"),
+                _bar_chart(s.times, "stage", "days", "Average days in each stage", " d"),
                 _table(["Stage", "Average", "Stays measured"], s.times, lambda r: [r.stage, r.label, r.stays]),
                 rx.text("Time to a decision: ", s.decision, size="2"),
             ),
             _card(
                 "Where rejections happen",
-                _bar_chart(s.rejections_chart, "label", "count", "Rejections by the stage they happened at"),
+                _bar_chart(s.rejection_stages, "label", "count", "Rejections by the stage they happened at"),
                 _table(["Reason", "Jobs"], s.rejection_reasons, lambda r: [r.label, r.count]),
             ),
             _card(

@@ -27,7 +27,7 @@ from peregrine.domain.stages import (
     next_stage,
 )
 from peregrine.pages.job_form import JobFormState, job_dialog
-from peregrine.pages.task_watch import client_connected, one_follower
+from peregrine.pages.task_watch import job_changes, one_follower
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner
 from peregrine.services import jobs as job_service
@@ -39,8 +39,6 @@ from peregrine.services.task_events import wait_for_change
 MoveAction = Callable[[Any], job_service.MoveResult]
 #: Research progress arrives at once from this process; other processes' changes within this time.
 RESEARCH_POLL_SECONDS = 2.0
-#: How often an idle board checks that its tab is still open (changes themselves arrive at once).
-CHANGES_CHECK_SECONDS = 30.0
 ACTIVE_RESEARCH = frozenset({"queued", "running"})
 
 
@@ -354,36 +352,29 @@ class BoardState(rx.State):
     @rx.event(background=True)
     async def follow_changes(self) -> None:
         """While this tab is open, show what other writers do to its jobs, as they commit."""
-        async with one_follower(self, "_following_changes") as mine:
-            if not mine:
-                return
-            async with self:
-                token = self.router.session.client_token
-            while client_connected(token):
-                async with self:
-                    seq, view = self._change_seq, (self._candidate_id, self.filter_text, self.filter_source)
-                seq, changes = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
-                if changes is not None and not changes:
-                    continue
-                if changes is None:  # fell behind the announcements: read everything again
-                    async with self:
-                        self._change_seq = seq
-                        self._reload()
-                    continue
-                # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
-                # own moves come back here too; their versions match, so they cost one small query.
-                if not changes.unversioned:
-                    async with self:
-                        known = {job_id: self._versions.get(job_id) for job_id in changes.ids}
-                    if await asyncio.to_thread(_read_versions, changes.ids) == _existing(known):
-                        async with self:
-                            self._change_seq = seq
-                        continue
-                snapshot = await asyncio.to_thread(_read_board, *view)
+        async for seq, changes in job_changes(self, "_following_changes"):
+            if changes is None:  # fell behind the announcements: read everything again
                 async with self:
                     self._change_seq = seq
-                    if view == (self._candidate_id, self.filter_text, self.filter_source):
-                        self._show_changes(changes.ids, snapshot)
+                    self._reload()
+                continue
+            async with self:
+                view = (self._candidate_id, self.filter_text, self.filter_source)
+                known = {job_id: self._versions.get(job_id) for job_id in changes.ids}
+            # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
+            # own moves come back here too; their versions match, so they cost one small query.
+            unchanged = not changes.unversioned and (
+                await asyncio.to_thread(_read_versions, changes.ids) == _existing(known)
+            )
+            if unchanged:
+                async with self:
+                    self._change_seq = seq
+                continue
+            snapshot = await asyncio.to_thread(_read_board, *view)
+            async with self:
+                self._change_seq = seq
+                if view == (self._candidate_id, self.filter_text, self.filter_source):
+                    self._show_changes(changes.ids, snapshot)
 
     def _show_changes(self, changed: frozenset[int], snapshot: board_service.BoardSnapshot) -> None:
         """Put each changed card where the database has it, with its fresh data. A card this tab

@@ -14,14 +14,11 @@ from peregrine.models import Job, StageEvent
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
-from peregrine.pages.task_watch import client_connected, follow_tasks, one_follower
+from peregrine.pages.task_watch import follow_tasks, job_changes
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner, tasks
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import NotFound, ServiceError
-
-#: How often an idle job page checks that its tab is still open (changes arrive at once).
-CHANGES_CHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -84,8 +81,7 @@ class JobPageState(rx.State):
     missing_message: str = ""
     company: str = ""
     title: str = ""
-    stage_label: str = ""
-    research_hint: str = ""
+    stage: str = ""
     rejection: str = ""
     source: str = ""
     location: str = ""
@@ -128,15 +124,21 @@ class JobPageState(rx.State):
         watch_research = self._refresh_research()
         return [JobPageState.follow_changes, *([watch_research] if watch_research is not None else [])]
 
+    @rx.var
+    def stage_label(self) -> str:
+        return Stage(self.stage).label if self.stage else ""
+
+    @rx.var
+    def research_hint(self) -> str:
+        """What the research panel says before any research exists."""
+        if self.stage in (Stage.APPLIED, Stage.SURVEY):
+            return "Research starts by itself when this job reaches Phone screen."
+        return "No research yet: Research now looks the company up (web search, then your language model)."
+
     def _show_job(self, job: Job, events: list[StageEvent]) -> None:
         """The job's facts and stage history."""
         self.company, self.title = job.company, job.title
-        self.stage_label = Stage(job.stage).label
-        self.research_hint = (
-            "Research starts by itself when this job reaches Phone screen."
-            if job.stage in (Stage.APPLIED, Stage.SURVEY)
-            else "No research yet: Research now looks the company up (web search, then your language model)."
-        )
+        self.stage = job.stage
         self.rejection = board_service.rejection_label(job.rejection_stage, job.rejection_reason)
         self.source, self.location, self.recruiter = job.source, job.location, job.recruiter
         self.url = job.url if job.url.startswith(("http://", "https://")) else ""
@@ -148,24 +150,16 @@ class JobPageState(rx.State):
         """While the page is open, a move made elsewhere (an email, the API, the board in another tab)
         shows in its stage and history at once. The rounds and the offer are edited here, so their
         forms are left alone."""
-        async with one_follower(self, "_following_changes") as mine:
-            if not mine:
-                return
+        async for seq, changes in job_changes(self, "_following_changes"):
             async with self:
-                token = self.router.session.client_token
-            while client_connected(token):
-                async with self:
-                    seq = self._change_seq
-                seq, changes = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
-                async with self:
-                    self._change_seq = seq
-                    if self.found and (changes is None or self._job in changes.ids):
-                        try:
-                            with db.session_scope() as session:
-                                job = job_service.get_job(session, self._job)
-                                self._show_job(job, job_service.stage_history(session, self._job))
-                        except NotFound:
-                            self.found, self.missing_message = False, f"Job {self._job} was deleted."
+                self._change_seq = seq
+                if self.found and (changes is None or self._job in changes.ids):
+                    try:
+                        with db.session_scope() as session:
+                            job = job_service.get_job(session, self._job)
+                            self._show_job(job, job_service.stage_history(session, self._job))
+                    except NotFound:
+                        self.found, self.missing_message = False, f"Job {self._job} was deleted."
 
     def _refresh_research(self) -> Any:
         """Read the brief and the latest run; keep watching while a run is queued or running."""

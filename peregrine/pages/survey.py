@@ -80,8 +80,7 @@ class SurveyState(rx.State):
     paid: bool = True
     job_label: str = ""
     job_link: str = ""
-    stage_label: str = ""
-    in_survey: bool = False
+    stage: str = ""
     reader_plan: str = ""
     surveys: list[SurveyOption] = []
     current: str = ""  # the open survey's id; "" for a new one not saved yet
@@ -119,14 +118,19 @@ class SurveyState(rx.State):
         with db.session_scope() as session:
             saved = survey.surveys_of(session, routed.id)
         self._job, self.job_label, self.job_link = routed.id, routed.label, routed.link
-        self._show_stage(routed.job.stage)
+        self.stage = routed.job.stage
         self.reader_plan = survey.reader_plan(get_llm_client())
         self._show(saved[0].id or 0 if saved else 0)
         self.found = True
         return self._resume_reading()
 
-    def _show_stage(self, stage: str) -> None:
-        self.stage_label, self.in_survey = Stage(stage).label, stage == Stage.SURVEY
+    @rx.var
+    def stage_label(self) -> str:
+        return Stage(self.stage).label if self.stage else ""
+
+    @rx.var
+    def in_survey(self) -> bool:
+        return self.stage == Stage.SURVEY
 
     def _list_surveys(self, session: Any) -> None:
         self.surveys = [SurveyOption(str(s.id), survey.survey_label(s)) for s in survey.surveys_of(session, self._job)]
@@ -371,7 +375,7 @@ class SurveyState(rx.State):
             self._persist()
             with db.session_scope() as session:
                 result = survey.finish_survey(session, self._survey)
-                self._show_stage(job_service.get_job(session, self._job).stage)
+                self.stage = job_service.get_job(session, self._job).stage
                 self.status = survey.DONE
                 self._list_surveys(session)
         except (ServiceError, ValueError) as exc:

@@ -1,4 +1,5 @@
-"""Following background work from a page: refresh while a run is going, stop when it is over."""
+"""Following work done elsewhere from a page: background runs (refresh while one is going, stop
+when it is over) and job changes written by other writers (while the tab is open)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from peregrine.services import job_events
 from peregrine.services.task_events import wait_for_change
+
+#: How often an idle page checks that its tab is still open (changes themselves arrive at once).
+CHANGES_CHECK_SECONDS = 30.0
 
 
 @contextlib.asynccontextmanager
@@ -45,3 +50,21 @@ def client_connected(token: str) -> bool:
 
     namespace = get_and_validate_app().app.event_namespace
     return namespace is None or token in namespace.token_to_sid
+
+
+async def job_changes(state: Any, flag: str) -> AsyncIterator[tuple[int, job_events.Changes | None]]:
+    """The body of a page's background `follow_changes`: while its tab is open, each batch of jobs
+    changed after the state's `_change_seq`, as their writes commit, with the sequence number to
+    store once the page has shown them. None instead of changes: the page fell behind, read
+    everything again. One per page (`flag`)."""
+    async with one_follower(state, flag) as mine:
+        if not mine:
+            return
+        async with state:
+            token = state.router.session.client_token
+        while client_connected(token):
+            async with state:
+                seq = state._change_seq
+            seq, changes = await job_events.changes_after(seq, timeout_s=CHANGES_CHECK_SECONDS)
+            if changes is None or changes:
+                yield seq, changes

@@ -84,9 +84,11 @@ _LIVE_TOKEN = select(col(ApiToken.id), col(ApiToken.candidate_id)).where(
 
 def authenticate(connection: Connection, plaintext: str) -> TokenOwner | None:
     """Whose live token this clear text is, or None (unknown or revoked)."""
-    if not plaintext.startswith(PREFIX):
-        return None
-    row = connection.execute(_LIVE_TOKEN, {"token_hash": _hash(plaintext)}).first()
+    return _owner_by_hash(connection, _hash(plaintext)) if plaintext.startswith(PREFIX) else None
+
+
+def _owner_by_hash(connection: Connection, token_hash: str) -> TokenOwner | None:
+    row = connection.execute(_LIVE_TOKEN, {"token_hash": token_hash}).first()
     return TokenOwner(row.id, row.candidate_id) if row is not None else None
 
 
@@ -107,13 +109,15 @@ def owner_of(plaintext: str) -> TokenOwner | None:
     commits (`revoke_token`), so the token stops working at once; a revoke written by another
     process takes effect within RECHECK_AFTER_S. Unknown tokens are never remembered.
     """
+    if not plaintext.startswith(PREFIX):
+        return None
     token_hash = _hash(plaintext)
     now = time.monotonic()
     remembered = _live.get(token_hash)
     if remembered is not None and now - remembered[0] < RECHECK_AFTER_S:
         return remembered[1]
     with db.engine().connect() as connection:
-        owner = authenticate(connection, plaintext)
+        owner = _owner_by_hash(connection, token_hash)
     if owner is None:
         _live.pop(token_hash, None)
     else:
