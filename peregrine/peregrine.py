@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 import reflex as rx
+from starlette.types import ASGIApp
 
 from peregrine import db
 from peregrine.api.app import mount_api
@@ -21,8 +22,24 @@ from peregrine.pages.survey import SurveyState, survey_page
 from peregrine.services import api_tokens, task_runner
 from peregrine.services.candidates import current_candidate
 from peregrine.services.email import poller
+from peregrine.web import site
 
-app = rx.App(stylesheets=["/peregrine.css"], api_transformer=mount_api)
+
+class PeregrineApp(rx.App):
+    """Reflex's app with the REST API beside it and Peregrine's edge in front of both: the Guard
+    sees every request (the event socket, uploads, the built pages, the API) before Reflex's own
+    middleware does, so nothing answers a request the edge refuses. The API sits outside Reflex's
+    stack: it needs none of it, and Reflex's catch-all mount does not match every path (a name
+    with a newline in `/api/v1/jobs/company/{name}` got Reflex's 404)."""
+
+    def __call__(self) -> ASGIApp:
+        return site.guard(mount_api(super().__call__()))
+
+
+app = PeregrineApp(stylesheets=["/peregrine.css"])
+if app.sio is not None:
+    # Socket.IO accepts any Origin by default (`cors_allowed_origins="*"`): the same rule as the Guard's.
+    app.sio.eio.cors_allowed_origins = site.socket_origin_allowed
 app.add_page(board_page, route="/", title="Interviews · Peregrine", on_load=BoardState.load)
 app.add_page(job_page, route="/applications/[job_id]", title="Job · Peregrine", on_load=JobPageState.load)
 app.add_page(

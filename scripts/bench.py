@@ -532,7 +532,9 @@ API_SECONDS = 15
 API_PAUSE_MS = 100  # paced run: each client about 10 requests a second
 
 
-def _fill_at_scale(candidate_id: int) -> None:
+def _fill_at_scale(
+    candidate_id: int, *, jobs_count: int = SCALE_JOBS, rounds_per_job: int = SCALE_ROUNDS_PER_JOB
+) -> None:
     """100,000 jobs with their stage events and 400,000 rounds, written in bulk (the services would
     take an hour to write this much one job at a time; the rows are the same shape)."""
     import random
@@ -553,9 +555,9 @@ def _fill_at_scale(candidate_id: int) -> None:
     reasons = ["rejected_by_company", "withdrew", "ghosted"]
     batch = 10_000
     with db.session_scope() as session:
-        for first in range(0, SCALE_JOBS, batch):
+        for first in range(0, jobs_count, batch):
             jobs, events, rounds = [], [], []
-            ids = range(first + 1, first + batch + 1)
+            ids = range(first + 1, min(first + batch, jobs_count) + 1)
             for job_id in ids:
                 created = start + timedelta(minutes=rng.randint(0, 60 * 24 * 600))
                 if rng.random() < 0.3:
@@ -602,7 +604,7 @@ def _fill_at_scale(candidate_id: int) -> None:
                         "updated_at": moment,
                     }
                 )
-                for order in range(1, SCALE_ROUNDS_PER_JOB + 1):
+                for order in range(1, rounds_per_job + 1):
                     outcome = rng.choice(["passed", "failed", "pending", "cancelled"])
                     rounds.append(
                         {
@@ -631,7 +633,8 @@ def _fill_at_scale(candidate_id: int) -> None:
                     )
             session.execute(insert(Job), jobs)
             session.execute(insert(StageEvent), events)
-            session.execute(insert(Interview), rounds)
+            if rounds:
+                session.execute(insert(Interview), rounds)
             session.commit()
 
 
@@ -717,9 +720,67 @@ def _api_load(url: str, token: str, *, pause_ms: int, seconds: int = API_SECONDS
     return figures
 
 
+# ---- memory an idle board session keeps ------------------------------------------------------
+
+IDLE_SESSIONS = 10
+
+
+def _board_session(browser: Any, url: str, jobs_count: int) -> None:
+    """One tab that loads the whole board, then closes."""
+    context = browser.new_context(viewport={"width": 1700, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(FIRST_PAINT_PROBE % jobs_count)
+    page.goto(url + "/")
+    page.wait_for_function("window.__allCardsAt !== null", timeout=120_000)
+    page.wait_for_timeout(500)  # the last batch and the follower settle
+    context.close()
+
+
+def bench_sessions(base_env: dict[str, str]) -> None:
+    """Backend memory each board session keeps once its tab is closed (Reflex holds a session's state
+    for an hour after that), at 2,000 and 10,000 jobs: RSS after ten tabs loaded the whole board
+    and closed, minus RSS before them, divided by ten."""
+    from playwright.sync_api import sync_playwright
+
+    from peregrine import db
+    from peregrine.services.candidates import current_candidate
+
+    for jobs_count in (2_000, 10_000):
+        data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-sessions-"))
+        env = {**base_env, "PEREGRINE_DATA_DIR": str(data_dir), "PEREGRINE_DB_URL": f"sqlite:///{data_dir / 'p.db'}"}
+        os.environ.update(env)
+        try:
+            db.engine_for.cache_clear()
+            db.migrate()
+            with db.session_scope() as session:
+                candidate_id = current_candidate(session).id or 0
+            _fill_at_scale(candidate_id, jobs_count=jobs_count, rounds_per_job=0)
+            with production_server(env) as (url, server), sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                _board_session(browser, url, jobs_count)  # warm-up: first compiles, caches and pools
+                time.sleep(2)
+                before = tree_rss_mb(server)
+                for _ in range(IDLE_SESSIONS):
+                    _board_session(browser, url, jobs_count)
+                time.sleep(2)
+                after = tree_rss_mb(server)
+                browser.close()
+            emit(
+                "idle_session_memory_mb",
+                (after - before) / IDLE_SESSIONS,
+                unit="MiB",
+                jobs=jobs_count,
+                sessions=IDLE_SESSIONS,
+                rss_before_mb=round(before, 1),
+                rss_after_mb=round(after, 1),
+            )
+        finally:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def main(argv: list[str]) -> int:
-    """`python -m scripts.bench [board] [llm] [scale]`: the named groups of figures (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale"}
+    """`python -m scripts.bench [board] [llm] [scale] [sessions]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {"board", "llm", "scale", "sessions"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -748,6 +809,8 @@ def main(argv: list[str]) -> int:
             bench_research(env, data_dir)  # research, then the practice interview's streaming
         if "scale" in groups:
             bench_scale()
+        if "sessions" in groups:
+            bench_sessions(env)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from peregrine.api import routes
+from peregrine.api.docs import mount_docs
 from peregrine.domain.stages import MoveNotAllowed
 from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
 
@@ -26,11 +27,12 @@ def build_api() -> FastAPI:
         title="Peregrine API",
         version="1",
         description="Jobs, their interview rounds and offers, stage moves, and the pipeline analytics.",
-        docs_url="/api/docs",
+        docs_url=None,  # served by `mount_docs`, from the app's own files
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     api.include_router(routes.router, prefix="/api/v1")
+    mount_docs(api)
 
     @api.exception_handler(NotFound)
     async def not_found(_request: Request, exc: NotFound) -> JSONResponse:
@@ -73,8 +75,6 @@ class ApiFirst:
 
 
 def mount_api(reflex_app: ASGIApp) -> ASGIApp:
-    """Reflex's `api_transformer`: the REST API in front of Reflex's backend app.
-
-    Reflex wraps the result in its own app (CORS, request contexts), so the API needs neither.
-    """
+    """The REST API in front of Reflex's backend app (see `peregrine.PeregrineApp`). CORS and the
+    other checks of the edge are the Guard's, around both."""
     return ApiFirst(build_api(), reflex_app)

@@ -58,9 +58,13 @@ class BoardState(rx.State):
     sources: list[str] = []
 
     _candidate_id: int = 0
-    _cards: dict[int, CardView] = {}
+    # What this tab's browser shows, kept small: every session holds its state for an hour after
+    # its tab closes, so the card data itself is not kept (at 10,000 jobs it was ~5 MB a session).
+    # Column id lists and versions, the research badge of cards that have one, and the cards this
+    # tab changed since it loaded; any other card is read again when a handler needs it.
     _columns: dict[str, list[int]] = {}
     _versions: dict[int, int] = {}
+    _research: dict[int, tuple[str, str]] = {}
     _patched: dict[int, CardView] = {}
     _seq: int = 0
     _card_seq: int = 0
@@ -89,11 +93,19 @@ class BoardState(rx.State):
             yield BoardState.watch_research
         yield BoardState.follow_changes
 
-    def _reload(self) -> None:
-        """Everything again, in one go (after a change made elsewhere)."""
+    def _reload(self) -> Any:
+        """Everything again, in one go (after a change made elsewhere). Returns the event that
+        empties the sent batch once the browser has it, as `load` does."""
         snapshot = self._snapshot()
         self._show(snapshot)
         self._send_cards(snapshot, list(snapshot.cards), reset=True)
+        return BoardState.forget_sent_cards
+
+    @rx.event
+    def forget_sent_cards(self) -> None:
+        """The browser keeps the cards it was sent; the state need not."""
+        if self.card_batch["rows"]:
+            self._send_cards_rows([], reset=False)
 
     def _snapshot(self) -> board_service.BoardSnapshot:
         with db.session_scope() as session:
@@ -101,7 +113,7 @@ class BoardState(rx.State):
             return self._read(session)
 
     def _show(self, snapshot: board_service.BoardSnapshot) -> None:
-        self._cards = snapshot.cards
+        self._research = {i: (c.research, c.research_error) for i, c in snapshot.cards.items() if c.research}
         self._patched = {}
         self._versions = snapshot.versions
         self.sources = snapshot.sources
@@ -109,8 +121,10 @@ class BoardState(rx.State):
         self.loaded = True
 
     def _send_cards(self, snapshot: board_service.BoardSnapshot, ids: list[int], *, reset: bool) -> None:
+        self._send_cards_rows([board_service.card_row(snapshot.cards[i]) for i in ids], reset=reset)
+
+    def _send_cards_rows(self, rows: list[list[Any]], *, reset: bool) -> None:
         self._card_seq += 1
-        rows = [board_service.card_row(snapshot.cards[i]) for i in ids]
         self.card_batch = {"seq": self._card_seq, "reset": reset, "rows": rows}
 
     @rx.event
@@ -152,8 +166,10 @@ class BoardState(rx.State):
         index = int(move.get("index", 0))
         origin = self._where(card_id)
         if origin is None:
-            self._reload()
-            return rx.toast.warning("That card is no longer on the board; the board was reloaded.")
+            return [
+                rx.toast.warning("That card is no longer on the board; the board was reloaded."),
+                self._reload(),
+            ]
         if target is Stage.REJECTED and origin[0] is not Stage.REJECTED:
             self._emit(card_id, *origin)  # back in place until a reason is given
             return RejectDialogState.ask(card_id)
@@ -259,8 +275,7 @@ class BoardState(rx.State):
                 result = action(session)
                 view = board_service.card_view(session, result.job)
         except StaleVersion as exc:
-            self._reload()
-            return rx.toast.warning(str(exc))
+            return [rx.toast.warning(str(exc)), self._reload()]
         except (MoveNotAllowed, ServiceError) as exc:
             if origin is not None:
                 self._emit(card_id, *origin)
@@ -292,8 +307,7 @@ class BoardState(rx.State):
             with db.session_scope() as session:
                 job = job_service.reorder_job(session, card_id, placement, expected_version=self._versions.get(card_id))
         except StaleVersion as exc:
-            self._reload()
-            return rx.toast.warning(str(exc))
+            return [rx.toast.warning(str(exc)), self._reload()]
         except ServiceError as exc:
             self._emit(card_id, *origin)
             return rx.toast.error(str(exc))
@@ -345,6 +359,10 @@ class BoardState(rx.State):
         }
         if card is not None:
             op["card"] = asdict(card)
+            if card.research:
+                self._research[card_id] = (card.research, card.research_error)
+            else:
+                self._research.pop(card_id, None)
         return op
 
     # ---- jobs changed elsewhere: an email, the API, another tab ------------------------------
@@ -357,6 +375,8 @@ class BoardState(rx.State):
                 async with self:
                     self._change_seq = seq
                     self._reload()
+                async with self:  # a second delta: the browser has the cards, the state lets them go
+                    self._send_cards_rows([], reset=False)
                 continue
             async with self:
                 view = (self._candidate_id, self.filter_text, self.filter_source)
@@ -385,7 +405,8 @@ class BoardState(rx.State):
                 if card_id not in changed or snapshot.versions[card_id] < self._versions.get(card_id, 0):
                     continue
                 card = snapshot.cards[card_id]
-                if self._where(card_id) != (stage, index) or self._card(card_id) != card:
+                # A card this tab did not change may differ from the browser's in anything: send it.
+                if self._where(card_id) != (stage, index) or self._patched.get(card_id) != card:
                     self._versions[card_id] = snapshot.versions[card_id]
                     self._patched[card_id] = card
                     ops.append(self._op(card_id, stage, index, card))
@@ -420,9 +441,11 @@ class BoardState(rx.State):
     def _show_research(self, states: dict[int, board_service.ResearchState]) -> None:
         ops = []
         for card_id, latest in states.items():
-            card = self._card(card_id)
             where = self._where(card_id)
-            if card is None or where is None or (card.research, card.research_error) == (latest.state, latest.error):
+            if where is None or self._research.get(card_id, ("", "")) == (latest.state, latest.error):
+                continue
+            card = self._card(card_id)
+            if card is None:
                 continue
             fresh = replace(card, research=latest.state, research_error=latest.error)
             self._patched[card_id] = fresh
@@ -433,7 +456,7 @@ class BoardState(rx.State):
     # ---- used by the dialogs ----------------------------------------------------------------
 
     def _card(self, card_id: int) -> CardView | None:
-        return self._patched.get(card_id) or self._cards.get(card_id)
+        return self._patched.get(card_id) or _read_card(card_id, self._candidate_id)
 
     def _card_changed(self, view: CardView, version: int, *, added: bool) -> None:
         self._versions[view.id] = version
@@ -452,6 +475,15 @@ class BoardState(rx.State):
     @property
     def candidate_id(self) -> int:
         return self._candidate_id
+
+
+def _read_card(card_id: int, candidate_id: int) -> CardView | None:
+    with db.session_scope() as session:
+        try:
+            job = job_service.get_job(session, card_id, candidate_id=candidate_id)
+        except ServiceError:
+            return None
+        return board_service.card_view(session, job)
 
 
 def _read_versions(job_ids: frozenset[int]) -> dict[int, int]:

@@ -73,10 +73,28 @@ def app_data(
 
 @pytest.fixture(scope="session")
 def app_harness(app_data: Path) -> Iterator[Any]:
-    from reflex.testing import AppHarnessProd
-
-    with AppHarnessProd.create(root=PROJECT_ROOT, app_name="peregrine") as harness:
+    with _guarded_harness().create(root=PROJECT_ROOT, app_name="peregrine") as harness:
         yield harness
+
+
+def _guarded_harness() -> type[Any]:
+    """Reflex's production harness, with its static server for the built pages behind the same
+    Guard as the backend. `make run` serves both on one port through it; the harness serves the
+    pages on a port of their own, so without this the tests would never run under the CSP."""
+    import uvicorn
+    from reflex.testing import AppHarnessProd, chdir
+    from reflex.utils import exec as reflex_exec
+
+    from peregrine.web import site
+
+    class GuardedAppHarnessProd(AppHarnessProd):
+        def _run_frontend(self) -> None:
+            with chdir(self.app_path):
+                pages = site.guard(reflex_exec._frontend_prod_app())
+            self.frontend_server = uvicorn.Server(uvicorn.Config(app=pages, host="127.0.0.1", port=0))
+            self.frontend_server.run()
+
+    return GuardedAppHarnessProd
 
 
 @pytest.fixture(scope="session")
