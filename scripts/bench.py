@@ -1,4 +1,4 @@
-"""`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice).
+"""`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice, uploads).
 
 Everything runs against real parts: a SQLite file in a temporary folder, the
 production server (`reflex run --env prod`) as a child process, and Debian's
@@ -7,8 +7,11 @@ Chromium driven by Playwright. Nothing touches the user's own data.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
+import http.client
+import io
 import json
 import os
 import shutil
@@ -18,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -778,9 +782,133 @@ def bench_sessions(base_env: dict[str, str]) -> None:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
+# ---- uploads: the event loop while screenshots are checked ----------------------------
+
+UPLOAD_SIDE = 6_300  # 39.7 MP: just under the 40 MP limit per image, as in the security report
+UPLOADS = 10
+GET_PAUSE_S = 0.01  # the client's pause between an answer and its next GET
+
+
+def _near_limit_png() -> bytes:
+    """A screenshot-like PNG (lines on white) of UPLOAD_SIDE x UPLOAD_SIDE pixels, ~170 KB."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (UPLOAD_SIDE, UPLOAD_SIDE), (250, 250, 250, 255))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, UPLOAD_SIDE, 200):
+        draw.line((0, y, UPLOAD_SIDE, y), fill=(30, 30, 30, 255), width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def _answer_gets(reader: Any, writer: Any) -> None:
+    """A tiny HTTP/1.1 server on the loop under test: every GET gets `ok` (keep-alive)."""
+    try:
+        while await reader.readuntil(b"\r\n\r\n"):
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        writer.close()
+
+
+def _time_gets(port: int, stop: Any, samples: list[float]) -> None:
+    """The client, in its own thread: GET / over one keep-alive connection until `stop` is set."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    while not stop.is_set():
+        start = time.perf_counter()
+        connection.request("GET", "/")
+        connection.getresponse().read()
+        samples.append((time.perf_counter() - start) * 1000)
+        time.sleep(GET_PAUSE_S)
+    connection.close()
+
+
+def _reset_peak_rss() -> int:
+    """Reset this process's peak resident memory (Linux); its resident memory now, in MiB."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _rss_mb("VmRSS")
+
+
+def _rss_mb(field: str) -> int:
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith(field))
+    return int(line.split()[1]) // 1024
+
+
+async def _gets_during(work: Callable[[], Any] | None) -> dict[str, Any]:
+    """GET latencies from a client thread to a server on this loop while the loop runs `work`
+    (None: one idle second), with how long the work took and the peak memory it added."""
+    server = await asyncio.start_server(_answer_gets, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    stop, samples = threading.Event(), list[float]()
+    client = threading.Thread(target=_time_gets, args=(port, stop, samples), daemon=True)
+    client.start()
+    await asyncio.sleep(0.3)  # warm: the connection is open and answered before the work starts
+    samples.clear()
+    base_mb = _reset_peak_rss()
+    start = time.perf_counter()
+    await (work() if work is not None else asyncio.sleep(1.0))
+    work_s = time.perf_counter() - start
+    stop.set()
+    await asyncio.to_thread(client.join)
+    server.close()
+    await server.wait_closed()
+    return {
+        "p50": statistics.median(samples),
+        "p95": percentile(samples, 0.95),
+        "max": max(samples),
+        "n": len(samples),
+        "work_s": work_s,
+        "peak_rss_added_mb": _rss_mb("VmHWM") - base_mb,
+    }
+
+
+def bench_uploads() -> None:
+    """A small GET's latency on an event loop while ten uploads of a near-limit screenshot each are
+    checked at once, through the code the survey page runs (`uploads.screen_off_loop` in its upload
+    handler, `uploads.decode_off_loop` in its background event), against the same GET idle and
+    against the check run inside the async handler itself, as before (`uploads.check_uploads`).
+
+    What it measures: how long the loop takes to answer a trivial request while the checks run; the
+    server (asyncio streams) and the checks share one loop, the client is a thread of its own.
+    """
+    from peregrine.services import uploads
+
+    png = _near_limit_png()
+
+    def batch() -> list[tuple[str, Any]]:
+        return [("survey.png", io.BytesIO(png))]
+
+    async def off_loop() -> None:  # what the page does now: ten people's uploads, queued for one decoder
+        async def one() -> None:
+            await uploads.decode_off_loop(await uploads.screen_off_loop(batch()))
+
+        await asyncio.gather(*(one() for _ in range(UPLOADS)))
+
+    async def on_loop() -> None:  # before: each upload handler checked its files itself, on the loop
+        async def handler() -> None:
+            uploads.check_uploads(batch())
+
+        await asyncio.gather(*(handler() for _ in range(UPLOADS)))
+
+    async def unlimited_threads() -> None:  # asyncio.to_thread alone, without the one decoder thread
+        await asyncio.gather(*(asyncio.to_thread(uploads.check_uploads, batch()) for _ in range(UPLOADS)))
+
+    common = {"uploads": UPLOADS, "megapixels_each": round(UPLOAD_SIDE**2 / 1e6, 1), "png_bytes": len(png)}
+    idle = asyncio.run(_gets_during(None))
+    emit("upload_check_get_idle_ms", unit="ms", **{k: idle[k] for k in ("p50", "p95", "max", "n")})
+    for figure, work, target in (
+        ("upload_check_get_ms", off_loop, 50.0),
+        ("upload_check_get_on_loop_ms", on_loop, None),
+        ("upload_check_get_unlimited_threads_ms", unlimited_threads, None),
+    ):
+        emit(figure, unit="ms", target=target, **asyncio.run(_gets_during(work)), **common)
+
+
 def main(argv: list[str]) -> int:
-    """`python -m scripts.bench [board] [llm] [scale] [sessions]`: the named groups of figures (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale", "sessions"}
+    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions]`: the named groups of figures
+    (default: all)."""
+    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -811,6 +939,8 @@ def main(argv: list[str]) -> int:
             bench_scale()
         if "sessions" in groups:
             bench_sessions(env)
+        if "uploads" in groups:
+            bench_uploads()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

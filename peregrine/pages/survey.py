@@ -2,12 +2,16 @@
 
 The page keeps what the user types in its state and saves it through `services.survey` before
 anything slow starts; reading screenshots and asking the model run in background events that
-hold the state's lock only to write their results. Uploads are checked by `services.uploads` in
-the (ordinary) upload handler; each refused file is listed with its reason.
+hold the state's lock only to write their results. An upload is screened by `services.uploads`
+in the (ordinary) upload handler, from the files' headers; decoding its pixels and storing it run
+in the background event `check_screenshots`, off the event loop, while the tab stays usable. Each
+refused file is listed with its reason. Database and file work in the async handlers runs in
+worker threads (`asyncio.to_thread`), so one person's slow upload never stalls anyone's page.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,6 +30,9 @@ from peregrine.services import survey, task_runner, uploads
 from peregrine.services.errors import ServiceError
 
 UPLOAD_ID = "survey_screenshots"
+#: Uploads screened by a handler, waiting for `check_screenshots` to decode them (process memory).
+_HELD = uploads.HeldUploads()
+_STILL_CHECKING = "the screenshots added just before are still being checked; add it again in a moment"
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,82 @@ def _answer_views(questions: list[dict[str, Any]]) -> list[AnswerView]:
     ]
 
 
+def _survey_options(session: Any, job_id: int) -> list[SurveyOption]:
+    return [SurveyOption(str(s.id), survey.survey_label(s)) for s in survey.surveys_of(session, job_id)]
+
+
+# The database work of the page, as plain functions of plain values: the async handlers run them in
+# a worker thread (`asyncio.to_thread`), the ordinary handlers call them directly.
+@dataclass(frozen=True)
+class _Edits:
+    """What the page holds that `_save_edits` writes."""
+
+    job_id: int
+    survey_id: int  # 0: not saved yet
+    pasted: str
+    image_texts: dict[str, str]
+    answers: list[str] | None
+
+
+@dataclass(frozen=True)
+class _Saved:
+    survey_id: int
+    status: str
+    options: list[SurveyOption]
+
+
+def _save_edits(edits: _Edits) -> _Saved:
+    """Save the page's edits (creating the survey on first use); raises ServiceError."""
+    with db.session_scope() as session:
+        survey_id = edits.survey_id
+        if not survey_id:
+            survey_id = survey.start_survey(session, edits.job_id, pasted_text=edits.pasted).id or 0
+        stored = survey.save_survey(
+            session, survey_id, pasted_text=edits.pasted, image_texts=edits.image_texts, answers=edits.answers
+        )
+        return _Saved(survey_id, stored.status, _survey_options(session, edits.job_id))
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """Screenshots stored with a survey: how many, the ones it had no room for, the survey after."""
+
+    added: int
+    refused: list[uploads.Refusal]
+    survey: SurveyResponse
+    options: list[SurveyOption]
+
+
+def _store_screenshots(survey_id: int, images: list[uploads.CheckedImage]) -> _Stored:
+    with db.session_scope() as session:
+        added, refused = survey.add_images(session, survey_id, images)
+        stored = survey.get_survey(session, survey_id)
+        return _Stored(added, refused, stored, _survey_options(session, stored.job_id))
+
+
+async def _check_and_store(screened: uploads.Screened, survey_id: int) -> tuple[list[uploads.Refusal], _Stored | None]:
+    """Decode a screened upload and store its good files with the survey, all off the event loop;
+    the files refused (in upload order, then those the survey had no room for) and what was stored."""
+    report = await uploads.decode_off_loop(screened)
+    if not report.accepted:
+        return report.refused, None
+    stored = await asyncio.to_thread(_store_screenshots, survey_id, report.accepted)
+    return [*report.refused, *stored.refused], stored
+
+
+def _survey_of(survey_id: int) -> SurveyResponse | None:
+    if not survey_id:
+        return None
+    with db.session_scope() as session:
+        return survey.get_survey(session, survey_id)
+
+
+def _answered(survey_id: int) -> tuple[SurveyResponse, list[SurveyOption]]:
+    with db.session_scope() as session:
+        stored = survey.get_survey(session, survey_id)
+        return stored, _survey_options(session, stored.job_id)
+
+
 class SurveyState(rx.State):
     found: bool = False
     missing_message: str = ""
@@ -95,10 +178,13 @@ class SurveyState(rx.State):
     # cleared by the background event when it ends; `_reader`/`_answerer` say one is really running.
     reading: bool = False
     answering: bool = False
+    checking: bool = False  # an upload's screenshots are being decoded and stored
     _job: int = 0
     _survey: int = 0
     _reader: bool = False
     _answerer: bool = False
+    _check: str = ""  # the key of the upload held for `check_screenshots`
+    _check_survey: int = 0  # the survey that upload goes to (the page may show another meanwhile)
 
     @rx.var
     def all_answers(self) -> str:
@@ -119,6 +205,7 @@ class SurveyState(rx.State):
             saved = survey.surveys_of(session, routed.id)
         self._job, self.job_label, self.job_link = routed.id, routed.label, routed.link
         self.stage = routed.job.stage
+        self.checking = bool(self._check) and _HELD.active(self._check)  # False after a restart
         self.reader_plan = survey.reader_plan(get_llm_client())
         self._show(saved[0].id or 0 if saved else 0)
         self.found = True
@@ -133,7 +220,7 @@ class SurveyState(rx.State):
         return self.stage == Stage.SURVEY
 
     def _list_surveys(self, session: Any) -> None:
-        self.surveys = [SurveyOption(str(s.id), survey.survey_label(s)) for s in survey.surveys_of(session, self._job)]
+        self.surveys = _survey_options(session, self._job)
 
     def _show(self, survey_id: int) -> None:
         """Open a saved survey (or a blank one for 0), dropping unsaved edits of the one shown before."""
@@ -166,6 +253,8 @@ class SurveyState(rx.State):
             return rx.toast.info("Wait a moment: the screenshots are being read.")
         if self.answering:
             return rx.toast.info("Wait a moment: the language model is writing the answers.")
+        if self.checking:
+            return rx.toast.info("Wait a moment: the screenshots just added are being checked.")
         return None
 
     @rx.event
@@ -208,20 +297,26 @@ class SurveyState(rx.State):
 
     def _persist(self) -> None:
         """Save what the page holds (creating the survey on first use); raises ServiceError."""
-        with db.session_scope() as session:
-            if not self._survey:
-                started = survey.start_survey(session, self._job, pasted_text=self.pasted)
-                self._survey, self.current = started.id or 0, str(started.id)
-            stored = survey.save_survey(
-                session,
-                self._survey,
-                pasted_text=self.pasted,
-                image_texts={image.stored_as: image.text for image in self.images if image.read_by},
-                # While new answers are being written, the ones on the page are about to be replaced.
-                answers=None if self.answering else [answer.answer for answer in self.answers],
-            )
-            self.status = stored.status
-            self._list_surveys(session)
+        self._show_saved(_save_edits(self._edits()))
+
+    async def _persist_off_loop(self) -> None:
+        """`_persist`, with the database work in a worker thread."""
+        self._show_saved(await asyncio.to_thread(_save_edits, self._edits()))
+
+    def _edits(self) -> _Edits:
+        return _Edits(
+            job_id=self._job,
+            survey_id=self._survey,
+            pasted=self.pasted,
+            image_texts={image.stored_as: image.text for image in self.images if image.read_by},
+            # While new answers are being written, the ones on the page are about to be replaced.
+            answers=None if self.answering else [answer.answer for answer in self.answers],
+        )
+
+    def _show_saved(self, saved: _Saved) -> None:
+        if saved.survey_id != self._survey:
+            self._survey, self.current = saved.survey_id, str(saved.survey_id)
+        self.status, self.surveys = saved.status, saved.options
 
     @rx.event
     def save(self) -> Any:
@@ -238,26 +333,59 @@ class SurveyState(rx.State):
     # ------------------------------------------------------------------ screenshots
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]) -> Any:
-        """Check every file, store the good ones with the survey, list the refused ones, then read them."""
+        """Screen every file from its header and hand the ones that pass to `check_screenshots`.
+
+        An upload handler holds the tab's state lock from start to end (and may not be a background
+        event), so it does only the cheap part, in a worker thread: decoding the pixels waits its
+        turn among everyone's uploads, which must not keep this tab's other events waiting.
+        """
         if not self.found or not self.paid:
             return None
-        report = uploads.check_uploads([(upload.name, upload.file) for upload in files])
-        refused = list(report.refused)
-        added = 0
-        if report.accepted:
-            try:
-                self._persist()
-                with db.session_scope() as session:
-                    added, over = survey.add_images(session, self._survey, report.accepted)
-                    refused += over
-                    self._merge_images(survey.get_survey(session, self._survey), set())
-                    self._list_surveys(session)
-            except ServiceError as exc:
-                self.refusals = [str(exc)]
-                return None
-        self.refusals = [refusal.message for refusal in refused]
         self.notice = ""
-        return self._start_reading() if added else None
+        if self.checking:
+            self.refusals = [f"{uploads.display_name(upload.name)}: {_STILL_CHECKING}" for upload in files]
+            return None
+        screened = await uploads.screen_off_loop((upload.name, upload.file) for upload in files)
+        if not screened.waiting:
+            self.refusals = [refusal.message for _, refusal in screened.refused]
+            return None
+        try:
+            await self._persist_off_loop()  # the screenshots' survey exists before they are stored
+        except ServiceError as exc:
+            self.refusals = [str(exc)]
+            return None
+        self._check, self._check_survey = _HELD.hold(screened), self._survey
+        self.refusals, self.checking = [], True
+        return SurveyState.check_screenshots
+
+    @rx.event(background=True)
+    async def check_screenshots(self) -> Any:
+        """Decode the screenshots `handle_upload` screened (on the process's one decoder thread, in
+        turn with other uploads), store the good ones with their survey, list the refused, read them."""
+        async with self:
+            key, survey_id = self._check, self._check_survey
+        screened = _HELD.claim(key) if key else None
+        if screened is None:  # already being checked (the event came twice), or lost to a restart
+            return None
+        try:
+            refused, stored = await _check_and_store(screened, survey_id)
+        except Exception as exc:  # never leave the page saying "Checking…" forever
+            async with self:
+                self._check, self.checking = "", False
+                self.refusals = [str(exc) if isinstance(exc, ServiceError) else f"Adding the screenshots failed: {exc}"]
+            if not isinstance(exc, ServiceError):
+                raise
+            return None
+        finally:
+            _HELD.release(key)
+        async with self:
+            self._check, self.checking = "", False
+            self.refusals = [refusal.message for refusal in refused]
+            if stored is None or not stored.added or self._survey != survey_id:
+                return None  # stored with a survey not shown now: read when it is opened again
+            self._merge_images(stored.survey, set())
+            self.surveys = stored.options
+            return self._start_reading()
 
     def _start_reading(self) -> Any:
         self.reading = True
@@ -275,7 +403,7 @@ class SurveyState(rx.State):
             self._persist()
             with db.session_scope() as session:
                 stored = survey.remove_image(session, self._survey, stored_as)
-                self._merge_images(stored, set())
+            self._merge_images(stored, set())
         except ServiceError as exc:
             return rx.toast.error(str(exc))
         return None
@@ -296,19 +424,18 @@ class SurveyState(rx.State):
         try:
             while True:
                 async with self:
-                    with db.session_scope() as session:
-                        stored = survey.get_survey(session, survey_id) if survey_id else None
-                        waiting = [i["stored_as"] for i in stored.images if survey.needs_reading(i)] if stored else []
+                    # Read under the lock (in a worker thread: the loop serves others meanwhile).
+                    stored = await asyncio.to_thread(_survey_of, survey_id)
+                    waiting = [i["stored_as"] for i in stored.images if survey.needs_reading(i)] if stored else []
                     todo = [stored_as for stored_as in waiting if stored_as not in attempted]
                     if not todo:
                         self._reader, self.reading = False, False
                         return
                 attempted.add(todo[0])
                 await survey.read_images(survey_id, llm=get_llm_client(), only={todo[0]})
-                with db.session_scope() as session:
-                    stored = survey.get_survey(session, survey_id)
+                stored = await asyncio.to_thread(_survey_of, survey_id)
                 async with self:
-                    if self._survey == survey_id:
+                    if self._survey == survey_id and stored is not None:
                         self._merge_images(stored, {todo[0]})
         except Exception as exc:  # never leave the page saying "Reading…" forever
             async with self:
@@ -352,17 +479,14 @@ class SurveyState(rx.State):
             error = str(exc)
         except Exception as exc:  # a bug must still end the spinner, with its cause
             error = f"Unexpected error: {exc}"
-        with db.session_scope() as session:
-            stored = survey.get_survey(session, survey_id)
-            questions, status = list(stored.questions), stored.status
+        stored, options = await asyncio.to_thread(_answered, survey_id)
         async with self:
             self._answerer, self.answering = False, False
             if self._survey == survey_id:
                 self.error = error
                 if not error:
-                    self.answers, self.status = _answer_views(questions), status
-                    with db.session_scope() as session:
-                        self._list_surveys(session)
+                    self.answers, self.status = _answer_views(list(stored.questions)), stored.status
+                    self.surveys = options
 
     # ------------------------------------------------------------------ done
     @rx.event
@@ -449,6 +573,7 @@ def _drop_zone() -> rx.Component:
         id=UPLOAD_ID,
         multiple=True,
         no_keyboard=True,
+        disabled=SurveyState.checking,  # one upload at a time per tab (the handler refuses a second)
         on_drop=SurveyState.handle_upload(rx.upload_files(upload_id=UPLOAD_ID)),
         border="1px dashed var(--gray-a8)",
         border_radius="8px",
@@ -539,6 +664,7 @@ def _input_part() -> rx.Component:
         ),
         rx.text("Or add screenshots of it. ", SurveyState.reader_plan, size="2", color_scheme="gray"),
         _drop_zone(),
+        rx.cond(SurveyState.checking, rx.text("Checking the screenshots…", size="2", role="status")),
         rx.cond(
             SurveyState.refusals.length() > 0,
             rx.callout.root(

@@ -7,6 +7,9 @@ configured vision model when one is marked `vision: true`, else by Tesseract on 
 each image records which reader read it. A failure (OCR or model) is written beside what it
 concerns and never removes an image, the pasted text or earlier answers, so a retry can follow.
 "Done" finishes the survey and moves the job from Survey to Phone screen through `move_job`.
+
+The async functions here run on the event loop of the pages: their database and file work goes to
+worker threads, and local OCR to one thread for the whole process (it decodes the full image).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import re
 import uuid
 from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +52,10 @@ MAX_RATIONALE_CHARS = 300
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MIME_BY_EXTENSION = {extension: mime for mime, extension in ACCEPTED.values()}
+#: Local OCR reads one screenshot at a time in the process: it decodes the whole image (up to
+#: 40 MP, ~160 MB, more while it is flattened and turned gray) and Tesseract is single-threaded,
+#: so more at once would only share the two cores and multiply the memory.
+_ocr_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peregrine-ocr")
 
 
 # ----------------------------------------------------------------------------- files
@@ -190,31 +198,38 @@ async def read_images(survey_id: int, *, llm: LLMClient | None = None, only: Col
     given); how many were read. Each result is saved as soon as it is known, on its image.
     """
     client = llm or get_llm_client()
+    job_id, waiting = await asyncio.to_thread(_waiting_images, survey_id, only)
+    read = 0
+    for image in waiting:
+        result = await _read_one(client, image_path(job_id, image["stored_as"]))
+        await asyncio.to_thread(_save_read_result, survey_id, image["stored_as"], result)
+        read += not result["error"]
+    return read
+
+
+def _waiting_images(survey_id: int, only: Collection[str] | None) -> tuple[int, list[dict[str, Any]]]:
     with db.session_scope() as session:
         survey = get_survey(session, survey_id)
-        job_id = survey.job_id
         waiting = [
             dict(image)
             for image in survey.images
             if needs_reading(image) and (only is None or image["stored_as"] in only)
         ]
-    read = 0
-    for image in waiting:
-        result = await _read_one(client, image_path(job_id, image["stored_as"]))
-        with db.session_scope() as session:
-            survey = get_survey(session, survey_id)
-            survey.images = [
-                {**stored, **result} if stored["stored_as"] == image["stored_as"] else stored
-                for stored in survey.images
-            ]
-            _touch(session, survey)
-        read += not result["error"]
-    return read
+        return survey.job_id, waiting
+
+
+def _save_read_result(survey_id: int, stored_as: str, result: dict[str, str]) -> None:
+    with db.session_scope() as session:
+        survey = get_survey(session, survey_id)
+        survey.images = [
+            {**stored, **result} if stored["stored_as"] == stored_as else stored for stored in survey.images
+        ]
+        _touch(session, survey)
 
 
 async def _read_one(client: LLMClient, path: Path) -> dict[str, str]:
     """{text, reader, error, note} for one stored screenshot; never raises for a reader's failure."""
-    if not path.is_file():
+    if not await asyncio.to_thread(path.is_file):
         return _read_result(error="The stored file is missing; remove it and upload it again.")
     vision_failure = ""
     if client.settings.vision_backends:
@@ -224,7 +239,7 @@ async def _read_one(client: LLMClient, path: Path) -> dict[str, str]:
             log.warning("survey: the vision model could not read %s: %s", path.name, exc)
             vision_failure = f"The vision model did not read it ({exc})"
     try:
-        text = await asyncio.to_thread(ocr.read_text, path)
+        text = await asyncio.get_running_loop().run_in_executor(_ocr_thread, ocr.read_text, path)
     except ocr.OCRError as exc:
         return _read_result(error=f"{vision_failure}, and local OCR failed too: {exc}" if vision_failure else str(exc))
     note = f"{vision_failure}; Tesseract read it instead." if vision_failure else ""
@@ -237,7 +252,8 @@ def _read_result(*, text: str = "", reader: str = "", error: str = "", note: str
 
 async def _read_with_vision(client: LLMClient, path: Path) -> str:
     mime = _MIME_BY_EXTENSION.get(path.suffix.lstrip(".").lower(), "image/png")
-    data_url = prompts.image_data_url(path.read_bytes(), mime)
+    # Up to 10 MB read and base64-encoded: milliseconds the event loop should not spend.
+    data_url = await asyncio.to_thread(lambda: prompts.image_data_url(path.read_bytes(), mime))
     answer = await client.structured(prompts.ScreenshotText, prompts.transcription_messages(data_url), vision=True)
     return _plain(answer.text, MAX_IMAGE_TEXT_CHARS)
 
@@ -252,6 +268,27 @@ async def suggest_answers(
     the failure is also written on the survey (shown with a Retry), and nothing else changes.
     """
     who = profile or user_profile()
+    questions, messages = await asyncio.to_thread(_answer_prompt, survey_id, who)
+    try:
+        answer = await (llm or get_llm_client()).structured(prompts.answers_schema(len(questions)), messages)
+    except LLMUnavailable as exc:
+        await asyncio.to_thread(_save_answer_error, survey_id, str(exc))
+        raise
+    by_number = sorted(answer.answers, key=lambda item: item.number)
+    answered = [
+        {
+            "question": question,
+            "answer": _plain(item.answer, MAX_ANSWER_CHARS),
+            "rationale": " ".join(_plain(item.rationale, MAX_RATIONALE_CHARS).split()),
+        }
+        for question, item in zip(questions, by_number, strict=True)
+    ]
+    await asyncio.to_thread(_save_answers, survey_id, answered)
+    return answered
+
+
+def _answer_prompt(survey_id: int, who: UserProfile) -> tuple[list[str], list[dict[str, Any]]]:
+    """The survey's questions and the messages that ask for their answers (the job, the resume projects)."""
     with db.session_scope() as session:
         survey = get_survey(session, survey_id)
         questions = survey_questions(survey)
@@ -267,23 +304,17 @@ async def suggest_answers(
             projects=projects_json(session, job.candidate_id),
             questions=questions,
         )
-    try:
-        answer = await (llm or get_llm_client()).structured(prompts.answers_schema(len(questions)), messages)
-    except LLMUnavailable as exc:
-        with db.session_scope() as session:
-            survey = get_survey(session, survey_id)
-            survey.error = str(exc)
-            _touch(session, survey)
-        raise
-    by_number = sorted(answer.answers, key=lambda item: item.number)
-    answered = [
-        {
-            "question": question,
-            "answer": _plain(item.answer, MAX_ANSWER_CHARS),
-            "rationale": " ".join(_plain(item.rationale, MAX_RATIONALE_CHARS).split()),
-        }
-        for question, item in zip(questions, by_number, strict=True)
-    ]
+        return questions, messages
+
+
+def _save_answer_error(survey_id: int, error: str) -> None:
+    with db.session_scope() as session:
+        survey = get_survey(session, survey_id)
+        survey.error = error
+        _touch(session, survey)
+
+
+def _save_answers(survey_id: int, answered: list[dict[str, str]]) -> None:
     with db.session_scope() as session:
         survey = get_survey(session, survey_id)
         survey.questions = answered
@@ -291,7 +322,6 @@ async def suggest_answers(
         if survey.status == DRAFT:
             survey.status = ANSWERED
         _touch(session, survey)
-    return answered
 
 
 # ----------------------------------------------------------------------------- done

@@ -3,10 +3,11 @@ and the good files of the same upload go through."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from peregrine.services import uploads
 from tests.fakes.survey_images import (
@@ -82,3 +83,110 @@ def test_names_are_shown_without_folders_or_control_characters() -> None:
     assert uploads.display_name("../../etc/pass\x00wd.png") == "passwd.png"
     assert uploads.display_name("C:\\Users\\me\\shot.png") == "shot.png"
     assert uploads.display_name("") == "unnamed file"
+
+
+def test_a_jpeg_cut_short_is_refused_by_its_decode_in_its_place() -> None:
+    jpeg = encoded(Image.new("RGB", (640, 480), "white"), "JPEG")
+    report = uploads.check_uploads(
+        [
+            ("a.png", io.BytesIO(survey_png())),
+            ("cut.jpg", io.BytesIO(jpeg[: len(jpeg) * 2 // 3])),
+            ("b.jpg", io.BytesIO(jpeg)),
+        ]
+    )
+    assert [image.name for image in report.accepted] == ["a.png", "b.jpg"]
+    assert [refusal.name for refusal in report.refused] == ["cut.jpg"]
+    assert "truncated or damaged" in report.refused[0].reason
+
+
+# ---- the pixels of one upload, and the event loop while they are decoded -------------------------
+
+#: 36 MP: near the 40 MP limit per image, and three of them stay under the 120 MP per upload.
+NEAR_LIMIT_SIDE = 6_000
+
+
+@pytest.fixture(scope="module")
+def near_limit_png() -> bytes:
+    """A 6,000 x 6,000 screenshot-like PNG (lines on white): 36 MP to decode from ~100 KB."""
+    image = Image.new("RGB", (NEAR_LIMIT_SIDE, NEAR_LIMIT_SIDE), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    for y in range(0, NEAR_LIMIT_SIDE, 150):
+        draw.line((0, y, NEAR_LIMIT_SIDE, y), fill=(30, 30, 30), width=3)
+    return encoded(image, "PNG")
+
+
+def recording_decodes(monkeypatch: pytest.MonkeyPatch, events: list[str]) -> None:
+    """Record when each decode starts and ends (from whichever thread it runs on)."""
+    real = uploads.decode
+
+    def decode(image: uploads.CheckedImage) -> uploads.CheckedImage:
+        events.append(f"start {image.name}")
+        try:
+            return real(image)
+        finally:
+            events.append(f"end {image.name}")
+
+    monkeypatch.setattr(uploads, "decode", decode)
+
+
+@pytest.mark.asyncio
+async def test_the_event_loop_keeps_serving_while_near_limit_screenshots_are_decoded(
+    near_limit_png: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    recording_decodes(monkeypatch, events)
+    finished = asyncio.Event()
+
+    async def ticker() -> None:  # stands for every other request the loop serves meanwhile
+        while not finished.is_set():
+            events.append("tick")
+            await asyncio.sleep(0.005)
+
+    ticking = asyncio.create_task(ticker())
+    names = [f"shot-{n}.png" for n in range(3)]
+    report = await uploads.check_uploads_off_loop([(name, io.BytesIO(near_limit_png)) for name in names])
+    events.append("checked")
+    finished.set()
+    await ticking
+
+    assert [image.name for image in report.accepted] == names
+    decodes = [event for event in events if event != "tick"]
+    # One decode at a time, in upload order, each finished before the check returned...
+    assert decodes == [f"{when} {name}" for name in names for when in ("start", "end")] + ["checked"]
+    # ...and the loop went on running while each of them was decoding, not only between them.
+    for name in names:
+        during = events[events.index(f"start {name}") + 1 : events.index(f"end {name}")]
+        assert "tick" in during, f"the event loop stalled while {name} was decoded"
+    assert events[: events.index("checked")].count("tick") >= 10
+
+
+def test_an_upload_over_120_megapixels_refuses_the_files_past_it_before_decoding_them(
+    near_limit_png: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    recording_decodes(monkeypatch, events)
+    small = survey_png()
+    batch = [(f"big-{n}.png", io.BytesIO(near_limit_png)) for n in range(4)] + [("small.png", io.BytesIO(small))]
+
+    report = uploads.check_uploads(batch)
+
+    # 3 x 36 MP = 108 MP fit; a fourth would make 144; the small one after it still fits.
+    assert [image.name for image in report.accepted] == ["big-0.png", "big-1.png", "big-2.png", "small.png"]
+    assert [refusal.message for refusal in report.refused] == [
+        "big-3.png: this upload is over 120 megapixels in total with it (it is 36.0 megapixels); "
+        "add it in another upload"
+    ]
+    assert "start big-3.png" not in events  # refused from its header: never decoded
+
+
+def test_a_held_upload_is_claimed_once() -> None:
+    held = uploads.HeldUploads()
+    screened = uploads.screen([("a.png", io.BytesIO(survey_png()))])
+    key = held.hold(screened)
+    assert held.active(key)
+    assert held.claim(key) is screened
+    assert held.claim(key) is None  # a second event for the same upload finds nothing to do
+    assert held.active(key)  # still being checked...
+    held.release(key)
+    assert not held.active(key)  # ...until released
+    assert not held.active("made-up")
