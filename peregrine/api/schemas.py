@@ -1,7 +1,9 @@
 """What the REST API accepts and returns (pydantic), kept apart from the tables it maps to.
 
 Bounds are part of the contract: text has a maximum length, numbers and dates a sane range,
-so a request the database could not store is a 422 with a reason, never a 500.
+so a request the database could not store is a 422 with a reason, never a 500. Every text
+limit comes from `domain.limits`, the table the pages and the services use: what the API
+accepts, a page can show and edit, and the other way round.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from peregrine.domain import limits
 from peregrine.domain.interviews import InterviewKind, RoundOutcome
 from peregrine.domain.stages import RejectionReason, Stage
 
@@ -31,8 +34,6 @@ def _sane_day(value: date) -> date:
 
 Moment = Annotated[datetime, AfterValidator(_sane_moment)]
 Day = Annotated[date, AfterValidator(_sane_day)]
-ShortText = Annotated[str, Field(max_length=300)]
-LongText = Annotated[str, Field(max_length=100_000)]
 Amount = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 Version = Annotated[int, Field(ge=1, le=2**62)]
@@ -43,13 +44,17 @@ class Strict(BaseModel):
 
 
 class JobIn(Strict):
-    company: Annotated[str, Field(min_length=1, max_length=300)]
-    title: Annotated[str, Field(min_length=1, max_length=300)]
-    url: ShortText = ""
-    location: ShortText = ""
-    source: ShortText = Field(default="", description="where the job came from (seed 002's feeder source)")
-    recruiter: ShortText = ""
-    description: LongText = Field(default="", description="the job description as posted")
+    company: Annotated[str, Field(min_length=1, max_length=limits.COMPANY)]
+    title: Annotated[str, Field(min_length=1, max_length=limits.JOB_TITLE)]
+    url: Annotated[str, Field(max_length=limits.JOB_URL)] = ""
+    location: Annotated[str, Field(max_length=limits.LOCATION)] = ""
+    source: Annotated[str, Field(max_length=limits.SOURCE)] = Field(
+        default="", description="where the job came from (seed 002's feeder source)"
+    )
+    recruiter: Annotated[str, Field(max_length=limits.RECRUITER)] = ""
+    description: Annotated[str, Field(max_length=limits.JOB_DESCRIPTION)] = Field(
+        default="", description="the job description as posted"
+    )
 
 
 class JobUpdate(JobIn):
@@ -83,16 +88,16 @@ class MoveIn(Strict):
 
 
 class Interviewer(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    role: ShortText = ""
+    name: Annotated[str, Field(min_length=1, max_length=limits.INTERVIEWER_NAME)]
+    role: Annotated[str, Field(max_length=limits.INTERVIEWER_ROLE)] = ""
 
 
 class RoundIn(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=300)]
+    name: Annotated[str, Field(min_length=1, max_length=limits.ROUND_NAME)]
     kind: InterviewKind = InterviewKind.OTHER
-    format: ShortText = ""
-    focus: ShortText = ""
-    interviewers: Annotated[list[Interviewer], Field(max_length=30)] = []
+    format: Annotated[str, Field(max_length=limits.ROUND_FORMAT)] = ""
+    focus: Annotated[str, Field(max_length=limits.ROUND_FOCUS)] = ""
+    interviewers: Annotated[list[Interviewer], Field(max_length=limits.INTERVIEWERS)] = []
     scheduled_at: Moment | None = None
 
 
@@ -108,9 +113,9 @@ class OutcomeIn(Strict):
     technical_rating: Rating | None = None
     culture_fit_rating: Rating | None = None
     communication_rating: Rating | None = None
-    notes: LongText | None = None
-    feedback: LongText | None = None
-    next_steps: LongText | None = None
+    notes: Annotated[str, Field(max_length=limits.ROUND_NOTES)] | None = None
+    feedback: Annotated[str, Field(max_length=limits.ROUND_FEEDBACK)] | None = None
+    next_steps: Annotated[str, Field(max_length=limits.ROUND_NEXT_STEPS)] | None = None
     completed_at: Moment | None = None
 
 
@@ -139,11 +144,11 @@ class OfferIn(Strict):
     base_salary: Amount | None = None
     currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] = "USD"
     bonus: Amount | None = None
-    equity: ShortText = ""
+    equity: Annotated[str, Field(max_length=limits.OFFER_EQUITY)] = ""
     signing_bonus: Amount | None = None
     start_date: Day | None = None
     decision_deadline: Day | None = None
-    notes: LongText = ""
+    notes: Annotated[str, Field(max_length=limits.OFFER_NOTES)] = ""
 
 
 class OfferOut(BaseModel):

@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.domain import limits
 from peregrine.services import api_tokens
 from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError
@@ -138,7 +139,10 @@ def api_access_section() -> rx.Component:
             rx.el.label(
                 rx.text("New token name", size="2", weight="medium"),
                 rx.input(
-                    value=ApiAccessState.new_name, on_change=ApiAccessState.set_new_name, placeholder="laptop script"
+                    value=ApiAccessState.new_name,
+                    on_change=ApiAccessState.set_new_name,
+                    max_length=limits.API_TOKEN_NAME,
+                    placeholder="laptop script",
                 ),
                 class_name="form-field",
             ),

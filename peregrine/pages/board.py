@@ -18,6 +18,7 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.kanban import COLUMNS, kanban_board
 from peregrine.components.layout import page_layout
+from peregrine.domain import limits
 from peregrine.domain.stages import (
     BOARD_ORDER,
     MoveNotAllowed,
@@ -546,6 +547,7 @@ def _toolbar() -> rx.Component:
             placeholder="Filter by company or title",
             value=BoardState.filter_text,
             on_change=BoardState.set_filter_text.debounce(250),
+            max_length=limits.BOARD_FILTER,
             aria_label="Filter by company or title",
             width="260px",
         ),

@@ -2,21 +2,51 @@
 
 It reports changes through the board's underscore helpers: Reflex turns every public
 method of a State into an event the browser may call, so helpers stay private.
+
+The fields are the browser's own (uncontrolled, each with the maxlength of `domain.limits`)
+and travel once, in the Save event: nothing is sent while typing, and the description's
+100,000 characters stay far under the websocket's ~1 MB message cap. The dialog closes only
+on the server's answer; a save lost with the connection is told by `save_watch`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.forms import labelled
+from peregrine.components.forms import labelled, length_notice, save_watch
+from peregrine.domain import limits
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError, StaleVersion
 
 SOURCE_SUGGESTIONS = ["LinkedIn", "Referral", "Recruiter", "Company site", "Job board", "Other"]
+FIELDS = ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text")
+#: No answer to a Save after this long: the connection probably dropped with it.
+SAVE_WAIT_MS = 5000
+SAVE_LOST = (
+    "The server has not confirmed the save: the connection may have dropped, and this job may not be saved. "
+    "What you typed is still here; press Save again once the connection is back."
+)
+
+
+class JobForm(TypedDict):
+    """What the dialog's form submits, by the fields' `name`s."""
+
+    company: str
+    title: str
+    url: str
+    location: str
+    source: str
+    recruiter: str
+    raw_jd_text: str
+
+
+def _submitted(form: JobForm, name: str) -> str:
+    # A submitted textarea may end its lines with CRLF; the browser counted them as one character.
+    return str(form.get(name) or "").replace("\r\n", "\n")
 
 
 class JobFormState(rx.State):
@@ -32,6 +62,8 @@ class JobFormState(rx.State):
     error: str = ""
     history: list[str] = []
     confirming_delete: bool = False
+    #: Grows with every answer to a Save, so the browser's save watch knows the save arrived.
+    answers: int = 0
     _version: int = 0
 
     @rx.var
@@ -60,7 +92,7 @@ class JobFormState(rx.State):
     def _fill(self, job_id: int, values: dict[str, Any], version: int) -> None:
         self.job_id = job_id
         self._version = version
-        for name in ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text"):
+        for name in FIELDS:
             setattr(self, name, values.get(name) or "")
         self.error = ""
         self.history = []
@@ -71,12 +103,8 @@ class JobFormState(rx.State):
         self.open = is_open
 
     @rx.event
-    def set_field(self, name: str, value: str) -> None:
-        if name in ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text"):
-            setattr(self, name, value)
-
-    @rx.event
-    async def company_entered(self) -> None:
+    async def company_entered(self, company: str) -> None:
+        self.company = company[: limits.COMPANY]  # the field's maxlength; only the history check reads it
         self._check_history(await self._candidate_id())
 
     def _check_history(self, candidate_id: int | None = None) -> None:
@@ -127,19 +155,14 @@ class JobFormState(rx.State):
         return rx.toast.success(f"Deleted {heading}.")
 
     @rx.event
-    async def save(self) -> Any:
+    async def save(self, form: JobForm) -> Any:
         from peregrine.pages.board import BoardState
 
+        if not self.open:
+            return None  # a repeat of a save that went through (its answer was on its way): never add twice
+        self.answers += 1
         board = await self.get_state(BoardState)
-        fields = job_service.JobFields(
-            company=self.company,
-            title=self.title,
-            url=self.url,
-            location=self.location,
-            source=self.source,
-            recruiter=self.recruiter,
-            raw_jd_text=self.raw_jd_text,
-        )
+        fields = job_service.JobFields(**{name: _submitted(form, name) for name in FIELDS})
         try:
             with db.session_scope() as session:
                 if self.job_id:
@@ -162,10 +185,8 @@ class JobFormState(rx.State):
         return rx.toast.success(f"Saved {view.company} — {view.title}.")
 
 
-def _field(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return labelled(
-        label, rx.input(value=value, on_change=lambda v: JobFormState.set_field(name, v), width="100%", **props)
-    )
+def _field(label: str, name: str, value: rx.Var[str], limit: int, **props: Any) -> rx.Component:
+    return labelled(label, rx.input(name=name, default_value=value, max_length=limit, width="100%", **props))
 
 
 def job_dialog() -> rx.Component:
@@ -175,16 +196,14 @@ def job_dialog() -> rx.Component:
             rx.dialog.description("Company and title are required; everything else helps later.", size="2"),
             rx.form(
                 rx.vstack(
-                    labelled(
+                    _field(
                         "Company",
-                        rx.input(
-                            value=JobFormState.company,
-                            on_change=lambda v: JobFormState.set_field("company", v),
-                            on_blur=JobFormState.company_entered,
-                            required=True,
-                            auto_focus=True,
-                            width="100%",
-                        ),
+                        "company",
+                        JobFormState.company,
+                        limits.COMPANY,
+                        on_blur=JobFormState.company_entered,
+                        required=True,
+                        auto_focus=True,
                     ),
                     rx.cond(
                         JobFormState.history.length() > 0,
@@ -199,27 +218,31 @@ def job_dialog() -> rx.Component:
                             width="100%",
                         ),
                     ),
-                    _field("Title", "title", JobFormState.title, required=True),
+                    _field("Title", "title", JobFormState.title, limits.JOB_TITLE, required=True),
                     rx.hstack(
-                        _field("Source", "source", JobFormState.source, list="job-sources"),
-                        _field("Recruiter", "recruiter", JobFormState.recruiter),
+                        _field("Source", "source", JobFormState.source, limits.SOURCE, list="job-sources"),
+                        _field("Recruiter", "recruiter", JobFormState.recruiter, limits.RECRUITER),
                         width="100%",
                     ),
                     rx.el.datalist(*[rx.el.option(value=s) for s in SOURCE_SUGGESTIONS], id="job-sources"),
                     rx.hstack(
-                        _field("URL", "url", JobFormState.url, type="url", placeholder="https://"),
-                        _field("Location", "location", JobFormState.location),
+                        _field("URL", "url", JobFormState.url, limits.JOB_URL, type="url", placeholder="https://"),
+                        _field("Location", "location", JobFormState.location, limits.LOCATION),
                         width="100%",
                     ),
-                    labelled(
-                        "Job description",
-                        rx.text_area(
-                            value=JobFormState.raw_jd_text,
-                            on_change=lambda v: JobFormState.set_field("raw_jd_text", v),
-                            rows="6",
-                            width="100%",
-                            placeholder="Paste the job description",
+                    length_notice(
+                        labelled(
+                            "Job description",
+                            rx.text_area(
+                                name="raw_jd_text",
+                                default_value=JobFormState.raw_jd_text,
+                                max_length=limits.JOB_DESCRIPTION,
+                                rows="6",
+                                width="100%",
+                                placeholder="Paste the job description",
+                            ),
                         ),
+                        "description",
                     ),
                     rx.cond(JobFormState.error != "", rx.text(JobFormState.error, color_scheme="red", role="alert")),
                     rx.cond(
@@ -240,6 +263,7 @@ def job_dialog() -> rx.Component:
                             width="100%",
                         ),
                     ),
+                    save_watch(answered=JobFormState.answers, wait_ms=SAVE_WAIT_MS, late_message=SAVE_LOST),
                     rx.hstack(
                         rx.cond(
                             JobFormState.job_id > 0,

@@ -9,8 +9,9 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.forms import labelled
+from peregrine.components.forms import labelled, length_notice
 from peregrine.components.layout import page_layout
+from peregrine.domain import limits
 from peregrine.domain.stages import Stage
 from peregrine.models import Offer
 from peregrine.services import offers
@@ -172,26 +173,50 @@ def offer_section() -> rx.Component:
                 rx.dialog.title("Offer"),
                 rx.vstack(
                     rx.hstack(
-                        _input("Base salary (a year)", "base_salary", OfferState.base_salary, inputmode="numeric"),
-                        _input("Currency", "currency", OfferState.currency, max_length=3),
+                        _input(
+                            "Base salary (a year)",
+                            "base_salary",
+                            OfferState.base_salary,
+                            inputmode="numeric",
+                            max_length=limits.AMOUNT_TEXT,
+                        ),
+                        _input("Currency", "currency", OfferState.currency, max_length=limits.CURRENCY),
                         width="100%",
                     ),
                     rx.hstack(
-                        _input("Bonus", "bonus", OfferState.bonus, inputmode="numeric"),
-                        _input("Signing bonus", "signing_bonus", OfferState.signing_bonus, inputmode="numeric"),
+                        _input("Bonus", "bonus", OfferState.bonus, inputmode="numeric", max_length=limits.AMOUNT_TEXT),
+                        _input(
+                            "Signing bonus",
+                            "signing_bonus",
+                            OfferState.signing_bonus,
+                            inputmode="numeric",
+                            max_length=limits.AMOUNT_TEXT,
+                        ),
                         width="100%",
                     ),
-                    _input("Equity", "equity", OfferState.equity, placeholder="0.1% over 4 years, 1-year cliff"),
+                    _input(
+                        "Equity",
+                        "equity",
+                        OfferState.equity,
+                        max_length=limits.OFFER_EQUITY,
+                        placeholder="0.1% over 4 years, 1-year cliff",
+                    ),
                     rx.hstack(
                         _input("Start date", "start_date", OfferState.start_date, type="date"),
                         _input("Decision deadline", "decision_deadline", OfferState.decision_deadline, type="date"),
                         width="100%",
                     ),
-                    labelled(
-                        "Notes",
-                        rx.text_area(
-                            value=OfferState.notes, on_change=lambda v: OfferState.set_field("notes", v), rows="3"
+                    length_notice(
+                        labelled(
+                            "Notes",
+                            rx.text_area(
+                                value=OfferState.notes,
+                                on_change=lambda v: OfferState.set_field("notes", v),
+                                max_length=limits.OFFER_NOTES,
+                                rows="3",
+                            ),
                         ),
+                        "notes",
                     ),
                     rx.cond(OfferState.error != "", rx.text(OfferState.error, color_scheme="red", role="alert")),
                     rx.hstack(

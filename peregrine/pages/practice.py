@@ -13,6 +13,8 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.forms import length_notice
+from peregrine.domain import limits
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.services import practice
 from peregrine.services.errors import ServiceError
@@ -278,12 +280,19 @@ def practice_section() -> rx.Component:
         rx.cond(
             has_session & ~PracticeState.ended,
             rx.vstack(
-                rx.el.label(
-                    rx.text("Your answer", size="2", weight="medium"),
-                    rx.text_area(
-                        value=PracticeState.answer, on_change=PracticeState.set_answer, rows="4", width="100%"
+                length_notice(
+                    rx.el.label(
+                        rx.text("Your answer", size="2", weight="medium"),
+                        rx.text_area(
+                            value=PracticeState.answer,
+                            on_change=PracticeState.set_answer,
+                            max_length=limits.PRACTICE_ANSWER,
+                            rows="4",
+                            width="100%",
+                        ),
+                        class_name="form-field",
                     ),
-                    class_name="form-field",
+                    "answer",
                 ),
                 rx.hstack(
                     rx.cond(

@@ -13,8 +13,10 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.forms import length_notice
 from peregrine.components.layout import page_layout, paid_only, record_or_missing
 from peregrine.config import user_profile
+from peregrine.domain import limits
 from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
 from peregrine.models import Interview, InterviewPrep, PrepBase, Task
@@ -443,13 +445,17 @@ def _editor(section: SectionDoc) -> rx.Component:
                 rx.tabs.trigger("Preview", value="preview", on_click=PrepState.show_preview),
             ),
             rx.tabs.content(
-                rx.text_area(
-                    value=PrepState.draft,
-                    on_change=PrepState.set_draft,
-                    rows="14",
-                    width="100%",
-                    aria_label="Markdown of " + section.title,
-                    class_name="prep-editor",
+                length_notice(
+                    rx.text_area(
+                        value=PrepState.draft,
+                        on_change=PrepState.set_draft,
+                        max_length=limits.PREP_SECTION,
+                        rows="14",
+                        width="100%",
+                        aria_label="Markdown of " + section.title,
+                        class_name="prep-editor",
+                    ),
+                    "section",
                 ),
                 value="write",
                 padding_top="0.5rem",
@@ -556,7 +562,13 @@ def _after_round() -> rx.Component:
         rx.heading("After the round: which predicted questions came up", size="3", as_="h3"),
         rx.el.label(
             rx.text("Questions you were asked, one a line", size="2", weight="medium"),
-            rx.text_area(value=PrepState.asked_draft, on_change=PrepState.set_asked_draft, rows="4", width="100%"),
+            rx.text_area(
+                value=PrepState.asked_draft,
+                on_change=PrepState.set_asked_draft,
+                max_length=limits.QUESTIONS_ASKED_TEXT,
+                rows="4",
+                width="100%",
+            ),
             class_name="form-field no-print",
         ),
         rx.button(

@@ -14,8 +14,9 @@ import reflex as rx
 from sqlmodel import Session
 
 from peregrine import db
-from peregrine.components.forms import labelled
+from peregrine.components.forms import labelled, length_notice
 from peregrine.components.layout import page_layout
+from peregrine.domain import limits
 from peregrine.services import resume
 from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError
@@ -300,16 +301,24 @@ class ResumeState(rx.State):
         if not files:
             return
         upload = files[0]
-        data = await upload.read(resume.MAX_IMPORT_CHARS + 1)
+        most_bytes = 4 * resume.MAX_IMPORT_CHARS  # UTF-8 spends at most four bytes on a character
+        data = await upload.read(most_bytes + 1)
         name = upload.name or "The file"
-        if len(data) > resume.MAX_IMPORT_CHARS:
+        if len(data) > most_bytes:
             self.import_error = f"{name} is too large for a resume file."
             return
         try:
-            self.import_text = data.decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             self.import_error = f"{name} is not a text file in UTF-8; save it as plain text and try again."
             return
+        if len(text) > resume.MAX_IMPORT_CHARS:  # the box below holds no more, and is never cut
+            self.import_error = (
+                f"{name} is {len(text):,} characters; a resume file is far smaller "
+                f"(the limit is {resume.MAX_IMPORT_CHARS:,})."
+            )
+            return
+        self.import_text = text
         self.uploaded_name, self.import_error = name, ""
 
     @rx.event
@@ -510,10 +519,15 @@ def _field(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Compon
 
 
 def _long(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return labelled(
-        label,
-        rx.text_area(value=value, on_change=lambda v: ResumeState.set_field(name, v), rows="3", width="100%", **props),
+    control = rx.text_area(
+        value=value,
+        on_change=lambda v: ResumeState.set_field(name, v),
+        max_length=limits.PROJECT_STORY,
+        rows="3",
+        width="100%",
+        **props,
     )
+    return length_notice(labelled(label, control), name)
 
 
 def _error(message: rx.Var[str]) -> rx.Component:
@@ -539,18 +553,37 @@ def _project_dialog() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.vstack(
-                _field("Name", "name", ResumeState.name, placeholder="Payments ledger rewrite", required=True),
+                _field(
+                    "Name",
+                    "name",
+                    ResumeState.name,
+                    max_length=limits.PROJECT_NAME,
+                    placeholder="Payments ledger rewrite",
+                    required=True,
+                ),
                 rx.hstack(
-                    _field("Company", "company", ResumeState.company),
-                    _field("Role", "role", ResumeState.role, placeholder="Tech lead"),
-                    _field("Period", "period", ResumeState.period, placeholder="Jan 2022 - Mar 2023"),
+                    _field("Company", "company", ResumeState.company, max_length=limits.PROJECT_COMPANY),
+                    _field("Role", "role", ResumeState.role, max_length=limits.PROJECT_ROLE, placeholder="Tech lead"),
+                    _field(
+                        "Period",
+                        "period",
+                        ResumeState.period,
+                        max_length=limits.PROJECT_PERIOD,
+                        placeholder="Jan 2022 - Mar 2023",
+                    ),
                     width="100%",
                 ),
                 _long("Situation: the context and the problem", "situation", ResumeState.situation),
                 _long("Actions: what you did", "actions", ResumeState.actions),
                 _long("Results: what changed", "results", ResumeState.results),
                 _long("Metrics: the numbers you can defend", "metrics", ResumeState.metrics),
-                _field("Stack (comma-separated)", "stack", ResumeState.stack, placeholder="Python, PostgreSQL, Kafka"),
+                _field(
+                    "Stack (comma-separated)",
+                    "stack",
+                    ResumeState.stack,
+                    max_length=limits.PROJECT_STACK,
+                    placeholder="Python, PostgreSQL, Kafka",
+                ),
                 _long("Decisions and trade-offs", "decisions", ResumeState.decisions),
                 _error(ResumeState.project_error),
                 rx.hstack(
@@ -601,6 +634,7 @@ def _bullet_dialog() -> rx.Component:
                     rx.text_area(
                         value=ResumeState.bullet_text,
                         on_change=ResumeState.set_bullet_text,
+                        max_length=limits.BULLET,
                         rows="3",
                         width="100%",
                         placeholder="Cut month-end close from 3 days to 4 hours by …",
@@ -672,17 +706,21 @@ def _import_dialog() -> rx.Component:
                     padding="0.6rem 0.75rem",
                     width="100%",
                 ),
-                labelled(
-                    "Resume YAML",
-                    rx.text_area(
-                        value=ResumeState.import_text,
-                        on_change=ResumeState.set_import_text,
-                        rows="14",
-                        width="100%",
-                        spell_check=False,
-                        placeholder="projects:\n  - name: Payments ledger rewrite\n    bullets:\n      - …",
-                        style={"font_family": "var(--code-font-family)", "font_size": "0.85rem"},
+                length_notice(
+                    labelled(
+                        "Resume YAML",
+                        rx.text_area(
+                            value=ResumeState.import_text,
+                            on_change=ResumeState.set_import_text,
+                            max_length=limits.RESUME_IMPORT,
+                            rows="14",
+                            width="100%",
+                            spell_check=False,
+                            placeholder="projects:\n  - name: Payments ledger rewrite\n    bullets:\n      - …",
+                            style={"font_family": "var(--code-font-family)", "font_size": "0.85rem"},
+                        ),
                     ),
+                    "resume",
                 ),
                 rx.vstack(
                     rx.text("When importing", id="resume-import-mode", size="2", weight="medium"),

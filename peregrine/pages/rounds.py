@@ -9,7 +9,8 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.forms import labelled
+from peregrine.components.forms import labelled, length_notice
+from peregrine.domain import limits
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Interview
@@ -341,10 +342,11 @@ def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Compon
     )
 
 
-def _text(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return labelled(
-        label, rx.text_area(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props)
+def _text(label: str, name: str, value: rx.Var[str], limit: int, noun: str, **props: Any) -> rx.Component:
+    control = rx.text_area(
+        value=value, on_change=lambda v: RoundsState.set_field(name, v), max_length=limit, width="100%", **props
     )
+    return length_notice(labelled(label, control), noun)
 
 
 def _select(label: str, name: str, value: rx.Var[str], options: list[tuple[str, str]]) -> rx.Component:
@@ -364,7 +366,14 @@ _RATING_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
 
 def _after_the_round() -> rx.Component:
     return rx.vstack(
-        _text("Notes after the round: questions asked, self-reflection", "notes", RoundsState.notes, rows="4"),
+        _text(
+            "Notes after the round: questions asked, self-reflection",
+            "notes",
+            RoundsState.notes,
+            limits.ROUND_NOTES,
+            "notes",
+            rows="4",
+        ),
         rx.hstack(
             _select(
                 "Outcome",
@@ -384,8 +393,8 @@ def _after_the_round() -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        _text("Feedback you received", "feedback", RoundsState.feedback, rows="2"),
-        _input("Next steps", "next_steps", RoundsState.next_steps),
+        _text("Feedback you received", "feedback", RoundsState.feedback, limits.ROUND_FEEDBACK, "feedback", rows="2"),
+        _input("Next steps", "next_steps", RoundsState.next_steps, max_length=limits.ROUND_NEXT_STEPS),
         width="100%",
         spacing="3",
     )
@@ -396,7 +405,7 @@ def _round_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title(rx.cond(RoundsState.editing_id > 0, "Edit round", "Schedule a round")),
             rx.vstack(
-                _input("Name", "name", RoundsState.name, placeholder="Technical screen"),
+                _input("Name", "name", RoundsState.name, max_length=limits.ROUND_NAME, placeholder="Technical screen"),
                 rx.hstack(
                     labelled(
                         "Kind",
@@ -411,11 +420,30 @@ def _round_dialog() -> rx.Component:
                     width="100%",
                 ),
                 rx.hstack(
-                    _input("Format", "format", RoundsState.format, placeholder="Video call, onsite…"),
-                    _input("Focus", "focus", RoundsState.focus, placeholder="System design, culture…"),
+                    _input(
+                        "Format",
+                        "format",
+                        RoundsState.format,
+                        max_length=limits.ROUND_FORMAT,
+                        placeholder="Video call, onsite…",
+                    ),
+                    _input(
+                        "Focus",
+                        "focus",
+                        RoundsState.focus,
+                        max_length=limits.ROUND_FOCUS,
+                        placeholder="System design, culture…",
+                    ),
                     width="100%",
                 ),
-                _text("Interviewers (one a line: name — role)", "people", RoundsState.people, rows="3"),
+                _text(
+                    "Interviewers (one a line: name — role)",
+                    "people",
+                    RoundsState.people,
+                    limits.INTERVIEWERS_TEXT,
+                    "list of interviewers",
+                    rows="3",
+                ),
                 rx.cond(RoundsState.editing_id > 0, _after_the_round()),
                 rx.cond(RoundsState.error != "", rx.text(RoundsState.error, color_scheme="red", role="alert")),
                 rx.hstack(

@@ -21,6 +21,7 @@ from peregrine import db
 from peregrine.components.forms import labelled
 from peregrine.components.layout import page_layout, paid_only, record_or_missing
 from peregrine.config import user_profile
+from peregrine.domain import limits
 from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.models import SurveyResponse
@@ -640,6 +641,7 @@ def _image(image: ImageView) -> rx.Component:
             rx.text_area(
                 value=image.text,
                 on_change=lambda text: SurveyState.set_image_text(image.stored_as, text),
+                max_length=limits.SURVEY_IMAGE_TEXT,
                 rows="6",
                 width="100%",
             ),
@@ -657,6 +659,7 @@ def _input_part() -> rx.Component:
             rx.text_area(
                 value=SurveyState.pasted,
                 on_change=SurveyState.set_pasted,
+                max_length=limits.SURVEY_PASTED,
                 rows="8",
                 width="100%",
                 placeholder="1. Why do you want to work here?\n2. How do you prefer to receive feedback?",
@@ -692,6 +695,7 @@ def _answer(answer: AnswerView) -> rx.Component:
             rx.text_area(
                 value=answer.answer,
                 on_change=lambda text: SurveyState.set_answer(answer.index, text),
+                max_length=limits.SURVEY_ANSWER,
                 rows="4",
                 width="100%",
             ),

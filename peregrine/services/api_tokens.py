@@ -19,8 +19,9 @@ from sqlmodel import Session, col, select
 
 from peregrine import db
 from peregrine.config import data_dir
+from peregrine.domain import limits
 from peregrine.models import ApiToken, utcnow
-from peregrine.services.errors import NotFound
+from peregrine.services.errors import NotFound, check_length
 
 PREFIX = "pgr_"
 PENDING_FILE = "api-token-to-show-once.txt"
@@ -32,10 +33,10 @@ def _hash(plaintext: str) -> str:
 
 def create_token(session: Session, candidate_id: int, name: str = "default") -> tuple[ApiToken, str]:
     """A new token; the clear text is returned here and never stored."""
+    label = name.strip() or "default"
+    check_length("The token's name is", label, limits.API_TOKEN_NAME, outcome="No token was created.")
     plaintext = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        candidate_id=candidate_id, name=name.strip() or "default", token_hash=_hash(plaintext), prefix=plaintext[:10]
-    )
+    token = ApiToken(candidate_id=candidate_id, name=label, token_hash=_hash(plaintext), prefix=plaintext[:10])
     session.add(token)
     session.flush()
     return token, plaintext

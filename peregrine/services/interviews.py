@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
+from peregrine.domain import limits
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome, check_rating
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Interview, Job, utcnow
-from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.errors import InvalidInput, NotFound, check_length, check_lengths
 from peregrine.services.jobs import move_job
 
 
@@ -45,7 +46,7 @@ class RoundFields:
             for person in self.interviewers
             if person.get("name", "").strip()
         ]
-        return {
+        values: dict[str, object] = {
             "name": name,
             "kind": kind.value,
             "format": self.format.strip(),
@@ -53,6 +54,19 @@ class RoundFields:
             "interviewers": interviewers,
             "scheduled_at": self.scheduled_at,
         }
+        check_lengths(values, limits.ROUND_FIELDS)
+        _check_interviewers(interviewers)
+        return values
+
+
+def _check_interviewers(people: list[dict[str, str]]) -> None:
+    if len(people) > limits.INTERVIEWERS:
+        raise InvalidInput(
+            f"That is {len(people)} interviewers; a round holds at most {limits.INTERVIEWERS}. Nothing was saved."
+        )
+    for number, person in enumerate(people, start=1):
+        check_length(f"Interviewer {number}'s name is", person["name"], limits.INTERVIEWER_NAME)
+        check_length(f"Interviewer {number}'s role is", person["role"], limits.INTERVIEWER_ROLE)
 
 
 def rounds_of(session: Session, job_id: int) -> list[Interview]:
@@ -112,6 +126,8 @@ def record_outcome(
 ) -> Interview:
     """Record how a round went; a bad rating is refused before anything is written."""
     interview = get_round(session, interview_id)
+    texts = {"notes": notes, "feedback": feedback, "next_steps": next_steps}
+    check_lengths({name: text.strip() for name, text in texts.items() if text is not None}, limits.OUTCOME_FIELDS)
     try:
         result = RoundOutcome(outcome)
     except ValueError:
@@ -128,7 +144,7 @@ def record_outcome(
     interview.outcome = result.value
     for name, value in checked.items():
         setattr(interview, name, value)
-    for name, text in (("notes", notes), ("feedback", feedback), ("next_steps", next_steps)):
+    for name, text in texts.items():
         if text is not None:
             setattr(interview, name, text.strip())
     if result is not RoundOutcome.PENDING:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from peregrine.config import data_dir
+from peregrine.domain import limits
 from peregrine.domain.stages import (
     MoveNotAllowed,
     MoveSource,
@@ -26,7 +27,7 @@ from peregrine.domain.stages import (
 )
 from peregrine.models import Job, StageEvent, utcnow
 from peregrine.services import job_events, tasks
-from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
+from peregrine.services.errors import InvalidInput, NotFound, StaleVersion, check_lengths
 
 #: Gap between neighbours when a column is renumbered; midpoints fill it for a long time.
 POSITION_STEP = 1024.0
@@ -82,6 +83,7 @@ class JobFields:
             raise InvalidInput(f"Please fill in {' and '.join(missing)}.")
         if values["url"] and not values["url"].startswith(("http://", "https://")):
             raise InvalidInput("The URL should start with http:// or https://.")
+        check_lengths(values, limits.JOB_FIELDS)  # refused, never cut: see domain.limits
         return values
 
 

@@ -13,9 +13,10 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from peregrine.domain import limits
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Job, Offer, utcnow
-from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.errors import InvalidInput, NotFound, check_lengths
 from peregrine.services.jobs import MoveResult, get_job, move_job
 
 MAX_AMOUNT = 1_000_000_000
@@ -45,7 +46,7 @@ class OfferFields:
             if amount is not None and not 0 <= amount <= MAX_AMOUNT:
                 label = name.replace("_", " ")
                 raise InvalidInput(f"The {label} must be between 0 and {MAX_AMOUNT:,}; got {amount:,}.")
-        return {
+        values: dict[str, object] = {
             **amounts,
             "currency": currency,
             "equity": self.equity.strip(),
@@ -53,6 +54,8 @@ class OfferFields:
             "decision_deadline": self.decision_deadline,
             "notes": self.notes.strip(),
         }
+        check_lengths(values, limits.OFFER_FIELDS)
+        return values
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,17 @@ from sqlmodel import Session, col, select
 
 from peregrine import db
 from peregrine.config import UserProfile, user_profile
+from peregrine.domain import limits
 from peregrine.domain.interviews import InterviewKind
 from peregrine.llm.client import LLMClient, LLMUnavailable
 from peregrine.llm.prompts import practice as prompts
 from peregrine.models import Interview, InterviewPrep, Job, PracticeMessage, PracticeSession, utcnow
-from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.errors import InvalidInput, NotFound, check_length
 from peregrine.services.sanitize import clean_text
 
 INTERVIEWER, CANDIDATE = "interviewer", "candidate"
 QUESTIONS_PER_SESSION = 5
-MAX_ANSWER_CHARS = 8_000
+MAX_ANSWER_CHARS = limits.PRACTICE_ANSWER
 STAR_PARTS = ("situation", "task", "action", "result")
 
 
@@ -72,8 +73,7 @@ def add_answer(session: Session, session_id: int, text: str) -> PracticeMessage:
     answer = text.strip()
     if not answer:
         raise InvalidInput("Type your answer first.")
-    if len(answer) > MAX_ANSWER_CHARS:
-        raise InvalidInput(f"That answer is {len(answer):,} characters; keep it under {MAX_ANSWER_CHARS:,}.")
+    check_length("That answer is", answer, MAX_ANSWER_CHARS)
     if get_session(session, session_id).ended_at is not None:
         raise InvalidInput("This session has been scored; start a new one to keep practising.")
     message = PracticeMessage(session_id=session_id, role=CANDIDATE, text=answer)

@@ -12,14 +12,15 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
+from peregrine.domain import limits
 from peregrine.domain.question_match import QuestionHit, hit_rate, match_questions
 from peregrine.models import Interview, InterviewPrep, Job, PrepBase, PrepRevision, utcnow
-from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.errors import InvalidInput, NotFound, check_length
 from peregrine.services.prep import BASE_SECTIONS, INTERVIEW_SECTIONS
 from peregrine.services.sanitize import clean_markdown
 
 Owner = Literal["base", "interview"]
-MAX_SECTION_CHARS = 40_000
+MAX_SECTION_CHARS = limits.PREP_SECTION
 REVISIONS_SHOWN = 20
 
 
@@ -41,8 +42,7 @@ def _check_section(owner: Owner, key: str) -> None:
 def save_section(session: Session, owner: Owner, owner_id: int, key: str, text: str) -> str:
     """Save a hand-edited section (sanitized); return the stored markdown."""
     _check_section(owner, key)
-    if len(text) > MAX_SECTION_CHARS:
-        raise InvalidInput(f"That section is too long ({len(text):,} characters; the limit is {MAX_SECTION_CHARS:,}).")
+    check_length("That section is", text, MAX_SECTION_CHARS)
     row = _owner_row(session, owner, owner_id)
     cleaned = clean_markdown(text).strip()
     _replace(session, owner, row, key, cleaned, replaced_by="edit")
@@ -102,7 +102,14 @@ def record_questions_asked(session: Session, interview_id: int, questions: list[
     interview = session.get(Interview, interview_id)
     if interview is None:
         raise NotFound(f"Interview {interview_id} was not found.")
-    interview.questions_asked = [question.strip()[:500] for question in questions if question.strip()][:50]
+    asked = [question.strip() for question in questions if question.strip()]
+    if len(asked) > limits.QUESTIONS_ASKED:
+        raise InvalidInput(
+            f"That is {len(asked)} questions; a round records at most {limits.QUESTIONS_ASKED}. Nothing was saved."
+        )
+    for number, question in enumerate(asked, start=1):
+        check_length(f"Question {number} is", question, limits.QUESTION_ASKED)
+    interview.questions_asked = asked
     interview.updated_at = utcnow()
     session.add(interview)
     return interview

@@ -18,20 +18,21 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from peregrine.domain import limits
 from peregrine.models import ExperienceProject, ResumeBullet, utcnow
-from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.errors import InvalidInput, NotFound, check_length, check_lengths
 
 # The free-text fields of a project, in the order the page and the YAML file show them.
 TEXT_FIELDS = ("company", "role", "period", "situation", "actions", "results", "metrics", "decisions")
 # Every key a project may have in the YAML file, in the order an export writes them.
 PROJECT_KEYS = ("name", *TEXT_FIELDS[:-1], "stack", "decisions", "bullets")
 # A resume is a few kilobytes; a far larger paste is the wrong file, refused before parsing.
-MAX_IMPORT_CHARS = 1_000_000
+MAX_IMPORT_CHARS = limits.RESUME_IMPORT
 # Past this many problems the list stops helping; the rest are counted.
 MAX_REPORTED_PROBLEMS = 8
 
@@ -60,6 +61,7 @@ def clean_bullet(text: str) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
         raise InvalidInput("A bullet needs some text: one line of your resume, such as “Cut p95 latency by 40%”.")
+    check_length("The bullet is", cleaned, limits.BULLET)
     return cleaned
 
 
@@ -85,6 +87,8 @@ class ProjectFields:
         values: dict[str, Any] = {"name": name, "stack": split_stack(self.stack)}
         for key in TEXT_FIELDS:
             values[key] = str(getattr(self, key) or "").strip()
+        check_lengths(values, limits.PROJECT_FIELDS)
+        check_length("The stack is", ", ".join(values["stack"]), limits.PROJECT_STACK)
         return values
 
 
@@ -321,6 +325,14 @@ def _bullet_text(value: str) -> str:
     return " ".join(value.split())
 
 
+def _stack_fits(stack: list[str]) -> list[str]:
+    """The stack is kept and edited as one comma-separated line, so its limit is on that line."""
+    line = ", ".join(stack)
+    if len(line) > limits.PROJECT_STACK:
+        raise ValueError(f"is {len(line):,} characters as one line; the limit is {limits.PROJECT_STACK:,}")
+    return stack
+
+
 _Text = Annotated[str, BeforeValidator(_scalar_text)]
 
 
@@ -329,17 +341,23 @@ class ProjectIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: Annotated[_Text, AfterValidator(_required_name)]
-    company: _Text = ""
-    role: _Text = ""
-    period: _Text = ""
-    situation: _Text = ""
-    actions: _Text = ""
-    results: _Text = ""
-    metrics: Annotated[str, BeforeValidator(_lines_text)] = ""
-    stack: Annotated[list[_Text], BeforeValidator(_stack_value), AfterValidator(split_stack)] = []
-    decisions: _Text = ""
-    bullets: Annotated[list[Annotated[_Text, AfterValidator(_bullet_text)]], BeforeValidator(_no_items)] = []
+    # The same limits as the page's fields (domain.limits), so an import holds what an edit could save.
+    name: Annotated[_Text, Field(max_length=limits.PROJECT_NAME), AfterValidator(_required_name)]
+    company: Annotated[_Text, Field(max_length=limits.PROJECT_COMPANY)] = ""
+    role: Annotated[_Text, Field(max_length=limits.PROJECT_ROLE)] = ""
+    period: Annotated[_Text, Field(max_length=limits.PROJECT_PERIOD)] = ""
+    situation: Annotated[_Text, Field(max_length=limits.PROJECT_STORY)] = ""
+    actions: Annotated[_Text, Field(max_length=limits.PROJECT_STORY)] = ""
+    results: Annotated[_Text, Field(max_length=limits.PROJECT_STORY)] = ""
+    metrics: Annotated[str, BeforeValidator(_lines_text), Field(max_length=limits.PROJECT_STORY)] = ""
+    stack: Annotated[
+        list[_Text], BeforeValidator(_stack_value), AfterValidator(split_stack), AfterValidator(_stack_fits)
+    ] = []
+    decisions: Annotated[_Text, Field(max_length=limits.PROJECT_STORY)] = ""
+    bullets: Annotated[
+        list[Annotated[_Text, Field(max_length=limits.BULLET), AfterValidator(_bullet_text)]],
+        BeforeValidator(_no_items),
+    ] = []
 
 
 class ResumeFile(BaseModel):
@@ -356,8 +374,7 @@ def parse_resume_yaml(text: str) -> list[ProjectIn]:
     Raises InvalidInput naming every problem with its line, project and key, so the user
     can fix the whole file in one go.
     """
-    if len(text) > MAX_IMPORT_CHARS:
-        raise InvalidInput(f"This is {len(text):,} characters; a resume file is far smaller. Nothing was imported.")
+    check_length("The resume file is", text, MAX_IMPORT_CHARS, outcome="A resume is far smaller; nothing was imported.")
     if not text.strip():
         raise InvalidInput("Paste your resume in YAML first (see config/resume.yaml.example for the format).")
     try:
@@ -523,6 +540,10 @@ def _problem(error: ErrorDetails) -> str:
         return "should be a project: keys such as “name:” and “company:” under its “- ”."
     if kind == "string_type":
         return "should be text."
+    if kind in ("string_too_long", "too_long"):  # the latter when a key's text goes through a validator first
+        context = error.get("ctx") or {}
+        length = int(context.get("actual_length") or len(str(error["input"])))
+        return f"is {length:,} characters; the limit is {int(context.get('max_length', 0)):,}."
     if kind == "list_type":
         if key == "bullets":
             return "should be a list of bullets, one “- ” line each."

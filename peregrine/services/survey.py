@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from peregrine import config, db
 from peregrine.config import UserProfile, user_profile
+from peregrine.domain import limits
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.domain.survey_questions import MAX_QUESTIONS, split_questions
 from peregrine.integrations import ocr
@@ -35,7 +36,7 @@ from peregrine.llm.client import LLMClient, LLMUnavailable, get_llm_client
 from peregrine.llm.prompts import survey as prompts
 from peregrine.models import SurveyResponse, utcnow
 from peregrine.services import jobs
-from peregrine.services.errors import InvalidInput, NotFound
+from peregrine.services.errors import InvalidInput, NotFound, check_length
 from peregrine.services.prep import projects_json
 from peregrine.services.uploads import ACCEPTED, CheckedImage, Refusal
 
@@ -45,9 +46,9 @@ DRAFT, ANSWERED, DONE = "draft", "answered", "done"
 READER_VISION, READER_OCR = "vision", "ocr"
 READER_LABELS = {READER_VISION: "the vision model", READER_OCR: "Tesseract OCR on this machine"}
 MAX_IMAGES_PER_SURVEY = 20
-MAX_PASTED_CHARS = 50_000
-MAX_IMAGE_TEXT_CHARS = 20_000
-MAX_ANSWER_CHARS = 5_000
+MAX_PASTED_CHARS = limits.SURVEY_PASTED
+MAX_IMAGE_TEXT_CHARS = limits.SURVEY_IMAGE_TEXT
+MAX_ANSWER_CHARS = limits.SURVEY_ANSWER
 MAX_RATIONALE_CHARS = 300
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -95,6 +96,7 @@ def get_survey(session: Session, survey_id: int) -> SurveyResponse:
 
 def start_survey(session: Session, job_id: int, *, pasted_text: str = "") -> SurveyResponse:
     jobs.get_job(session, job_id)
+    check_length("The pasted text is", pasted_text, MAX_PASTED_CHARS)
     survey = SurveyResponse(job_id=job_id, pasted_text=_plain(pasted_text, MAX_PASTED_CHARS))
     session.add(survey)
     session.flush()
@@ -112,11 +114,14 @@ def save_survey(
     """Keep what the user typed: the pasted text, corrected screenshot texts (by `stored_as`) and edited
     answers (by position). A text for a screenshot not read yet is ignored: its reader writes it."""
     survey = get_survey(session, survey_id)
+    # What the user typed is refused when too long, never cut (what a reader or the model wrote is cut).
     if pasted_text is not None:
-        if len(pasted_text) > MAX_PASTED_CHARS:
-            raise InvalidInput(
-                f"The pasted text is {len(pasted_text):,} characters; keep it under {MAX_PASTED_CHARS:,}."
-            )
+        check_length("The pasted text is", pasted_text, MAX_PASTED_CHARS)
+    for text in (image_texts or {}).values():
+        check_length("The text of a screenshot is", text, MAX_IMAGE_TEXT_CHARS)
+    for number, answer in enumerate(answers or [], start=1):
+        check_length(f"The answer to question {number} is", answer, MAX_ANSWER_CHARS)
+    if pasted_text is not None:
         survey.pasted_text = _plain(pasted_text, MAX_PASTED_CHARS)
     if image_texts:
         survey.images = [

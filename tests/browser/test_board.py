@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from peregrine import db
+from peregrine.domain import limits
 from peregrine.domain.stages import Stage
 from peregrine.models import Job
 from peregrine.services import jobs
@@ -28,6 +29,8 @@ from tests.browser.helpers import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
+#: The job dialog's Save event as the page sends it over the websocket.
+SAVE_EVENT = re.compile(r'job_form_state\.save"')
 
 
 def test_mouse_drag_applied_to_phone_screen_persists(page: Page, browser: Browser, app_url: str) -> None:
@@ -282,3 +285,83 @@ def test_the_title_opens_the_job_page_with_its_history(page: Page, app_url: str)
 
     page.goto(f"{app_url}/applications/999999")
     expect(page.get_by_role("status")).to_contain_text("Job 999999 was not found.")
+
+
+def _jobs_named(company: str) -> list[Job]:
+    with db.session_scope() as session:
+        return list(session.exec(select(Job).where(Job.company == company)))
+
+
+def test_a_description_pasted_past_the_limit_is_cut_said_and_saved_to_the_limit(page: Page, app_url: str) -> None:
+    """The issue's 1 MB paste: once saved as empty without a word when it closed the websocket."""
+    lines = (f"Line {n:06d}: what the role asks and what it offers.\n" for n in range(30_000))
+    pasted = "".join(lines)[:1_200_000]
+    kept = pasted[: limits.JOB_DESCRIPTION]
+    assert len(pasted) == 1_200_000
+    assert not kept[-1].isspace(), "the saved text is stripped: keep the test's cut off a space"
+    open_board(page, app_url)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+
+    page.get_by_role("button", name="Add job").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Company").fill("Initech")
+    dialog.get_by_label("Title").fill("T" * 5_000)  # the usability issue's title: cut at its limit too
+    assert len(dialog.get_by_label("Title").input_value()) == limits.JOB_TITLE
+    dialog.get_by_label("Title").fill("Platform Engineer")
+    description = dialog.get_by_label("Job description")
+    description.click()
+    page.evaluate("text => navigator.clipboard.writeText(text)", pasted)
+    page.keyboard.press("Control+V")  # a real paste: the browser cuts it at the maxlength
+
+    expect(
+        dialog.get_by_text("The pasted text was 1,200,000 characters; the description is cut at 100,000 characters.")
+    ).to_be_visible()
+    assert description.evaluate("area => area.value.length") == limits.JOB_DESCRIPTION
+    dialog.get_by_role("button", name="Save").click()
+
+    expect(dialog).to_be_hidden(timeout=15_000)
+    expect(card(page, "Initech", "Platform Engineer")).to_be_visible()
+    [job] = _jobs_named("Initech")
+    assert job.raw_jd_text == kept, "saved whole up to the limit, never empty"
+
+
+def test_a_save_lost_with_the_connection_is_said_and_can_be_repeated(page: Page, app_url: str) -> None:
+    """The websocket drops just as Save is sent: the dialog stays open with the text, says the save
+    was not confirmed, and a second Save adds the job (once)."""
+    dropping = {"armed": False, "dropped": 0}
+
+    def route(ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            if dropping["armed"] and isinstance(message, str) and SAVE_EVENT.search(message):
+                dropping["armed"] = False
+                dropping["dropped"] += 1
+                ws.close()  # the page's socket closes and reconnects; the save never reaches the server
+                server.close()
+                return
+            server.send(message)
+
+        ws.on_message(from_page)
+
+    page.route_web_socket(re.compile(r"/_event/"), route)
+    open_board(page, app_url)
+    page.get_by_role("button", name="Add job").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Company").fill("Hooli")
+    dialog.get_by_label("Title").fill("Site Reliability Engineer")
+    dialog.get_by_label("Job description").fill("Keep the lights on.")
+    dropping["armed"] = True
+    dialog.get_by_role("button", name="Save").click()
+
+    expect(dialog.get_by_text("The server has not confirmed the save")).to_be_visible(timeout=15_000)
+    assert dropping["dropped"] == 1
+    expect(dialog.get_by_label("Company")).to_have_value("Hooli")
+    expect(dialog.get_by_label("Job description")).to_have_value("Keep the lights on.")
+    assert _jobs_named("Hooli") == []
+
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden(timeout=15_000)
+    expect(card(page, "Hooli", "Site Reliability Engineer")).to_be_visible()
+    [job] = _jobs_named("Hooli")
+    assert job.raw_jd_text == "Keep the lights on."
