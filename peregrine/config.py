@@ -1,9 +1,10 @@
 """Where Peregrine keeps its files, and what the user told it in `config/`.
 
 Paths come from environment variables first, so tests and second instances never
-touch a user's data. What Peregrine writes under the data folder is its owner's only (0700
-folders, 0600 files: `private_dir`, `write_private`). The YAML files are optional: a missing file falls back to safe
-defaults and a malformed one is reported (path and line), never a crash.
+touch a user's data. What Peregrine writes under the data folder is its owner's only
+(0700 folders, 0600 files: `private_dir`, `write_private`). The YAML files are optional:
+a missing file falls back to safe defaults and a malformed one is reported (path and
+line), never a crash.
 """
 
 from __future__ import annotations
