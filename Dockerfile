@@ -1,7 +1,7 @@
 # Peregrine — production image.
 #
 #   docker build -t peregrine .
-#   docker run -d --name peregrine -p 127.0.0.1:3000:3000 -v peregrine-data:/app/data peregrine
+#   docker run -d --name peregrine --restart unless-stopped -p 127.0.0.1:3000:3000 -v peregrine-data:/app/data peregrine
 #
 # The app serves frontend, backend and websocket on ONE port (PEREGRINE_PORT, 3000). Publish it
 # on the same port number on the host: the browser page connects back to that port.
@@ -21,7 +21,7 @@ WORKDIR /app
 # Node >= 22.22 and Bun >= 1.4.4; Debian ships Node 18). Debian's nodejs/npm are only the bootstrap
 # that runs `npm install`: the packages' install scripts put real node and bun binaries into
 # .tools/, after which the bootstrap is removed again.
-# tini is PID 1: it forwards `docker stop` to the whole reflex process group (-g below).
+# tini is PID 1: it forwards `docker stop` to the supervisor (scripts/serve.py), which stops the server.
 # tesseract-ocr reads survey screenshots when no vision model is configured.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm tini tesseract-ocr \
@@ -61,7 +61,7 @@ ENV REFLEX_BACKEND_HOST=0.0.0.0
 USER peregrine
 
 # Compile the app and install the frontend's packages now, so that starting a container needs no
-# network: `reflex run --env prod` at start-up then only rebuilds the bundle (a few seconds).
+# network: the start-up build (scripts/serve.py) then only rebuilds the bundle (a few seconds).
 # A throwaway data dir keeps the image's /app/data empty for the volume.
 RUN PEREGRINE_DATA_DIR=/tmp/build-data reflex export --frontend-only --no-zip --env prod \
  && rm -rf /tmp/build-data "$HOME/.bun/install/cache" "$HOME/.cache"

@@ -15,8 +15,10 @@ export REFLEX_TELEMETRY_ENABLED := false
 
 .PHONY: run dev test lint typecheck unit browser bench demo migrate install install-test clean
 
+# Builds the frontend once, then serves it with the backend and starts the server again if it dies
+# (scripts/serve.py); Ctrl-C stops it.
 run: install migrate  ## Serve the app on http://localhost:$(PORT) (127.0.0.1 only, production build)
-	$(BIN)/reflex run --env prod --backend-port $(PORT)
+	$(BIN)/python -m scripts.serve --port $(PORT)
 
 dev: install migrate  ## Hot-reloading development server (listens on every interface: use on a trusted network)
 	$(BIN)/reflex run --env dev

@@ -1,13 +1,17 @@
 """Where Peregrine keeps its files, and what the user told it in `config/`.
 
 Paths come from environment variables first, so tests and second instances never
-touch a user's data. The YAML files are optional: a missing file falls back to safe
-defaults and a malformed one is reported (path and line), never a crash.
+touch a user's data. What Peregrine writes under the data folder is its owner's only
+(0700 folders, 0600 files: `private_dir`, `write_private`). The YAML files are optional:
+a missing file falls back to safe defaults and a malformed one is reported (path and
+line), never a crash.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,25 +20,81 @@ from typing import Any, Literal
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+logger = logging.getLogger(__name__)
 
 
 def config_dir() -> Path:
     return Path(os.environ.get("PEREGRINE_CONFIG_DIR", PROJECT_ROOT / "config"))
 
 
-def _data_path() -> Path:
+def data_location() -> Path:
+    """Where the data folder is, touching no disk (`data_dir` makes it)."""
     return Path(os.environ.get("PEREGRINE_DATA_DIR", PROJECT_ROOT / "data"))
 
 
 def data_dir() -> Path:
-    path = _data_path()
-    path.mkdir(parents=True, exist_ok=True)
+    """The data folder (the SQLite file, uploads), made and kept readable by its owner only."""
+    path = data_location()
+    private_dir(path, tighten=True)
     return path
+
+
+# ----------------------------------------------------------------------------- private files
+# Everything under the data folder is someone's job search: the database, screenshots of their
+# surveys, a first-start API token. Folders are 0700 and files 0600, set explicitly where they are
+# made rather than by os.umask(0o077) at the entry points: the modes then hold whichever way the
+# code runs (make run, the container, `python -m peregrine`, a test, a script importing it), and a
+# process-wide umask would also change what Reflex, Bun and every library write elsewhere (.web/).
+# SQLite gives its -wal and -shm files the mode of the database file, so those follow `db.py`.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path, *, tighten: bool = False) -> Path:
+    """Make `path` and any missing parents, each 0700. With `tighten`, an existing `path` that is
+    ours is narrowed to 0700 too (never a shared folder such as /tmp: sticky, or someone else's)."""
+    missing: list[Path] = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:
+            continue  # made meanwhile by another worker: it is checked below like any existing one
+        os.chmod(folder, PRIVATE_DIR_MODE)  # mkdir's mode passes through the umask; this does not
+    if tighten and path not in missing:
+        tighten_mode(path, PRIVATE_DIR_MODE)
+    return path
+
+
+def tighten_mode(path: Path, mode: int) -> None:
+    """Narrow an existing file or folder of ours to `mode`; leave anything shared or foreign alone."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    shared = found.st_mode & stat.S_ISVTX or found.st_uid != os.getuid()
+    if shared or stat.S_IMODE(found.st_mode) & ~mode == 0:
+        return
+    try:
+        os.chmod(path, stat.S_IMODE(found.st_mode) & mode)
+    except OSError as exc:  # a read-only mount, say: the data stays usable, the owner is told
+        logger.warning("Could not make %s private (mode %o): %s", path, mode, exc)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to a new or replaced file that only its owner can read (0600 from the start)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), PRIVATE_FILE_MODE)  # an existing file keeps its old mode otherwise
+        file.write(data)
 
 
 def database_url() -> str:
     """Read on every `db.engine()` call, so it touches no disk: the engine makes the folder once."""
-    return os.environ.get("PEREGRINE_DB_URL") or f"sqlite:///{_data_path() / 'peregrine.db'}"
+    return os.environ.get("PEREGRINE_DB_URL") or f"sqlite:///{data_location() / 'peregrine.db'}"
 
 
 def app_port() -> int:

@@ -6,6 +6,7 @@ transaction, and this keeps it in the low milliseconds while staying crash-safe.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -25,8 +26,8 @@ POOL_SIZE = 48  # above the 40 worker threads FastAPI and Reflex run sync handle
 def engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _private_database(Path(database))
         # Enough pooled connections for every worker thread of the API and the pages at once (an
         # SQLite connection is cheap; WAL lets readers run side by side): waiting for a connection
         # must never be what makes a request slow. Last in, first out: requests on the event loop
@@ -42,6 +43,20 @@ def engine_for(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _private_database(path: Path) -> None:
+    """The SQLite file readable by its owner only: made empty at 0600 (SQLite opens an empty file
+    as a new database, and gives its -wal and -shm files the same mode), or narrowed to 0600 if an
+    older start left it 0644. Its folder is made 0700 when missing; an existing one is narrowed only
+    if it is the data folder (a database elsewhere may sit in a home folder, not ours to change)."""
+    config.private_dir(path.parent, tighten=path.parent.resolve() == config.data_location().resolve())
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, config.PRIVATE_FILE_MODE))
+        os.chmod(path, config.PRIVATE_FILE_MODE)  # the umask applies to os.open's mode; not to this
+    except FileExistsError:
+        for existing in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+            config.tighten_mode(existing, config.PRIVATE_FILE_MODE)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -19,6 +19,7 @@ python -m peregrine migrate
 if [ "$#" -gt 0 ]; then
     exec "$@"
 fi
-# --env prod serves the built frontend, the backend and its websocket on ONE port.
+# The built frontend, the backend and its websocket on ONE port; the frontend is built once here,
+# and a server that dies is started again within seconds without rebuilding (scripts/serve.py).
 # The listening address comes from REFLEX_BACKEND_HOST (0.0.0.0, set in the Dockerfile).
-exec reflex run --env prod --backend-port "${PEREGRINE_PORT:-3000}"
+exec python -m scripts.serve --port "${PEREGRINE_PORT:-3000}"

@@ -7,17 +7,19 @@ other's routes and middleware.
 Routes stay thin: they check the bearer token, call the same services the pages call (a
 stage move goes through `move_job`, with source "api"), and turn service errors into HTTP
 answers: not found (or another candidate's) → 404, bad input → 422, a refused move or a
-stale version → 409.
+stale version → 409. A 422 says where and what, never echoing the input (`json_body`).
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from peregrine.api import routes
 from peregrine.api.docs import mount_docs
+from peregrine.api.json_body import validation_error
 from peregrine.domain.stages import MoveNotAllowed
 from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
 
@@ -33,6 +35,7 @@ def build_api() -> FastAPI:
     )
     api.include_router(routes.router, prefix="/api/v1")
     mount_docs(api)
+    api.add_exception_handler(RequestValidationError, validation_error)
 
     @api.exception_handler(NotFound)
     async def not_found(_request: Request, exc: NotFound) -> JSONResponse:

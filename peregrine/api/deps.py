@@ -9,11 +9,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from sqlmodel import Session
 
 from peregrine import db
+from peregrine.api.json_body import StrictJsonRoute
 from peregrine.services import api_tokens
 
 _last_seen: dict[int, float] = {}
@@ -30,9 +30,10 @@ async def session() -> AsyncIterator[Session]:
 DbSession = Annotated[Session, Depends(session, scope="function")]
 
 
-class TransactionInThread(APIRoute):
+class TransactionInThread(StrictJsonRoute):
     """A route that takes a `session` commits it, or rolls it back, in its own worker thread
-    before it returns: a client that sends its next request on receipt sees the change.
+    before it returns: a client that sends its next request on receipt sees the change. (Its JSON
+    body is checked first, as every route's: `StrictJsonRoute`.)
 
     Why not in the session dependency's exit: that runs on the event loop, after the route's
     writes took SQLite's write lock in the worker thread. A write made on the event loop

@@ -20,6 +20,7 @@ from peregrine.domain.funnel import MAIN_PATH, FunnelStep, funnel, furthest_stag
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import RejectionReason, Stage
 from peregrine.models import Interview, Job, Offer, StageEvent
+from peregrine.services.jobs import company_is
 
 TERMINAL = (Stage.HIRED.value, Stage.REJECTED.value)
 
@@ -42,7 +43,7 @@ class Filters:
         if self.source:
             where.append(col(Job.source) == self.source)
         if self.company:
-            where.append(func.lower(col(Job.company)) == self.company.strip().lower())
+            where.append(company_is(self.company))
         return where
 
     @property

@@ -8,7 +8,6 @@ when created. A revoked token stops working at once.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from sqlalchemy import Connection, bindparam, event, update
 from sqlmodel import Session, col, select
 
 from peregrine import db
-from peregrine.config import data_dir
+from peregrine.config import data_dir, write_private
 from peregrine.domain import limits
 from peregrine.models import ApiToken, utcnow
 from peregrine.services.errors import NotFound, check_length
@@ -47,9 +46,7 @@ def ensure_first_token(session: Session, candidate_id: int) -> bool:
     if session.exec(select(ApiToken.id).where(ApiToken.candidate_id == candidate_id).limit(1)).first() is not None:
         return False
     _, plaintext = create_token(session, candidate_id, "created at first start")
-    path = _pending_path()
-    path.write_text(plaintext, encoding="utf-8")
-    os.chmod(path, 0o600)
+    write_private(_pending_path(), plaintext.encode("utf-8"))  # 0600 from the start, not after
     return True
 
 

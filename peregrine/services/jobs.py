@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,7 @@ from peregrine.domain.stages import (
     Stage,
     check_move,
 )
+from peregrine.domain.text import clean_name
 from peregrine.models import Job, StageEvent, utcnow
 from peregrine.services import job_events, tasks
 from peregrine.services.errors import InvalidInput, NotFound, StaleVersion, check_lengths
@@ -70,8 +71,9 @@ class JobFields:
 
     def cleaned(self) -> dict[str, str]:
         values = {
-            "company": self.company.strip(),
-            "title": self.title.strip(),
+            # One form for names (domain.text): a look-alike cannot dodge the "rejected before" warning.
+            "company": clean_name(self.company),
+            "title": clean_name(self.title),
             "url": self.url.strip(),
             "location": self.location.strip(),
             "source": self.source.strip(),
@@ -374,11 +376,30 @@ def recent_rejections_at(
     query = select(Job).where(
         Job.candidate_id == candidate_id,
         Job.stage == Stage.REJECTED.value,
-        func.lower(Job.company) == company.strip().lower(),
+        company_is(company),
     )
     if exclude_job_id is not None:
         query = query.where(Job.id != exclude_job_id)
     return list(session.exec(query.order_by(col(Job.stage_entered_at).desc())))
+
+
+def company_is(name: str) -> ColumnElement[bool]:
+    """Jobs at the company `name`, whatever its case, compared in the stored form (`clean_name`).
+
+    Stored names are clean (the writers clean them, migration 0008 cleaned the older ones), so
+    cleaning `name` is enough. Two lowercase forms, because SQLite's lower() folds ASCII letters
+    only while PostgreSQL's folds every letter: "ÉCOLE" is "École" to one and "école" to the other.
+    """
+    cleaned = clean_name(name)
+    folded = {cleaned.lower(), _ascii_lower(cleaned)}
+    return func.lower(col(Job.company)).in_(sorted(folded))
+
+
+def _ascii_lower(text: str) -> str:
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def stage_entered_label(entered: datetime, now: datetime | None = None) -> str:
@@ -413,7 +434,7 @@ def list_jobs(
     if stage is not None:
         query = query.where(Job.stage == stage.value)
     if company:
-        query = query.where(func.lower(col(Job.company)) == company.strip().lower())
+        query = query.where(company_is(company))
     if source:
         query = query.where(Job.source == source)
     return list(session.exec(query.order_by(col(Job.id).desc()).offset(offset).limit(limit)))

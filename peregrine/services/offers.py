@@ -43,8 +43,11 @@ class OfferFields:
             raise InvalidInput(f"“{self.currency}” is not a currency code; use three letters such as USD or EUR.")
         amounts = {"base_salary": self.base_salary, "bonus": self.bonus, "signing_bonus": self.signing_bonus}
         for name, amount in amounts.items():
+            label = name.replace("_", " ")
+            # A float (NaN and infinity among them) is no whole amount, and would be stored as one.
+            if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
+                raise InvalidInput(f"The {label} must be a whole number, such as 120000.")
             if amount is not None and not 0 <= amount <= MAX_AMOUNT:
-                label = name.replace("_", " ")
                 raise InvalidInput(f"The {label} must be between 0 and {MAX_AMOUNT:,}; got {amount:,}.")
         values: dict[str, object] = {
             **amounts,

@@ -70,10 +70,9 @@ def image_path(job_id: int, stored_as: str) -> Path:
 
 
 def _store(job_id: int, image: CheckedImage) -> str:
-    folder = upload_dir(job_id)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = config.private_dir(upload_dir(job_id))  # 0700 folders, a 0600 file: the owner's only
     stored_as = f"{uuid.uuid4().hex}.{image.extension}"
-    (folder / stored_as).write_bytes(image.data)
+    config.write_private(folder / stored_as, image.data)
     return stored_as
 
 

@@ -85,3 +85,48 @@ def test_0007_gives_rounds_their_candidate_and_moves_their_stays(at_0006: str) -
         owner = connection.execute(text("SELECT candidate_id FROM interview WHERE id = 21")).scalar_one()
     assert entered == {1: _stamp(0), 2: None, 3: None, 4: _stamp(2)}, "the undone drag and its undo measure nothing"
     assert owner == 7
+
+
+@pytest.fixture
+def at_0007(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    monkeypatch.setenv("PEREGRINE_DB_URL", url)
+    monkeypatch.setenv("PEREGRINE_DATA_DIR", str(tmp_path))
+    db.engine_for.cache_clear()
+    db.migrate("0007")
+    return url
+
+
+def test_0008_cleans_the_names_of_older_jobs(at_0007: str) -> None:
+    """Names written before cleaning (a zero-width space, a bidi override, fullwidth letters) are
+    cleaned, so the "rejected before" lookup finds them; a name with nothing visible is kept."""
+    from peregrine.services.jobs import recent_rejections_at
+
+    jobs = [
+        (1, "Ac\u200bme", "\uff25ngineer\u202e", "rejected"),
+        (2, "Globex", "Engineer", "applied"),
+        (3, "\u200b", "Analyst", "applied"),
+    ]
+    with db.engine().begin() as connection:
+        connection.execute(
+            text("INSERT INTO candidate (id, name, email, headline, created_at) VALUES (7, 'Ada', '', '', :t)"),
+            {"t": _stamp(0)},
+        )
+        for job_id, company, title, stage in jobs:
+            connection.execute(
+                text(
+                    "INSERT INTO job (id, candidate_id, company, title, url, location, source, recruiter, raw_jd_text,"
+                    " stage, stage_entered_at, position, version, created_at, updated_at)"
+                    " VALUES (:id, 7, :company, :title, '', '', '', '', '', :stage, :t, 0, 3, :t, :t)"
+                ),
+                {"id": job_id, "company": company, "title": title, "stage": stage, "t": _stamp(0)},
+            )
+
+    db.migrate()
+
+    with db.engine().connect() as connection:
+        rows = connection.execute(text("SELECT id, company, title, version FROM job ORDER BY id"))
+        names = [tuple(row) for row in rows]
+    assert names == [(1, "Acme", "Engineer", 3), (2, "Globex", "Engineer", 3), (3, "\u200b", "Analyst", 3)]
+    with db.session_scope() as session:
+        assert [job.id for job in recent_rejections_at(session, 7, "Acme")] == [1]

@@ -73,6 +73,10 @@ def test_updating_an_offer_does_not_move_again_and_a_rejected_job_stays_rejected
         (OfferFields(currency="dollars"), "is not a currency code"),
         (OfferFields(base_salary=-5), "base salary must be between 0"),
         (OfferFields(signing_bonus=10**12), "signing bonus must be between 0"),
+        (OfferFields(base_salary=float("nan")), "base salary must be a whole number"),  # type: ignore[arg-type]
+        (OfferFields(bonus=float("inf")), "bonus must be a whole number"),  # type: ignore[arg-type]
+        (OfferFields(bonus=1500.5), "bonus must be a whole number"),  # type: ignore[arg-type]
+        (OfferFields(signing_bonus=True), "signing bonus must be a whole number"),
     ],
 )
 def test_bad_offer_details_are_refused_and_nothing_is_written(
