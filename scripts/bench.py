@@ -925,8 +925,10 @@ def main(argv: list[str]) -> int:
         from peregrine.services.demo import load_demo
 
         db.migrate()
+        started = time.perf_counter()
         with db.session_scope() as session:
             load_demo(session, jobs=JOBS)
+        emit("demo_load_ms", (time.perf_counter() - started) * 1000, unit="ms", jobs=JOBS)
         gc.freeze()  # as the app does once started (peregrine.py), so collections skip long-lived objects
         if "board" in groups:
             bench_services()

@@ -229,7 +229,8 @@ async def test_a_slow_backend_is_abandoned_at_its_timeout(
     elapsed = time.monotonic() - started
 
     assert person.name == "Ada Lovelace"
-    assert 0.5 <= elapsed < 0.5 + 1.5
+    assert elapsed >= 0.5
+    assert elapsed < 10  # gave up at its timeout, not after the backend's 10 s answer
     assert len(fake_llm.requests) == 1
     assert len(second_llm.requests) == 1
 
@@ -372,10 +373,9 @@ async def test_max_concurrent_calls_two_lets_two_run_together(
     fake_llm.delay_s = 0.4
     client = _client(llm_config_dir, fake_llm, max_concurrent_calls=2)
 
-    elapsed = await _timed_pair(client)
+    await _timed_pair(client)
 
-    assert elapsed < 2 * 0.4
-    assert fake_llm.max_in_flight == 2
+    assert fake_llm.max_in_flight == 2  # both at once (how long that takes is no test's business)
 
 
 def test_one_client_serves_several_event_loops(fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -204,12 +203,9 @@ def test_demo_refuses_a_database_that_holds_jobs(session: Session) -> None:
 
 
 def test_demo_scales_to_two_thousand_jobs(session: Session) -> None:
-    started = time.perf_counter()
+    """How long it takes is `make bench`'s figure (demo_load_ms), never an assertion here."""
     assert load_demo(session, jobs=2000) == 2000
     session.commit()
-    elapsed = time.perf_counter() - started
-
-    assert elapsed < 30, f"2,000 demo jobs took {elapsed:.1f}s"
     board = load_board(session, all_jobs(session)[0].candidate_id)
     assert sum(len(ids) for ids in board.columns.values()) == 2000
     assert all(board.columns[stage] for stage in Stage)
