@@ -35,6 +35,7 @@ test: install-test lint typecheck  ## Lint, type-check and run the whole suite
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layer rules (.importlinter)
 
 typecheck: install-test
 	$(BIN)/mypy
