@@ -7,15 +7,20 @@
 // (refused, with a toast). Ops are idempotent, so applying one twice is harmless.
 //
 // Cards are plain elements memoised per card object, so a move re-renders two
-// columns, not two thousand cards. Mouse and touch drag a card by its body; the
-// keyboard drags it by its handle (Space, arrows, Space), announced to screen readers.
+// columns, not two thousand cards. Mouse and touch drag a card by its body or its
+// grip; the drop target is the column under the pointer, whatever part of the card
+// was grabbed. The keyboard drags it by its handle (Space, arrows, Space), announced
+// to screen readers. On a phone the board shows one column at a time behind a stage
+// switcher, and each card's "Move to…" sheet moves it with a tap (same path as a drop).
 import React, { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   DndContext,
+  DragOverlay,
   KeyboardSensor,
   MouseSensor,
   TouchSensor,
   closestCorners,
+  pointerWithin,
   useDroppable,
   useSensor,
   useSensors,
@@ -26,7 +31,7 @@ import {
   useSortable,
   verticalListSortingStrategy,
 } from "@dnd-kit/sortable";
-import { CSS } from "@dnd-kit/utilities";
+import { CSS, getEventCoordinates } from "@dnd-kit/utilities";
 
 // ---- ops ---------------------------------------------------------------------------
 
@@ -88,6 +93,7 @@ const GRIP = ["M9 5h.01", "M9 12h.01", "M9 19h.01", "M15 5h.01", "M15 12h.01", "
 const ARROW = ["M5 12h14", "m12 5 7 7-7 7"];
 const PENCIL = ["M21.17 6.81a1 1 0 0 0-3.98-3.98L3.84 16.17a2 2 0 0 0-.5.83l-1.32 4.35a.5.5 0 0 0 .62.62l4.35-1.32a2 2 0 0 0 .83-.5z"];
 const CROSS = ["M18 6 6 18", "m6 6 12 12"];
+const MOVE = ["m16 3 4 4-4 4", "M20 7H4", "m8 21-4-4 4-4", "M4 17h16"];
 const RESTORE = ["M9 14 4 9l5-5", "M4 9h10.5a5.5 5.5 0 0 1 5.5 5.5a5.5 5.5 0 0 1-5.5 5.5H11"];
 const CLOCK = ["M12 6v6l4 2", "M22 12a10 10 0 1 1-20 0 10 10 0 0 1 20 0"];
 const SURVEY = ["M9 2h6a1 1 0 0 1 1 1v2a1 1 0 0 1-1 1H9a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z",
@@ -141,6 +147,10 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
               <Icon d={SURVEY} />
             </a>
           )}
+          <button type="button" className="card-icon" aria-label={`Move ${label} to another stage`} title="Move to…"
+            aria-haspopup="dialog" onClick={act("move")}>
+            <Icon d={MOVE} />
+          </button>
           <button type="button" className="card-icon" aria-label={`Edit ${label}`} title="Edit" onClick={act("edit")}>
             <Icon d={PENCIL} />
           </button>
@@ -189,6 +199,24 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
     </>
   );
 });
+
+// What follows the pointer (or the keyboard) while a card is dragged: a picture of the card,
+// hidden from screen readers (the announcer speaks for it) and holding nothing to click.
+function CardPreview({ card, meta }) {
+  return (
+    <div className="job-card job-card-preview" aria-hidden="true" style={{ "--card-height": `${meta.cardHeight}px` }}>
+      <div className="card-top">
+        <span className="drag-handle"><Icon d={GRIP} size={16} /></span>
+        <span className="card-company">{card.company}</span>
+      </div>
+      <span className="card-title">{card.title}</span>
+      <div className="card-meta">
+        <span className="card-badge card-badge-outline"><Icon d={CLOCK} size={11} />{card.in_stage}</span>
+        {card.source && <span className="card-badge">{card.source}</span>}
+      </div>
+    </div>
+  );
+}
 
 const noLayoutAnimation = () => false;
 
@@ -247,50 +275,191 @@ function useWindow(count, rowHeight, scroller) {
   return { first: Math.min(range[0], count), last: Math.min(range[1], count), onScroll };
 }
 
-const Column = memo(function Column({ meta, ids, cards, patches, onAction }) {
-  const { setNodeRef, isOver } = useDroppable({
+// Rejected jobs that ended long ago (the server marks them `older`) fold behind a button,
+// so the column does not grow forever; the button opens them in place.
+function useFolded(meta, ids, cards, patches) {
+  const [open, setOpen] = useState(false);
+  const older = useMemo(() => {
+    if (meta.id !== "rejected") return 0;
+    return ids.reduce((count, id) => count + ((patches[id] ?? cards.get(id))?.older ? 1 : 0), 0);
+  }, [meta.id, ids, cards, patches]);
+  const shown = useMemo(
+    () => (open || !older ? ids : ids.filter((id) => !(patches[id] ?? cards.get(id))?.older)),
+    [open, older, ids, cards, patches],
+  );
+  return { shown, older, open, toggle: useCallback(() => setOpen((now) => !now), []) };
+}
+
+function countLabel(count, total, filtered) {
+  if (!filtered) return { text: String(count), label: `${count} cards` };
+  return { text: `${count} of ${total}`, label: `${count} of ${total} cards match the filter` };
+}
+
+const Column = memo(function Column({ meta, ids, cards, patches, onAction, highlighted, current, filtered, hidden }) {
+  const { setNodeRef } = useDroppable({
     id: `column:${meta.id}`,
-    data: { type: "column", column: meta.id, label: meta.label, count: ids.length },
+    data: { type: "column", column: meta.id, label: meta.label },
   });
+  const { shown, older, open, toggle } = useFolded(meta, ids, cards, patches);
   const scroller = useRef(null);
   const rowHeight = meta.cardHeight + CARD_GAP;
-  const { first, last, onScroll } = useWindow(ids.length, rowHeight, scroller);
+  const { first, last, onScroll } = useWindow(shown.length, rowHeight, scroller);
+  const count = countLabel(ids.length, ids.length + hidden, filtered);
   return (
-    <section ref={setNodeRef} aria-label={meta.label} className={`kanban-column column-${meta.id}`}
-      data-over={isOver ? "true" : undefined} style={{ "--card-height": `${meta.cardHeight}px`, "--card-gap": `${CARD_GAP}px` }}>
+    <section ref={setNodeRef} aria-label={meta.label} id={`column-${meta.id}`} className={`kanban-column column-${meta.id}`}
+      data-over={highlighted ? "true" : undefined} data-current={current ? "true" : undefined}
+      style={{ "--card-height": `${meta.cardHeight}px`, "--card-gap": `${CARD_GAP}px` }}>
       <header className="column-header">
         <h2>{meta.label}</h2>
-        <span className="column-count" aria-label={`${ids.length} cards`}>{ids.length}</span>
+        <span className="column-count" aria-label={count.label}>{count.text}</span>
       </header>
-      <SortableContext id={meta.id} items={ids} strategy={verticalListSortingStrategy}>
+      <SortableContext id={meta.id} items={shown} strategy={verticalListSortingStrategy}>
         <div className="column-cards" ref={scroller} onScroll={onScroll}>
           {first > 0 && <div aria-hidden="true" style={{ height: first * rowHeight, flex: "none" }} />}
-          {ids.slice(first, last).map((id) => {
+          {shown.slice(first, last).map((id) => {
             const card = patches[id] ?? cards.get(id);
             return card ? <SortableCard key={id} card={card} meta={meta} onAction={onAction} /> : null;
           })}
-          {last < ids.length && <div aria-hidden="true" style={{ height: (ids.length - last) * rowHeight, flex: "none" }} />}
-          {ids.length === 0 && <p className="column-empty">No jobs here yet</p>}
+          {last < shown.length && <div aria-hidden="true" style={{ height: (shown.length - last) * rowHeight, flex: "none" }} />}
+          {ids.length === 0 && (
+            <p className="column-empty">{filtered && hidden > 0 ? "No job matches the filter" : "No jobs here yet"}</p>
+          )}
         </div>
       </SortableContext>
+      {older > 0 && (
+        <button type="button" className="column-older" aria-expanded={open} onClick={toggle}
+          title="Jobs rejected more than 30 days ago">
+          {open ? "Hide older" : `Show ${older} older`}
+        </button>
+      )}
     </section>
   );
 });
 
+// ---- on a phone: one column at a time, and a tap-to-move sheet -------------------------
+
+// The stage switcher: a tab list (arrow keys move between stages), shown on narrow screens only.
+function StageTabs({ metas, columns, current, onPick }) {
+  const refs = useRef({});
+  const onKeyDown = (event, index) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+    const jump = { Home: 0, End: metas.length - 1 }[event.key];
+    if (step === undefined && jump === undefined) return;
+    event.preventDefault();
+    const next = metas[jump ?? (index + step + metas.length) % metas.length];
+    onPick(next.id);
+    refs.current[next.id]?.focus();
+  };
+  return (
+    <div className="stage-tabs" role="tablist" aria-label="Stages">
+      {metas.map((meta, index) => {
+        const count = (columns[meta.id] ?? []).length;
+        const selected = meta.id === current;
+        return (
+          <button key={meta.id} type="button" role="tab" id={`stage-tab-${meta.id}`} aria-controls={`column-${meta.id}`}
+            aria-selected={selected} tabIndex={selected ? 0 : -1} className="stage-tab"
+            ref={(node) => { refs.current[meta.id] = node; }}
+            onClick={() => onPick(meta.id)} onKeyDown={(event) => onKeyDown(event, index)}>
+            {meta.label} <span className="stage-tab-count">{count}</span>
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+// "Move to…": every other stage as a big button; picking one moves the card as a drop would.
+function MoveSheet({ moving, metas, onPick, onClose }) {
+  const first = useRef(null);
+  useEffect(() => {
+    first.current?.focus();
+  }, [moving.cardId]);
+  const sheet = useRef(null);
+  const onKeyDown = (event) => {
+    if (event.key === "Escape") {
+      event.stopPropagation();
+      onClose();
+      return;
+    }
+    if (event.key !== "Tab") return;
+    // Keep Tab inside the sheet while it is open, as a modal dialog does.
+    const buttons = [...(sheet.current?.querySelectorAll("button") ?? [])];
+    const edge = event.shiftKey ? buttons[0] : buttons[buttons.length - 1];
+    if (document.activeElement === edge) {
+      event.preventDefault();
+      (event.shiftKey ? buttons[buttons.length - 1] : buttons[0])?.focus();
+    }
+  };
+  const heading = `Move ${moving.label} to`;
+  const targets = metas.filter((meta) => meta.id !== moving.column);
+  return (
+    <div className="move-sheet-backdrop" onClick={onClose}>
+      <div className="move-sheet" ref={sheet} role="dialog" aria-modal="true" aria-label={heading} onKeyDown={onKeyDown}
+        onClick={(event) => event.stopPropagation()}>
+        <p className="move-sheet-title">{heading}</p>
+        <div className="move-sheet-stages">
+          {targets.map((meta, index) => (
+            <button key={meta.id} type="button" className="move-sheet-stage" ref={index === 0 ? first : undefined}
+              onClick={() => onPick(meta.id)}>
+              {meta.label}
+            </button>
+          ))}
+        </div>
+        <button type="button" className="move-sheet-cancel" onClick={onClose}>Cancel</button>
+      </div>
+    </div>
+  );
+}
+
 // ---- the board -----------------------------------------------------------------------
 
-// Where in the target column the card lands: before or after the card it is over.
-function dropTarget(active, over) {
+// The target is what the pointer is over, not what the dragged card's rectangle overlaps: a card
+// grabbed by its grip (its left edge) overlaps the next column more than the one it is held over.
+// Over no droppable (a gap, below a short column), the column straight above or below the pointer.
+// The keyboard has no pointer: it moves the card's rectangle, so the rectangle decides there.
+function pointerFirst(args) {
+  const { pointerCoordinates, droppableContainers, droppableRects } = args;
+  if (!pointerCoordinates) return closestCorners(args);
+  const within = pointerWithin(args);
+  if (within.length) return within;
+  for (const container of droppableContainers) {
+    const rect = droppableRects.get(container.id);
+    if (container.data.current?.type === "column" && rect
+        && pointerCoordinates.x >= rect.left && pointerCoordinates.x <= rect.right) {
+      return [{ id: container.id, data: { droppableContainer: container, value: 0 } }];
+    }
+  }
+  return [];
+}
+
+// The column a drag is over: the column itself, or the column of the card it is over.
+const columnUnder = (over) => {
+  const data = over?.data?.current;
+  return data ? data.column : null;
+};
+
+// Where the pointer is at the end of a drag (null for the keyboard).
+function pointerAt(activatorEvent, delta) {
+  const start = activatorEvent && getEventCoordinates(activatorEvent);
+  return start ? { x: start.x + delta.x, y: start.y + delta.y } : null;
+}
+
+// Where in the target column the card lands: before or after the card it is over. Indexes are
+// in the column's whole list (folded cards included), as the server and `applyOp` count them.
+function dropTarget(columns, active, over, pointer) {
   const data = over.data.current;
-  if (data.type === "column") return { column: data.column, index: data.column === active.data.current.column ? data.count - 1 : data.count };
-  const overIndex = data.sortable.index;
-  if (active.data.current.column === data.column) return { column: data.column, index: overIndex };
+  const from = active.data.current.column;
+  const ids = columns[data.column] ?? [];
+  if (data.type === "column") return { column: data.column, index: data.column === from ? ids.length - 1 : ids.length };
+  const overIndex = Math.max(0, ids.indexOf(over.id));
+  if (from === data.column) return { column: data.column, index: overIndex };
   const dragged = active.rect.current.translated;
-  const below = dragged && dragged.top + dragged.height / 2 > over.rect.top + over.rect.height / 2;
+  const y = pointer ? pointer.y : dragged && dragged.top + dragged.height / 2;
+  const below = y != null && y > over.rect.top + over.rect.height / 2;
   return { column: data.column, index: overIndex + (below ? 1 : 0) };
 }
 
-export function KanbanBoard({ columnsMeta, cardFields, cardBatch, snapshot, ops, onMove, onCardAction, ...rest }) {
+export function KanbanBoard({ columnsMeta, cardFields, cardBatch, snapshot, hidden, ops, onMove, onCardAction, ...rest }) {
   // Card rows arrive in batches ({seq, reset, rows}): the cards in view first, the rest right
   // after. They are kept here, so the server's state (re-sent whole on a reload) stays small.
   const store = useRef({ seq: 0, rows: new Map(), resets: 0 });
@@ -337,40 +506,93 @@ export function KanbanBoard({ columnsMeta, cardFields, cardBatch, snapshot, ops,
     }
   }, [ops]);
 
+  const metaKey = JSON.stringify(columnsMeta ?? []);
+  const metas = useMemo(() => columnsMeta ?? [], [metaKey]);
+  const metaOf = useCallback((id) => metas.find((meta) => meta.id === id), [metas]);
+
   // Reflex hands new callback objects on every render; keep stable ones for the memoised columns.
   const callbacks = useRef({ onMove, onCardAction });
   callbacks.current = { onMove, onCardAction };
-  const onAction = useCallback((action, cardId, column) => callbacks.current.onCardAction?.({ action, cardId, column }), []);
+  const columnsNow = useRef(columns);
+  columnsNow.current = columns;
+  const patchesNow = useRef(patches);
+  patchesNow.current = patches;
+  const cardsNow = useRef(cards);
+  cardsNow.current = cards;
+  const [moving, setMoving] = useState(null);
+  const movingNow = useRef(moving);
+  movingNow.current = moving;
+  const onAction = useCallback((action, cardId, column) => {
+    if (action === "move") {
+      const card = patchesNow.current[cardId] ?? cardsNow.current.get(cardId);
+      setMoving({ cardId, column, label: card ? `${card.company} — ${card.title}` : "this job", opener: document.activeElement });
+      return;
+    }
+    callbacks.current.onCardAction?.({ action, cardId, column });
+  }, []);
 
-  const metaKey = JSON.stringify(columnsMeta ?? []);
-  const metas = useMemo(() => columnsMeta ?? [], [metaKey]);
+  // Show a move at once and ask Python; its op confirms the place or puts the card back.
+  const move = useCallback((cardId, column, index) => {
+    const from = columnOf(columnsNow.current, cardId);
+    if (from === column && (columnsNow.current[column] ?? [])[index] === cardId) return;
+    columnsNow.current = applyOp(columnsNow.current, { cardId, column, index });
+    setColumns(columnsNow.current);
+    callbacks.current.onMove?.({ cardId, fromColumn: from, toColumn: column, index });
+  }, []);
 
   const sensors = useSensors(
     useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
-  const columnsNow = useRef(columns);
-  columnsNow.current = columns;
-  const onDragEnd = useCallback(({ active, over }) => {
-    if (!over) return;
-    const { column, index } = dropTarget(active, over);
-    const from = columnOf(columnsNow.current, active.id);
-    if (from === column && (columnsNow.current[column] ?? [])[index] === active.id) return;
-    const op = { cardId: active.id, column, index };
-    columnsNow.current = applyOp(columnsNow.current, op);
-    setColumns(columnsNow.current);
-    callbacks.current.onMove?.({ cardId: active.id, fromColumn: from, toColumn: column, index });
+  const [dragged, setDragged] = useState(null);
+  const [overColumn, setOverColumn] = useState(null);
+  const onDragStart = useCallback(({ active }) => {
+    setDragged({ id: active.id, column: active.data.current?.column });
+    setOverColumn(active.data.current?.column ?? null);
   }, []);
+  const onDragOver = useCallback(({ over }) => setOverColumn(columnUnder(over)), []);
+  const onDragCancel = useCallback(() => {
+    setDragged(null);
+    setOverColumn(null);
+  }, []);
+  const onDragEnd = useCallback(({ active, over, activatorEvent, delta }) => {
+    setDragged(null);
+    setOverColumn(null);
+    if (!over) return;
+    const { column, index } = dropTarget(columnsNow.current, active, over, pointerAt(activatorEvent, delta));
+    move(active.id, column, index);
+  }, [move]);
 
+  // On a phone one column shows at a time; the switcher picks it.
+  const [current, setCurrent] = useState(() => metas[0]?.id ?? null);
+  const closeSheet = useCallback(() => {
+    const opener = movingNow.current?.opener;
+    setMoving(null);
+    opener?.focus?.();  // back where the user was (a no-op if the card moved out of view)
+  }, []);
+  const pickTarget = useCallback((column) => {
+    if (moving) move(moving.cardId, column, 0);
+    closeSheet();
+  }, [moving, move, closeSheet]);
+
+  const draggedCard = dragged && (patches[dragged.id] ?? cards.get(dragged.id));
+  const draggedMeta = dragged && metaOf(dragged.column);
   return (
-    <DndContext sensors={sensors} collisionDetection={closestCorners} onDragEnd={onDragEnd}
-      accessibility={{ announcements, screenReaderInstructions }}>
+    <DndContext sensors={sensors} collisionDetection={pointerFirst} onDragStart={onDragStart} onDragOver={onDragOver}
+      onDragEnd={onDragEnd} onDragCancel={onDragCancel} accessibility={{ announcements, screenReaderInstructions }}>
+      {moving && <MoveSheet moving={moving} metas={metas} onPick={pickTarget} onClose={closeSheet} />}
+      <StageTabs metas={metas} columns={columns} current={current} onPick={setCurrent} />
       <div {...rest}>
         {metas.map((meta) => (
-          <Column key={meta.id} meta={meta} ids={columns[meta.id] ?? []} cards={cards} patches={patches} onAction={onAction} />
+          <Column key={meta.id} meta={meta} ids={columns[meta.id] ?? []} cards={cards} patches={patches} onAction={onAction}
+            highlighted={overColumn === meta.id} current={current === meta.id}
+            filtered={Boolean(snapshot?.filtered)} hidden={hidden?.[meta.id] ?? 0} />
         ))}
       </div>
+      <DragOverlay className="drag-overlay" dropAnimation={null}>
+        {draggedCard && draggedMeta ? <CardPreview card={draggedCard} meta={draggedMeta} /> : null}
+      </DragOverlay>
     </DndContext>
   );
 }

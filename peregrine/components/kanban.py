@@ -54,7 +54,8 @@ def _payload(payload: rx.Var[dict[str, Any]]) -> list[rx.Var[dict[str, Any]]]:
 
 
 class KanbanBoard(rx.Component):
-    """`on_move` gets {cardId, fromColumn, toColumn, index}; `on_card_action` gets {action, cardId, column}."""
+    """`on_move` gets {cardId, fromColumn, toColumn, index} (a drop, or a pick in the "Move to…"
+    sheet); `on_card_action` gets {action, cardId, column}."""
 
     library = "$/public/kanban_board.jsx"
     lib_dependencies: list[str] = ["@dnd-kit/core@6.3.1", "@dnd-kit/sortable@10.0.0", "@dnd-kit/utilities@3.2.2"]
@@ -64,6 +65,8 @@ class KanbanBoard(rx.Component):
     card_fields: rx.Var[list[str]] = rx.Var.create(list(CARD_ROW_FIELDS))
     card_batch: rx.Var[dict[str, Any]]
     snapshot: rx.Var[dict[str, Any]]
+    #: Per stage, how many jobs the filters hide: a filtered column says "2 of 14".
+    hidden: rx.Var[dict[str, int]]
     ops: rx.Var[list[dict[str, Any]]]
 
     # Reflex's event-spec idiom: the function says what the JS callback passes on.

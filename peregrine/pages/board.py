@@ -51,7 +51,9 @@ FIRST_CARDS_PER_COLUMN = 24
 
 class BoardState(rx.State):
     card_batch: dict[str, Any] = {"seq": 0, "reset": True, "rows": []}
-    snapshot: dict[str, Any] = {"seq": 0, "columns": {}}
+    snapshot: dict[str, Any] = {"seq": 0, "columns": {}, "filtered": False}
+    #: Per stage, the jobs the filters hide; sent when it changes, never with a move of a shown card.
+    hidden: dict[str, int] = {}
     ops: list[dict[str, Any]] = []
     loaded: bool = False
     filter_text: str = ""
@@ -154,8 +156,21 @@ class BoardState(rx.State):
     def _send_columns(self, snapshot: board_service.BoardSnapshot) -> None:
         self._columns = {stage.value: ids for stage, ids in snapshot.columns.items()}
         self._seq += 1
-        self.snapshot = {"seq": self._seq, "columns": {stage: list(ids) for stage, ids in self._columns.items()}}
+        self.snapshot = {
+            "seq": self._seq,
+            "columns": {stage: list(ids) for stage, ids in self._columns.items()},
+            "filtered": self._is_filtered(),
+        }
+        self._show_hidden(snapshot)
         self.ops = []
+
+    def _is_filtered(self) -> bool:
+        return bool(self.filter_text.strip() or self.filter_source)
+
+    def _show_hidden(self, snapshot: board_service.BoardSnapshot) -> None:
+        hidden = {stage.value: count for stage, count in snapshot.hidden.items()}
+        if hidden != self.hidden:
+            self.hidden = hidden
 
     # ---- what the cards ask for -----------------------------------------------------------
 
@@ -418,6 +433,7 @@ class BoardState(rx.State):
                 ops.append(self._op(card_id, None, 0))
         if snapshot.sources != self.sources:
             self.sources = snapshot.sources
+        self._show_hidden(snapshot)  # another writer moved a job the filters hide
         if ops:
             self.ops = ops
 
@@ -613,6 +629,7 @@ def board_page() -> rx.Component:
                 columns_meta=COLUMNS,
                 card_batch=BoardState.card_batch,
                 snapshot=BoardState.snapshot,
+                hidden=BoardState.hidden,
                 ops=BoardState.ops,
                 on_move=BoardState.handle_move,
                 on_card_action=BoardState.handle_card_action,

@@ -1,13 +1,15 @@
 """The board's read model: column id lists and card data, built in one query.
 
 Columns hold only card ids and card data sits apart, so a move changes two short
-id lists and nothing else (see DESIGN.md, "The board's state").
+id lists and nothing else (see DESIGN.md, "The board's state"). With a filter on,
+the snapshot also says how many jobs of each stage the filter hides, so a column
+can say "2 of 14"; rejections older than `OLDER_REJECTION` are marked for folding.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -39,6 +41,16 @@ class CardView:
     research_error: str = ""
     #: The mail badge: "" (none), "moved" (an email moved it here) or "review" (an email waits for the user).
     email: str = ""
+    #: Rejected more than `OLDER_REJECTION` ago: folded away in the Rejected column until asked for.
+    older: bool = False
+
+
+#: A rejection older than this folds behind "Show N older", so the Rejected column does not grow forever.
+OLDER_REJECTION = timedelta(days=30)
+
+
+def is_older_rejection(stage: str, entered: datetime, now: datetime) -> bool:
+    return stage == Stage.REJECTED and now - entered > OLDER_REJECTION
 
 
 #: The order of a card's fields in `card_row`; the browser (kanban_board.jsx) reads rows in this order.
@@ -53,6 +65,7 @@ CARD_ROW_FIELDS = (
     "research",
     "research_error",
     "email",
+    "older",
 )
 
 
@@ -73,6 +86,8 @@ class BoardSnapshot:
     cards: dict[int, CardView]
     versions: dict[int, int]
     sources: list[str] = field(default_factory=list)
+    #: Per stage, how many of the candidate's jobs the filters hide (all zero without a filter).
+    hidden: dict[Stage, int] = field(default_factory=dict)
 
 
 _CARD_COLUMNS: tuple[Any, ...] = tuple(
@@ -100,6 +115,7 @@ def rejection_label(rejection_stage: str | None, reason: str | None) -> str:
 
 def card_view(session: Session, job: Job, now: datetime | None = None) -> CardView:
     assert job.id is not None
+    now = now or utcnow()
     return CardView(
         id=job.id,
         company=job.company,
@@ -110,6 +126,7 @@ def card_view(session: Session, job: Job, now: datetime | None = None) -> CardVi
         next_interview=next_interview_labels(session, job.candidate_id, now=now).get(job.id, ""),
         **_research_fields(research_states(session, job.candidate_id, job_id=job.id).get(job.id)),
         email=email_badges(session, job.candidate_id, job_id=job.id).get(job.id, ""),
+        older=is_older_rejection(job.stage, job.stage_entered_at, now),
     )
 
 
@@ -150,7 +167,8 @@ def research_states(session: Session, candidate_id: int, *, job_id: int | None =
 
 
 def load_board(session: Session, candidate_id: int, *, text: str = "", source: str = "") -> BoardSnapshot:
-    """All of a candidate's cards; the filters narrow the columns, never the card data."""
+    """All of a candidate's cards; the filters narrow the columns, never the card data, and what
+    they hide is counted per stage (a column then says how many of its jobs it shows)."""
     rows = session.execute(
         select_columns(*_CARD_COLUMNS)
         .where(col(Job.candidate_id) == candidate_id)
@@ -158,6 +176,7 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
     ).all()
     now = utcnow()
     columns: dict[Stage, list[int]] = {stage: [] for stage in BOARD_ORDER}
+    hidden: dict[Stage, int] = dict.fromkeys(BOARD_ORDER, 0)
     cards: dict[int, CardView] = {}
     versions: dict[int, int] = {}
     sources: set[str] = set()
@@ -176,16 +195,20 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
             next_interview=upcoming.get(job_id, ""),
             **_research_fields(research.get(job_id)),
             email=mail.get(job_id, ""),
+            older=is_older_rejection(stage, entered, now),
         )
         versions[job_id] = version
         if job_source:
             sources.add(job_source)
-        if needle and needle not in company.lower() and needle not in title.lower():
-            continue
-        if source and job_source != source:
+        if (needle and needle not in company.lower() and needle not in title.lower()) or (
+            source and job_source != source
+        ):
+            hidden[Stage(stage)] += 1
             continue
         columns[Stage(stage)].append(job_id)
-    return BoardSnapshot(columns=columns, cards=cards, versions=versions, sources=sorted(sources, key=str.lower))
+    return BoardSnapshot(
+        columns=columns, cards=cards, versions=versions, sources=sorted(sources, key=str.lower), hidden=hidden
+    )
 
 
 def job_versions(session: Session, job_ids: frozenset[int]) -> dict[int, int]:
@@ -205,4 +228,13 @@ def matches_filter(job: Job, *, text: str, source: str) -> bool:
     return not source or job.source == source
 
 
-__all__ = ["BoardSnapshot", "CardView", "card_view", "count_jobs", "load_board", "matches_filter"]
+__all__ = [
+    "OLDER_REJECTION",
+    "BoardSnapshot",
+    "CardView",
+    "card_view",
+    "count_jobs",
+    "is_older_rejection",
+    "load_board",
+    "matches_filter",
+]
