@@ -36,7 +36,16 @@ class PeregrineApp(rx.App):
         return site.guard(mount_api(super().__call__()))
 
 
-app = PeregrineApp(stylesheets=["/peregrine.css"])
+#: The installable app (assets/manifest.webmanifest) and its icons, drawn by scripts/make_icons.py.
+HEAD = [
+    rx.el.link(rel="manifest", href="/manifest.webmanifest"),
+    rx.el.link(rel="icon", href="/favicon.ico", sizes="any"),
+    rx.el.link(rel="icon", href="/icon-192.png", type="image/png"),
+    rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
+    rx.el.meta(name="theme-color", content="#3e63dd"),
+]
+
+app = PeregrineApp(stylesheets=["/peregrine.css"], head_components=HEAD)
 if app.sio is not None:
     # Socket.IO accepts any Origin by default (`cors_allowed_origins="*"`): the same rule as the Guard's.
     app.sio.eio.cors_allowed_origins = site.socket_origin_allowed

@@ -1,4 +1,8 @@
-"""The frame every page shares: a top bar with navigation, then the page."""
+"""The frame every page shares: a top bar with navigation, then the page.
+
+On a wide screen the links sit in the bar; on a phone (below 760 px, see `assets/peregrine.css`)
+they would make the bar wider than the screen, so a Menu button opens them instead.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,38 @@ NAV_LINKS: list[tuple[str, str]] = [
     ("Resume", "/resume"),
     ("Inbox", "/inbox"),
     ("Analytics", "/analytics"),
+    ("Offers", "/offers"),
     ("Settings", "/settings"),
 ]
+
+
+def _wide_nav() -> rx.Component:
+    return rx.el.nav(
+        rx.hstack(*[rx.link(label, href=href, size="2") for label, href in NAV_LINKS], spacing="4", wrap="wrap"),
+        aria_label="Main",
+        class_name="nav-wide",
+    )
+
+
+def _menu_nav() -> rx.Component:
+    """The phone's navigation: a button that opens the same links; following one closes it."""
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.icon_button(rx.icon("menu", size=20, aria_hidden="true"), variant="ghost", size="3", aria_label="Menu"),
+        ),
+        rx.popover.content(
+            rx.el.nav(
+                *[
+                    rx.popover.close(rx.link(label, href=href, size="3", class_name="nav-menu-link"))
+                    for label, href in NAV_LINKS
+                ],
+                aria_label="Main",
+                class_name="nav-menu-list",
+            ),
+            align="end",
+            class_name="nav-menu-panel",
+        ),
+    )
 
 
 def page_layout(*children: rx.Component) -> rx.Component:
@@ -24,13 +58,13 @@ def page_layout(*children: rx.Component) -> rx.Component:
                     rx.text("Peregrine", weight="bold", size="4"),
                     align="center",
                     spacing="2",
+                    flex_shrink="0",
                 ),
-                rx.el.nav(
-                    rx.hstack(*[rx.link(label, href=href, size="2") for label, href in NAV_LINKS], spacing="4"),
-                    aria_label="Main",
-                ),
+                _wide_nav(),
+                rx.box(_menu_nav(), class_name="nav-menu"),
                 align="center",
                 spacing="6",
+                class_name="app-header-row",
             ),
             class_name="app-header no-print",
         ),

@@ -204,7 +204,7 @@ class AnalyticsState(rx.State):
                     f"{p.hired_on:%b %d, %Y}",
                     f"{p.offer.base_salary:,} {p.offer.currency}" if p.offer and p.offer.base_salary else "—",
                 )
-                for p in analytics.placement_history(session, candidate_id)
+                for p in analytics.placement_history(session, candidate_id, filters)
             ]
 
     def _company_insights(self, session: Any, candidate_id: int) -> None:
@@ -268,6 +268,11 @@ def _table(headers: list[str], rows: rx.Var[list[Any]], cells: Any) -> rx.Compon
     )
 
 
+def _clamped(text: rx.Var[str]) -> rx.Component:
+    """A name or title in a table cell: two lines at most, the whole of it on hover."""
+    return rx.el.span(text, title=text, class_name="cell-clamp")
+
+
 def _filters() -> rx.Component:
     def choose(label: str, name: str, value: rx.Var[str], options: rx.Var[list[str]], everything: str) -> rx.Component:
         return rx.el.label(
@@ -311,90 +316,98 @@ def analytics_page() -> rx.Component:
     return page_layout(
         rx.heading("Analytics", size="6", as_="h1"),
         _filters(),
-        rx.cond(s.error != "", rx.callout.root(rx.callout.text(s.error), color_scheme="red", role="alert")),
-        rx.text(s.total, " jobs in view.", size="2", color_scheme="gray", role="status"),
-        rx.box(
-            _card(
-                "Conversion funnel",
-                _bar_chart(s.funnel, "stage", "percent", "Share of jobs that reached each stage", "%"),
-                _table(
-                    ["Stage", "Reached", "Share of jobs", "Passed from previous"],
-                    s.funnel,
-                    lambda r: [r.stage, r.reached, r.share, r.pass_rate],
-                ),
-            ),
-            _card(
-                "Rounds by kind",
-                _bar_chart(s.kinds, "kind", "success_percent", "Success rate per round kind", "%"),
-                _table(
-                    ["Kind", "Rounds", "Passed", "Failed", "Success", "Overall", "Technical", "Culture", "Comm."],
-                    s.kinds,
-                    lambda r: [
-                        r.kind,
-                        r.rounds,
-                        r.passed,
-                        r.failed,
-                        r.success,
-                        r.overall,
-                        r.technical,
-                        r.culture,
-                        r.communication,
-                    ],
-                ),
-                wide=True,
-            ),
-            _card(
-                "Time in each stage",
-                _bar_chart(s.times, "stage", "days", "Average days in each stage", " d"),
-                _table(["Stage", "Average", "Stays measured"], s.times, lambda r: [r.stage, r.label, r.stays]),
-                rx.text("Time to a decision: ", s.decision, size="2"),
-            ),
-            _card(
-                "Where rejections happen",
-                _bar_chart(s.rejection_stages, "label", "count", "Rejections by the stage they happened at"),
-                _table(["Reason", "Jobs"], s.rejection_reasons, lambda r: [r.label, r.count]),
-            ),
-            _card(
-                "Conversion per source",
-                _table(
-                    ["Source", "Jobs", "Interviews", "Offers", "Hired", "Interview rate", "Offer rate", "Conversion"],
-                    s.conversions,
-                    lambda r: [
-                        r.name,
-                        r.jobs,
-                        r.interviews,
-                        r.offers,
-                        r.hired,
-                        r.interview_rate,
-                        r.offer_rate,
-                        r.conversion,
-                    ],
-                ),
-                wide=True,
-            ),
-            _card(
-                "Company insights",
-                rx.cond(
-                    s.insight_lines.length() > 0,
-                    rx.vstack(
-                        rx.foreach(s.insight_lines, lambda line: rx.text(line, size="2")),
-                        _table(["Rejection reason", "Jobs"], s.insights, lambda r: [r.label, r.count]),
-                    ),
-                    rx.text("Choose a company in the filters to see its figures.", size="2", color_scheme="gray"),
-                ),
-            ),
-            _card(
-                "Placements",
-                rx.cond(
-                    s.placements.length() > 0,
-                    _table(
-                        ["Company", "Role", "Hired", "Base salary"],
-                        s.placements,
-                        lambda r: [r.company, r.title, r.hired_on, r.offer],
-                    ),
-                    rx.text("No placements yet.", size="2", color_scheme="gray"),
-                ),
-            ),
-            class_name="analytics-grid",
+        rx.cond(
+            s.error != "",
+            # No figures beside the error: the ones on screen would belong to the filters before.
+            rx.callout.root(rx.callout.text(s.error), color_scheme="red", role="alert"),
+            rx.fragment(rx.text(s.total, " jobs in view.", size="2", color_scheme="gray", role="status"), _reports()),
         ),
+    )
+
+
+def _reports() -> rx.Component:
+    s = AnalyticsState
+    return rx.box(
+        _card(
+            "Conversion funnel",
+            _bar_chart(s.funnel, "stage", "percent", "Share of jobs that reached each stage", "%"),
+            _table(
+                ["Stage", "Reached", "Share of jobs", "Passed from previous"],
+                s.funnel,
+                lambda r: [r.stage, r.reached, r.share, r.pass_rate],
+            ),
+        ),
+        _card(
+            "Rounds by kind",
+            _bar_chart(s.kinds, "kind", "success_percent", "Success rate per round kind", "%"),
+            _table(
+                ["Kind", "Rounds", "Passed", "Failed", "Success", "Overall", "Technical", "Culture", "Comm."],
+                s.kinds,
+                lambda r: [
+                    r.kind,
+                    r.rounds,
+                    r.passed,
+                    r.failed,
+                    r.success,
+                    r.overall,
+                    r.technical,
+                    r.culture,
+                    r.communication,
+                ],
+            ),
+            wide=True,
+        ),
+        _card(
+            "Time in each stage",
+            _bar_chart(s.times, "stage", "days", "Average days in each stage", " d"),
+            _table(["Stage", "Average", "Stays measured"], s.times, lambda r: [r.stage, r.label, r.stays]),
+            rx.text("Time to a decision: ", s.decision, size="2"),
+        ),
+        _card(
+            "Where rejections happen",
+            _bar_chart(s.rejection_stages, "label", "count", "Rejections by the stage they happened at"),
+            _table(["Reason", "Jobs"], s.rejection_reasons, lambda r: [r.label, r.count]),
+        ),
+        _card(
+            "Conversion per source",
+            _table(
+                ["Source", "Jobs", "Interviews", "Offers", "Hired", "Interview rate", "Offer rate", "Conversion"],
+                s.conversions,
+                lambda r: [
+                    _clamped(r.name),
+                    r.jobs,
+                    r.interviews,
+                    r.offers,
+                    r.hired,
+                    r.interview_rate,
+                    r.offer_rate,
+                    r.conversion,
+                ],
+            ),
+            wide=True,
+        ),
+        _card(
+            "Company insights",
+            rx.cond(
+                s.insight_lines.length() > 0,
+                rx.vstack(
+                    rx.foreach(s.insight_lines, lambda line: rx.text(line, size="2")),
+                    _table(["Rejection reason", "Jobs"], s.insights, lambda r: [r.label, r.count]),
+                ),
+                rx.text("Choose a company in the filters to see its figures.", size="2", color_scheme="gray"),
+            ),
+        ),
+        _card(
+            "Placements",
+            rx.cond(
+                s.placements.length() > 0,
+                _table(
+                    ["Company", "Role", "Hired", "Base salary"],
+                    s.placements,
+                    lambda r: [_clamped(r.company), _clamped(r.title), r.hired_on, r.offer],
+                ),
+                rx.text("No placements yet.", size="2", color_scheme="gray"),
+            ),
+        ),
+        class_name="analytics-grid",
     )

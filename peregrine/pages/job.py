@@ -237,7 +237,15 @@ def job_page() -> rx.Component:
             JobPageState.missing_message,
             rx.vstack(
                 rx.hstack(
-                    rx.heading(JobPageState.company, " — ", JobPageState.title, size="6", as_="h1"),
+                    rx.heading(
+                        JobPageState.company,
+                        " — ",
+                        JobPageState.title,
+                        size="6",
+                        as_="h1",
+                        title=JobPageState.company + " — " + JobPageState.title,
+                        class_name="job-heading",
+                    ),
                     rx.spacer(),
                     rx.link(
                         rx.hstack(
@@ -263,6 +271,7 @@ def job_page() -> rx.Component:
                     ),
                     align="center",
                     width="100%",
+                    wrap="wrap",
                 ),
                 rx.hstack(
                     rx.badge(JobPageState.stage_label, size="2"),

@@ -269,7 +269,7 @@ class CompareOffersState(rx.State):
 
 def _column(column: CompareColumn) -> rx.Component:
     return rx.el.article(
-        rx.link(rx.heading(column.label, size="3", as_="h2"), href=column.job_link),
+        rx.link(rx.heading(column.label, size="3", as_="h2", title=column.label), href=column.job_link),
         rx.badge(column.stage, variant="soft", align_self="start"),
         rx.text("First-year cash: ", rx.text(column.first_year, as_="span", weight="bold"), size="2"),
         rx.data_list.root(

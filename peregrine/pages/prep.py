@@ -772,8 +772,22 @@ def prep_page() -> rx.Component:
 
 
 def sheet_page() -> rx.Component:
-    """The condensed reference sheet: small enough to keep open beside a call."""
+    """The condensed reference sheet: small enough to keep open beside a call, with a way back to
+    the prep it condenses (the same interview)."""
     return rx.el.main(
+        rx.cond(
+            PrepState.job_link != "",
+            rx.link(
+                rx.hstack(
+                    rx.icon("arrow-left", size=14, aria_hidden="true"), "Back to the prep", align="center", spacing="1"
+                ),
+                href=PrepState.job_link
+                + "/interview-prep"
+                + rx.cond(PrepState.selected != "", "?interview_id=" + PrepState.selected, ""),
+                size="2",
+                class_name="no-print sheet-back",
+            ),
+        ),
         record_or_missing(
             PrepState.found,
             PrepState.missing_message,

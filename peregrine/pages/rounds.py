@@ -11,6 +11,7 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.forms import labelled, length_notice
 from peregrine.domain import limits
+from peregrine.domain.dates import moment_label
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Interview
@@ -33,8 +34,11 @@ class RoundLine:
 
 
 def _local(moment: datetime | None) -> str:
-    """How a time reads for the person at this machine (a self-hosted app shares its clock)."""
-    return f"{moment.astimezone():%a %b %d, %H:%M}" if moment else ""
+    """How a time reads for the person at this machine (a self-hosted app shares its clock), with
+    its year unless it is this year's."""
+    if moment is None:
+        return ""
+    return moment_label(moment.astimezone(), today=datetime.now().astimezone().date())
 
 
 def _line(interview: Interview) -> RoundLine:
@@ -85,6 +89,18 @@ def _parse_when(text: str) -> datetime | None:
         raise ValueError(f"“{text}” is not a date and time.") from None
 
 
+def _past_notice(text: str) -> str:
+    """What the dialog says when a new round's time has already gone: fine for a round being
+    recorded after the fact, and a hint to check the year otherwise."""
+    try:
+        when = _parse_when(text)
+    except ValueError:
+        return ""
+    if when is None or when >= datetime.now(UTC):
+        return ""
+    return f"{_local(when)} is in the past: fine for a round already held; otherwise check the date."
+
+
 _EDITABLE = frozenset(
     {
         "name",
@@ -121,6 +137,8 @@ class RoundsState(rx.State):
     feedback: str = ""
     next_steps: str = ""
     error: str = ""
+    #: A new round dated in the past: said in the dialog (a mistyped year?), the save still allowed.
+    past_notice: str = ""
     job_route: str = ""
     #: After a failed round: the one-click offer to reject the job at its stage ("" when none).
     reject_offer: str = ""
@@ -135,7 +153,7 @@ class RoundsState(rx.State):
     def open_new(self) -> None:
         self.editing_id = 0
         self.name, self.kind, self.format, self.focus = "", InterviewKind.RECRUITER.value, "", ""
-        self.people, self.scheduled, self.notes, self.error = "", "", "", ""
+        self.people, self.scheduled, self.notes, self.error, self.past_notice = "", "", "", "", ""
         self.outcome, self.feedback, self.next_steps = RoundOutcome.PENDING.value, "", ""
         for name in RATING_FIELDS:
             setattr(self, name, "")
@@ -159,7 +177,7 @@ class RoundsState(rx.State):
             f"{p['name']} — {p['role']}" if p.get("role") else p["name"] for p in interview.interviewers
         )
         self.scheduled = f"{interview.scheduled_at.astimezone():%Y-%m-%dT%H:%M}" if interview.scheduled_at else ""
-        self.notes, self.error = interview.notes, ""
+        self.notes, self.error, self.past_notice = interview.notes, "", ""
         self.outcome, self.feedback, self.next_steps = interview.outcome, interview.feedback, interview.next_steps
         for name in RATING_FIELDS:
             value = getattr(interview, name)
@@ -175,6 +193,8 @@ class RoundsState(rx.State):
     def set_field(self, name: str, value: str) -> None:
         if name in _EDITABLE:
             setattr(self, name, value)
+        if name == "scheduled" and not self.editing_id:
+            self.past_notice = _past_notice(value)
 
     @rx.event
     def save(self) -> Any:
@@ -200,8 +220,9 @@ class RoundsState(rx.State):
                         feedback=self.feedback,
                         next_steps=self.next_steps,
                     )
-                else:
-                    interviews.add_round(session, self._job, fields)
+                else:  # a dated round takes its place in date order, so the list reads as a timeline
+                    position = interviews.date_position(interviews.rounds_of(session, self._job), fields.scheduled_at)
+                    interviews.add_round(session, self._job, fields, position=position)
                 stage_after = job_service.get_job(session, self._job).stage
         except (ServiceError, ValueError) as exc:
             self.error = str(exc)
@@ -443,6 +464,17 @@ def _round_dialog() -> rx.Component:
                     limits.INTERVIEWERS_TEXT,
                     "list of interviewers",
                     rows="3",
+                ),
+                rx.cond(
+                    RoundsState.past_notice != "",
+                    rx.callout.root(
+                        rx.callout.icon(rx.icon("calendar-clock")),
+                        rx.callout.text(RoundsState.past_notice),
+                        color_scheme="amber",
+                        role="status",
+                        size="1",
+                        width="100%",
+                    ),
                 ),
                 rx.cond(RoundsState.editing_id > 0, _after_the_round()),
                 rx.cond(RoundsState.error != "", rx.text(RoundsState.error, color_scheme="red", role="alert")),

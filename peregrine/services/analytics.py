@@ -327,11 +327,12 @@ class Placement:
     offer: Offer | None
 
 
-def placement_history(session: Session, candidate_id: int) -> list[Placement]:
+def placement_history(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[Placement]:
+    """The jobs hired for, the latest first, narrowed by the same filters as every other figure."""
     rows = session.execute(
         select(Job, Offer)
         .join(Offer, and_(col(Offer.job_id) == col(Job.id)), isouter=True)
-        .where(col(Job.candidate_id) == candidate_id, col(Job.stage) == Stage.HIRED.value)
+        .where(*filters.conditions(candidate_id), col(Job.stage) == Stage.HIRED.value)
         .order_by(col(Job.stage_entered_at).desc())
     )
     return [Placement(job.id or 0, job.company, job.title, job.stage_entered_at.date(), offer) for job, offer in rows]

@@ -8,12 +8,13 @@ renumbers the job's rounds in one transaction (through negative numbers first, s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from peregrine.domain import limits
+from peregrine.domain.dates import day_label
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome, check_rating
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Interview, Job, utcnow
@@ -194,9 +195,25 @@ def next_interview_labels(session: Session, candidate_id: int, *, now: datetime 
     return {job_id: round_label(kind, scheduled_at) for job_id, kind, scheduled_at in rows}
 
 
-def round_label(kind: str, scheduled_at: datetime | None) -> str:
+def round_label(kind: str, scheduled_at: datetime | None, *, today: date | None = None) -> str:
     label = InterviewKind(kind).label
-    return f"{label} · {scheduled_at:%a %b %d}" if scheduled_at else label
+    return f"{label} · {day_label(scheduled_at, today=today or utcnow().date())}" if scheduled_at else label
+
+
+def date_position(rounds: list[Interview], when: datetime | None) -> int | None:
+    """Where a new round scheduled at `when` goes (1-based) so that the list reads in date order:
+    just before the first round scheduled later; None (the end) without a date or when none is
+    later. Rounds with no date stay where the user put them."""
+    if when is None:
+        return None
+    for index, interview in enumerate(rounds, start=1):
+        if interview.scheduled_at is not None and _aware(interview.scheduled_at) > _aware(when):
+            return index
+    return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # SQLite gives UTC without a zone
 
 
 def _renumber(session: Session, rounds: list[Interview]) -> None:

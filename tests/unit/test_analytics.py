@@ -266,3 +266,21 @@ def test_company_insights_and_placements(session: Session, candidate: Candidate,
     placements = analytics.placement_history(session, cid)
     assert [(p.company, p.offer.base_salary if p.offer else None) for p in placements] == [("Acme", 150_000)]
     assert session.exec(select(Job).where(Job.id == pipeline["J2"])).one().stage == Stage.HIRED.value
+
+
+def test_placements_follow_the_filters(session: Session, candidate: Candidate) -> None:
+    cid = candidate.id or 0
+    for company, source in (("Acme", "Referral"), ("Globex", "LinkedIn")):
+        job = create_job(session, cid, JobFields(company=company, title="Engineer", source=source))
+        assert job.id is not None
+        for stage in (Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER, Stage.HIRED):
+            move_job(session, job.id, stage, source=MoveSource.BUTTON, research=False)
+    session.commit()
+
+    def companies(filters: Filters) -> list[str]:
+        return sorted(p.company for p in analytics.placement_history(session, cid, filters))
+
+    assert companies(Filters()) == ["Acme", "Globex"]
+    assert companies(Filters(company="globex")) == ["Globex"]
+    assert companies(Filters(source="Referral")) == ["Acme"]
+    assert companies(Filters(date_to=date(2000, 1, 1))) == []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from peregrine import db
+from peregrine.domain.dates import day_label
 from peregrine.domain.interviews import RoundOutcome
 from peregrine.domain.stages import Stage
 from peregrine.models import Candidate, Job, StageEvent, utcnow
@@ -131,7 +132,38 @@ def test_the_card_shows_the_next_upcoming_round(session: Session, candidate: Can
     session.commit()
 
     card = load_board(session, candidate.id).cards[job_id]
-    assert card.next_interview == f"Technical · {soon:%a %b %d}"
+    assert card.next_interview == f"Technical · {day_label(soon, today=now.date())}"
+
+
+def test_a_round_label_names_the_year_of_a_round_in_another_year() -> None:
+    today = date(2026, 12, 4)
+    assert interviews.round_label("panel", datetime(2027, 1, 5, 10), today=today) == "Panel · Tue Jan 05, 2027"
+    assert interviews.round_label("panel", datetime(2026, 12, 7, 10), today=today) == "Panel · Mon Dec 07"
+
+
+def test_a_new_dated_round_takes_its_place_in_date_order(session: Session, candidate: Candidate) -> None:
+    job_id = new_job(session, candidate)
+    day = datetime(2030, 3, 10, 9, tzinfo=UTC)
+
+    def add(name: str, when: datetime | None) -> None:
+        rounds = interviews.rounds_of(session, job_id)
+        interviews.add_round(
+            session, job_id, RoundFields(name, scheduled_at=when), position=interviews.date_position(rounds, when)
+        )
+
+    add("Onsite", day + timedelta(days=10))
+    add("Take-home", None)
+    add("Recruiter call", day)
+    add("Tech screen", day + timedelta(days=3))
+    add("References", None)
+    session.commit()
+    assert [(r.order, r.name) for r in interviews.rounds_of(session, job_id)] == [
+        (1, "Recruiter call"),
+        (2, "Tech screen"),
+        (3, "Onsite"),
+        (4, "Take-home"),
+        (5, "References"),
+    ]
 
 
 def test_deleting_a_job_deletes_its_rounds(session: Session, candidate: Candidate) -> None:
