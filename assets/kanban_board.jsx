@@ -102,6 +102,7 @@ const EMAIL_BADGES = {
 
 const RESEARCH_LABELS = {
   queued: "Research queued",
+  not_set_up: "Research not set up",
   running: "Researching…",
   ready: "Research ready",
   failed: "Research failed",
