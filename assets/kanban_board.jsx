@@ -108,6 +108,7 @@ const EMAIL_BADGES = {
 
 const RESEARCH_LABELS = {
   queued: "Research queued",
+  not_set_up: "Research not set up",
   running: "Researching…",
   ready: "Research ready",
   failed: "Research failed",

@@ -353,11 +353,17 @@ _shared: LLMClient | None = None
 
 
 def get_llm_client() -> LLMClient:
-    """The app-wide client (so `max_concurrent_calls` holds across every feature)."""
+    """The app-wide client (so `max_concurrent_calls` holds across every feature), made again when
+    `llm.yaml` now says something else: a backend added or removed applies without a restart."""
     global _shared
-    if _shared is None:
-        _shared = LLMClient()
+    settings = load_llm_settings()
+    if _shared is None or not _same_backends(_shared.settings, settings):
+        _shared = LLMClient(settings)
     return _shared
+
+
+def _same_backends(old: LLMSettings, new: LLMSettings) -> bool:
+    return (old.backends, old.max_concurrent_calls) == (new.backends, new.max_concurrent_calls)
 
 
 def reload_llm_client() -> LLMClient:

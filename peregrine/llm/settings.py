@@ -52,6 +52,12 @@ def llm_config_path() -> str:
     return str(config_dir() / LLM_CONFIG_FILE)
 
 
+def llm_configured() -> bool:
+    """At least one usable backend is in `llm.yaml` right now. Read afresh on every call (a small
+    file), so a backend the user adds applies at once: queued work starts, disabled buttons wake."""
+    return bool(load_llm_settings().backends)
+
+
 def load_llm_settings() -> LLMSettings:
     """Read `llm.yaml` from the config directory; never raises for anything in the file."""
     raw, notices = read_yaml(LLM_CONFIG_FILE)

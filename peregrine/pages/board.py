@@ -27,6 +27,7 @@ from peregrine.domain.stages import (
     Stage,
     next_stage,
 )
+from peregrine.llm.settings import llm_configured
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.task_watch import job_changes, one_follower
 from peregrine.services import board as board_service
@@ -72,6 +73,7 @@ class BoardState(rx.State):
     _seq: int = 0
     _card_seq: int = 0
     _watching_research: bool = False
+    _told_research_needs_llm: bool = False
     _following_changes: bool = False
     _change_seq: int = 0
 
@@ -240,7 +242,8 @@ class BoardState(rx.State):
         card = self._card(card_id)
         where = self._where(card_id)
         if card is not None and where is not None:
-            fresh = replace(card, research="queued", research_error="")
+            shown = research.shown_status("queued", llm_ready=llm_configured())
+            fresh = replace(card, research=shown, research_error="")
             self._patched[card_id] = fresh
             self._emit(card_id, where[0], where[1], fresh)
         return BoardState.watch_research
@@ -309,6 +312,8 @@ class BoardState(rx.State):
         message = f"{job.company} moved to {target.label}."
         if result.queued_task_id is None:
             return rx.toast.success(message, action={"label": "Undo", "on_click": BoardState.undo(card_id)})
+        if not llm_configured():
+            return self._research_waits(message, card_id)
         task_runner.wake()
         return [
             rx.toast.success(
@@ -316,6 +321,23 @@ class BoardState(rx.State):
                 action={"label": "Undo", "on_click": BoardState.undo(card_id)},
             ),
             BoardState.watch_research,
+        ]
+
+    def _research_waits(self, message: str, card_id: int) -> Any:
+        """Research was queued but no language model is configured: it waits (the card says "Research
+        not set up"), and the tab says why once, with the way to Settings, rather than on every move."""
+        moved = rx.toast.success(message, action={"label": "Undo", "on_click": BoardState.undo(card_id)})
+        if self._told_research_needs_llm:
+            return moved
+        self._told_research_needs_llm = True
+        return [
+            moved,
+            rx.toast.info(
+                "Company research needs a language model, and none is set up. It is queued and starts "
+                "by itself once you add one in Settings.",
+                action={"label": "Open Settings", "on_click": rx.redirect("/settings")},
+                duration=15000,
+            ),
         ]
 
     def _reorder(self, card_id: int, placement: job_service.Placement, origin: tuple[Stage, int]) -> Any:

@@ -13,7 +13,9 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.layout import page_layout, paid_only
+from peregrine.components.needs_llm import when_llm_missing
 from peregrine.config import user_profile
+from peregrine.llm.settings import llm_configured
 from peregrine.models import Task
 from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import prep, task_runner
@@ -41,6 +43,8 @@ class ReportLine:
 
 class BulkPrepState(rx.State):
     paid: bool = True
+    #: A language model is configured; without one the batch is not queued (it could only fail, item by item).
+    llm_ready: bool = True
     jobs: list[TargetRow] = []
     rounds: list[TargetRow] = []
     chosen_jobs: list[str] = []
@@ -51,6 +55,7 @@ class BulkPrepState(rx.State):
     @rx.event
     def load(self) -> None:
         self.paid = user_profile().paid
+        self.llm_ready = llm_configured()
         self._read_targets()
 
     def _read_targets(self) -> None:
@@ -83,6 +88,9 @@ class BulkPrepState(rx.State):
 
     @rx.event
     def generate(self) -> Any:
+        self.llm_ready = llm_configured()
+        if not self.llm_ready:
+            return None  # said once above the button, for the whole batch
         if not self.chosen_jobs and not self.chosen_rounds:
             return rx.toast.info("Select the jobs or interviews to prepare first.")
         with db.session_scope() as session:
@@ -196,11 +204,17 @@ def bulk_prep_page() -> rx.Component:
                     size="2",
                     color_scheme="gray",
                 ),
+                when_llm_missing(
+                    BulkPrepState.llm_ready,
+                    "Generating preparation",
+                    "Generate for the selected is off until then.",
+                ),
                 rx.hstack(
                     rx.button(
                         rx.icon("sparkles", size=14, aria_hidden="true"),
                         "Generate for the selected",
                         on_click=BulkPrepState.generate,
+                        disabled=~BulkPrepState.llm_ready,
                         size="2",
                     ),
                     rx.button(

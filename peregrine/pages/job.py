@@ -9,8 +9,11 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.layout import page_layout, record_or_missing
+from peregrine.components.needs_llm import needs_llm_callout
 from peregrine.domain.stages import MoveSource, Stage
+from peregrine.llm.settings import llm_configured
 from peregrine.models import Job, StageEvent
+from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
@@ -93,6 +96,8 @@ class JobPageState(rx.State):
     research_phase: str = ""
     research_error: str = ""
     research_generated: str = ""
+    #: A language model is configured: research can run (read again whenever the research is).
+    llm_ready: bool = True
     brief: list[SectionView] = []
     sources: list[SourceLine] = []
     prep_link: str = ""
@@ -175,15 +180,28 @@ class JobPageState(rx.State):
             for s in (brief or {}).get("sources", [])
         ]
         self.research_generated = f"{generated:%b %d, %Y %H:%M} UTC" if generated else ""
-        self.research_state = "ready" if status in ("", "succeeded") and brief else status
+        self.research_state = "ready" if status in ("", "succeeded") and brief else self._research_shown(status)
         self.research_phase = phase or ("Waiting for its turn" if status == "queued" else "")
         self.research_error = error if status == "failed" else ""
         if status in ("queued", "running"):
             return JobPageState.watch_research
         return None
 
+    def _research_shown(self, status: str) -> str:
+        """A run queued while no language model is configured reads "not set up", never as running."""
+        self.llm_ready = llm_configured()
+        return research.shown_status(status, llm_ready=self.llm_ready)
+
+    @rx.event
+    def edit_job(self) -> Any:
+        """The same edit dialog as the board's pencil; a save shows here through `follow_changes`."""
+        return JobFormState.open_edit(self._job)
+
     @rx.event
     def research_again(self) -> Any:
+        if not llm_configured():
+            self.llm_ready = False
+            return None
         with db.session_scope() as session:
             research.queue_research_again(session, self._job)
         task_runner.wake()
@@ -247,6 +265,7 @@ def job_page() -> rx.Component:
                         class_name="job-heading",
                     ),
                     rx.spacer(),
+                    _edit_button(),
                     rx.link(
                         rx.hstack(
                             rx.icon("book-open", size=14, aria_hidden="true"),
@@ -312,11 +331,45 @@ def job_page() -> rx.Component:
                     rx.text(JobPageState.description, white_space="pre-wrap", size="2", class_name="job-description"),
                     rx.text("No job description saved yet.", color_scheme="gray", size="2"),
                 ),
+                job_dialog(),
                 spacing="3",
                 align="start",
                 width="100%",
                 max_width="860px",
             ),
+        ),
+    )
+
+
+def _edit_button() -> rx.Component:
+    return rx.button(
+        rx.icon("pencil", size=14, aria_hidden="true"),
+        "Edit",
+        on_click=JobPageState.edit_job,
+        variant="soft",
+        size="2",
+        aria_label="Edit " + JobPageState.company + " — " + JobPageState.title,
+        class_name="no-print",
+    )
+
+
+def _research_needs_llm() -> rx.Component:
+    """No language model: a neutral "not set up" (a queued run waits for one), said once, with Settings."""
+    state = JobPageState.research_state
+    return rx.cond(
+        ~JobPageState.llm_ready,
+        rx.vstack(
+            rx.cond(state == research.NOT_SET_UP, rx.badge("Research not set up", color_scheme="gray", size="2")),
+            needs_llm_callout(
+                "Company research",
+                rx.cond(
+                    state == research.NOT_SET_UP,
+                    "This job's research is queued and starts by itself once one is.",
+                    "Research now is off until then.",
+                ),
+            ),
+            spacing="2",
+            width="100%",
         ),
     )
 
@@ -376,19 +429,21 @@ def _research_section() -> rx.Component:
             rx.heading("Company research", size="4", as_="h2"),
             rx.spacer(),
             rx.cond(
-                (state != "queued") & (state != "running"),
+                (state != "queued") & (state != "running") & (state != research.NOT_SET_UP),
                 rx.button(
                     rx.icon("refresh-cw", size=14, aria_hidden="true"),
                     rx.cond(state == "failed", "Retry", rx.cond(state == "", "Research now", "Research again")),
                     variant="soft",
                     size="2",
                     on_click=JobPageState.research_again,
+                    disabled=~JobPageState.llm_ready,
                     class_name="no-print",
                 ),
             ),
             align="center",
             width="100%",
         ),
+        _research_needs_llm(),
         rx.cond(
             (state == "queued") | (state == "running"),
             rx.hstack(
@@ -432,7 +487,7 @@ def _research_section() -> rx.Component:
                 width="100%",
             ),
             rx.cond(
-                state == "",
+                (state == "") & JobPageState.llm_ready,
                 rx.text(JobPageState.research_hint, size="2", color_scheme="gray"),
             ),
         ),

@@ -238,6 +238,11 @@ def offer_section() -> rx.Component:
 
 
 # ---------------------------------------------------------------------------------------------- /offers
+#: The rows of the comparison, in the order `_summary` gives them, after the first-year total.
+COMPARE_ROWS = ("Base salary", "Bonus", "Signing bonus", "Equity", "Start date", "Decision deadline", "Notes")
+DEADLINE_ROW = COMPARE_ROWS.index("Decision deadline")
+
+
 @dataclass(frozen=True)
 class CompareColumn:
     job_link: str
@@ -245,6 +250,7 @@ class CompareColumn:
     stage: str
     first_year: str
     facts: list[Fact]
+    deadline_passed: bool = False
 
 
 class CompareOffersState(rx.State):
@@ -252,9 +258,10 @@ class CompareOffersState(rx.State):
 
     @rx.event
     def load(self) -> None:
+        today = date.today()  # the deadline is a calendar day where the user is (a self-hosted app shares its clock)
         with db.session_scope() as session:
             candidate = current_candidate(session)
-            lines = offers.offers_to_compare(session, candidate.id or 0)
+            lines = offers.offers_to_compare(session, candidate.id or 0, undecided_only=True)
             self.columns = [
                 CompareColumn(
                     f"/applications/{line.job_id}",
@@ -262,25 +269,70 @@ class CompareOffersState(rx.State):
                     Stage(line.stage).label,
                     _money(line.first_year_cash, line.offer.currency),
                     [Fact(label, value) for label, value in _summary(line.offer)],
+                    line.deadline_passed(today),
                 )
                 for line in lines
             ]
 
 
-def _column(column: CompareColumn) -> rx.Component:
-    return rx.el.article(
-        rx.link(rx.heading(column.label, size="3", as_="h2", title=column.label), href=column.job_link),
-        rx.badge(column.stage, variant="soft", align_self="start"),
-        rx.text("First-year cash: ", rx.text(column.first_year, as_="span", weight="bold"), size="2"),
-        rx.data_list.root(
-            rx.foreach(
-                column.facts,
-                lambda fact: rx.data_list.item(rx.data_list.label(fact.label), rx.data_list.value(fact.value)),
-            ),
-            orientation="vertical",
+def _offer_heading(column: CompareColumn) -> rx.Component:
+    return rx.table.column_header_cell(
+        rx.vstack(
+            rx.link(column.label, href=column.job_link, weight="bold"),
+            rx.badge(column.stage, variant="soft"),
+            spacing="1",
         ),
-        aria_label=column.label,
-        class_name="offer-column",
+        scope="col",
+    )
+
+
+def _fact_row(index: int, label: str) -> rx.Component:
+    """One field across every offer, so the values line up row by row."""
+
+    def cell(column: CompareColumn) -> rx.Component:
+        value = rx.text(column.facts[index].value, size="2", white_space="pre-wrap")
+        if index != DEADLINE_ROW:
+            return rx.table.cell(value)
+        return rx.table.cell(
+            rx.hstack(
+                value,
+                rx.cond(column.deadline_passed, rx.badge("Passed", color_scheme="red", variant="soft")),
+                align="center",
+                spacing="2",
+            )
+        )
+
+    return rx.table.row(
+        rx.table.row_header_cell(label, scope="row"),
+        rx.foreach(CompareOffersState.columns, cell),
+    )
+
+
+def _compare_table() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            # The caption names the table (an aria-label would land on Radix's wrapper, not the <table>).
+            rx.el.caption("Offers side by side", class_name="visually-hidden"),
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell(rx.text("Offer", class_name="visually-hidden"), scope="col"),
+                    rx.foreach(CompareOffersState.columns, _offer_heading),
+                )
+            ),
+            rx.table.body(
+                rx.table.row(
+                    rx.table.row_header_cell("First-year cash", scope="row"),
+                    rx.foreach(
+                        CompareOffersState.columns,
+                        lambda column: rx.table.cell(rx.text(column.first_year, weight="bold", size="2")),
+                    ),
+                ),
+                *[_fact_row(index, label) for index, label in enumerate(COMPARE_ROWS)],
+            ),
+            variant="surface",
+            size="2",
+        ),
+        class_name="offer-compare",
     )
 
 
@@ -288,13 +340,14 @@ def compare_offers_page() -> rx.Component:
     return page_layout(
         rx.heading("Offers side by side", size="6", as_="h1"),
         rx.text(
-            "First-year cash is base + bonus + signing bonus. Offers are sorted by it within each currency.",
+            "First-year cash is base + bonus + signing bonus. Offers are sorted by it within each currency; "
+            "a job already hired is left out.",
             size="2",
             color_scheme="gray",
         ),
         rx.cond(
             CompareOffersState.columns.length() > 0,
-            rx.box(rx.foreach(CompareOffersState.columns, _column), class_name="offer-compare"),
-            rx.text("No offers recorded yet: record one from a job's page.", size="2"),
+            _compare_table(),
+            rx.text("No offers to compare: record one from a job's page.", size="2"),
         ),
     )

@@ -14,8 +14,10 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.forms import length_notice
+from peregrine.components.needs_llm import when_llm_missing
 from peregrine.domain import limits
 from peregrine.llm.client import LLMUnavailable, get_llm_client
+from peregrine.llm.settings import llm_configured
 from peregrine.services import practice
 from peregrine.services.errors import ServiceError
 
@@ -59,6 +61,10 @@ class PracticeState(rx.State):
     scores: list[ScoreLine] = []
     ended: bool = False
     appended: bool = False
+    #: A language model is configured: sessions can start, answers be sent and scored.
+    llm_ready: bool = True
+    #: The open session has the interviewer's questions in it (only then can it go into the notes).
+    has_questions: bool = False
     _interview: int = 0
     _session: int = 0
 
@@ -66,6 +72,7 @@ class PracticeState(rx.State):
         """Called by the prep page when it shows an interview: list its sessions, reopen the latest."""
         self._interview, self.interview_label = interview_id, label
         self.error, self.answer, self.live_text, self.streaming = "", "", "", False
+        self.llm_ready = llm_configured()
         self._list_sessions()
         self._show(int(self.sessions[0].value) if self.sessions else 0)
 
@@ -83,11 +90,13 @@ class PracticeState(rx.State):
     def _show(self, session_id: int) -> None:
         self._session, self.current = session_id, str(session_id) if session_id else ""
         self.lines, self.scores, self.ended, self.appended = [], [], False, False
+        self.has_questions = False
         if not session_id:
             return
         with db.session_scope() as session:
             found = practice.get_session(session, session_id)
             self.lines = [ChatLine(m.role, m.text, m.stopped) for m in practice.messages_of(session, session_id)]
+            self.has_questions = any(line.role == practice.INTERVIEWER for line in self.lines)
             self.scores = [ScoreLine(**score) for score in found.scores]
             self.ended, self.appended = found.ended_at is not None, found.appended_to_notes
 
@@ -100,6 +109,9 @@ class PracticeState(rx.State):
     def start(self) -> Any:
         if self.streaming:
             return None
+        self.llm_ready = llm_configured()
+        if not self.llm_ready:
+            return None  # the section says why; an empty session is never saved
         with db.session_scope() as session:
             started = practice.start_session(session, self._interview)
             session_id = started.id or 0
@@ -115,6 +127,9 @@ class PracticeState(rx.State):
     def send(self) -> Any:
         if self.streaming or not self._session:
             return None
+        self.llm_ready = llm_configured()
+        if not self.llm_ready:
+            return None  # no interviewer to answer it: the answer stays in the box
         try:
             with db.session_scope() as session:
                 message = practice.add_answer(session, self._session, self.answer)
@@ -145,9 +160,18 @@ class PracticeState(rx.State):
             turn.error = str(exc)
         async with self:
             self.streaming, self.live_text = False, ""
+            dropped = bool(turn.error) and self._drop_if_empty(session_id)
             if self._session == session_id:
-                self._show(session_id)
+                self._show(0 if dropped else session_id)
                 self.error = turn.error
+
+    def _drop_if_empty(self, session_id: int) -> bool:
+        """A first turn that failed leaves nothing worth a saved session: it goes (the error stays shown)."""
+        with db.session_scope() as session:
+            dropped = practice.discard_if_empty(session, session_id)
+        if dropped:
+            self._list_sessions()
+        return dropped
 
     @rx.event(background=True)
     async def score(self) -> None:
@@ -246,12 +270,17 @@ def practice_section() -> rx.Component:
                 rx.icon("play", size=14, aria_hidden="true"),
                 "Start a new session",
                 on_click=PracticeState.start,
-                disabled=PracticeState.streaming,
+                disabled=PracticeState.streaming | ~PracticeState.llm_ready,
                 size="2",
             ),
             align="center",
             width="100%",
             wrap="wrap",
+        ),
+        when_llm_missing(
+            PracticeState.llm_ready,
+            "The practice interview",
+            "Starting, answering and scoring are off until then; saved sessions stay readable.",
         ),
         rx.text(
             "The interviewer plays this round (",
@@ -305,13 +334,15 @@ def practice_section() -> rx.Component:
                             variant="soft",
                             size="2",
                         ),
-                        rx.button("Send answer", on_click=PracticeState.send, size="2"),
+                        rx.button(
+                            "Send answer", on_click=PracticeState.send, disabled=~PracticeState.llm_ready, size="2"
+                        ),
                     ),
                     rx.button(
                         "End and score",
                         on_click=PracticeState.score,
                         loading=PracticeState.scoring,
-                        disabled=PracticeState.streaming,
+                        disabled=PracticeState.streaming | ~PracticeState.llm_ready,
                         variant="soft",
                         size="2",
                     ),
@@ -322,7 +353,7 @@ def practice_section() -> rx.Component:
         ),
         _scores(),
         rx.cond(
-            has_session,
+            has_session & PracticeState.has_questions,
             rx.button(
                 rx.icon("notebook-pen", size=14, aria_hidden="true"),
                 rx.cond(

@@ -15,10 +15,12 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.forms import length_notice
 from peregrine.components.layout import page_layout, paid_only, record_or_missing
+from peregrine.components.needs_llm import when_llm_missing
 from peregrine.config import user_profile
 from peregrine.domain import limits
 from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
+from peregrine.llm.settings import llm_configured
 from peregrine.models import Interview, InterviewPrep, PrepBase, Task
 from peregrine.pages.practice import PracticeState, practice_section
 from peregrine.pages.routed_job import job_of_route
@@ -106,6 +108,8 @@ class PrepState(rx.State):
     found: bool = False
     missing_message: str = ""
     paid: bool = True
+    #: A language model is configured: Generate, Regenerate and Retry are on.
+    llm_ready: bool = True
     job_label: str = ""
     job_link: str = ""
     options: list[InterviewOption] = []
@@ -145,6 +149,7 @@ class PrepState(rx.State):
     async def load(self) -> Any:
         self.found, self.editing, self.confirm_open, self.history_open = False, "", False, False
         self.paid = user_profile().paid
+        self.llm_ready = llm_configured()
         try:
             routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]/…
         except ServiceError as exc:
@@ -251,6 +256,9 @@ class PrepState(rx.State):
     @rx.event
     def generate(self, target: str) -> Any:
         """Generate or regenerate; over hand-edited sections, ask first."""
+        self.llm_ready = llm_configured()
+        if not self.llm_ready:
+            return None  # the buttons are off and the page says why: queue nothing that cannot run
         sections = self.base if target == "base" else self.interview
         edited = [section.title for section in sections if section.edited]
         if edited:
@@ -390,7 +398,7 @@ def _generate_button(target: str, has_prep: rx.Var[bool], run: rx.Var[RunStatus]
         rx.icon("sparkles", size=14, aria_hidden="true"),
         rx.cond(run.status == "failed", f"Retry {noun}", rx.cond(has_prep, f"Regenerate {noun}", f"Generate {noun}")),
         on_click=PrepState.generate(target),
-        disabled=busy,
+        disabled=busy | ~PrepState.llm_ready,
         variant="soft",
         size="2",
         class_name="no-print",
@@ -543,6 +551,7 @@ def _interview_part() -> rx.Component:
                         rx.icon("sparkles", size=14, aria_hidden="true"),
                         "Generate it now",
                         on_click=PrepState.generate("interview"),
+                        disabled=~PrepState.llm_ready,
                         size="2",
                         class_name="no-print",
                         width="fit-content",
@@ -752,6 +761,12 @@ def prep_page() -> rx.Component:
                                 color_scheme="amber",
                                 role="alert",
                             ),
+                        ),
+                        when_llm_missing(
+                            PrepState.llm_ready,
+                            "Generating preparation",
+                            "Generate, Regenerate and Retry are off until then; what is here stays readable and "
+                            "editable.",
                         ),
                         _base_part(),
                         _interview_part(),

@@ -31,6 +31,11 @@ class RoundLine:
     people: str
     outcome: str
     focus: str
+    #: What was written after the round, shown read-only in the list (Edit changes it).
+    notes: str = ""
+    ratings: str = ""
+    feedback: str = ""
+    next_steps: str = ""
 
 
 def _local(moment: datetime | None) -> str:
@@ -56,7 +61,23 @@ def _line(interview: Interview) -> RoundLine:
         people=people,
         outcome=interview.outcome,
         focus=interview.focus,
+        **_after_round_record(interview),
     )
+
+
+def _after_round_record(interview: Interview) -> dict[str, str]:
+    """The notes, ratings, feedback and next steps of a round, display-ready ("" when not written)."""
+    ratings = [
+        f"{name.removesuffix('_rating').replace('_', ' ').capitalize()} {value}/5"
+        for name in RATING_FIELDS
+        if (value := getattr(interview, name)) is not None
+    ]
+    return {
+        "notes": interview.notes or "",
+        "ratings": " · ".join(ratings),
+        "feedback": interview.feedback or "",
+        "next_steps": interview.next_steps or "",
+    }
 
 
 def _parse_people(text: str) -> list[dict[str, str]]:
@@ -304,6 +325,7 @@ def _round_item(line: RoundLine) -> rx.Component:
                     size="2",
                     color_scheme="gray",
                 ),
+                _round_record(line),
                 spacing="1",
             ),
             rx.spacer(),
@@ -354,6 +376,23 @@ def _round_item(line: RoundLine) -> rx.Component:
             align="center",
         ),
         class_name="round-item",
+    )
+
+
+def _round_record(line: RoundLine) -> rx.Component:
+    """The round's notes and ratings, readable without opening Edit."""
+
+    def part(label: str, value: rx.Var[str]) -> rx.Component:
+        return rx.cond(
+            value != "",
+            rx.text(rx.text(label, ": ", weight="medium", as_="span"), value, size="2", white_space="pre-wrap"),
+        )
+
+    return rx.fragment(
+        part("Ratings", line.ratings),
+        part("Notes", line.notes),
+        part("Feedback", line.feedback),
+        part("Next steps", line.next_steps),
     )
 
 

@@ -20,10 +20,12 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.forms import labelled
 from peregrine.components.layout import page_layout, paid_only, record_or_missing
+from peregrine.components.needs_llm import when_llm_missing
 from peregrine.config import user_profile
 from peregrine.domain import limits
 from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMUnavailable, get_llm_client
+from peregrine.llm.settings import llm_configured
 from peregrine.models import SurveyResponse
 from peregrine.pages.routed_job import job_of_route
 from peregrine.services import jobs as job_service
@@ -166,6 +168,8 @@ class SurveyState(rx.State):
     job_link: str = ""
     stage: str = ""
     reader_plan: str = ""
+    #: A language model is configured: answers can be suggested (else the user writes them).
+    llm_ready: bool = True
     surveys: list[SurveyOption] = []
     current: str = ""  # the open survey's id; "" for a new one not saved yet
     status: str = ""
@@ -208,6 +212,7 @@ class SurveyState(rx.State):
         self.stage = routed.job.stage
         self.checking = bool(self._check) and _HELD.active(self._check)  # False after a restart
         self.reader_plan = survey.reader_plan(get_llm_client())
+        self.llm_ready = llm_configured()
         self._show(saved[0].id or 0 if saved else 0)
         self.found = True
         return self._resume_reading()
@@ -463,8 +468,38 @@ class SurveyState(rx.State):
         if not has_questions:
             self.error = "There is no survey text yet: paste the questions or add a screenshot first."
             return None
+        self.llm_ready = llm_configured()
+        if not self.llm_ready:
+            return self._list_questions()
         self.error, self.notice, self.answering = "", "", True
         return SurveyState.answer_questions
+
+    @rx.event
+    def list_questions(self) -> Any:
+        """No language model: save the text as corrected, then show its questions with empty answers."""
+        if not self.paid:
+            return None
+        if busy := self._busy():
+            return busy
+        try:
+            self._persist()
+        except ServiceError as exc:
+            self.error = str(exc)
+            return None
+        return self._list_questions()
+
+    def _list_questions(self) -> Any:
+        try:
+            with db.session_scope() as session:
+                listed = survey.list_questions(session, self._survey)
+                self.answers, self.status = _answer_views(list(listed.questions)), listed.status
+                self._list_surveys(session)
+        except ServiceError as exc:
+            self.error = str(exc)
+            return None
+        self.error, self.notice = "", ""
+        count = len(self.answers)
+        return rx.toast.info(f"{count} question{'s' if count != 1 else ''} to answer below; Save keeps your answers.")
 
     @rx.event(background=True)
     async def answer_questions(self) -> None:
@@ -701,7 +736,7 @@ def _answer(answer: AnswerView) -> rx.Component:
             ),
         ),
         rx.hstack(
-            rx.text("Why: ", answer.rationale, size="1", color_scheme="gray"),
+            rx.cond(answer.rationale != "", rx.text("Why: ", answer.rationale, size="1", color_scheme="gray")),
             rx.spacer(),
             rx.button(
                 rx.icon("copy", size=12, aria_hidden="true"),
@@ -718,29 +753,51 @@ def _answer(answer: AnswerView) -> rx.Component:
     )
 
 
+def _list_button() -> rx.Component:
+    return rx.button(
+        rx.icon("list-ordered", size=14, aria_hidden="true"),
+        rx.cond(SurveyState.answers.length() > 0, "List the questions again", "List the questions"),
+        on_click=SurveyState.list_questions,
+        disabled=SurveyState.reading,
+        size="2",
+    )
+
+
 def _answers_part() -> rx.Component:
     has = SurveyState.answers.length() > 0
     return rx.el.section(
         rx.hstack(
-            rx.heading("Suggested answers", size="5", as_="h2"),
+            rx.heading(rx.cond(SurveyState.llm_ready, "Suggested answers", "Your answers"), size="5", as_="h2"),
             rx.spacer(),
-            rx.button(
-                rx.icon("sparkles", size=14, aria_hidden="true"),
-                rx.cond(has, "Suggest answers again", "Get suggested answers"),
-                on_click=SurveyState.ask,
-                loading=SurveyState.answering,
-                disabled=SurveyState.reading,
-                size="2",
+            rx.cond(
+                SurveyState.llm_ready,
+                rx.button(
+                    rx.icon("sparkles", size=14, aria_hidden="true"),
+                    rx.cond(has, "Suggest answers again", "Get suggested answers"),
+                    on_click=SurveyState.ask,
+                    loading=SurveyState.answering,
+                    disabled=SurveyState.reading,
+                    size="2",
+                ),
+                _list_button(),
             ),
             align="center",
             width="100%",
             wrap="wrap",
         ),
-        rx.text(
-            "One answer per question, fitted to your profile, your resume projects and this job. "
-            "Asking again replaces the answers below.",
-            size="2",
-            color_scheme="gray",
+        rx.cond(
+            SurveyState.llm_ready,
+            rx.text(
+                "One answer per question, fitted to your profile, your resume projects and this job. "
+                "Asking again replaces the answers below.",
+                size="2",
+                color_scheme="gray",
+            ),
+        ),
+        when_llm_missing(
+            SurveyState.llm_ready,
+            "Suggesting answers",
+            "List the questions to write the answers yourself here; Save keeps them.",
         ),
         rx.cond(SurveyState.answering, rx.text("Asking the language model…", size="2", role="status")),
         rx.cond(

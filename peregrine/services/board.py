@@ -17,10 +17,12 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
+from peregrine.llm.settings import llm_configured
 from peregrine.models import CompanyResearch, Job, Task, utcnow
 from peregrine.services.email.inbox import email_badges
 from peregrine.services.interviews import next_interview_labels
 from peregrine.services.jobs import stage_entered_label
+from peregrine.services.research import shown_status
 from peregrine.services.tasks import TaskKind
 
 
@@ -35,7 +37,7 @@ class CardView:
     in_stage: str
     next_interview: str = ""
     rejection: str = ""
-    #: Company research: "" (none), "queued", "running", "ready" or "failed".
+    #: Company research: "" (none), "queued", "not_set_up" (queued, no LLM), "running", "ready" or "failed".
     research: str = ""
     #: Why the last research run failed (shown on the card with a Retry).
     research_error: str = ""
@@ -158,11 +160,13 @@ def research_states(session: Session, candidate_id: int, *, job_id: int | None =
         .join(latest, col(Task.id) == latest.c.task_id)
         .where(col(Task.job_id).in_(jobs_of_candidate))
     )
+    llm_ready = llm_configured()
     for task_job, status, error in statuses:
         if status == "succeeded":
             states[task_job] = ResearchState("ready")
         else:
-            states[task_job] = ResearchState(status, error or "" if status == "failed" else "")
+            shown = shown_status(status, llm_ready=llm_ready)  # queued with no backend: "not set up"
+            states[task_job] = ResearchState(shown, error or "" if status == "failed" else "")
     return states
 
 

@@ -106,6 +106,10 @@ class OfferLine:
     stage: str
     offer: Offer
 
+    def deadline_passed(self, today: date) -> bool:
+        """The decision deadline is behind us (a deadline of today still holds)."""
+        return self.offer.decision_deadline is not None and self.offer.decision_deadline < today
+
     @property
     def first_year_cash(self) -> int | None:
         """Base + bonus + signing: the cash of the first year, when a base is known."""
@@ -114,10 +118,15 @@ class OfferLine:
         return self.offer.base_salary + (self.offer.bonus or 0) + (self.offer.signing_bonus or 0)
 
 
-def offers_to_compare(session: Session, candidate_id: int, job_ids: list[int] | None = None) -> list[OfferLine]:
-    """The candidate's offers (or the chosen ones), the richest first year first within a currency."""
+def offers_to_compare(
+    session: Session, candidate_id: int, job_ids: list[int] | None = None, *, undecided_only: bool = False
+) -> list[OfferLine]:
+    """The candidate's offers (or the chosen ones), the richest first year first within a currency.
+    `undecided_only` leaves out the job already hired: its offer was taken, there is nothing to weigh."""
     query = select(Offer, Job).join(Job, col(Job.id) == col(Offer.job_id)).where(Job.candidate_id == candidate_id)
     if job_ids:
         query = query.where(col(Job.id).in_(job_ids))
+    if undecided_only:
+        query = query.where(col(Job.stage) != Stage.HIRED.value)
     lines = [OfferLine(job.id or 0, job.company, job.title, job.stage, offer) for offer, job in session.exec(query)]
     return sorted(lines, key=lambda line: (line.offer.currency, -(line.first_year_cash or 0), line.company))

@@ -3,7 +3,9 @@
 An interviewer turn streams from the language model through a small pump task into a queue;
 the caller reads the text in batches (at most one per `flush_s`), so a page can show tokens
 as they arrive without one state update per token. Stopping cancels the pump: what arrived
-is kept and saved, marked as stopped.
+is kept and saved, marked as stopped. A session whose first turn never came (no language
+model answered) is not kept, and only a session with the interviewer's questions in it can
+go into the round's notes.
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ def start_session(session: Session, interview_id: int) -> PracticeSession:
     session.add(practice)
     session.flush()
     return practice
+
+
+def discard_if_empty(session: Session, session_id: int) -> bool:
+    """Drop a session nothing was said in (its first turn failed); True if it was dropped."""
+    practice = session.get(PracticeSession, session_id)
+    if practice is None or messages_of(session, session_id):
+        return False
+    session.delete(practice)
+    return True
 
 
 def messages_of(session: Session, session_id: int) -> list[PracticeMessage]:
@@ -257,9 +268,11 @@ def append_to_notes(session: Session, session_id: int) -> Interview:
         raise NotFound("The interview of this practice session no longer exists.")
     if practice.appended_to_notes:
         raise InvalidInput("This session is already in the interview's notes.")
-    text = transcript(messages_of(session, session_id))
-    if not text:
-        raise InvalidInput("This session has no messages yet.")
+    messages = messages_of(session, session_id)
+    if not any(message.role == INTERVIEWER for message in messages):
+        # Without the questions, the answers alone are no practice interview worth keeping in the notes.
+        raise InvalidInput("Nothing to add yet: the interviewer has not asked anything in this session.")
+    text = transcript(messages)
     block = f"Practice session, {practice.started_at.astimezone():%b %d, %Y %H:%M}:\n{text}"
     if practice.scores:
         block += "\nScores:\n" + "\n".join(

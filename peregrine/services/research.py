@@ -2,7 +2,8 @@
 
 A run is a `Task` (see services/tasks.py). The brief it writes replaces the previous
 one only when it is complete, so a failed or interrupted run never costs the user
-the brief they already had.
+the brief they already had. With no language model configured a run waits in the
+queue (the runner claims nothing), shown as "not set up" rather than as a failure.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ PRIVATE_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 MAX_SOURCES = 16
 
+#: What a queued run shows while no language model is configured: it waits, it has not failed.
+NOT_SET_UP = "not_set_up"
+
 
 class ResearchFailed(Exception):
     """A run that could not complete; the message is shown with a Retry."""
@@ -65,6 +69,12 @@ class Source:
 def queue_research_again(session: Session, job_id: int) -> Task:
     """The "Research again" button: a new run unless one is already queued or running."""
     return tasks.queue_task(session, tasks.TaskKind.COMPANY_RESEARCH, job_id)
+
+
+def shown_status(status: str, *, llm_ready: bool) -> str:
+    """The run's status as the user should read it: a queued run with no backend to run it is
+    "not set up" (it starts by itself once one is configured)."""
+    return NOT_SET_UP if status == tasks.TaskStatus.QUEUED.value and not llm_ready else status
 
 
 def latest_brief(session: Session, job_id: int) -> CompanyResearch | None:

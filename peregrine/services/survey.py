@@ -7,6 +7,8 @@ configured vision model when one is marked `vision: true`, else by Tesseract on 
 each image records which reader read it. A failure (OCR or model) is written beside what it
 concerns and never removes an image, the pasted text or earlier answers, so a retry can follow.
 "Done" finishes the survey and moves the job from Survey to Phone screen through `move_job`.
+Without a language model, `list_questions` puts the split questions on the survey with empty
+answers, for the user to write them there.
 
 The async functions here run on the event loop of the pages: their database and file work goes to
 worker threads, and local OCR to one thread for the whole process (it decodes the full image).
@@ -174,6 +176,27 @@ def survey_questions(survey: SurveyResponse) -> list[str]:
     screenshot's title line is never taken for an answer option of the question before it)."""
     sources = [survey.pasted_text, *(str(image.get("text", "")) for image in survey.images)]
     return [question for source in sources for question in split_questions(source)][:MAX_QUESTIONS]
+
+
+def list_questions(session: Session, survey_id: int) -> SurveyResponse:
+    """The survey's questions with answer boxes for the user to fill, no model asked: an answer
+    already given to the same question stays, one no question has any more goes."""
+    survey = get_survey(session, survey_id)
+    questions = survey_questions(survey)
+    if not questions:
+        raise InvalidInput("There is no survey text yet: paste the questions or add a screenshot first.")
+    earlier = {str(item["question"]): item for item in survey.questions}
+    survey.questions = [
+        {
+            "question": question,
+            "answer": str(earlier.get(question, {}).get("answer", "")),
+            "rationale": str(earlier.get(question, {}).get("rationale", "")),
+        }
+        for question in questions
+    ]
+    survey.error = ""
+    _touch(session, survey)
+    return survey
 
 
 def needs_reading(image: dict[str, Any]) -> bool:

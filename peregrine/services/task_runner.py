@@ -3,7 +3,9 @@
 Started once with the backend (a Reflex lifespan task). At start it puts tasks a
 stopped process left running back in the queue; then it runs what is queued, at
 most `max_concurrent_calls` (config/llm.yaml) at a time, waking at once when `wake()` is called and otherwise
-checking the queue every few seconds.
+checking the queue every few seconds. Every task asks a language model, so while `llm.yaml` names
+no usable backend nothing is claimed: the tasks wait, queued, and start once one is configured
+(the file is read again at every look at the queue).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from peregrine import db
-from peregrine.llm.settings import load_llm_settings
+from peregrine.llm.settings import llm_configured, load_llm_settings
 from peregrine.models import Task
 from peregrine.services import tasks
 from peregrine.services.prep import run_base_prep, run_interview_prep
@@ -69,8 +71,8 @@ def _forget(running: dict[int, asyncio.Task[None]], task_id: int, _done: asyncio
 
 
 def _next_tasks(room: int, *, exclude: set[int]) -> list[Task]:
-    if room <= 0:
-        return []
+    if room <= 0 or not llm_configured():
+        return []  # no backend: a run could only fail; the task waits for one instead
     with db.session_scope() as session:
         return [task for task in tasks.queued_tasks(session, limit=room + len(exclude)) if task.id not in exclude][
             :room

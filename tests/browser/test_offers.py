@@ -47,8 +47,9 @@ def test_an_offer_moves_the_job_and_offers_compare_side_by_side(page: Page, app_
     expect(page.get_by_role("region", name="Offer")).to_contain_text("140,000 USD")
 
     page.goto(f"{app_url}/offers")
-    columns = page.get_by_role("article")
-    expect(columns).to_have_count(2, timeout=30_000)
-    expect(columns.first).to_contain_text("Globex — Data Engineer")
-    expect(columns.first).to_contain_text("170,000 USD")
-    expect(columns.nth(1)).to_contain_text("165,000 USD")
+    table = page.get_by_role("table", name="Offers side by side")
+    headers = table.get_by_role("columnheader")
+    expect(headers).to_have_count(3, timeout=30_000)  # the field names, then one column per offer
+    expect(headers.nth(1)).to_contain_text("Globex — Data Engineer")
+    first_year = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="First-year cash"))
+    expect(first_year.get_by_role("cell")).to_have_text(["170,000 USD", "165,000 USD"])
