@@ -26,6 +26,7 @@ from peregrine.domain.stages import (
     RejectionReason,
     Stage,
     next_stage,
+    reasons_for,
 )
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.task_watch import job_changes, one_follower
@@ -41,6 +42,9 @@ MoveAction = Callable[[Any], job_service.MoveResult]
 #: Research progress arrives at once from this process; other processes' changes within this time.
 RESEARCH_POLL_SECONDS = 2.0
 ACTIVE_RESEARCH = frozenset({"queued", "running"})
+#: How long a move's toast (and its Undo) stays; sonner also keeps it while hovered. The job
+#: page's Move back takes the last move back after that.
+UNDO_TOAST_MS = 12_000
 
 
 #: Cards per column sent first on a page load: more than a tall screen shows (a long column draws
@@ -173,7 +177,7 @@ class BoardState(rx.State):
             ]
         if target is Stage.REJECTED and origin[0] is not Stage.REJECTED:
             self._emit(card_id, *origin)  # back in place until a reason is given
-            return RejectDialogState.ask(card_id)
+            return RejectDialogState.ask(card_id, MoveSource.DRAG.value)  # the history says it was dragged
         placement = self._place(card_id, target, index)
         if origin[0] is target:
             return self._reorder(card_id, placement, origin)
@@ -202,7 +206,7 @@ class BoardState(rx.State):
         if action == "edit":
             return JobFormState.open_edit(card_id)
         if action == "reject":
-            return RejectDialogState.ask(card_id)
+            return RejectDialogState.ask(card_id, MoveSource.BUTTON.value)
         if action == "advance":
             return self._advance(card_id)
         if action == "survey":
@@ -237,22 +241,30 @@ class BoardState(rx.State):
             return rx.toast.info("This job is at the end of the pipeline.")
         return self._button_move(card_id, target)
 
-    def _button_move(self, card_id: int, target: Stage, reason: RejectionReason | None = None) -> Any:
+    def _button_move(
+        self,
+        card_id: int,
+        target: Stage,
+        reason: RejectionReason | None = None,
+        source: MoveSource = MoveSource.BUTTON,
+    ) -> Any:
         return self._move(
             card_id,
             lambda session: job_service.move_job(
                 session,
                 card_id,
                 target,
-                source=MoveSource.BUTTON,
+                source=source,
                 reason=reason,
                 expected_version=self._versions.get(card_id),
             ),
         )
 
     @rx.event
-    def reject(self, card_id: int, reason: str) -> Any:
-        return self._button_move(card_id, Stage.REJECTED, RejectionReason(reason))
+    def reject(self, card_id: int, reason: str, source: str = MoveSource.BUTTON.value) -> Any:
+        """The reject dialog's answer; `source` says what opened it (a drop on Rejected, or the button)."""
+        moved_by = MoveSource.DRAG if source == MoveSource.DRAG.value else MoveSource.BUTTON
+        return self._button_move(card_id, Stage.REJECTED, RejectionReason(reason), moved_by)
 
     @rx.event
     def undo(self, card_id: int) -> Any:
@@ -293,12 +305,15 @@ class BoardState(rx.State):
             return rx.toast.info(f"Undone: {job.company} is back in {target.label}.")
         message = f"{job.company} moved to {target.label}."
         if result.queued_task_id is None:
-            return rx.toast.success(message, action={"label": "Undo", "on_click": BoardState.undo(card_id)})
+            return rx.toast.success(
+                message, action={"label": "Undo", "on_click": BoardState.undo(card_id)}, duration=UNDO_TOAST_MS
+            )
         task_runner.wake()
         return [
             rx.toast.success(
                 f"{message} Company research has started.",
                 action={"label": "Undo", "on_click": BoardState.undo(card_id)},
+                duration=UNDO_TOAST_MS,
             ),
             BoardState.watch_research,
         ]
@@ -512,12 +527,17 @@ class RejectDialogState(rx.State):
     card_id: int = 0
     heading: str = ""
     reason: str = RejectionReason.REJECTED_BY_COMPANY.value
+    #: The reasons that fit the job's stage (value, label): only a job at Offer can decline one.
+    reasons: list[tuple[str, str]] = [(reason.value, reason.label) for reason in RejectionReason]
+    _source: str = MoveSource.BUTTON.value
 
     @rx.event
-    async def ask(self, card_id: int) -> None:
+    async def ask(self, card_id: int, source: str = MoveSource.BUTTON.value) -> None:
         board = await self.get_state(BoardState)
         self.card_id = card_id
+        self._source = source
         self.heading = _card_heading(board._card(card_id))
+        self.reasons = [(reason.value, reason.label) for reason in reasons_for(_stage_of(card_id))]
         self.reason = RejectionReason.REJECTED_BY_COMPANY.value
         self.open = True
 
@@ -532,7 +552,15 @@ class RejectDialogState(rx.State):
     @rx.event
     def confirm(self) -> Any:
         self.open = False
-        return BoardState.reject(self.card_id, self.reason)
+        return BoardState.reject(self.card_id, self.reason, self._source)
+
+
+def _stage_of(card_id: int) -> Stage:
+    with db.session_scope() as session:
+        try:
+            return Stage(job_service.get_job(session, card_id).stage)
+        except ServiceError:
+            return Stage.APPLIED  # gone meanwhile: the move will say so
 
 
 # ---- the page ------------------------------------------------------------------
@@ -581,10 +609,10 @@ def _reject_dialog() -> rx.Component:
             ),
             rx.radio_group.root(
                 rx.vstack(
-                    *[
-                        rx.el.label(rx.hstack(rx.radio_group.item(value=reason.value), rx.text(reason.label)))
-                        for reason in RejectionReason
-                    ],
+                    rx.foreach(
+                        RejectDialogState.reasons,
+                        lambda reason: rx.el.label(rx.hstack(rx.radio_group.item(value=reason[0]), rx.text(reason[1]))),
+                    ),
                     spacing="2",
                 ),
                 value=RejectDialogState.reason,

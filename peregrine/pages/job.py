@@ -9,7 +9,7 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.layout import page_layout, record_or_missing
-from peregrine.domain.stages import MoveSource, Stage
+from peregrine.domain.stages import MoveNotAllowed, MoveSource, Stage
 from peregrine.models import Job, StageEvent
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
@@ -97,6 +97,9 @@ class JobPageState(rx.State):
     sources: list[SourceLine] = []
     prep_link: str = ""
     survey_link: str = ""
+    #: "Move back to Applied" while the last move can be taken back, else "" (see _show_move_back).
+    move_back_label: str = ""
+    _shown_version: int = 0
     _job: int = 0
     _watching: bool = False
     _following_changes: bool = False
@@ -144,6 +147,7 @@ class JobPageState(rx.State):
         self.url = job.url if job.url.startswith(("http://", "https://")) else ""
         self.description = job.raw_jd_text
         self.history = [_history_line(event) for event in reversed(events)]
+        self._show_move_back(job, events)
 
     @rx.event(background=True)
     async def follow_changes(self) -> None:
@@ -160,6 +164,26 @@ class JobPageState(rx.State):
                             self._show_job(job, job_service.stage_history(session, self._job))
                     except NotFound:
                         self.found, self.missing_message = False, f"Job {self._job} was deleted."
+
+    # ---- Move back: the last move taken back after the board's Undo toast has gone -----------------
+
+    def _show_move_back(self, job: Job, events: list[StageEvent]) -> None:
+        last = job_service.undoable_move(job, events)
+        self.move_back_label = f"Move back to {Stage(last.from_stage).label}" if last is not None else ""
+        self._shown_version = job.version
+
+    @rx.event
+    def move_back(self) -> Any:
+        """Undo the last move (recorded with source undo), unless the job changed since it was shown."""
+        try:
+            with db.session_scope() as session:
+                result = job_service.undo_last_move(session, self._job, expected_version=self._shown_version)
+                self._show_job(result.job, job_service.stage_history(session, self._job))
+        except (MoveNotAllowed, ServiceError) as exc:
+            return [rx.toast.error(str(exc)), JobPageState.load]
+        return rx.toast.info(f"Moved back to {Stage(self.stage).label}.")
+
+    # ---- research ------------------------------------------------------------------------------
 
     def _refresh_research(self) -> Any:
         """Read the brief and the latest run; keep watching while a run is queued or running."""
@@ -213,6 +237,8 @@ _SOURCE_LABELS = {
     MoveSource.API: "through the API",
     MoveSource.UNDO: "undo",
     MoveSource.INTERVIEW: "from an interview round",
+    MoveSource.OFFER: "an offer was recorded",
+    MoveSource.SURVEY: "survey marked done",
 }
 
 
@@ -283,7 +309,7 @@ def job_page() -> rx.Component:
                         ),
                     ),
                 ),
-                rx.heading("Stage history", size="4", as_="h2"),
+                _stage_history_heading(),
                 rx.el.ol(
                     rx.foreach(
                         JobPageState.history,
@@ -309,6 +335,26 @@ def job_page() -> rx.Component:
                 max_width="860px",
             ),
         ),
+    )
+
+
+def _stage_history_heading() -> rx.Component:
+    """The history's heading, with Move back beside it while the last move can be taken back."""
+    return rx.hstack(
+        rx.heading("Stage history", size="4", as_="h2"),
+        rx.cond(
+            JobPageState.move_back_label != "",
+            rx.button(
+                rx.icon("undo-2", size=14, aria_hidden="true"),
+                JobPageState.move_back_label,
+                variant="soft",
+                size="1",
+                on_click=JobPageState.move_back,
+                class_name="no-print",
+            ),
+        ),
+        align="center",
+        spacing="3",
     )
 
 

@@ -11,6 +11,7 @@ on the server's answer; a save lost with the connection is told by `save_watch`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -18,6 +19,7 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.forms import labelled, length_notice, save_watch
 from peregrine.domain import limits
+from peregrine.domain.stages import Stage
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError, StaleVersion
@@ -30,6 +32,14 @@ SAVE_LOST = (
     "The server has not confirmed the save: the connection may have dropped, and this job may not be saved. "
     "What you typed is still here; press Save again once the connection is back."
 )
+
+
+@dataclass(frozen=True)
+class DuplicateLine:
+    """An existing job this one may repeat, with a link to its page."""
+
+    label: str
+    href: str
 
 
 class JobForm(TypedDict):
@@ -61,6 +71,7 @@ class JobFormState(rx.State):
     raw_jd_text: str = ""
     error: str = ""
     history: list[str] = []
+    duplicates: list[DuplicateLine] = []
     confirming_delete: bool = False
     #: Grows with every answer to a Save, so the browser's save watch knows the save arrived.
     answers: int = 0
@@ -86,6 +97,7 @@ class JobFormState(rx.State):
             return rx.toast.error(str(exc))
         self._fill(job_id, values, version)
         self._check_history()
+        self._check_duplicates(int(values["candidate_id"]))
         self.open = True
         return None
 
@@ -96,6 +108,7 @@ class JobFormState(rx.State):
             setattr(self, name, values.get(name) or "")
         self.error = ""
         self.history = []
+        self.duplicates = []
         self.confirming_delete = False
 
     @rx.event
@@ -105,7 +118,37 @@ class JobFormState(rx.State):
     @rx.event
     async def company_entered(self, company: str) -> None:
         self.company = company[: limits.COMPANY]  # the field's maxlength; only the history check reads it
-        self._check_history(await self._candidate_id())
+        candidate_id = await self._candidate_id()
+        self._check_history(candidate_id)
+        self._check_duplicates(candidate_id)
+
+    # ---- possible duplicates: warned, never refused --------------------------------------------
+
+    @rx.event
+    async def title_entered(self, title: str) -> None:
+        self.title = title[: limits.JOB_TITLE]  # as typed, for the duplicate check only
+        self._check_duplicates(await self._candidate_id())
+
+    @rx.event
+    async def url_entered(self, url: str) -> None:
+        self.url = url[: limits.JOB_URL]
+        self._check_duplicates(await self._candidate_id())
+
+    def _check_duplicates(self, candidate_id: int) -> None:
+        """Warn, before saving, when this looks like a job already on the board."""
+        with db.session_scope() as session:
+            found = job_service.possible_duplicates(
+                session,
+                candidate_id,
+                company=self.company,
+                title=self.title,
+                url=self.url,
+                exclude_job_id=self.job_id or None,
+            )
+            self.duplicates = [
+                DuplicateLine(f"{job.company} — {job.title} ({Stage(job.stage).label})", f"/applications/{job.id}")
+                for job in found
+            ]
 
     def _check_history(self, candidate_id: int | None = None) -> None:
         """Warn, before saving, when this company already turned the candidate down."""
@@ -142,7 +185,7 @@ class JobFormState(rx.State):
         heading = f"{self.company} — {self.title}"
         try:
             with db.session_scope() as session:
-                job_service.delete_job(session, self.job_id, expected_version=board._version_of(self.job_id))
+                job_service.delete_job(session, self.job_id, expected_version=self._version)
         except StaleVersion as exc:
             self.open = False
             board._reload()
@@ -166,9 +209,9 @@ class JobFormState(rx.State):
         try:
             with db.session_scope() as session:
                 if self.job_id:
-                    job = job_service.update_job(
-                        session, self.job_id, fields, expected_version=board._version_of(self.job_id) or self._version
-                    )
+                    # The version the dialog was opened with, never the board's: the board follows other
+                    # tabs' saves, and checking against theirs would let this one overwrite them.
+                    job = job_service.update_job(session, self.job_id, fields, expected_version=self._version)
                 else:
                     job = job_service.create_job(session, board.candidate_id, fields)
                 view = board_service.card_view(session, job)
@@ -187,6 +230,29 @@ class JobFormState(rx.State):
 
 def _field(label: str, name: str, value: rx.Var[str], limit: int, **props: Any) -> rx.Component:
     return labelled(label, rx.input(name=name, default_value=value, max_length=limit, width="100%", **props))
+
+
+def _duplicates_warning() -> rx.Component:
+    """Shown as the "rejected before" warning is: the user may still save."""
+    return rx.cond(
+        JobFormState.duplicates.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("copy")),
+            rx.box(
+                rx.text("This may already be on your board:", weight="bold", size="2"),
+                rx.el.ul(
+                    rx.foreach(
+                        JobFormState.duplicates,
+                        lambda line: rx.el.li(rx.link(line.label, href=line.href, is_external=True)),
+                    )
+                ),
+                rx.text("You can still save it.", size="1"),
+            ),
+            color_scheme="amber",
+            role="alert",
+            width="100%",
+        ),
+    )
 
 
 def job_dialog() -> rx.Component:
@@ -218,15 +284,31 @@ def job_dialog() -> rx.Component:
                             width="100%",
                         ),
                     ),
-                    _field("Title", "title", JobFormState.title, limits.JOB_TITLE, required=True),
+                    _field(
+                        "Title",
+                        "title",
+                        JobFormState.title,
+                        limits.JOB_TITLE,
+                        on_blur=JobFormState.title_entered,
+                        required=True,
+                    ),
                     rx.hstack(
                         _field("Source", "source", JobFormState.source, limits.SOURCE, list="job-sources"),
                         _field("Recruiter", "recruiter", JobFormState.recruiter, limits.RECRUITER),
                         width="100%",
                     ),
                     rx.el.datalist(*[rx.el.option(value=s) for s in SOURCE_SUGGESTIONS], id="job-sources"),
+                    _duplicates_warning(),
                     rx.hstack(
-                        _field("URL", "url", JobFormState.url, limits.JOB_URL, type="url", placeholder="https://"),
+                        _field(
+                            "URL",
+                            "url",
+                            JobFormState.url,
+                            limits.JOB_URL,
+                            on_blur=JobFormState.url_entered,
+                            type="url",
+                            placeholder="https://",
+                        ),
                         _field("Location", "location", JobFormState.location, limits.LOCATION),
                         width="100%",
                     ),

@@ -12,18 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from peregrine.config import data_dir
 from peregrine.domain import limits
 from peregrine.domain.stages import (
+    OPEN_STAGES,
     MoveNotAllowed,
     MoveSource,
     RejectionReason,
     Stage,
     check_move,
+    check_reason,
 )
 from peregrine.domain.text import clean_name
 from peregrine.models import Job, StageEvent, utcnow
@@ -188,15 +190,18 @@ def move_job(
         raise StaleVersion()
     check_move(current, target, rejection_stage)
 
-    values: dict[str, Any] = {"stage": target.value, "stage_entered_at": utcnow()}
+    now = utcnow()
+    values: dict[str, Any] = {"stage": target.value, "stage_entered_at": now}
     rejection_reason: str | None = None
     if target is Stage.REJECTED:
         if reason is None:
             raise MoveNotAllowed("Say why it ended before moving it to Rejected.", [Stage.REJECTED])
+        check_reason(current, RejectionReason(reason))
         rejection_reason = RejectionReason(reason).value
         values |= {"rejection_stage": current.value, "rejection_reason": rejection_reason}
     elif current is Stage.REJECTED:
         values |= {"rejection_stage": None, "rejection_reason": None}
+        values["stage_entered_at"] = _give_back_stay(session, job_id, now)
     values["position"] = _position_for(session, job, target, placement)
 
     _write(session, job, loaded_version, **values)
@@ -206,7 +211,7 @@ def move_job(
         to_stage=target.value,
         rejection_reason=rejection_reason,
         source=MoveSource(source).value,
-        at=values["stage_entered_at"],
+        at=now,
         from_entered_at=entered_current,
     )
     session.add(stage_event)
@@ -219,20 +224,31 @@ def move_job(
     )
 
 
+def _give_back_stay(session: Session, job_id: int, now: datetime) -> datetime:
+    """A restored job is back in the stage it was rejected from with the days it had there, as an
+    undo gives them back. The rejection then measured nothing (like the move an undo takes back):
+    the stay goes on, and the next real move measures all of it, counted once."""
+    rejection = session.exec(
+        select(StageEvent)
+        .where(StageEvent.job_id == job_id, StageEvent.to_stage == Stage.REJECTED.value)
+        .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
+        .limit(1)
+    ).first()
+    if rejection is None or rejection.from_entered_at is None:
+        return now
+    entered = rejection.from_entered_at
+    rejection.from_entered_at = None
+    session.add(rejection)
+    return entered
+
+
 def undo_last_move(session: Session, job_id: int, *, expected_version: int | None = None) -> MoveResult:
     """Put a job back where its last move took it from (an undo is not itself undoable)."""
     job = get_job(session, job_id)
     if expected_version is not None and job.version != expected_version:
         raise StaleVersion()
-    events = list(
-        session.exec(
-            select(StageEvent)
-            .where(StageEvent.job_id == job_id)
-            .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
-            .limit(2)
-        )
-    )
-    if not events or events[0].source == MoveSource.UNDO or events[0].to_stage != job.stage:
+    events = _last_two_events(session, job_id)
+    if not _undoable(job, events):
         raise MoveNotAllowed("There is no move of this job to undo.", [])
     last = events[0]
     # Back to the stage it left, with the days it had there (a mistaken drag does not reset them).
@@ -256,6 +272,28 @@ def undo_last_move(session: Session, job_id: int, *, expected_version: int | Non
     session.add(undo_event)
     session.flush()
     return MoveResult(job=job, event=undo_event, from_stage=Stage(last.to_stage))
+
+
+def undoable_move(job: Job, history: list[StageEvent]) -> StageEvent | None:
+    """The last move of `history` (oldest first, as `stage_history` gives it) if an undo can take
+    it back — the job page's Move back — else None."""
+    latest = history[-1:]
+    return latest[0] if _undoable(job, latest) else None
+
+
+def _last_two_events(session: Session, job_id: int) -> list[StageEvent]:
+    return list(
+        session.exec(
+            select(StageEvent)
+            .where(StageEvent.job_id == job_id)
+            .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
+            .limit(2)
+        )
+    )
+
+
+def _undoable(job: Job, events: list[StageEvent]) -> bool:
+    return bool(events) and events[0].source != MoveSource.UNDO and events[0].to_stage == job.stage
 
 
 def reorder_job(session: Session, job_id: int, placement: Placement, *, expected_version: int | None = None) -> Job:
@@ -390,9 +428,39 @@ def company_is(name: str) -> ColumnElement[bool]:
     cleaning `name` is enough. Two lowercase forms, because SQLite's lower() folds ASCII letters
     only while PostgreSQL's folds every letter: "ÉCOLE" is "École" to one and "école" to the other.
     """
+    return _name_is(col(Job.company), name)
+
+
+def _name_is(column: Any, name: str) -> ColumnElement[bool]:
     cleaned = clean_name(name)
     folded = {cleaned.lower(), _ascii_lower(cleaned)}
-    return func.lower(col(Job.company)).in_(sorted(folded))
+    return func.lower(column).in_(sorted(folded))
+
+
+def possible_duplicates(
+    session: Session,
+    candidate_id: int,
+    *,
+    company: str,
+    title: str,
+    url: str = "",
+    exclude_job_id: int | None = None,
+) -> list[Job]:
+    """Jobs the one being typed may repeat: the same posting URL (in any stage), or the same
+    company and title while that job is still open (a rejected or hired one is history, and
+    applying again is a new application). A warning only: the user may still save."""
+    same: list[ColumnElement[bool]] = []
+    if url.strip():
+        same.append(col(Job.url) == url.strip())
+    if clean_name(company) and clean_name(title):
+        open_stages = [stage.value for stage in OPEN_STAGES]
+        same.append(company_is(company) & _name_is(col(Job.title), title) & col(Job.stage).in_(open_stages))
+    if not same:
+        return []
+    query = select(Job).where(Job.candidate_id == candidate_id, or_(*same))
+    if exclude_job_id is not None:
+        query = query.where(Job.id != exclude_job_id)
+    return list(session.exec(query.order_by(col(Job.id).desc()).limit(5)))
 
 
 def _ascii_lower(text: str) -> str:
