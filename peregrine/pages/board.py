@@ -19,6 +19,7 @@ from peregrine import db
 from peregrine.components.kanban import COLUMNS, kanban_board
 from peregrine.components.layout import page_layout
 from peregrine.domain import limits
+from peregrine.domain.job_details import WorkMode
 from peregrine.domain.stages import (
     BOARD_ORDER,
     MoveNotAllowed,
@@ -60,7 +61,10 @@ class BoardState(rx.State):
     loaded: bool = False
     filter_text: str = ""
     filter_source: str = ""
+    filter_work_mode: str = ""
+    filter_tag: str = ""
     sources: list[str] = []
+    tags: list[str] = []
 
     _candidate_id: int = 0
     # What this tab's browser shows, kept small: every session holds its state for an hour after
@@ -122,6 +126,7 @@ class BoardState(rx.State):
         self._patched = {}
         self._versions = snapshot.versions
         self.sources = snapshot.sources
+        self.tags = snapshot.tags
         self._send_columns(snapshot)
         self.loaded = True
 
@@ -143,17 +148,32 @@ class BoardState(rx.State):
         self._refilter()
 
     @rx.event
+    def set_filter_work_mode(self, mode: str) -> None:
+        self.filter_work_mode = "" if mode == "all" else mode
+        self._refilter()
+
+    @rx.event
+    def set_filter_tag(self, tag: str) -> None:
+        self.filter_tag = "" if tag == "all" else tag
+        self._refilter()
+
+    @rx.event
     def clear_filters(self) -> None:
         self.filter_text = ""
         self.filter_source = ""
+        self.filter_work_mode = ""
+        self.filter_tag = ""
         self._refilter()
+
+    def _filters(self) -> board_service.BoardFilters:
+        return board_service.BoardFilters(self.filter_text, self.filter_source, self.filter_work_mode, self.filter_tag)
 
     def _refilter(self) -> None:
         with db.session_scope() as session:
             self._send_columns(self._read(session))
 
     def _read(self, session: Any) -> board_service.BoardSnapshot:
-        return board_service.load_board(session, self._candidate_id, text=self.filter_text, source=self.filter_source)
+        return board_service.load_board(session, self._candidate_id, filters=self._filters())
 
     def _send_columns(self, snapshot: board_service.BoardSnapshot) -> None:
         self._columns = {stage.value: ids for stage, ids in snapshot.columns.items()}
@@ -299,7 +319,7 @@ class BoardState(rx.State):
         target = Stage(job.stage)
         # A drop keeps the place it was dropped at; a button puts the card on top.
         index = 0 if origin is None else self._index_of(card_id, target)
-        shown = board_service.matches_filter(job, text=self.filter_text, source=self.filter_source)
+        shown = board_service.matches_filter(job, filters=self._filters())
         self._emit(card_id, target if shown else None, index, view)
         if not offer_undo:
             return rx.toast.info(f"Undone: {job.company} is back in {target.label}.")
@@ -395,7 +415,7 @@ class BoardState(rx.State):
                     self._send_cards_rows([], reset=False)
                 continue
             async with self:
-                view = (self._candidate_id, self.filter_text, self.filter_source)
+                view = (self._candidate_id, self._filters())
                 known = {job_id: self._versions.get(job_id) for job_id in changes.ids}
             # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
             # own moves come back here too; their versions match, so they cost one small query.
@@ -409,7 +429,7 @@ class BoardState(rx.State):
             snapshot = await asyncio.to_thread(_read_board, *view)
             async with self:
                 self._change_seq = seq
-                if view == (self._candidate_id, self.filter_text, self.filter_source):
+                if view == (self._candidate_id, self._filters()):
                     self._show_changes(changes.ids, snapshot)
 
     def _show_changes(self, changed: frozenset[int], snapshot: board_service.BoardSnapshot) -> None:
@@ -433,6 +453,8 @@ class BoardState(rx.State):
                 ops.append(self._op(card_id, None, 0))
         if snapshot.sources != self.sources:
             self.sources = snapshot.sources
+        if snapshot.tags != self.tags:
+            self.tags = snapshot.tags
         if ops:
             self.ops = ops
 
@@ -475,6 +497,8 @@ class BoardState(rx.State):
         return self._patched.get(card_id) or _read_card(card_id, self._candidate_id)
 
     def _card_changed(self, view: CardView, version: int, *, added: bool) -> None:
+        with db.session_scope() as session:  # a new source or tag is offered by the filters at once
+            self.sources, self.tags = board_service.filter_choices(session, self._candidate_id)
         self._versions[view.id] = version
         self._patched[view.id] = view
         where = (Stage.APPLIED, 0) if added else self._where(view.id)
@@ -511,9 +535,9 @@ def _existing(versions: dict[int, int | None]) -> dict[int, int]:
     return {job_id: version for job_id, version in versions.items() if version is not None}
 
 
-def _read_board(candidate_id: int, text: str, source: str) -> board_service.BoardSnapshot:
+def _read_board(candidate_id: int, filters: board_service.BoardFilters) -> board_service.BoardSnapshot:
     with db.session_scope() as session:
-        return board_service.load_board(session, candidate_id, text=text, source=source)
+        return board_service.load_board(session, candidate_id, filters=filters)
 
 
 def _card_heading(card: CardView | None) -> str:
@@ -588,8 +612,13 @@ def _toolbar() -> rx.Component:
             value=rx.cond(BoardState.filter_source == "", "all", BoardState.filter_source),
             on_change=BoardState.set_filter_source,
         ),
+        _work_mode_filter(),
+        _tag_filter(),
         rx.cond(
-            (BoardState.filter_text != "") | (BoardState.filter_source != ""),
+            (BoardState.filter_text != "")
+            | (BoardState.filter_source != "")
+            | (BoardState.filter_work_mode != "")
+            | (BoardState.filter_tag != ""),
             rx.button("Clear filters", variant="ghost", on_click=BoardState.clear_filters),
         ),
         rx.button(rx.icon("plus", size=16, aria_hidden="true"), "Add job", on_click=JobFormState.open_new),
@@ -597,6 +626,30 @@ def _toolbar() -> rx.Component:
         spacing="3",
         width="100%",
         wrap="wrap",
+    )
+
+
+def _work_mode_filter() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder="Any work mode", aria_label="Filter by work mode"),
+        rx.select.content(
+            rx.select.item("Any work mode", value="all"),
+            *[rx.select.item(mode.label, value=mode.value) for mode in WorkMode],
+        ),
+        value=rx.cond(BoardState.filter_work_mode == "", "all", BoardState.filter_work_mode),
+        on_change=BoardState.set_filter_work_mode,
+    )
+
+
+def _tag_filter() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder="All tags", aria_label="Filter by tag"),
+        rx.select.content(
+            rx.select.item("All tags", value="all"),
+            rx.foreach(BoardState.tags, lambda tag: rx.select.item(tag, value=tag)),
+        ),
+        value=rx.cond(BoardState.filter_tag == "", "all", BoardState.filter_tag),
+        on_change=BoardState.set_filter_tag,
     )
 
 

@@ -9,6 +9,8 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.layout import page_layout, record_or_missing
+from peregrine.domain import limits
+from peregrine.domain.job_details import salary_label, split_tags, work_mode_label
 from peregrine.domain.stages import MoveNotAllowed, MoveSource, Stage
 from peregrine.models import Job, StageEvent
 from peregrine.pages.offers import OfferState, offer_section
@@ -18,7 +20,7 @@ from peregrine.pages.task_watch import follow_tasks, job_changes
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner, tasks
 from peregrine.services import jobs as job_service
-from peregrine.services.errors import NotFound, ServiceError
+from peregrine.services.errors import NotFound, ServiceError, StaleVersion
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,15 @@ class JobPageState(rx.State):
     #: "Move back to Applied" while the last move can be taken back, else "" (see _show_move_back).
     move_back_label: str = ""
     _shown_version: int = 0
+    # The job's details (see _show_details) and its notes.
+    applied_on: str = ""
+    work_mode: str = ""
+    salary: str = ""
+    tags: str = ""
+    notes: str = ""
+    #: Grows when the notes are read afresh, so their box shows them (it keeps what is typed otherwise).
+    notes_key: int = 0
+    _notes_base: str = ""
     _job: int = 0
     _watching: bool = False
     _following_changes: bool = False
@@ -117,6 +128,7 @@ class JobPageState(rx.State):
         self._job = routed.id
         with db.session_scope() as session:
             self._show_job(routed.job, job_service.stage_history(session, routed.id))
+        self._read_notes(routed.job)
         self.prep_link = f"/applications/{self._job}/interview-prep"
         self.survey_link = f"/applications/{self._job}/survey"
         self.found = True
@@ -147,6 +159,7 @@ class JobPageState(rx.State):
         self.url = job.url if job.url.startswith(("http://", "https://")) else ""
         self.description = job.raw_jd_text
         self.history = [_history_line(event) for event in reversed(events)]
+        self._show_details(job)
         self._show_move_back(job, events)
 
     @rx.event(background=True)
@@ -164,6 +177,40 @@ class JobPageState(rx.State):
                             self._show_job(job, job_service.stage_history(session, self._job))
                     except NotFound:
                         self.found, self.missing_message = False, f"Job {self._job} was deleted."
+
+    # ---- the job's details and notes ---------------------------------------------------------------
+
+    def _show_details(self, job: Job) -> None:
+        """Date applied, work mode, salary, tags, and the history's first entry: when it was added
+        (drawn from created_at, not stored as a move, so the time-in-stage figures are unchanged)."""
+        self.applied_on = f"{job.applied_on:%b %d, %Y}" if job.applied_on else ""
+        self.work_mode = work_mode_label(job.work_mode)
+        self.salary = salary_label(job.salary_min, job.salary_max, job.salary_currency)
+        self.tags = ", ".join(split_tags(job.tags))
+        self.notes = job.notes
+        added = HistoryLine(when=f"{job.created_at:%b %d, %Y %H:%M}", move=f"Added to {Stage.APPLIED.label}", source="")
+        self.history = [*self.history, added]
+
+    def _read_notes(self, job: Job) -> None:
+        self.notes = self._notes_base = job.notes
+        self.notes_key += 1
+
+    @rx.event
+    def save_notes(self, form: dict[str, Any]) -> Any:
+        """Keep the notes; notes changed elsewhere since this page read them are never overwritten."""
+        try:
+            with db.session_scope() as session:
+                job = job_service.save_notes(
+                    session, self._job, str(form.get("notes") or ""), previous=self._notes_base
+                )
+                self._read_notes(job)
+        except StaleVersion as exc:
+            with db.session_scope() as session:
+                self._read_notes(job_service.get_job(session, self._job))
+            return rx.toast.warning(str(exc))
+        except ServiceError as exc:
+            return rx.toast.error(str(exc))
+        return rx.toast.success("Notes saved.")
 
     # ---- Move back: the last move taken back after the board's Undo toast has gone -----------------
 
@@ -298,8 +345,10 @@ def job_page() -> rx.Component:
                     align="center",
                 ),
                 rx.data_list.root(
+                    _fact("Applied", JobPageState.applied_on),
                     _fact("Source", JobPageState.source),
                     _fact("Location", JobPageState.location),
+                    *_detail_facts(),
                     _fact("Recruiter", JobPageState.recruiter),
                     rx.cond(
                         JobPageState.url != "",
@@ -308,14 +357,24 @@ def job_page() -> rx.Component:
                             rx.data_list.value(rx.link(JobPageState.url, href=JobPageState.url, is_external=True)),
                         ),
                     ),
+                    class_name="job-facts",
                 ),
+                _notes_section(),
                 _stage_history_heading(),
                 rx.el.ol(
                     rx.foreach(
                         JobPageState.history,
                         lambda line: rx.el.li(
                             rx.text(line.move, weight="medium", as_="span"),
-                            rx.text(" · ", line.when, " · ", line.source, size="2", color_scheme="gray", as_="span"),
+                            rx.text(
+                                " · ",
+                                line.when,
+                                rx.cond(line.source != "", " · ", ""),
+                                line.source,
+                                size="2",
+                                color_scheme="gray",
+                                as_="span",
+                            ),
                         ),
                     ),
                     class_name="stage-history",
@@ -335,6 +394,40 @@ def job_page() -> rx.Component:
                 max_width="860px",
             ),
         ),
+    )
+
+
+def _detail_facts() -> list[rx.Component]:
+    return [
+        _fact("Work mode", JobPageState.work_mode),
+        _fact("Salary", JobPageState.salary),
+        _fact("Tags", JobPageState.tags),
+    ]
+
+
+def _notes_section() -> rx.Component:
+    """Free-text notes, kept with Save notes (nothing is sent while typing)."""
+    return rx.form(
+        rx.vstack(
+            rx.heading("Notes", size="4", as_="h2"),
+            rx.text_area(
+                name="notes",
+                default_value=JobPageState.notes,
+                key=JobPageState.notes_key.to_string(),
+                max_length=limits.JOB_NOTES,
+                rows="4",
+                width="100%",
+                aria_label="Notes",
+                placeholder="Anything worth remembering: people, dates, what was said",
+            ),
+            rx.button("Save notes", type="submit", variant="soft", size="2", class_name="no-print"),
+            spacing="2",
+            align="start",
+            width="100%",
+        ),
+        on_submit=JobPageState.save_notes,
+        reset_on_submit=False,
+        width="100%",
     )
 
 

@@ -12,6 +12,7 @@ on the server's answer; a save lost with the connection is told by `save_watch`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -19,10 +20,12 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.forms import labelled, length_notice, save_watch
 from peregrine.domain import limits
+from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import Stage
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
-from peregrine.services.errors import ServiceError, StaleVersion
+from peregrine.services import offers as offer_service
+from peregrine.services.errors import InvalidInput, ServiceError, StaleVersion
 
 SOURCE_SUGGESTIONS = ["LinkedIn", "Referral", "Recruiter", "Company site", "Job board", "Other"]
 FIELDS = ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text")
@@ -52,6 +55,12 @@ class JobForm(TypedDict):
     source: str
     recruiter: str
     raw_jd_text: str
+    applied_on: str
+    work_mode: str
+    salary_min: str
+    salary_max: str
+    salary_currency: str
+    tags: str
 
 
 def _submitted(form: JobForm, name: str) -> str:
@@ -69,6 +78,12 @@ class JobFormState(rx.State):
     source: str = ""
     recruiter: str = ""
     raw_jd_text: str = ""
+    applied_on: str = ""
+    work_mode: str = ""
+    salary_min: str = ""
+    salary_max: str = ""
+    salary_currency: str = ""
+    tags: str = ""
     error: str = ""
     history: list[str] = []
     duplicates: list[DuplicateLine] = []
@@ -106,10 +121,41 @@ class JobFormState(rx.State):
         self._version = version
         for name in FIELDS:
             setattr(self, name, values.get(name) or "")
+        self._fill_details(values)
         self.error = ""
         self.history = []
         self.duplicates = []
         self.confirming_delete = False
+
+    # ---- the job's details as the form shows and sends them ------------------------------------
+
+    def _fill_details(self, values: dict[str, Any]) -> None:
+        applied = values.get("applied_on")
+        # A new job was applied to today unless the user says otherwise.
+        self.applied_on = applied.isoformat() if isinstance(applied, date) else date.today().isoformat()
+        self.work_mode = values.get("work_mode") or ""
+        self.salary_min = _amount_text(values.get("salary_min"))
+        self.salary_max = _amount_text(values.get("salary_max"))
+        self.salary_currency = values.get("salary_currency") or ""
+        self.tags = ", ".join(split_tags(values.get("tags") or ""))
+
+    @staticmethod
+    def _fields_of(form: JobForm) -> job_service.JobFields:
+        """The submitted form as the service takes it; a mistyped amount or date is an InvalidInput."""
+        applied = _submitted(form, "applied_on").strip()
+        try:
+            applied_on = date.fromisoformat(applied) if applied else None
+        except ValueError:
+            raise InvalidInput(f"The date applied “{applied}” is not a date.") from None
+        return job_service.JobFields(
+            **{name: _submitted(form, name) for name in FIELDS},
+            applied_on=applied_on,
+            work_mode=_submitted(form, "work_mode"),
+            salary_min=offer_service.parse_amount(_submitted(form, "salary_min"), "lowest salary"),
+            salary_max=offer_service.parse_amount(_submitted(form, "salary_max"), "highest salary"),
+            salary_currency=_submitted(form, "salary_currency"),
+            tags=_submitted(form, "tags"),
+        )
 
     @rx.event
     def set_open(self, is_open: bool) -> None:
@@ -205,8 +251,8 @@ class JobFormState(rx.State):
             return None  # a repeat of a save that went through (its answer was on its way): never add twice
         self.answers += 1
         board = await self.get_state(BoardState)
-        fields = job_service.JobFields(**{name: _submitted(form, name) for name in FIELDS})
         try:
+            fields = self._fields_of(form)
             with db.session_scope() as session:
                 if self.job_id:
                     # The version the dialog was opened with, never the board's: the board follows other
@@ -226,6 +272,41 @@ class JobFormState(rx.State):
         board._card_changed(view, version, added=not self.job_id)
         self.open = False
         return rx.toast.success(f"Saved {view.company} — {view.title}.")
+
+
+def _amount_text(amount: Any) -> str:
+    return str(amount) if isinstance(amount, int) else ""
+
+
+def _details_fields() -> rx.Component:
+    """Date applied, work mode, salary range and tags."""
+    return rx.vstack(
+        rx.hstack(
+            _field("Date applied", "applied_on", JobFormState.applied_on, 10, type="date"),
+            labelled(
+                "Work mode",
+                rx.el.select(
+                    rx.el.option("Not said", value=""),
+                    *[rx.el.option(mode.label, value=mode.value) for mode in WorkMode],
+                    name="work_mode",
+                    default_value=JobFormState.work_mode,
+                    class_name="native-select",
+                ),
+            ),
+            width="100%",
+        ),
+        rx.hstack(
+            _field("Salary from", "salary_min", JobFormState.salary_min, limits.AMOUNT_TEXT, inputmode="numeric"),
+            _field("Salary to", "salary_max", JobFormState.salary_max, limits.AMOUNT_TEXT, inputmode="numeric"),
+            _field(
+                "Salary currency", "salary_currency", JobFormState.salary_currency, limits.CURRENCY, placeholder="USD"
+            ),
+            width="100%",
+        ),
+        _field("Tags", "tags", JobFormState.tags, limits.JOB_TAGS_TEXT, placeholder="Comma-separated: python, fintech"),
+        spacing="3",
+        width="100%",
+    )
 
 
 def _field(label: str, name: str, value: rx.Var[str], limit: int, **props: Any) -> rx.Component:
@@ -312,6 +393,7 @@ def job_dialog() -> rx.Component:
                         _field("Location", "location", JobFormState.location, limits.LOCATION),
                         width="100%",
                     ),
+                    _details_fields(),
                     length_notice(
                         labelled(
                             "Job description",

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, or_, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, literal, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from peregrine.config import data_dir
-from peregrine.domain import limits
+from peregrine.domain import job_details, limits
 from peregrine.domain.stages import (
     OPEN_STAGES,
     MoveNotAllowed,
@@ -69,9 +69,16 @@ class JobFields:
     source: str = ""
     recruiter: str = ""
     raw_jd_text: str = ""
+    #: None: today for a new job, unchanged for an edited one.
+    applied_on: date | None = None
+    work_mode: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str = ""
+    tags: list[str] | str = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def cleaned(self) -> dict[str, str]:
+    def cleaned(self) -> dict[str, Any]:
         values = {
             # One form for names (domain.text): a look-alike cannot dodge the "rejected before" warning.
             "company": clean_name(self.company),
@@ -88,7 +95,26 @@ class JobFields:
         if values["url"] and not values["url"].startswith(("http://", "https://")):
             raise InvalidInput("The URL should start with http:// or https://.")
         check_lengths(values, limits.JOB_FIELDS)  # refused, never cut: see domain.limits
-        return values
+        return values | self._details()
+
+    def _details(self) -> dict[str, Any]:
+        check_lengths({"tags": self.tags}, limits.JOB_DETAIL_FIELDS)  # the dialog's line of tags, as typed
+        try:
+            low, high, currency = job_details.check_salary(self.salary_min, self.salary_max, self.salary_currency)
+            details: dict[str, Any] = {
+                "work_mode": job_details.check_work_mode(self.work_mode),
+                "salary_min": low,
+                "salary_max": high,
+                "salary_currency": currency,
+                "tags": job_details.join_tags(job_details.clean_tags(self.tags)),
+            }
+        except job_details.BadDetail as exc:
+            raise InvalidInput(str(exc)) from None
+        if self.applied_on is not None:
+            if not 1900 <= self.applied_on.year <= 2200:
+                raise InvalidInput("The date applied must be between the years 1900 and 2200.")
+            details["applied_on"] = self.applied_on
+        return details
 
 
 def get_job(session: Session, job_id: int, *, candidate_id: int | None = None) -> Job:
@@ -124,6 +150,7 @@ def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
             "created_at": now,
             "stage_entered_at": now,
             "updated_at": now,
+            "applied_on": now.date(),
             **values,
         }
     )
@@ -137,6 +164,18 @@ def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
 def update_job(session: Session, job_id: int, fields: JobFields, *, expected_version: int) -> Job:
     job = get_job(session, job_id)
     _write(session, job, expected_version, **fields.cleaned())
+    return job
+
+
+def save_notes(session: Session, job_id: int, notes: str, *, previous: str, candidate_id: int | None = None) -> Job:
+    """Keep the job's notes. `previous` is the text the page showed: notes changed elsewhere since
+    are refused (StaleVersion), never overwritten; a move or an edit of other fields is no conflict."""
+    job = get_job(session, job_id, candidate_id=candidate_id)
+    text = notes.replace("\r\n", "\n").strip()
+    check_lengths({"notes": text}, limits.JOB_NOTES_FIELDS)
+    if job.notes != previous.replace("\r\n", "\n").strip():
+        raise StaleVersion("These notes were changed elsewhere; the page was reloaded with them.")
+    _write(session, job, job.version, notes=text)
     return job
 
 
@@ -463,6 +502,12 @@ def possible_duplicates(
     return list(session.exec(query.order_by(col(Job.id).desc()).limit(5)))
 
 
+def has_tag(tag: str) -> ColumnElement[bool]:
+    """Jobs tagged `tag` (any case): ",<tags>," holds ",<tag>," — a stored tag never holds a comma."""
+    wanted = clean_name(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (literal(",") + col(Job.tags) + literal(",")).ilike(f"%,{wanted},%", escape="\\")
+
+
 def _ascii_lower(text: str) -> str:
     return text.translate(_ASCII_LOWER)
 
@@ -494,10 +539,12 @@ def list_jobs(
     stage: Stage | None = None,
     company: str | None = None,
     source: str | None = None,
+    work_mode: str | None = None,
+    tag: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Job]:
-    """The candidate's jobs, newest first; `company` matches regardless of case."""
+    """The candidate's jobs, newest first; `company` and `tag` match regardless of case."""
     query = select(Job).where(Job.candidate_id == candidate_id)
     if stage is not None:
         query = query.where(Job.stage == stage.value)
@@ -505,4 +552,8 @@ def list_jobs(
         query = query.where(company_is(company))
     if source:
         query = query.where(Job.source == source)
+    if work_mode:
+        query = query.where(Job.work_mode == work_mode)
+    if tag:
+        query = query.where(has_tag(tag))
     return list(session.exec(query.order_by(col(Job.id).desc()).offset(offset).limit(limit)))

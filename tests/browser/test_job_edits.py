@@ -1,6 +1,6 @@
 """Editing a job and taking moves back, in a real browser: another tab's edit is never overwritten,
 a mis-click can be taken back after its toast, the history names what caused each move, duplicates
-are warned about."""
+are warned about, and the job's details (date applied, work mode, salary, tags, notes) are kept."""
 
 from __future__ import annotations
 
@@ -186,3 +186,61 @@ def test_the_dialog_warns_about_a_job_already_on_the_board_and_still_saves(page:
 
     expect(dialog).to_be_hidden()
     expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(2)
+
+
+# ---- 11: the job's details, and notes ------------------------------------------------------------------
+
+
+def test_a_new_job_has_its_details_a_first_history_entry_and_board_filters(page: Page, app_url: str) -> None:
+    seed_job("Globex", "Designer")
+    open_board(page, app_url)
+
+    page.get_by_role("button", name="Add job").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Company").fill("Acme")
+    dialog.get_by_label("Title").fill("Platform Engineer")
+    expect(dialog.get_by_label("Date applied")).not_to_have_value("")  # today, unless changed
+    dialog.get_by_label("Date applied").fill("2026-11-20")
+    dialog.get_by_label("Location").fill("Lisbon")
+    dialog.get_by_label("Work mode").select_option(label="Hybrid")
+    dialog.get_by_label("Salary from").fill("90,000")
+    dialog.get_by_label("Salary to").fill("120000")
+    dialog.get_by_label("Salary currency").fill("eur")
+    dialog.get_by_label("Tags").fill("python, fintech, Python")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_be_hidden()
+
+    page.get_by_role("combobox", name="Filter by work mode").click()
+    page.get_by_role("option", name="Hybrid").click()
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(1)
+    expect(card(page, "Acme", "Platform Engineer")).to_be_visible()
+    page.get_by_role("button", name="Clear filters").click()
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(2)
+    page.get_by_role("combobox", name="Filter by tag").click()
+    page.get_by_role("option", name="fintech").click()
+    expect(column(page, Stage.APPLIED).get_by_role("article")).to_have_count(1)
+    expect(card(page, "Acme", "Platform Engineer")).to_be_visible()
+
+    card(page, "Acme", "Platform Engineer").get_by_role("link", name="Platform Engineer").click()
+    facts = page.locator(".job-facts")
+    expect(facts).to_contain_text("Nov 20, 2026")
+    expect(facts).to_contain_text("Lisbon")
+    expect(facts).to_contain_text("Hybrid")
+    expect(facts).to_contain_text("90,000 to 120,000 EUR")
+    expect(facts).to_contain_text("python, fintech")
+    expect(_history(page)).to_have_count(1)
+    expect(_history(page).first).to_contain_text("Added to Applied")
+
+
+def test_notes_are_saved_on_the_job_page(page: Page, app_url: str) -> None:
+    job_id = seed_job("Hooli", "Engineer")
+    _open_job_page(page, app_url, job_id)
+
+    notes = page.get_by_label("Notes", exact=True)
+    notes.fill("Spoke to Gavin at the meetup.\nFollow up Friday.")
+    page.get_by_role("button", name="Save notes").click()
+    expect(page.get_by_text("Notes saved.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Notes", exact=True)).to_have_value("Spoke to Gavin at the meetup.\nFollow up Friday.")
+    with db.session_scope() as session:
+        assert jobs.get_job(session, job_id).notes == "Spoke to Gavin at the meetup.\nFollow up Friday."
