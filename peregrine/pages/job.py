@@ -110,6 +110,8 @@ class JobPageState(rx.State):
     notes: str = ""
     #: Grows when the notes are read afresh, so their box shows them (it keeps what is typed otherwise).
     notes_key: int = 0
+    #: Notes saved elsewhere since this page read them (shown beside what is typed, which stays).
+    notes_elsewhere: str = ""
     _notes_base: str = ""
     _job: int = 0
     _watching: bool = False
@@ -194,6 +196,7 @@ class JobPageState(rx.State):
     def _read_notes(self, job: Job) -> None:
         self.notes = self._notes_base = job.notes
         self.notes_key += 1
+        self.notes_elsewhere = ""
 
     @rx.event
     def save_notes(self, form: dict[str, Any]) -> Any:
@@ -205,9 +208,11 @@ class JobPageState(rx.State):
                 )
                 self._read_notes(job)
         except StaleVersion as exc:
+            # What was typed stays in the box; the other notes are shown, and a second Save keeps yours.
             with db.session_scope() as session:
-                self._read_notes(job_service.get_job(session, self._job))
-            return rx.toast.warning(str(exc))
+                self._notes_base = job_service.get_job(session, self._job).notes
+            self.notes_elsewhere = self._notes_base or "(they were cleared)"
+            return rx.toast.warning(f"{exc} Yours are still in the box: Save notes again to keep them instead.")
         except ServiceError as exc:
             return rx.toast.error(str(exc))
         return rx.toast.success("Notes saved.")
@@ -419,6 +424,18 @@ def _notes_section() -> rx.Component:
                 width="100%",
                 aria_label="Notes",
                 placeholder="Anything worth remembering: people, dates, what was said",
+            ),
+            rx.cond(
+                JobPageState.notes_elsewhere != "",
+                rx.callout.root(
+                    rx.box(
+                        rx.text("Saved elsewhere meanwhile:", weight="bold", size="2"),
+                        rx.text(JobPageState.notes_elsewhere, white_space="pre-wrap", size="2"),
+                    ),
+                    color_scheme="amber",
+                    role="alert",
+                    width="100%",
+                ),
             ),
             rx.button("Save notes", type="submit", variant="soft", size="2", class_name="no-print"),
             spacing="2",

@@ -174,7 +174,7 @@ def save_notes(session: Session, job_id: int, notes: str, *, previous: str, cand
     text = notes.replace("\r\n", "\n").strip()
     check_lengths({"notes": text}, limits.JOB_NOTES_FIELDS)
     if job.notes != previous.replace("\r\n", "\n").strip():
-        raise StaleVersion("These notes were changed elsewhere; the page was reloaded with them.")
+        raise StaleVersion("These notes were changed elsewhere since this page read them.")
     _write(session, job, job.version, notes=text)
     return job
 

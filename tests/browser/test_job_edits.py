@@ -244,3 +244,29 @@ def test_notes_are_saved_on_the_job_page(page: Page, app_url: str) -> None:
     expect(page.get_by_label("Notes", exact=True)).to_have_value("Spoke to Gavin at the meetup.\nFollow up Friday.")
     with db.session_scope() as session:
         assert jobs.get_job(session, job_id).notes == "Spoke to Gavin at the meetup.\nFollow up Friday."
+
+
+def test_notes_saved_in_another_tab_are_shown_not_overwritten(page: Page, browser: Browser, app_url: str) -> None:
+    job_id = seed_job("Hooli", "Engineer")
+    second = browser.new_context(viewport={"width": 1700, "height": 1000})
+    try:
+        other = second.new_page()
+        _open_job_page(page, app_url, job_id)
+        _open_job_page(other, app_url, job_id)
+        page.get_by_label("Notes", exact=True).fill("Gavin called.")
+        page.get_by_role("button", name="Save notes").click()
+        expect(page.get_by_text("Notes saved.")).to_be_visible()
+
+        other.get_by_label("Notes", exact=True).fill("Bring the portfolio.")
+        other.get_by_role("button", name="Save notes").click()
+
+        expect(other.get_by_role("alert").filter(has_text="Saved elsewhere meanwhile")).to_contain_text("Gavin called.")
+        expect(other.get_by_label("Notes", exact=True)).to_have_value("Bring the portfolio.")  # nothing typed is lost
+        with db.session_scope() as session:
+            assert jobs.get_job(session, job_id).notes == "Gavin called."
+        other.get_by_role("button", name="Save notes").click()  # yes, keep mine
+        expect(other.get_by_text("Notes saved.")).to_be_visible()
+        with db.session_scope() as session:
+            assert jobs.get_job(session, job_id).notes == "Bring the portfolio."
+    finally:
+        second.close()
