@@ -41,6 +41,16 @@ class Job(SQLModel, table=True):
     source: str = Field(default="", index=True)
     recruiter: str = ""
     raw_jd_text: str = ""
+    #: The day the application went out (an imported job's may be long before `created_at`).
+    applied_on: date | None = None
+    #: "" (not said), "remote", "hybrid" or "onsite" (domain.job_details.WorkMode).
+    work_mode: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str = ""
+    #: Comma-joined, each tag once (domain.job_details.join_tags).
+    tags: str = ""
+    notes: str = ""
     stage: str = Field(default="applied")
     stage_entered_at: datetime = Field(default_factory=utcnow)
     rejection_stage: str | None = None

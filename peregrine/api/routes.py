@@ -29,6 +29,8 @@ from peregrine.api.schemas import (
     RoundOut,
     StageSuccessOut,
 )
+from peregrine.domain import limits
+from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Interview, Job, Offer
 from peregrine.services import analytics, interviews, offers
@@ -55,6 +57,13 @@ def _job_out(job: Job | Row[Any]) -> JobOut:
         source=job.source,
         recruiter=job.recruiter,
         description=job.raw_jd_text,
+        applied_on=job.applied_on,
+        work_mode=WorkMode(job.work_mode) if job.work_mode else None,
+        salary_min=job.salary_min,
+        salary_max=job.salary_max,
+        salary_currency=job.salary_currency,
+        tags=split_tags(job.tags),
+        notes=job.notes,
         stage=Stage(job.stage),
         rejection_stage=Stage(job.rejection_stage) if job.rejection_stage else None,
         rejection_reason=job.rejection_reason,
@@ -82,7 +91,20 @@ def _fields(body: JobIn) -> job_service.JobFields:
         source=body.source,
         recruiter=body.recruiter,
         raw_jd_text=body.description,
+        applied_on=body.applied_on,
+        work_mode=body.work_mode.value if body.work_mode else "",
+        salary_min=body.salary_min,
+        salary_max=body.salary_max,
+        salary_currency=body.salary_currency,
+        tags=body.tags,
     )
+
+
+def _save_notes(session: DbSession, job: Job, body: JobIn) -> Job:
+    """Notes sent with a job replace its notes; left out, they stay."""
+    if body.notes is None:
+        return job
+    return job_service.save_notes(session, job.id or 0, body.notes, previous=job.notes)
 
 
 def _round_fields(body: RoundIn) -> interviews.RoundFields:
@@ -110,6 +132,8 @@ def list_jobs(
     stage: Stage | None = None,
     company: Annotated[str | None, Query(max_length=300)] = None,
     source: Annotated[str | None, Query(max_length=300)] = None,
+    work_mode: WorkMode | None = None,
+    tag: Annotated[str | None, Query(max_length=limits.JOB_TAG)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> list[JobOut]:
@@ -117,14 +141,22 @@ def list_jobs(
     return [
         _job_out(job)
         for job in job_service.list_jobs(
-            session, candidate, stage=stage, company=company, source=source, limit=limit, offset=offset
+            session,
+            candidate,
+            stage=stage,
+            company=company,
+            source=source,
+            work_mode=work_mode.value if work_mode else None,
+            tag=tag,
+            limit=limit,
+            offset=offset,
         )
     ]
 
 
 @router.post("/jobs", status_code=status.HTTP_201_CREATED, tags=["jobs"])
 def create_job(body: JobIn, session: DbSession, candidate: CandidateId) -> JobOut:
-    return _job_out(job_service.create_job(session, candidate, _fields(body)))
+    return _job_out(_save_notes(session, job_service.create_job(session, candidate, _fields(body)), body))
 
 
 @router.get("/jobs/company/{company}", tags=["jobs"])
@@ -146,7 +178,9 @@ async def get_job(job_id: Id, candidate: CandidateId) -> JobOut:
 def update_job(job_id: Id, body: JobUpdate, session: DbSession, candidate: CandidateId) -> JobOut:
     job = job_service.get_job(session, job_id, candidate_id=candidate)
     expected = body.expected_version if body.expected_version is not None else job.version
-    return _job_out(job_service.update_job(session, job_id, _fields(body), expected_version=expected))
+    return _job_out(
+        _save_notes(session, job_service.update_job(session, job_id, _fields(body), expected_version=expected), body)
+    )
 
 
 @router.delete("/jobs/{job_id}", status_code=status.HTTP_204_NO_CONTENT, responses=MISSING, tags=["jobs"])

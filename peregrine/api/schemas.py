@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from peregrine.domain import limits
 from peregrine.domain.interviews import InterviewKind, RoundOutcome
+from peregrine.domain.job_details import WorkMode
 from peregrine.domain.stages import RejectionReason, Stage
 
 
@@ -55,6 +56,15 @@ class JobIn(Strict):
     description: Annotated[str, Field(max_length=limits.JOB_DESCRIPTION)] = Field(
         default="", description="the job description as posted"
     )
+    applied_on: Day | None = Field(default=None, description="the day you applied; default today (kept on update)")
+    work_mode: WorkMode | None = Field(default=None, description="remote, hybrid or onsite; none when not said")
+    salary_min: Amount | None = None
+    salary_max: Amount | None = None
+    salary_currency: Annotated[str, Field(pattern="^([A-Za-z]{3})?$", max_length=limits.CURRENCY)] = ""
+    tags: Annotated[list[Annotated[str, Field(max_length=limits.JOB_TAG)]], Field(max_length=limits.JOB_TAGS)] = []
+    notes: Annotated[str, Field(max_length=limits.JOB_NOTES)] | None = Field(
+        default=None, description="free-text notes; left out, they are kept as they are"
+    )
 
 
 class JobUpdate(JobIn):
@@ -72,6 +82,13 @@ class JobOut(BaseModel):
     source: str
     recruiter: str
     description: str
+    applied_on: date | None
+    work_mode: WorkMode | None
+    salary_min: int | None
+    salary_max: int | None
+    salary_currency: str
+    tags: list[str]
+    notes: str
     stage: Stage
     rejection_stage: Stage | None
     rejection_reason: RejectionReason | None

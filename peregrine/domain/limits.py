@@ -30,6 +30,12 @@ RECRUITER = 300
 JOB_DESCRIPTION = 100_000
 #: The board's filter box.
 BOARD_FILTER = 200
+#: One tag, and how many a job holds (a count); the dialog's comma-separated line holds them all.
+JOB_TAG = 50
+JOB_TAGS = 20
+JOB_TAGS_TEXT = JOB_TAGS * (JOB_TAG + len(", "))
+#: The job page's free-text notes.
+JOB_NOTES = 20_000
 
 # ----------------------------------------------------------------------------- interview rounds
 ROUND_NAME = 300
@@ -94,6 +100,14 @@ JOB_FIELDS: dict[str, tuple[str, int]] = {
     "recruiter": ("The recruiter is", RECRUITER),
     "raw_jd_text": ("The job description is", JOB_DESCRIPTION),
 }
+#: The job dialog's detail fields as typed (amounts and tags are text there; the service checks what they hold).
+JOB_DETAIL_FIELDS: dict[str, tuple[str, int]] = {
+    "salary_min": ("The lowest salary is", AMOUNT_TEXT),
+    "salary_max": ("The highest salary is", AMOUNT_TEXT),
+    "salary_currency": ("The salary's currency is", CURRENCY),
+    "tags": ("The tags are", JOB_TAGS_TEXT),
+}
+JOB_NOTES_FIELDS: dict[str, tuple[str, int]] = {"notes": ("The notes are", JOB_NOTES)}
 ROUND_FIELDS: dict[str, tuple[str, int]] = {
     "name": ("The round's name is", ROUND_NAME),
     "format": ("The format is", ROUND_FORMAT),

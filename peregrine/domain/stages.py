@@ -86,6 +86,20 @@ class MoveNotAllowed(ValueError):
         self.allowed = allowed
 
 
+def reasons_for(stage: Stage) -> list[RejectionReason]:
+    """The reasons a job in `stage` may end for: only an offer can be declined."""
+    declined_offer_fits = stage is Stage.OFFER
+    return [reason for reason in RejectionReason if reason is not RejectionReason.DECLINED_OFFER or declined_offer_fits]
+
+
+def check_reason(stage: Stage, reason: RejectionReason) -> None:
+    """Raise `MoveNotAllowed` when `reason` cannot end a job in `stage` (declining an offer not yet made)."""
+    if reason not in reasons_for(stage):
+        raise MoveNotAllowed(
+            f"“{reason.label}” is only a reason for a job at Offer; this one is in {stage.label}.", [Stage.REJECTED]
+        )
+
+
 def rank(stage: Stage) -> int:
     return PROGRESS.index(stage)
 
@@ -144,3 +158,7 @@ class MoveSource(StrEnum):
     API = "api"
     UNDO = "undo"
     INTERVIEW = "interview"
+    #: Recording an offer moves a job before Offer to Offer.
+    OFFER = "offer"
+    #: Marking a survey done moves the job on from Survey.
+    SURVEY = "survey"

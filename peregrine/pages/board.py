@@ -19,6 +19,7 @@ from peregrine import db
 from peregrine.components.kanban import COLUMNS, kanban_board
 from peregrine.components.layout import page_layout
 from peregrine.domain import limits
+from peregrine.domain.job_details import WorkMode
 from peregrine.domain.stages import (
     BOARD_ORDER,
     MoveNotAllowed,
@@ -26,6 +27,7 @@ from peregrine.domain.stages import (
     RejectionReason,
     Stage,
     next_stage,
+    reasons_for,
 )
 from peregrine.llm.settings import llm_configured
 from peregrine.pages.job_form import JobFormState, job_dialog
@@ -42,6 +44,9 @@ MoveAction = Callable[[Any], job_service.MoveResult]
 #: Research progress arrives at once from this process; other processes' changes within this time.
 RESEARCH_POLL_SECONDS = 2.0
 ACTIVE_RESEARCH = frozenset({"queued", "running"})
+#: How long a move's toast (and its Undo) stays; sonner also keeps it while hovered. The job
+#: page's Move back takes the last move back after that.
+UNDO_TOAST_MS = 12_000
 
 
 #: Cards per column sent first on a page load: more than a tall screen shows (a long column draws
@@ -59,7 +64,10 @@ class BoardState(rx.State):
     loaded: bool = False
     filter_text: str = ""
     filter_source: str = ""
+    filter_work_mode: str = ""
+    filter_tag: str = ""
     sources: list[str] = []
+    tags: list[str] = []
 
     _candidate_id: int = 0
     # What this tab's browser shows, kept small: every session holds its state for an hour after
@@ -122,6 +130,7 @@ class BoardState(rx.State):
         self._patched = {}
         self._versions = snapshot.versions
         self.sources = snapshot.sources
+        self.tags = snapshot.tags
         self._send_columns(snapshot)
         self.loaded = True
 
@@ -143,17 +152,32 @@ class BoardState(rx.State):
         self._refilter()
 
     @rx.event
+    def set_filter_work_mode(self, mode: str) -> None:
+        self.filter_work_mode = "" if mode == "all" else mode
+        self._refilter()
+
+    @rx.event
+    def set_filter_tag(self, tag: str) -> None:
+        self.filter_tag = "" if tag == "all" else tag
+        self._refilter()
+
+    @rx.event
     def clear_filters(self) -> None:
         self.filter_text = ""
         self.filter_source = ""
+        self.filter_work_mode = ""
+        self.filter_tag = ""
         self._refilter()
+
+    def _filters(self) -> board_service.BoardFilters:
+        return board_service.BoardFilters(self.filter_text, self.filter_source, self.filter_work_mode, self.filter_tag)
 
     def _refilter(self) -> None:
         with db.session_scope() as session:
             self._send_columns(self._read(session))
 
     def _read(self, session: Any) -> board_service.BoardSnapshot:
-        return board_service.load_board(session, self._candidate_id, text=self.filter_text, source=self.filter_source)
+        return board_service.load_board(session, self._candidate_id, filters=self._filters())
 
     def _send_columns(self, snapshot: board_service.BoardSnapshot) -> None:
         self._columns = {stage.value: ids for stage, ids in snapshot.columns.items()}
@@ -190,7 +214,7 @@ class BoardState(rx.State):
             ]
         if target is Stage.REJECTED and origin[0] is not Stage.REJECTED:
             self._emit(card_id, *origin)  # back in place until a reason is given
-            return RejectDialogState.ask(card_id)
+            return RejectDialogState.ask(card_id, MoveSource.DRAG.value)  # the history says it was dragged
         placement = self._place(card_id, target, index)
         if origin[0] is target:
             return self._reorder(card_id, placement, origin)
@@ -219,7 +243,7 @@ class BoardState(rx.State):
         if action == "edit":
             return JobFormState.open_edit(card_id)
         if action == "reject":
-            return RejectDialogState.ask(card_id)
+            return RejectDialogState.ask(card_id, MoveSource.BUTTON.value)
         if action == "advance":
             return self._advance(card_id)
         if action == "survey":
@@ -255,22 +279,30 @@ class BoardState(rx.State):
             return rx.toast.info("This job is at the end of the pipeline.")
         return self._button_move(card_id, target)
 
-    def _button_move(self, card_id: int, target: Stage, reason: RejectionReason | None = None) -> Any:
+    def _button_move(
+        self,
+        card_id: int,
+        target: Stage,
+        reason: RejectionReason | None = None,
+        source: MoveSource = MoveSource.BUTTON,
+    ) -> Any:
         return self._move(
             card_id,
             lambda session: job_service.move_job(
                 session,
                 card_id,
                 target,
-                source=MoveSource.BUTTON,
+                source=source,
                 reason=reason,
                 expected_version=self._versions.get(card_id),
             ),
         )
 
     @rx.event
-    def reject(self, card_id: int, reason: str) -> Any:
-        return self._button_move(card_id, Stage.REJECTED, RejectionReason(reason))
+    def reject(self, card_id: int, reason: str, source: str = MoveSource.BUTTON.value) -> Any:
+        """The reject dialog's answer; `source` says what opened it (a drop on Rejected, or the button)."""
+        moved_by = MoveSource.DRAG if source == MoveSource.DRAG.value else MoveSource.BUTTON
+        return self._button_move(card_id, Stage.REJECTED, RejectionReason(reason), moved_by)
 
     @rx.event
     def undo(self, card_id: int) -> Any:
@@ -305,13 +337,15 @@ class BoardState(rx.State):
         target = Stage(job.stage)
         # A drop keeps the place it was dropped at; a button puts the card on top.
         index = 0 if origin is None else self._index_of(card_id, target)
-        shown = board_service.matches_filter(job, text=self.filter_text, source=self.filter_source)
+        shown = board_service.matches_filter(job, filters=self._filters())
         self._emit(card_id, target if shown else None, index, view)
         if not offer_undo:
             return rx.toast.info(f"Undone: {job.company} is back in {target.label}.")
         message = f"{job.company} moved to {target.label}."
         if result.queued_task_id is None:
-            return rx.toast.success(message, action={"label": "Undo", "on_click": BoardState.undo(card_id)})
+            return rx.toast.success(
+                message, action={"label": "Undo", "on_click": BoardState.undo(card_id)}, duration=UNDO_TOAST_MS
+            )
         if not llm_configured():
             return self._research_waits(message, card_id)
         task_runner.wake()
@@ -319,6 +353,7 @@ class BoardState(rx.State):
             rx.toast.success(
                 f"{message} Company research has started.",
                 action={"label": "Undo", "on_click": BoardState.undo(card_id)},
+                duration=UNDO_TOAST_MS,
             ),
             BoardState.watch_research,
         ]
@@ -326,7 +361,9 @@ class BoardState(rx.State):
     def _research_waits(self, message: str, card_id: int) -> Any:
         """Research was queued but no language model is configured: it waits (the card says "Research
         not set up"), and the tab says why once, with the way to Settings, rather than on every move."""
-        moved = rx.toast.success(message, action={"label": "Undo", "on_click": BoardState.undo(card_id)})
+        moved = rx.toast.success(
+            message, action={"label": "Undo", "on_click": BoardState.undo(card_id)}, duration=UNDO_TOAST_MS
+        )
         if self._told_research_needs_llm:
             return moved
         self._told_research_needs_llm = True
@@ -417,7 +454,7 @@ class BoardState(rx.State):
                     self._send_cards_rows([], reset=False)
                 continue
             async with self:
-                view = (self._candidate_id, self.filter_text, self.filter_source)
+                view = (self._candidate_id, self._filters())
                 known = {job_id: self._versions.get(job_id) for job_id in changes.ids}
             # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
             # own moves come back here too; their versions match, so they cost one small query.
@@ -431,7 +468,7 @@ class BoardState(rx.State):
             snapshot = await asyncio.to_thread(_read_board, *view)
             async with self:
                 self._change_seq = seq
-                if view == (self._candidate_id, self.filter_text, self.filter_source):
+                if view == (self._candidate_id, self._filters()):
                     self._show_changes(changes.ids, snapshot)
 
     def _show_changes(self, changed: frozenset[int], snapshot: board_service.BoardSnapshot) -> None:
@@ -456,6 +493,8 @@ class BoardState(rx.State):
         if snapshot.sources != self.sources:
             self.sources = snapshot.sources
         self._show_hidden(snapshot)  # another writer moved a job the filters hide
+        if snapshot.tags != self.tags:
+            self.tags = snapshot.tags
         if ops:
             self.ops = ops
 
@@ -498,6 +537,8 @@ class BoardState(rx.State):
         return self._patched.get(card_id) or _read_card(card_id, self._candidate_id)
 
     def _card_changed(self, view: CardView, version: int, *, added: bool) -> None:
+        with db.session_scope() as session:  # a new source or tag is offered by the filters at once
+            self.sources, self.tags = board_service.filter_choices(session, self._candidate_id)
         self._versions[view.id] = version
         self._patched[view.id] = view
         where = (Stage.APPLIED, 0) if added else self._where(view.id)
@@ -534,9 +575,9 @@ def _existing(versions: dict[int, int | None]) -> dict[int, int]:
     return {job_id: version for job_id, version in versions.items() if version is not None}
 
 
-def _read_board(candidate_id: int, text: str, source: str) -> board_service.BoardSnapshot:
+def _read_board(candidate_id: int, filters: board_service.BoardFilters) -> board_service.BoardSnapshot:
     with db.session_scope() as session:
-        return board_service.load_board(session, candidate_id, text=text, source=source)
+        return board_service.load_board(session, candidate_id, filters=filters)
 
 
 def _card_heading(card: CardView | None) -> str:
@@ -550,12 +591,17 @@ class RejectDialogState(rx.State):
     card_id: int = 0
     heading: str = ""
     reason: str = RejectionReason.REJECTED_BY_COMPANY.value
+    #: The reasons that fit the job's stage (value, label): only a job at Offer can decline one.
+    reasons: list[tuple[str, str]] = [(reason.value, reason.label) for reason in RejectionReason]
+    _source: str = MoveSource.BUTTON.value
 
     @rx.event
-    async def ask(self, card_id: int) -> None:
+    async def ask(self, card_id: int, source: str = MoveSource.BUTTON.value) -> None:
         board = await self.get_state(BoardState)
         self.card_id = card_id
+        self._source = source
         self.heading = _card_heading(board._card(card_id))
+        self.reasons = [(reason.value, reason.label) for reason in reasons_for(_stage_of(card_id))]
         self.reason = RejectionReason.REJECTED_BY_COMPANY.value
         self.open = True
 
@@ -570,7 +616,15 @@ class RejectDialogState(rx.State):
     @rx.event
     def confirm(self) -> Any:
         self.open = False
-        return BoardState.reject(self.card_id, self.reason)
+        return BoardState.reject(self.card_id, self.reason, self._source)
+
+
+def _stage_of(card_id: int) -> Stage:
+    with db.session_scope() as session:
+        try:
+            return Stage(job_service.get_job(session, card_id).stage)
+        except ServiceError:
+            return Stage.APPLIED  # gone meanwhile: the move will say so
 
 
 # ---- the page ------------------------------------------------------------------
@@ -598,8 +652,13 @@ def _toolbar() -> rx.Component:
             value=rx.cond(BoardState.filter_source == "", "all", BoardState.filter_source),
             on_change=BoardState.set_filter_source,
         ),
+        _work_mode_filter(),
+        _tag_filter(),
         rx.cond(
-            (BoardState.filter_text != "") | (BoardState.filter_source != ""),
+            (BoardState.filter_text != "")
+            | (BoardState.filter_source != "")
+            | (BoardState.filter_work_mode != "")
+            | (BoardState.filter_tag != ""),
             rx.button("Clear filters", variant="ghost", on_click=BoardState.clear_filters),
         ),
         rx.button(rx.icon("plus", size=16, aria_hidden="true"), "Add job", on_click=JobFormState.open_new),
@@ -607,6 +666,30 @@ def _toolbar() -> rx.Component:
         spacing="3",
         width="100%",
         wrap="wrap",
+    )
+
+
+def _work_mode_filter() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder="Any work mode", aria_label="Filter by work mode"),
+        rx.select.content(
+            rx.select.item("Any work mode", value="all"),
+            *[rx.select.item(mode.label, value=mode.value) for mode in WorkMode],
+        ),
+        value=rx.cond(BoardState.filter_work_mode == "", "all", BoardState.filter_work_mode),
+        on_change=BoardState.set_filter_work_mode,
+    )
+
+
+def _tag_filter() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder="All tags", aria_label="Filter by tag"),
+        rx.select.content(
+            rx.select.item("All tags", value="all"),
+            rx.foreach(BoardState.tags, lambda tag: rx.select.item(tag, value=tag)),
+        ),
+        value=rx.cond(BoardState.filter_tag == "", "all", BoardState.filter_tag),
+        on_change=BoardState.set_filter_tag,
     )
 
 
@@ -619,10 +702,10 @@ def _reject_dialog() -> rx.Component:
             ),
             rx.radio_group.root(
                 rx.vstack(
-                    *[
-                        rx.el.label(rx.hstack(rx.radio_group.item(value=reason.value), rx.text(reason.label)))
-                        for reason in RejectionReason
-                    ],
+                    rx.foreach(
+                        RejectDialogState.reasons,
+                        lambda reason: rx.el.label(rx.hstack(rx.radio_group.item(value=reason[0]), rx.text(reason[1]))),
+                    ),
                     spacing="2",
                 ),
                 value=RejectDialogState.reason,

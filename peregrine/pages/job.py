@@ -10,7 +10,9 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.components.needs_llm import needs_llm_callout
-from peregrine.domain.stages import MoveSource, Stage
+from peregrine.domain import limits
+from peregrine.domain.job_details import salary_label, split_tags, work_mode_label
+from peregrine.domain.stages import MoveNotAllowed, MoveSource, Stage
 from peregrine.llm.settings import llm_configured
 from peregrine.models import Job, StageEvent
 from peregrine.pages.job_form import JobFormState, job_dialog
@@ -21,7 +23,7 @@ from peregrine.pages.task_watch import follow_tasks, job_changes
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner, tasks
 from peregrine.services import jobs as job_service
-from peregrine.services.errors import NotFound, ServiceError
+from peregrine.services.errors import NotFound, ServiceError, StaleVersion
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,20 @@ class JobPageState(rx.State):
     sources: list[SourceLine] = []
     prep_link: str = ""
     survey_link: str = ""
+    #: "Move back to Applied" while the last move can be taken back, else "" (see _show_move_back).
+    move_back_label: str = ""
+    _shown_version: int = 0
+    # The job's details (see _show_details) and its notes.
+    applied_on: str = ""
+    work_mode: str = ""
+    salary: str = ""
+    tags: str = ""
+    notes: str = ""
+    #: Grows when the notes are read afresh, so their box shows them (it keeps what is typed otherwise).
+    notes_key: int = 0
+    #: Notes saved elsewhere since this page read them (shown beside what is typed, which stays).
+    notes_elsewhere: str = ""
+    _notes_base: str = ""
     _job: int = 0
     _watching: bool = False
     _following_changes: bool = False
@@ -119,6 +135,7 @@ class JobPageState(rx.State):
         self._job = routed.id
         with db.session_scope() as session:
             self._show_job(routed.job, job_service.stage_history(session, routed.id))
+        self._read_notes(routed.job)
         self.prep_link = f"/applications/{self._job}/interview-prep"
         self.survey_link = f"/applications/{self._job}/survey"
         self.found = True
@@ -149,6 +166,8 @@ class JobPageState(rx.State):
         self.url = job.url if job.url.startswith(("http://", "https://")) else ""
         self.description = job.raw_jd_text
         self.history = [_history_line(event) for event in reversed(events)]
+        self._show_details(job)
+        self._show_move_back(job, events)
 
     @rx.event(background=True)
     async def follow_changes(self) -> None:
@@ -165,6 +184,63 @@ class JobPageState(rx.State):
                             self._show_job(job, job_service.stage_history(session, self._job))
                     except NotFound:
                         self.found, self.missing_message = False, f"Job {self._job} was deleted."
+
+    # ---- the job's details and notes ---------------------------------------------------------------
+
+    def _show_details(self, job: Job) -> None:
+        """Date applied, work mode, salary, tags, and the history's first entry: when it was added
+        (drawn from created_at, not stored as a move, so the time-in-stage figures are unchanged)."""
+        self.applied_on = f"{job.applied_on:%b %d, %Y}" if job.applied_on else ""
+        self.work_mode = work_mode_label(job.work_mode)
+        self.salary = salary_label(job.salary_min, job.salary_max, job.salary_currency)
+        self.tags = ", ".join(split_tags(job.tags))
+        self.notes = job.notes
+        added = HistoryLine(when=f"{job.created_at:%b %d, %Y %H:%M}", move=f"Added to {Stage.APPLIED.label}", source="")
+        self.history = [*self.history, added]
+
+    def _read_notes(self, job: Job) -> None:
+        self.notes = self._notes_base = job.notes
+        self.notes_key += 1
+        self.notes_elsewhere = ""
+
+    @rx.event
+    def save_notes(self, form: dict[str, Any]) -> Any:
+        """Keep the notes; notes changed elsewhere since this page read them are never overwritten."""
+        try:
+            with db.session_scope() as session:
+                job = job_service.save_notes(
+                    session, self._job, str(form.get("notes") or ""), previous=self._notes_base
+                )
+                self._read_notes(job)
+        except StaleVersion as exc:
+            # What was typed stays in the box; the other notes are shown, and a second Save keeps yours.
+            with db.session_scope() as session:
+                self._notes_base = job_service.get_job(session, self._job).notes
+            self.notes_elsewhere = self._notes_base or "(they were cleared)"
+            return rx.toast.warning(f"{exc} Yours are still in the box: Save notes again to keep them instead.")
+        except ServiceError as exc:
+            return rx.toast.error(str(exc))
+        return rx.toast.success("Notes saved.")
+
+    # ---- Move back: the last move taken back after the board's Undo toast has gone -----------------
+
+    def _show_move_back(self, job: Job, events: list[StageEvent]) -> None:
+        last = job_service.undoable_move(job, events)
+        self.move_back_label = f"Move back to {Stage(last.from_stage).label}" if last is not None else ""
+        self._shown_version = job.version
+
+    @rx.event
+    def move_back(self) -> Any:
+        """Undo the last move (recorded with source undo), unless the job changed since it was shown."""
+        try:
+            with db.session_scope() as session:
+                result = job_service.undo_last_move(session, self._job, expected_version=self._shown_version)
+                self._show_job(result.job, job_service.stage_history(session, self._job))
+        except (MoveNotAllowed, ServiceError) as exc:
+            return [rx.toast.error(str(exc)), JobPageState.load]
+        return rx.toast.info(f"Moved back to {Stage(self.stage).label}.")
+
+    # ---- research ------------------------------------------------------------------------------
 
     def _refresh_research(self) -> Any:
         """Read the brief and the latest run; keep watching while a run is queued or running."""
@@ -231,6 +307,8 @@ _SOURCE_LABELS = {
     MoveSource.API: "through the API",
     MoveSource.UNDO: "undo",
     MoveSource.INTERVIEW: "from an interview round",
+    MoveSource.OFFER: "an offer was recorded",
+    MoveSource.SURVEY: "survey marked done",
 }
 
 
@@ -300,8 +378,10 @@ def job_page() -> rx.Component:
                     align="center",
                 ),
                 rx.data_list.root(
+                    _fact("Applied", JobPageState.applied_on),
                     _fact("Source", JobPageState.source),
                     _fact("Location", JobPageState.location),
+                    *_detail_facts(),
                     _fact("Recruiter", JobPageState.recruiter),
                     rx.cond(
                         JobPageState.url != "",
@@ -310,14 +390,24 @@ def job_page() -> rx.Component:
                             rx.data_list.value(rx.link(JobPageState.url, href=JobPageState.url, is_external=True)),
                         ),
                     ),
+                    class_name="job-facts",
                 ),
-                rx.heading("Stage history", size="4", as_="h2"),
+                _notes_section(),
+                _stage_history_heading(),
                 rx.el.ol(
                     rx.foreach(
                         JobPageState.history,
                         lambda line: rx.el.li(
                             rx.text(line.move, weight="medium", as_="span"),
-                            rx.text(" · ", line.when, " · ", line.source, size="2", color_scheme="gray", as_="span"),
+                            rx.text(
+                                " · ",
+                                line.when,
+                                rx.cond(line.source != "", " · ", ""),
+                                line.source,
+                                size="2",
+                                color_scheme="gray",
+                                as_="span",
+                            ),
                         ),
                     ),
                     class_name="stage-history",
@@ -371,6 +461,72 @@ def _research_needs_llm() -> rx.Component:
             spacing="2",
             width="100%",
         ),
+    )
+
+
+def _detail_facts() -> list[rx.Component]:
+    return [
+        _fact("Work mode", JobPageState.work_mode),
+        _fact("Salary", JobPageState.salary),
+        _fact("Tags", JobPageState.tags),
+    ]
+
+
+def _notes_section() -> rx.Component:
+    """Free-text notes, kept with Save notes (nothing is sent while typing)."""
+    return rx.form(
+        rx.vstack(
+            rx.heading("Notes", size="4", as_="h2"),
+            rx.text_area(
+                name="notes",
+                default_value=JobPageState.notes,
+                key=JobPageState.notes_key.to_string(),
+                max_length=limits.JOB_NOTES,
+                rows="4",
+                width="100%",
+                aria_label="Notes",
+                placeholder="Anything worth remembering: people, dates, what was said",
+            ),
+            rx.cond(
+                JobPageState.notes_elsewhere != "",
+                rx.callout.root(
+                    rx.box(
+                        rx.text("Saved elsewhere meanwhile:", weight="bold", size="2"),
+                        rx.text(JobPageState.notes_elsewhere, white_space="pre-wrap", size="2"),
+                    ),
+                    color_scheme="amber",
+                    role="alert",
+                    width="100%",
+                ),
+            ),
+            rx.button("Save notes", type="submit", variant="soft", size="2", class_name="no-print"),
+            spacing="2",
+            align="start",
+            width="100%",
+        ),
+        on_submit=JobPageState.save_notes,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _stage_history_heading() -> rx.Component:
+    """The history's heading, with Move back beside it while the last move can be taken back."""
+    return rx.hstack(
+        rx.heading("Stage history", size="4", as_="h2"),
+        rx.cond(
+            JobPageState.move_back_label != "",
+            rx.button(
+                rx.icon("undo-2", size=14, aria_hidden="true"),
+                JobPageState.move_back_label,
+                variant="soft",
+                size="1",
+                on_click=JobPageState.move_back,
+                class_name="no-print",
+            ),
+        ),
+        align="center",
+        spacing="3",
     )
 
 

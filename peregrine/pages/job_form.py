@@ -11,6 +11,8 @@ on the server's answer; a save lost with the connection is told by `save_watch`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypedDict
 
 import reflex as rx
@@ -18,9 +20,12 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.forms import labelled, length_notice, save_watch
 from peregrine.domain import limits
+from peregrine.domain.job_details import WorkMode, split_tags
+from peregrine.domain.stages import Stage
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
-from peregrine.services.errors import ServiceError, StaleVersion
+from peregrine.services import offers as offer_service
+from peregrine.services.errors import InvalidInput, ServiceError, StaleVersion
 
 SOURCE_SUGGESTIONS = ["LinkedIn", "Referral", "Recruiter", "Company site", "Job board", "Other"]
 FIELDS = ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text")
@@ -30,6 +35,14 @@ SAVE_LOST = (
     "The server has not confirmed the save: the connection may have dropped, and this job may not be saved. "
     "What you typed is still here; press Save again once the connection is back."
 )
+
+
+@dataclass(frozen=True)
+class DuplicateLine:
+    """An existing job this one may repeat, with a link to its page."""
+
+    label: str
+    href: str
 
 
 class JobForm(TypedDict):
@@ -42,6 +55,12 @@ class JobForm(TypedDict):
     source: str
     recruiter: str
     raw_jd_text: str
+    applied_on: str
+    work_mode: str
+    salary_min: str
+    salary_max: str
+    salary_currency: str
+    tags: str
 
 
 def _submitted(form: JobForm, name: str) -> str:
@@ -59,8 +78,15 @@ class JobFormState(rx.State):
     source: str = ""
     recruiter: str = ""
     raw_jd_text: str = ""
+    applied_on: str = ""
+    work_mode: str = ""
+    salary_min: str = ""
+    salary_max: str = ""
+    salary_currency: str = ""
+    tags: str = ""
     error: str = ""
     history: list[str] = []
+    duplicates: list[DuplicateLine] = []
     confirming_delete: bool = False
     #: Grows with every answer to a Save, so the browser's save watch knows the save arrived.
     answers: int = 0
@@ -86,6 +112,7 @@ class JobFormState(rx.State):
             return rx.toast.error(str(exc))
         self._fill(job_id, values, version)
         self._check_history()
+        self._check_duplicates(int(values["candidate_id"]))
         self.open = True
         return None
 
@@ -94,9 +121,41 @@ class JobFormState(rx.State):
         self._version = version
         for name in FIELDS:
             setattr(self, name, values.get(name) or "")
+        self._fill_details(values)
         self.error = ""
         self.history = []
+        self.duplicates = []
         self.confirming_delete = False
+
+    # ---- the job's details as the form shows and sends them ------------------------------------
+
+    def _fill_details(self, values: dict[str, Any]) -> None:
+        applied = values.get("applied_on")
+        # A new job was applied to today unless the user says otherwise.
+        self.applied_on = applied.isoformat() if isinstance(applied, date) else date.today().isoformat()
+        self.work_mode = values.get("work_mode") or ""
+        self.salary_min = _amount_text(values.get("salary_min"))
+        self.salary_max = _amount_text(values.get("salary_max"))
+        self.salary_currency = values.get("salary_currency") or ""
+        self.tags = ", ".join(split_tags(values.get("tags") or ""))
+
+    @staticmethod
+    def _fields_of(form: JobForm) -> job_service.JobFields:
+        """The submitted form as the service takes it; a mistyped amount or date is an InvalidInput."""
+        applied = _submitted(form, "applied_on").strip()
+        try:
+            applied_on = date.fromisoformat(applied) if applied else None
+        except ValueError:
+            raise InvalidInput(f"The date applied “{applied}” is not a date.") from None
+        return job_service.JobFields(
+            **{name: _submitted(form, name) for name in FIELDS},
+            applied_on=applied_on,
+            work_mode=_submitted(form, "work_mode"),
+            salary_min=offer_service.parse_amount(_submitted(form, "salary_min"), "lowest salary"),
+            salary_max=offer_service.parse_amount(_submitted(form, "salary_max"), "highest salary"),
+            salary_currency=_submitted(form, "salary_currency"),
+            tags=_submitted(form, "tags"),
+        )
 
     @rx.event
     def set_open(self, is_open: bool) -> None:
@@ -105,7 +164,37 @@ class JobFormState(rx.State):
     @rx.event
     async def company_entered(self, company: str) -> None:
         self.company = company[: limits.COMPANY]  # the field's maxlength; only the history check reads it
-        self._check_history(await self._candidate_id())
+        candidate_id = await self._candidate_id()
+        self._check_history(candidate_id)
+        self._check_duplicates(candidate_id)
+
+    # ---- possible duplicates: warned, never refused --------------------------------------------
+
+    @rx.event
+    async def title_entered(self, title: str) -> None:
+        self.title = title[: limits.JOB_TITLE]  # as typed, for the duplicate check only
+        self._check_duplicates(await self._candidate_id())
+
+    @rx.event
+    async def url_entered(self, url: str) -> None:
+        self.url = url[: limits.JOB_URL]
+        self._check_duplicates(await self._candidate_id())
+
+    def _check_duplicates(self, candidate_id: int) -> None:
+        """Warn, before saving, when this looks like a job already on the board."""
+        with db.session_scope() as session:
+            found = job_service.possible_duplicates(
+                session,
+                candidate_id,
+                company=self.company,
+                title=self.title,
+                url=self.url,
+                exclude_job_id=self.job_id or None,
+            )
+            self.duplicates = [
+                DuplicateLine(f"{job.company} — {job.title} ({Stage(job.stage).label})", f"/applications/{job.id}")
+                for job in found
+            ]
 
     def _check_history(self, candidate_id: int | None = None) -> None:
         """Warn, before saving, when this company already turned the candidate down."""
@@ -142,7 +231,7 @@ class JobFormState(rx.State):
         heading = f"{self.company} — {self.title}"
         try:
             with db.session_scope() as session:
-                job_service.delete_job(session, self.job_id, expected_version=board._version_of(self.job_id))
+                job_service.delete_job(session, self.job_id, expected_version=self._version)
         except StaleVersion as exc:
             self.open = False
             board._reload()
@@ -162,13 +251,13 @@ class JobFormState(rx.State):
             return None  # a repeat of a save that went through (its answer was on its way): never add twice
         self.answers += 1
         board = await self.get_state(BoardState)
-        fields = job_service.JobFields(**{name: _submitted(form, name) for name in FIELDS})
         try:
+            fields = self._fields_of(form)
             with db.session_scope() as session:
                 if self.job_id:
-                    job = job_service.update_job(
-                        session, self.job_id, fields, expected_version=board._version_of(self.job_id) or self._version
-                    )
+                    # The version the dialog was opened with, never the board's: the board follows other
+                    # tabs' saves, and checking against theirs would let this one overwrite them.
+                    job = job_service.update_job(session, self.job_id, fields, expected_version=self._version)
                 else:
                     job = job_service.create_job(session, board.candidate_id, fields)
                 view = board_service.card_view(session, job)
@@ -185,8 +274,66 @@ class JobFormState(rx.State):
         return rx.toast.success(f"Saved {view.company} — {view.title}.")
 
 
+def _amount_text(amount: Any) -> str:
+    return str(amount) if isinstance(amount, int) else ""
+
+
+def _details_fields() -> rx.Component:
+    """Date applied, work mode, salary range and tags."""
+    return rx.vstack(
+        rx.hstack(
+            _field("Date applied", "applied_on", JobFormState.applied_on, 10, type="date"),
+            labelled(
+                "Work mode",
+                rx.el.select(
+                    rx.el.option("Not said", value=""),
+                    *[rx.el.option(mode.label, value=mode.value) for mode in WorkMode],
+                    name="work_mode",
+                    default_value=JobFormState.work_mode,
+                    class_name="native-select",
+                ),
+            ),
+            width="100%",
+        ),
+        rx.hstack(
+            _field("Salary from", "salary_min", JobFormState.salary_min, limits.AMOUNT_TEXT, inputmode="numeric"),
+            _field("Salary to", "salary_max", JobFormState.salary_max, limits.AMOUNT_TEXT, inputmode="numeric"),
+            _field(
+                "Salary currency", "salary_currency", JobFormState.salary_currency, limits.CURRENCY, placeholder="USD"
+            ),
+            width="100%",
+        ),
+        _field("Tags", "tags", JobFormState.tags, limits.JOB_TAGS_TEXT, placeholder="Comma-separated: python, fintech"),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _field(label: str, name: str, value: rx.Var[str], limit: int, **props: Any) -> rx.Component:
     return labelled(label, rx.input(name=name, default_value=value, max_length=limit, width="100%", **props))
+
+
+def _duplicates_warning() -> rx.Component:
+    """Shown as the "rejected before" warning is: the user may still save."""
+    return rx.cond(
+        JobFormState.duplicates.length() > 0,
+        rx.callout.root(
+            rx.callout.icon(rx.icon("copy")),
+            rx.box(
+                rx.text("This may already be on your board:", weight="bold", size="2"),
+                rx.el.ul(
+                    rx.foreach(
+                        JobFormState.duplicates,
+                        lambda line: rx.el.li(rx.link(line.label, href=line.href, is_external=True)),
+                    )
+                ),
+                rx.text("You can still save it.", size="1"),
+            ),
+            color_scheme="amber",
+            role="alert",
+            width="100%",
+        ),
+    )
 
 
 def job_dialog() -> rx.Component:
@@ -218,18 +365,35 @@ def job_dialog() -> rx.Component:
                             width="100%",
                         ),
                     ),
-                    _field("Title", "title", JobFormState.title, limits.JOB_TITLE, required=True),
+                    _field(
+                        "Title",
+                        "title",
+                        JobFormState.title,
+                        limits.JOB_TITLE,
+                        on_blur=JobFormState.title_entered,
+                        required=True,
+                    ),
                     rx.hstack(
                         _field("Source", "source", JobFormState.source, limits.SOURCE, list="job-sources"),
                         _field("Recruiter", "recruiter", JobFormState.recruiter, limits.RECRUITER),
                         width="100%",
                     ),
                     rx.el.datalist(*[rx.el.option(value=s) for s in SOURCE_SUGGESTIONS], id="job-sources"),
+                    _duplicates_warning(),
                     rx.hstack(
-                        _field("URL", "url", JobFormState.url, limits.JOB_URL, type="url", placeholder="https://"),
+                        _field(
+                            "URL",
+                            "url",
+                            JobFormState.url,
+                            limits.JOB_URL,
+                            on_blur=JobFormState.url_entered,
+                            type="url",
+                            placeholder="https://",
+                        ),
                         _field("Location", "location", JobFormState.location, limits.LOCATION),
                         width="100%",
                     ),
+                    _details_fields(),
                     length_notice(
                         labelled(
                             "Job description",

@@ -45,12 +45,7 @@ class Fact:
 
 
 def _amount(text: str, label: str) -> int | None:
-    cleaned = text.replace(",", "").replace("_", "").strip()
-    if not cleaned:
-        return None
-    if not cleaned.isdigit():
-        raise ValueError(f"The {label} must be a whole number, such as 120000; got “{text}”.")
-    return int(cleaned)
+    return offers.parse_amount(text, label)
 
 
 def _day(text: str, label: str) -> date | None:

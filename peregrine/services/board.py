@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
+from peregrine.domain.job_details import split_tags
 from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
 from peregrine.llm.settings import llm_configured
 from peregrine.models import CompanyResearch, Job, Task, utcnow
@@ -90,6 +91,28 @@ class BoardSnapshot:
     sources: list[str] = field(default_factory=list)
     #: Per stage, how many of the candidate's jobs the filters hide (all zero without a filter).
     hidden: dict[Stage, int] = field(default_factory=dict)
+    #: Every tag on the candidate's jobs, for the board's tag filter.
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    """What the board's toolbar narrows the columns to; empty means everything."""
+
+    text: str = ""
+    source: str = ""
+    work_mode: str = ""
+    tag: str = ""
+
+    def admits(self, company: str, title: str, source: str, work_mode: str, tags: str) -> bool:
+        needle = self.text.strip().lower()
+        if needle and needle not in company.lower() and needle not in title.lower():
+            return False
+        if self.source and source != self.source:
+            return False
+        if self.work_mode and work_mode != self.work_mode:
+            return False
+        return not self.tag or self.tag.lower() in {tag.lower() for tag in split_tags(tags)}
 
 
 _CARD_COLUMNS: tuple[Any, ...] = tuple(
@@ -104,6 +127,8 @@ _CARD_COLUMNS: tuple[Any, ...] = tuple(
         Job.rejection_stage,
         Job.rejection_reason,
         Job.version,
+        Job.work_mode,
+        Job.tags,
     )
 )
 
@@ -170,9 +195,17 @@ def research_states(session: Session, candidate_id: int, *, job_id: int | None =
     return states
 
 
-def load_board(session: Session, candidate_id: int, *, text: str = "", source: str = "") -> BoardSnapshot:
+def load_board(
+    session: Session,
+    candidate_id: int,
+    *,
+    text: str = "",
+    source: str = "",
+    filters: BoardFilters | None = None,
+) -> BoardSnapshot:
     """All of a candidate's cards; the filters narrow the columns, never the card data, and what
     they hide is counted per stage (a column then says how many of its jobs it shows)."""
+    narrow = filters or BoardFilters(text=text, source=source)
     rows = session.execute(
         select_columns(*_CARD_COLUMNS)
         .where(col(Job.candidate_id) == candidate_id)
@@ -184,11 +217,11 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
     cards: dict[int, CardView] = {}
     versions: dict[int, int] = {}
     sources: set[str] = set()
-    needle = text.strip().lower()
+    all_tags: dict[str, str] = {}
     research = research_states(session, candidate_id)
     upcoming = next_interview_labels(session, candidate_id, now=now)
     mail = email_badges(session, candidate_id)
-    for job_id, company, title, job_source, stage, entered, rejection_stage, reason, version in rows:
+    for job_id, company, title, job_source, stage, entered, rejection_stage, reason, version, mode, tags in rows:
         cards[job_id] = CardView(
             id=job_id,
             company=company,
@@ -204,15 +237,33 @@ def load_board(session: Session, candidate_id: int, *, text: str = "", source: s
         versions[job_id] = version
         if job_source:
             sources.add(job_source)
-        if (needle and needle not in company.lower() and needle not in title.lower()) or (
-            source and job_source != source
-        ):
+        for tag in split_tags(tags):
+            all_tags.setdefault(tag.lower(), tag)
+        if not narrow.admits(company, title, job_source, mode, tags):
             hidden[Stage(stage)] += 1
             continue
         columns[Stage(stage)].append(job_id)
     return BoardSnapshot(
-        columns=columns, cards=cards, versions=versions, sources=sorted(sources, key=str.lower), hidden=hidden
+        columns=columns,
+        cards=cards,
+        versions=versions,
+        sources=sorted(sources, key=str.lower),
+        hidden=hidden,
+        tags=sorted(all_tags.values(), key=str.lower),
     )
+
+
+def filter_choices(session: Session, candidate_id: int) -> tuple[list[str], list[str]]:
+    """The sources and the tags the board's filters offer (each once, in alphabetical order)."""
+    rows = session.execute(
+        select_columns(col(Job.source), col(Job.tags)).where(col(Job.candidate_id) == candidate_id).distinct()
+    ).all()
+    sources = {source for source, _ in rows if source}
+    tags: dict[str, str] = {}
+    for _, stored in rows:
+        for tag in split_tags(stored):
+            tags.setdefault(tag.lower(), tag)
+    return sorted(sources, key=str.lower), sorted(tags.values(), key=str.lower)
 
 
 def job_versions(session: Session, job_ids: frozenset[int]) -> dict[int, int]:
@@ -225,15 +276,14 @@ def count_jobs(session: Session, candidate_id: int) -> int:
     return session.execute(select(func.count()).select_from(Job).where(Job.candidate_id == candidate_id)).scalar_one()
 
 
-def matches_filter(job: Job, *, text: str, source: str) -> bool:
-    needle = text.strip().lower()
-    if needle and not any(needle in value.lower() for value in (job.company, job.title)):
-        return False
-    return not source or job.source == source
+def matches_filter(job: Job, *, text: str = "", source: str = "", filters: BoardFilters | None = None) -> bool:
+    narrow = filters or BoardFilters(text=text, source=source)
+    return narrow.admits(job.company, job.title, job.source, job.work_mode, job.tags)
 
 
 __all__ = [
     "OLDER_REJECTION",
+    "BoardFilters",
     "BoardSnapshot",
     "CardView",
     "card_view",

@@ -370,6 +370,7 @@ def load_demo(session: Session, jobs: int = 40, *, seed: int = 7) -> int:
             {
                 "id": job.id,
                 "created_at": plan.moments[0],
+                "applied_on": plan.moments[0].date(),  # applied the day it was added
                 "stage_entered_at": plan.moments[-1],
                 "updated_at": plan.moments[-1],
             }

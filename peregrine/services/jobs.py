@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, func, literal, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from peregrine.config import data_dir
-from peregrine.domain import limits
+from peregrine.domain import job_details, limits
 from peregrine.domain.stages import (
+    OPEN_STAGES,
     MoveNotAllowed,
     MoveSource,
     RejectionReason,
     Stage,
     check_move,
+    check_reason,
 )
 from peregrine.domain.text import clean_name
 from peregrine.models import Job, StageEvent, utcnow
@@ -67,9 +69,16 @@ class JobFields:
     source: str = ""
     recruiter: str = ""
     raw_jd_text: str = ""
+    #: None: today for a new job, unchanged for an edited one.
+    applied_on: date | None = None
+    work_mode: str = ""
+    salary_min: int | None = None
+    salary_max: int | None = None
+    salary_currency: str = ""
+    tags: list[str] | str = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def cleaned(self) -> dict[str, str]:
+    def cleaned(self) -> dict[str, Any]:
         values = {
             # One form for names (domain.text): a look-alike cannot dodge the "rejected before" warning.
             "company": clean_name(self.company),
@@ -86,7 +95,26 @@ class JobFields:
         if values["url"] and not values["url"].startswith(("http://", "https://")):
             raise InvalidInput("The URL should start with http:// or https://.")
         check_lengths(values, limits.JOB_FIELDS)  # refused, never cut: see domain.limits
-        return values
+        return values | self._details()
+
+    def _details(self) -> dict[str, Any]:
+        check_lengths({"tags": self.tags}, limits.JOB_DETAIL_FIELDS)  # the dialog's line of tags, as typed
+        try:
+            low, high, currency = job_details.check_salary(self.salary_min, self.salary_max, self.salary_currency)
+            details: dict[str, Any] = {
+                "work_mode": job_details.check_work_mode(self.work_mode),
+                "salary_min": low,
+                "salary_max": high,
+                "salary_currency": currency,
+                "tags": job_details.join_tags(job_details.clean_tags(self.tags)),
+            }
+        except job_details.BadDetail as exc:
+            raise InvalidInput(str(exc)) from None
+        if self.applied_on is not None:
+            if not 1900 <= self.applied_on.year <= 2200:
+                raise InvalidInput("The date applied must be between the years 1900 and 2200.")
+            details["applied_on"] = self.applied_on
+        return details
 
 
 def get_job(session: Session, job_id: int, *, candidate_id: int | None = None) -> Job:
@@ -122,6 +150,7 @@ def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
             "created_at": now,
             "stage_entered_at": now,
             "updated_at": now,
+            "applied_on": now.date(),
             **values,
         }
     )
@@ -135,6 +164,18 @@ def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
 def update_job(session: Session, job_id: int, fields: JobFields, *, expected_version: int) -> Job:
     job = get_job(session, job_id)
     _write(session, job, expected_version, **fields.cleaned())
+    return job
+
+
+def save_notes(session: Session, job_id: int, notes: str, *, previous: str, candidate_id: int | None = None) -> Job:
+    """Keep the job's notes. `previous` is the text the page showed: notes changed elsewhere since
+    are refused (StaleVersion), never overwritten; a move or an edit of other fields is no conflict."""
+    job = get_job(session, job_id, candidate_id=candidate_id)
+    text = notes.replace("\r\n", "\n").strip()
+    check_lengths({"notes": text}, limits.JOB_NOTES_FIELDS)
+    if job.notes != previous.replace("\r\n", "\n").strip():
+        raise StaleVersion("These notes were changed elsewhere since this page read them.")
+    _write(session, job, job.version, notes=text)
     return job
 
 
@@ -188,15 +229,18 @@ def move_job(
         raise StaleVersion()
     check_move(current, target, rejection_stage)
 
-    values: dict[str, Any] = {"stage": target.value, "stage_entered_at": utcnow()}
+    now = utcnow()
+    values: dict[str, Any] = {"stage": target.value, "stage_entered_at": now}
     rejection_reason: str | None = None
     if target is Stage.REJECTED:
         if reason is None:
             raise MoveNotAllowed("Say why it ended before moving it to Rejected.", [Stage.REJECTED])
+        check_reason(current, RejectionReason(reason))
         rejection_reason = RejectionReason(reason).value
         values |= {"rejection_stage": current.value, "rejection_reason": rejection_reason}
     elif current is Stage.REJECTED:
         values |= {"rejection_stage": None, "rejection_reason": None}
+        values["stage_entered_at"] = _give_back_stay(session, job_id, now)
     values["position"] = _position_for(session, job, target, placement)
 
     _write(session, job, loaded_version, **values)
@@ -206,7 +250,7 @@ def move_job(
         to_stage=target.value,
         rejection_reason=rejection_reason,
         source=MoveSource(source).value,
-        at=values["stage_entered_at"],
+        at=now,
         from_entered_at=entered_current,
     )
     session.add(stage_event)
@@ -219,20 +263,31 @@ def move_job(
     )
 
 
+def _give_back_stay(session: Session, job_id: int, now: datetime) -> datetime:
+    """A restored job is back in the stage it was rejected from with the days it had there, as an
+    undo gives them back. The rejection then measured nothing (like the move an undo takes back):
+    the stay goes on, and the next real move measures all of it, counted once."""
+    rejection = session.exec(
+        select(StageEvent)
+        .where(StageEvent.job_id == job_id, StageEvent.to_stage == Stage.REJECTED.value)
+        .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
+        .limit(1)
+    ).first()
+    if rejection is None or rejection.from_entered_at is None:
+        return now
+    entered = rejection.from_entered_at
+    rejection.from_entered_at = None
+    session.add(rejection)
+    return entered
+
+
 def undo_last_move(session: Session, job_id: int, *, expected_version: int | None = None) -> MoveResult:
     """Put a job back where its last move took it from (an undo is not itself undoable)."""
     job = get_job(session, job_id)
     if expected_version is not None and job.version != expected_version:
         raise StaleVersion()
-    events = list(
-        session.exec(
-            select(StageEvent)
-            .where(StageEvent.job_id == job_id)
-            .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
-            .limit(2)
-        )
-    )
-    if not events or events[0].source == MoveSource.UNDO or events[0].to_stage != job.stage:
+    events = _last_two_events(session, job_id)
+    if not _undoable(job, events):
         raise MoveNotAllowed("There is no move of this job to undo.", [])
     last = events[0]
     # Back to the stage it left, with the days it had there (a mistaken drag does not reset them).
@@ -256,6 +311,28 @@ def undo_last_move(session: Session, job_id: int, *, expected_version: int | Non
     session.add(undo_event)
     session.flush()
     return MoveResult(job=job, event=undo_event, from_stage=Stage(last.to_stage))
+
+
+def undoable_move(job: Job, history: list[StageEvent]) -> StageEvent | None:
+    """The last move of `history` (oldest first, as `stage_history` gives it) if an undo can take
+    it back — the job page's Move back — else None."""
+    latest = history[-1:]
+    return latest[0] if _undoable(job, latest) else None
+
+
+def _last_two_events(session: Session, job_id: int) -> list[StageEvent]:
+    return list(
+        session.exec(
+            select(StageEvent)
+            .where(StageEvent.job_id == job_id)
+            .order_by(col(StageEvent.at).desc(), col(StageEvent.id).desc())
+            .limit(2)
+        )
+    )
+
+
+def _undoable(job: Job, events: list[StageEvent]) -> bool:
+    return bool(events) and events[0].source != MoveSource.UNDO and events[0].to_stage == job.stage
 
 
 def reorder_job(session: Session, job_id: int, placement: Placement, *, expected_version: int | None = None) -> Job:
@@ -390,9 +467,45 @@ def company_is(name: str) -> ColumnElement[bool]:
     cleaning `name` is enough. Two lowercase forms, because SQLite's lower() folds ASCII letters
     only while PostgreSQL's folds every letter: "ÉCOLE" is "École" to one and "école" to the other.
     """
+    return _name_is(col(Job.company), name)
+
+
+def _name_is(column: Any, name: str) -> ColumnElement[bool]:
     cleaned = clean_name(name)
     folded = {cleaned.lower(), _ascii_lower(cleaned)}
-    return func.lower(col(Job.company)).in_(sorted(folded))
+    return func.lower(column).in_(sorted(folded))
+
+
+def possible_duplicates(
+    session: Session,
+    candidate_id: int,
+    *,
+    company: str,
+    title: str,
+    url: str = "",
+    exclude_job_id: int | None = None,
+) -> list[Job]:
+    """Jobs the one being typed may repeat: the same posting URL (in any stage), or the same
+    company and title while that job is still open (a rejected or hired one is history, and
+    applying again is a new application). A warning only: the user may still save."""
+    same: list[ColumnElement[bool]] = []
+    if url.strip():
+        same.append(col(Job.url) == url.strip())
+    if clean_name(company) and clean_name(title):
+        open_stages = [stage.value for stage in OPEN_STAGES]
+        same.append(company_is(company) & _name_is(col(Job.title), title) & col(Job.stage).in_(open_stages))
+    if not same:
+        return []
+    query = select(Job).where(Job.candidate_id == candidate_id, or_(*same))
+    if exclude_job_id is not None:
+        query = query.where(Job.id != exclude_job_id)
+    return list(session.exec(query.order_by(col(Job.id).desc()).limit(5)))
+
+
+def has_tag(tag: str) -> ColumnElement[bool]:
+    """Jobs tagged `tag` (any case): ",<tags>," holds ",<tag>," — a stored tag never holds a comma."""
+    wanted = clean_name(tag).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (literal(",") + col(Job.tags) + literal(",")).ilike(f"%,{wanted},%", escape="\\")
 
 
 def _ascii_lower(text: str) -> str:
@@ -426,10 +539,12 @@ def list_jobs(
     stage: Stage | None = None,
     company: str | None = None,
     source: str | None = None,
+    work_mode: str | None = None,
+    tag: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Job]:
-    """The candidate's jobs, newest first; `company` matches regardless of case."""
+    """The candidate's jobs, newest first; `company` and `tag` match regardless of case."""
     query = select(Job).where(Job.candidate_id == candidate_id)
     if stage is not None:
         query = query.where(Job.stage == stage.value)
@@ -437,4 +552,8 @@ def list_jobs(
         query = query.where(company_is(company))
     if source:
         query = query.where(Job.source == source)
+    if work_mode:
+        query = query.where(Job.work_mode == work_mode)
+    if tag:
+        query = query.where(has_tag(tag))
     return list(session.exec(query.order_by(col(Job.id).desc()).offset(offset).limit(limit)))

@@ -47,6 +47,8 @@ class OfferFields:
             # A float (NaN and infinity among them) is no whole amount, and would be stored as one.
             if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int)):
                 raise InvalidInput(f"The {label} must be a whole number, such as 120000.")
+            if amount is not None and amount < 0:
+                raise InvalidInput(f"The {label} cannot be negative.")
             if amount is not None and not 0 <= amount <= MAX_AMOUNT:
                 raise InvalidInput(f"The {label} must be between 0 and {MAX_AMOUNT:,}; got {amount:,}.")
         values: dict[str, object] = {
@@ -59,6 +61,18 @@ class OfferFields:
         }
         check_lengths(values, limits.OFFER_FIELDS)
         return values
+
+
+def parse_amount(text: str, label: str) -> int | None:
+    """An amount as typed ("120,000", "120_000" or empty), or InvalidInput saying what is wrong."""
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    if not cleaned:
+        return None
+    if cleaned.startswith("-") and cleaned[1:].strip().isdigit():
+        raise InvalidInput(f"The {label} cannot be negative.")
+    if not cleaned.isdigit():
+        raise InvalidInput(f"The {label} must be a whole number, such as 120000; got “{text}”.")
+    return int(cleaned)
 
 
 @dataclass(frozen=True)
@@ -85,7 +99,7 @@ def record_offer(
     session.flush()
     moved = None
     if Stage(job.stage) in _BEFORE_OFFER:
-        moved = move_job(session, job_id, Stage.OFFER, source=MoveSource.INTERVIEW, candidate_id=candidate_id)
+        moved = move_job(session, job_id, Stage.OFFER, source=MoveSource.OFFER, candidate_id=candidate_id)
     return OfferRecorded(offer, moved)
 
 

@@ -370,7 +370,7 @@ def finish_survey(session: Session, survey_id: int) -> Finished:
             False,
             f"Survey marked done. The job is in {Stage(job.stage).label}, not Survey, so it stays where it is.",
         )
-    result = jobs.move_job(session, survey.job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON)
+    result = jobs.move_job(session, survey.job_id, Stage.PHONE_SCREEN, source=MoveSource.SURVEY)
     return Finished(True, "Survey done; the job moved to Phone screen.", result.queued_task_id)
 
 

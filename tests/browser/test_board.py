@@ -280,8 +280,9 @@ def test_the_title_opens_the_job_page_with_its_history(page: Page, app_url: str)
     expect(page).to_have_url(f"{app_url}/applications/{job_id}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Massive Dynamic — Research Scientist")
     history = page.locator(".stage-history li")
-    expect(history).to_have_count(2)
+    expect(history).to_have_count(3)  # two moves, and when it was added
     expect(history.first).to_contain_text("Phone screen → Interviewing")
+    expect(history.last).to_contain_text("Added to Applied")
 
     page.goto(f"{app_url}/applications/999999")
     expect(page.get_by_role("status")).to_contain_text("Job 999999 was not found.")

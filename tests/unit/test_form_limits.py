@@ -66,9 +66,10 @@ def test_every_field_of_the_job_dialog_has_the_limit_of_its_field_and_sends_noth
     dialog = job_dialog()
     controls = text_controls(dialog)
     by_name = {prop(control, "name"): control for control in controls}
-    assert len(by_name) == len(controls) == len(limits.JOB_FIELDS)
+    fields = limits.JOB_FIELDS | limits.JOB_DETAIL_FIELDS
+    assert len(by_name) == len(controls) == len(fields)
     assert {name: prop(control, "max_length") for name, control in by_name.items()} == {
-        name: limit for name, (_subject, limit) in limits.JOB_FIELDS.items()
+        name: limit for name, (_subject, limit) in fields.items()
     }
     for name, control in by_name.items():
         # Uncontrolled (a default value, no value and no change handler): the text stays in the

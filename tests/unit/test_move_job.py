@@ -575,3 +575,65 @@ def test_deleting_a_job_removes_its_uploaded_files(session: Session, candidate: 
     session.commit()
     assert not folder.exists()
     assert kept.exists()
+
+
+# --- the stage history and the rejection reasons -------------------------------------------------
+
+
+def test_declining_an_offer_that_was_never_made_is_refused(session: Session, candidate: Candidate) -> None:
+    job_id = add(session, candidate)
+    with pytest.raises(MoveNotAllowed, match="only a reason for a job at Offer"):
+        move_job(session, job_id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.DECLINED_OFFER)
+    move_job(session, job_id, Stage.OFFER, source=MoveSource.BUTTON)
+    move_job(session, job_id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.DECLINED_OFFER)
+    session.commit()
+    assert stored(job_id).rejection_reason == "declined_offer"
+
+
+def test_restore_gives_back_the_time_already_spent_in_the_stage(session: Session, candidate: Candidate) -> None:
+    from peregrine.services.analytics import time_in_stages
+
+    job_id = add(session, candidate)
+    move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON, research=False)
+    session.commit()
+    entered = stored(job_id).stage_entered_at
+    move_job(session, job_id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.WITHDREW)
+    restore_job(session, job_id, source=MoveSource.BUTTON)
+    session.commit()
+
+    assert stored(job_id).stage_entered_at == entered
+    # The stay goes on: nothing is measured for Phone screen until the job leaves it for real.
+    phone = next(row for row in time_in_stages(session, candidate.id or 0) if row.stage is Stage.PHONE_SCREEN)
+    assert phone.stays == 0
+    move_job(session, job_id, Stage.INTERVIEWING, source=MoveSource.BUTTON)
+    session.commit()
+    phone = next(row for row in time_in_stages(session, candidate.id or 0) if row.stage is Stage.PHONE_SCREEN)
+    assert phone.stays == 1
+
+
+# --- duplicates -----------------------------------------------------------------------------------
+
+
+def test_the_same_url_or_an_open_job_with_the_same_company_and_title_is_a_possible_duplicate(
+    session: Session, candidate: Candidate
+) -> None:
+    from peregrine.services.jobs import possible_duplicates
+
+    cid = candidate.id or 0
+    open_job = add(session, candidate, "Acme Corp", "Backend Engineer", url="https://acme.example/jobs/1")
+    closed = add(session, candidate, "Globex", "Designer", url="https://globex.example/9")
+    move_job(session, closed, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.GHOSTED)
+    session.commit()
+
+    def found(company: str, title: str, url: str = "", exclude: int | None = None) -> list[int]:
+        return [
+            job.id or 0
+            for job in possible_duplicates(session, cid, company=company, title=title, url=url, exclude_job_id=exclude)
+        ]
+
+    assert found("ACME corp", "backend engineer") == [open_job]
+    assert found("Other", "Other", "https://acme.example/jobs/1") == [open_job]
+    assert found("Globex", "Designer") == []  # rejected: applying again is a new application
+    assert found("Globex", "Designer", "https://globex.example/9") == [closed]  # the very same posting
+    assert found("Acme Corp", "Frontend Engineer") == []
+    assert found("Acme Corp", "Backend Engineer", exclude=open_job) == []  # the job being edited

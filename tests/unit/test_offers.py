@@ -47,7 +47,7 @@ def test_recording_an_offer_moves_the_job_to_offer(session: Session, candidate: 
     assert job.stage == Stage.OFFER.value
     last = session.exec(select(StageEvent).where(StageEvent.job_id == job_id).order_by(StageEvent.id.desc())).first()  # type: ignore[union-attr]
     assert last is not None
-    assert (last.to_stage, last.source) == ("offer", "interview")
+    assert (last.to_stage, last.source) == ("offer", "offer")  # the history says an offer moved it
     stored = offers.offer_of(session, job_id)
     assert stored is not None
     assert (stored.currency, stored.base_salary, stored.equity) == ("EUR", 150_000, "0.1% over 4 years")
@@ -61,7 +61,7 @@ def test_updating_an_offer_does_not_move_again_and_a_rejected_job_stays_rejected
     again = offers.record_offer(session, job_id, OfferFields(base_salary=110_000))
     assert again.moved is None
     declined = new_job(session, candidate, "Globex")
-    move_job(session, declined, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.DECLINED_OFFER)
+    move_job(session, declined, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.WITHDREW)
     kept = offers.record_offer(session, declined, OfferFields(base_salary=90_000))
     assert kept.moved is None
     assert session.get(Job, declined).stage == Stage.REJECTED.value  # type: ignore[union-attr]
@@ -71,7 +71,7 @@ def test_updating_an_offer_does_not_move_again_and_a_rejected_job_stays_rejected
     ("fields", "message"),
     [
         (OfferFields(currency="dollars"), "is not a currency code"),
-        (OfferFields(base_salary=-5), "base salary must be between 0"),
+        (OfferFields(base_salary=-5), "base salary cannot be negative"),
         (OfferFields(signing_bonus=10**12), "signing bonus must be between 0"),
         (OfferFields(base_salary=float("nan")), "base salary must be a whole number"),  # type: ignore[arg-type]
         (OfferFields(bonus=float("inf")), "bonus must be a whole number"),  # type: ignore[arg-type]
@@ -98,3 +98,13 @@ def test_offers_compare_by_first_year_cash(session: Session, candidate: Candidat
     lines = offers.offers_to_compare(session, candidate.id or 0)
     assert [(line.company, line.first_year_cash) for line in lines] == [("Big Co", 140_000), ("Small Co", 105_000)]
     assert [line.company for line in offers.offers_to_compare(session, candidate.id or 0, [small])] == ["Small Co"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("-5000", "The bonus cannot be negative."), ("5k", "The bonus must be a whole number")],
+)
+def test_a_typed_amount_is_refused_with_what_is_wrong(typed: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        offers.parse_amount(typed, "bonus")
+    assert offers.parse_amount("120,000", "bonus") == 120_000

@@ -114,3 +114,12 @@ def test_advance_button_follows_the_main_path(current: str, expected: str | None
     assert following == (Stage(expected) if expected else None)
     if following is not None:
         check_move(Stage(current), following)  # the button never offers a refused move
+
+
+def test_declining_an_offer_is_a_reason_only_at_offer() -> None:
+    from peregrine.domain.stages import RejectionReason, reasons_for
+
+    assert RejectionReason.DECLINED_OFFER not in reasons_for(Stage.APPLIED)
+    assert RejectionReason.DECLINED_OFFER not in reasons_for(Stage.INTERVIEWING)
+    assert RejectionReason.DECLINED_OFFER in reasons_for(Stage.OFFER)
+    assert RejectionReason.WITHDREW in reasons_for(Stage.APPLIED)

@@ -280,7 +280,7 @@ def test_done_moves_the_job_from_survey_to_phone_screen_through_move_job(
     with db.session_scope() as check:
         assert jobs.get_job(check, job_id).stage == Stage.PHONE_SCREEN
         last = check.exec(select(StageEvent).where(StageEvent.job_id == job_id)).all()[-1]
-        assert (last.from_stage, last.to_stage, last.source) == ("survey", "phone_screen", "button")
+        assert (last.from_stage, last.to_stage, last.source) == ("survey", "phone_screen", "survey")
         assert result.queued_task_id is not None  # entering Phone screen queues the company research
         assert tasks.latest_task(check, tasks.TaskKind.COMPANY_RESEARCH, job_id) is not None
         assert survey.get_survey(check, started.id or 0).status == survey.DONE
