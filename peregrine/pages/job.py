@@ -378,7 +378,7 @@ def job_page() -> rx.Component:
                     align="center",
                 ),
                 rx.data_list.root(
-                    _fact("Applied", JobPageState.applied_on),
+                    _fact("Date applied", JobPageState.applied_on),
                     _fact("Source", JobPageState.source),
                     _fact("Location", JobPageState.location),
                     *_detail_facts(),

@@ -8,6 +8,7 @@ regenerated; a regenerate over hand edits asks first, and replaced text stays in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
@@ -18,6 +19,7 @@ from peregrine.components.layout import page_layout, paid_only, record_or_missin
 from peregrine.components.needs_llm import when_llm_missing
 from peregrine.config import user_profile
 from peregrine.domain import limits
+from peregrine.domain.dates import day_label
 from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
 from peregrine.llm.settings import llm_configured
@@ -100,7 +102,8 @@ def _sections(owner: str, row: PrepBase | InterviewPrep | None, spec: tuple[tupl
 
 
 def _option_label(interview: Interview) -> str:
-    when = f" · {interview.scheduled_at.astimezone():%b %d}" if interview.scheduled_at else ""
+    today = datetime.now().astimezone().date()
+    when = f" · {day_label(interview.scheduled_at.astimezone(), today=today)}" if interview.scheduled_at else ""
     return f"{interview.order}. {interview.name} ({InterviewKind(interview.kind).label}){when}"
 
 

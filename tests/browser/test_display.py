@@ -121,9 +121,11 @@ def test_round_dates_show_their_year_warn_when_past_and_read_in_date_order(page:
 
 
 def test_a_long_title_wraps_in_the_heading_the_toast_and_the_tables(page: Page, phone: Page, app_url: str) -> None:
-    job_id = seed_job("Acme", LONG_TITLE, Stage.OFFER)  # Compare offers leaves hired jobs out
+    job_id = seed_job("Acme", LONG_TITLE, Stage.HIRED)  # in Analytics' placements
+    compared = seed_job("Initech", LONG_TITLE, Stage.OFFER)  # Compare offers leaves hired jobs out
     with db.session_scope() as session:
         offers.record_offer(session, job_id, offers.OfferFields(base_salary=150000, currency="USD"))
+        offers.record_offer(session, compared, offers.OfferFields(base_salary=140000, currency="USD"))
 
     for viewer, width in ((page, 1700), (phone, 390)):
         viewer.goto(f"{app_url}/applications/{job_id}")

@@ -379,3 +379,18 @@ def test_bulk_targets_put_the_coming_interviews_first(session: Session, candidat
     ]
     assert [target.detail.endswith("· past") for target in rounds] == [False, False, False, True, True]
     assert [target.job_id for target in jobs] == [zeta, acme]  # the job with the soonest interview first
+
+
+def test_bulk_targets_name_the_year_of_a_round_in_another_year(session: Session, candidate: Candidate) -> None:
+    now = datetime(2030, 12, 20, 12, tzinfo=UTC)
+    acme = new_job(session, candidate, company="Acme")
+    add_round(
+        session, acme, RoundFields(name="After the holidays", kind="technical", scheduled_at=now + timedelta(days=20))
+    )
+    add_round(session, acme, RoundFields(name="Before them", kind="technical", scheduled_at=now + timedelta(days=1)))
+    session.commit()
+
+    _, rounds = prep.bulk_targets(session, candidate.id or 0, now=now)
+    details = {target.label: target.detail for target in rounds}
+    assert ", 2031," in details["Acme: 1. After the holidays"]
+    assert "2030" not in details["Acme: 2. Before them"]
