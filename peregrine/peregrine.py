@@ -7,11 +7,12 @@ import gc
 import reflex as rx
 from starlette.types import ASGIApp
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.api.app import mount_api
 from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
+from peregrine.pages.errors import show_error
 from peregrine.pages.inbox import InboxState, inbox_page
 from peregrine.pages.job import JobPageState, job_page
 from peregrine.pages.offers import CompareOffersState, compare_offers_page
@@ -45,28 +46,26 @@ HEAD = [
     rx.el.meta(name="theme-color", content="#3e63dd"),
 ]
 
-app = PeregrineApp(stylesheets=["/peregrine.css"], head_components=HEAD)
+app = PeregrineApp(stylesheets=["/peregrine.css"], head_components=HEAD, backend_exception_handler=show_error)
 if app.sio is not None:
     # Socket.IO accepts any Origin by default (`cors_allowed_origins="*"`): the same rule as the Guard's.
     app.sio.eio.cors_allowed_origins = site.socket_origin_allowed
-app.add_page(board_page, route="/", title="Interviews · Peregrine", on_load=BoardState.load)
-app.add_page(job_page, route="/applications/[job_id]", title="Job · Peregrine", on_load=JobPageState.load)
-app.add_page(
-    prep_page, route="/applications/[job_id]/interview-prep", title="Interview prep · Peregrine", on_load=PrepState.load
-)
+app.add_page(board_page, route=routes.BOARD, title="Interviews · Peregrine", on_load=BoardState.load)
+app.add_page(job_page, route=routes.JOB, title="Job · Peregrine", on_load=JobPageState.load)
+app.add_page(prep_page, route=routes.PREP, title="Interview prep · Peregrine", on_load=PrepState.load)
 app.add_page(
     sheet_page,
-    route="/applications/[job_id]/interview-prep/sheet",
+    route=routes.PREP_SHEET,
     title="Reference sheet · Peregrine",
     on_load=PrepState.load,
 )
-app.add_page(survey_page, route="/applications/[job_id]/survey", title="Survey · Peregrine", on_load=SurveyState.load)
-app.add_page(bulk_prep_page, route="/prep", title="Interview prep · Peregrine", on_load=BulkPrepState.load)
-app.add_page(analytics_page, route="/analytics", title="Analytics · Peregrine", on_load=AnalyticsState.load)
-app.add_page(compare_offers_page, route="/offers", title="Offers · Peregrine", on_load=CompareOffersState.load)
-app.add_page(resume_page, route="/resume", title="Resume · Peregrine", on_load=ResumeState.load)
-app.add_page(settings_page, route="/settings", title="Settings · Peregrine", on_load=SettingsState.load)
-app.add_page(inbox_page, route="/inbox", title="Inbox · Peregrine", on_load=InboxState.load)
+app.add_page(survey_page, route=routes.SURVEY, title="Survey · Peregrine", on_load=SurveyState.load)
+app.add_page(bulk_prep_page, route=routes.BULK_PREP, title="Interview prep · Peregrine", on_load=BulkPrepState.load)
+app.add_page(analytics_page, route=routes.ANALYTICS, title="Analytics · Peregrine", on_load=AnalyticsState.load)
+app.add_page(compare_offers_page, route=routes.OFFERS, title="Offers · Peregrine", on_load=CompareOffersState.load)
+app.add_page(resume_page, route=routes.RESUME, title="Resume · Peregrine", on_load=ResumeState.load)
+app.add_page(settings_page, route=routes.SETTINGS, title="Settings · Peregrine", on_load=SettingsState.load)
+app.add_page(inbox_page, route=routes.INBOX, title="Inbox · Peregrine", on_load=InboxState.load)
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)
 # Email sync reads the mailbox (read-only) when config/services.yaml has an imap section.

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import reflex as rx
 
+from peregrine import routes
+
 NAV_LINKS: list[tuple[str, str]] = [
     ("Interviews", "/"),
-    ("Prep", "/prep"),
-    ("Resume", "/resume"),
-    ("Inbox", "/inbox"),
-    ("Analytics", "/analytics"),
-    ("Offers", "/offers"),
-    ("Settings", "/settings"),
+    ("Prep", routes.BULK_PREP),
+    ("Resume", routes.RESUME),
+    ("Inbox", routes.INBOX),
+    ("Analytics", routes.ANALYTICS),
+    ("Offers", routes.OFFERS),
+    ("Settings", routes.SETTINGS),
 ]
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 import reflex as rx
 
-SETTINGS_HREF = "/settings"
+from peregrine import routes
+
+SETTINGS_HREF = routes.SETTINGS
 
 
 def needs_llm_callout(feature: str, then: Any = None) -> rx.Component:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from peregrine.domain.errors import UserFacingError
+
 
 class InterviewKind(StrEnum):
     RECRUITER = "recruiter"
@@ -30,7 +32,7 @@ class RoundOutcome(StrEnum):
 RATING_FIELDS = ("overall_rating", "technical_rating", "culture_fit_rating", "communication_rating")
 
 
-class InvalidRating(ValueError):
+class InvalidRating(UserFacingError):
     """A rating outside 1 to 5; the message names the rating."""
 
 

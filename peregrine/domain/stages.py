@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from peregrine.domain.errors import UserFacingError
+
 
 class Stage(StrEnum):
     APPLIED = "applied"
@@ -78,7 +80,7 @@ REJECTION_REASON_LABELS: dict[RejectionReason, str] = {
 }
 
 
-class MoveNotAllowed(ValueError):
+class MoveNotAllowed(UserFacingError):
     """A stage move the rules refuse; the message says what is allowed instead."""
 
     def __init__(self, message: str, allowed: list[Stage]) -> None:

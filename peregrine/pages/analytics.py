@@ -14,9 +14,9 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.layout import page_layout
 from peregrine.domain.interviews import RATING_FIELDS
+from peregrine.pages.state import AppState
 from peregrine.services import analytics
 from peregrine.services.analytics import Filters
-from peregrine.services.candidates import current_candidate
 
 ALL = "__all__"
 
@@ -90,7 +90,7 @@ class PlacementRow:
     offer: str
 
 
-class AnalyticsState(rx.State):
+class AnalyticsState(AppState):
     date_from: str = ""
     date_to: str = ""
     source: str = ALL
@@ -147,7 +147,7 @@ class AnalyticsState(rx.State):
             return
         self.error = ""
         with db.session_scope() as session:
-            candidate_id = current_candidate(session).id or 0
+            candidate_id = self.candidate_id(session)
             self.sources = sorted(analytics.source_names(session, candidate_id), key=str.lower)
             self.companies = sorted(analytics.company_names(session, candidate_id), key=str.lower)
             steps = analytics.conversion_funnel(session, candidate_id, filters)

@@ -9,8 +9,8 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.domain import limits
+from peregrine.pages.state import AppState
 from peregrine.services import api_tokens
-from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError
 
 
@@ -24,7 +24,7 @@ class TokenLine:
     revoked: bool
 
 
-class ApiAccessState(rx.State):
+class ApiAccessState(AppState):
     tokens: list[TokenLine] = []
     shown_once: str = ""  # a token's clear text, shown until the page is left
     new_name: str = ""
@@ -37,7 +37,7 @@ class ApiAccessState(rx.State):
 
     def _list(self) -> None:
         with db.session_scope() as session:
-            candidate = current_candidate(session)
+            candidate_id = self.candidate_id(session)
             self.tokens = [
                 TokenLine(
                     token.id or 0,
@@ -47,7 +47,7 @@ class ApiAccessState(rx.State):
                     f"{token.last_used_at.astimezone():%b %d, %H:%M}" if token.last_used_at else "never",
                     token.revoked_at is not None,
                 )
-                for token in api_tokens.tokens_of(session, candidate.id or 0)
+                for token in api_tokens.tokens_of(session, candidate_id)
             ]
 
     @rx.event
@@ -57,8 +57,8 @@ class ApiAccessState(rx.State):
     @rx.event
     def create(self) -> None:
         with db.session_scope() as session:
-            candidate = current_candidate(session)
-            _, self.shown_once = api_tokens.create_token(session, candidate.id or 0, self.new_name or "default")
+            candidate_id = self.candidate_id(session)
+            _, self.shown_once = api_tokens.create_token(session, candidate_id, self.new_name or "default")
         self.new_name = ""
         self._list()
 
@@ -66,7 +66,7 @@ class ApiAccessState(rx.State):
     def revoke(self, token_id: int) -> Any:
         try:
             with db.session_scope() as session:
-                api_tokens.revoke_token(session, token_id, candidate_id=current_candidate(session).id or 0)
+                api_tokens.revoke_token(session, token_id, candidate_id=self.candidate_id(session))
         except ServiceError as exc:
             return rx.toast.error(str(exc))
         self._list()

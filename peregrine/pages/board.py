@@ -15,7 +15,7 @@ from typing import Any
 
 import reflex as rx
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.kanban import COLUMNS, kanban_board
 from peregrine.components.layout import page_layout
 from peregrine.domain import limits
@@ -31,12 +31,12 @@ from peregrine.domain.stages import (
 )
 from peregrine.llm.settings import llm_configured
 from peregrine.pages.job_form import JobFormState, job_dialog
+from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import job_changes, one_follower
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner
 from peregrine.services import jobs as job_service
 from peregrine.services.board import CardView
-from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError, StaleVersion
 from peregrine.services.task_events import wait_for_change
 
@@ -55,7 +55,7 @@ UNDO_TOAST_MS = 12_000
 FIRST_CARDS_PER_COLUMN = 24
 
 
-class BoardState(rx.State):
+class BoardState(AppState):
     card_batch: dict[str, Any] = {"seq": 0, "reset": True, "rows": []}
     snapshot: dict[str, Any] = {"seq": 0, "columns": {}, "filtered": False}
     #: Per stage, the jobs the filters hide; sent when it changes, never with a move of a shown card.
@@ -122,7 +122,7 @@ class BoardState(rx.State):
 
     def _snapshot(self) -> board_service.BoardSnapshot:
         with db.session_scope() as session:
-            self._candidate_id = current_candidate(session).id or 0
+            self._candidate_id = self.candidate_id(session)
             return self._read(session)
 
     def _show(self, snapshot: board_service.BoardSnapshot) -> None:
@@ -237,9 +237,9 @@ class BoardState(rx.State):
         card_id = int(request["cardId"])
         action = request.get("action")
         if action == "open":
-            return rx.redirect(f"/applications/{card_id}")
+            return rx.redirect(routes.job_url(card_id))
         if action == "open_survey":
-            return rx.redirect(f"/applications/{card_id}/survey")
+            return rx.redirect(routes.survey_url(card_id))
         if action == "edit":
             return JobFormState.open_edit(card_id)
         if action == "reject":
@@ -372,7 +372,7 @@ class BoardState(rx.State):
             rx.toast.info(
                 "Company research needs a language model, and none is set up. It is queued and starts "
                 "by itself once you add one in Settings.",
-                action={"label": "Open Settings", "on_click": rx.redirect("/settings")},
+                action={"label": "Open Settings", "on_click": rx.redirect(routes.SETTINGS)},
                 duration=15000,
             ),
         ]
@@ -552,10 +552,6 @@ class BoardState(rx.State):
     def _version_of(self, card_id: int) -> int | None:
         return self._versions.get(card_id)
 
-    @property
-    def candidate_id(self) -> int:
-        return self._candidate_id
-
 
 def _read_card(card_id: int, candidate_id: int) -> CardView | None:
     with db.session_scope() as session:
@@ -584,7 +580,7 @@ def _card_heading(card: CardView | None) -> str:
     return f"{card.company} — {card.title}" if card else "this job"
 
 
-class RejectDialogState(rx.State):
+class RejectDialogState(AppState):
     """The reason asked before a job moves to Rejected."""
 
     open: bool = False

@@ -11,15 +11,15 @@ from typing import Any
 
 import reflex as rx
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.layout import page_layout, paid_only
 from peregrine.components.needs_llm import when_llm_missing
 from peregrine.config import user_profile
 from peregrine.llm.settings import llm_configured
 from peregrine.models import Task
+from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import prep, task_runner
-from peregrine.services.candidates import current_candidate
 
 ACTIVE = ("queued", "running")
 
@@ -41,7 +41,7 @@ class ReportLine:
     task_id: int
 
 
-class BulkPrepState(rx.State):
+class BulkPrepState(AppState):
     paid: bool = True
     #: A language model is configured; without one the batch is not queued (it could only fail, item by item).
     llm_ready: bool = True
@@ -60,17 +60,10 @@ class BulkPrepState(rx.State):
 
     def _read_targets(self) -> None:
         with db.session_scope() as session:
-            candidate = current_candidate(session)
-            jobs, rounds = prep.bulk_targets(session, candidate.id or 0)
-        self.jobs = [
-            TargetRow(str(t.id), f"/applications/{t.job_id}/interview-prep", t.label, t.detail, t.has_prep)
-            for t in jobs
-        ]
+            jobs, rounds = prep.bulk_targets(session, self.candidate_id(session))
+        self.jobs = [TargetRow(str(t.id), routes.prep_url(t.job_id), t.label, t.detail, t.has_prep) for t in jobs]
         self.rounds = [
-            TargetRow(
-                str(t.id), f"/applications/{t.job_id}/interview-prep?interview_id={t.id}", t.label, t.detail, t.has_prep
-            )
-            for t in rounds
+            TargetRow(str(t.id), routes.prep_url(t.job_id, t.id), t.label, t.detail, t.has_prep) for t in rounds
         ]
 
     @rx.event

@@ -15,13 +15,13 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.forms import labelled
 from peregrine.components.layout import page_layout
 from peregrine.domain.email_rules import EmailClass
 from peregrine.domain.stages import MoveNotAllowed
 from peregrine.integrations.imap import load_imap_settings
-from peregrine.services.candidates import current_candidate
+from peregrine.pages.state import AppState
 from peregrine.services.email import actions, poller
 from peregrine.services.email.inbox import InboxFilter, InboxItem, JobChoice, job_choices, list_inbox, review_count
 from peregrine.services.errors import ServiceError
@@ -33,7 +33,7 @@ FILTERS: list[tuple[str, str]] = [
 ]
 
 
-class InboxState(rx.State):
+class InboxState(AppState):
     show: str = InboxFilter.JOBS.value
     items: list[InboxItem] = []
     jobs: list[JobChoice] = []
@@ -54,9 +54,7 @@ class InboxState(rx.State):
 
     def _refresh(self) -> None:
         with db.session_scope() as session:
-            candidate_id = current_candidate(session).id
-            assert candidate_id is not None
-            self._candidate_id = candidate_id
+            self._candidate_id = candidate_id = self.candidate_id(session)
             self.items = list_inbox(session, candidate_id, show=self.show)
             self.jobs = job_choices(session, candidate_id)
             self.review_count = review_count(session, candidate_id)
@@ -184,7 +182,7 @@ def _job_line(item: rx.Var[InboxItem]) -> rx.Component:
         item.job_id != "",
         rx.hstack(
             rx.text("Job:", size="2", weight="medium"),
-            rx.link(item.job_label, href="/applications/" + item.job_id, size="2"),
+            rx.link(item.job_label, href=routes.job_url(item.job_id), size="2"),
             rx.badge(item.job_stage, color_scheme="gray"),
             rx.cond(item.match == "user", rx.text("(chosen by you)", size="1", color_scheme="gray")),
             align="center",

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.components.needs_llm import needs_llm_callout
 from peregrine.domain import limits
@@ -19,6 +19,7 @@ from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
+from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import follow_tasks, job_changes
 from peregrine.services import board as board_service
 from peregrine.services import job_events, research, task_runner, tasks
@@ -81,7 +82,7 @@ def _section_views(brief: dict[str, Any]) -> list[SectionView]:
     ]
 
 
-class JobPageState(rx.State):
+class JobPageState(AppState):
     found: bool = False
     missing_message: str = ""
     company: str = ""
@@ -136,8 +137,8 @@ class JobPageState(rx.State):
         with db.session_scope() as session:
             self._show_job(routed.job, job_service.stage_history(session, routed.id))
         self._read_notes(routed.job)
-        self.prep_link = f"/applications/{self._job}/interview-prep"
-        self.survey_link = f"/applications/{self._job}/survey"
+        self.prep_link = routes.prep_url(self._job)
+        self.survey_link = routes.survey_url(self._job)
         self.found = True
         rounds = await self.get_state(RoundsState)
         rounds._load_rounds(self._job)

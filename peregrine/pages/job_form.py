@@ -17,11 +17,12 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.forms import labelled, length_notice, save_watch
 from peregrine.domain import limits
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import Stage
+from peregrine.pages.state import AppState
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services import offers as offer_service
@@ -68,7 +69,7 @@ def _submitted(form: JobForm, name: str) -> str:
     return str(form.get(name) or "").replace("\r\n", "\n")
 
 
-class JobFormState(rx.State):
+class JobFormState(AppState):
     open: bool = False
     job_id: int = 0
     company: str = ""
@@ -164,7 +165,7 @@ class JobFormState(rx.State):
     @rx.event
     async def company_entered(self, company: str) -> None:
         self.company = company[: limits.COMPANY]  # the field's maxlength; only the history check reads it
-        candidate_id = await self._candidate_id()
+        candidate_id = self.read_candidate_id()
         self._check_history(candidate_id)
         self._check_duplicates(candidate_id)
 
@@ -173,12 +174,12 @@ class JobFormState(rx.State):
     @rx.event
     async def title_entered(self, title: str) -> None:
         self.title = title[: limits.JOB_TITLE]  # as typed, for the duplicate check only
-        self._check_duplicates(await self._candidate_id())
+        self._check_duplicates(self.read_candidate_id())
 
     @rx.event
     async def url_entered(self, url: str) -> None:
         self.url = url[: limits.JOB_URL]
-        self._check_duplicates(await self._candidate_id())
+        self._check_duplicates(self.read_candidate_id())
 
     def _check_duplicates(self, candidate_id: int) -> None:
         """Warn, before saving, when this looks like a job already on the board."""
@@ -192,7 +193,7 @@ class JobFormState(rx.State):
                 exclude_job_id=self.job_id or None,
             )
             self.duplicates = [
-                DuplicateLine(f"{job.company} — {job.title} ({Stage(job.stage).label})", f"/applications/{job.id}")
+                DuplicateLine(f"{job.company} — {job.title} ({Stage(job.stage).label})", routes.job_url(job.id))
                 for job in found
             ]
 
@@ -212,12 +213,6 @@ class JobFormState(rx.State):
                 f" ({job.stage_entered_at:%b %d, %Y})"
                 for job in earlier
             ]
-
-    async def _candidate_id(self) -> int:
-        from peregrine.pages.board import BoardState
-
-        board = await self.get_state(BoardState)
-        return board.candidate_id
 
     @rx.event
     def ask_delete(self, confirming: bool) -> None:
@@ -259,7 +254,7 @@ class JobFormState(rx.State):
                     # tabs' saves, and checking against theirs would let this one overwrite them.
                     job = job_service.update_job(session, self.job_id, fields, expected_version=self._version)
                 else:
-                    job = job_service.create_job(session, board.candidate_id, fields)
+                    job = job_service.create_job(session, self.candidate_id(session), fields)
                 view = board_service.card_view(session, job)
                 version = job.version
         except StaleVersion as exc:

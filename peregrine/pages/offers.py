@@ -8,14 +8,14 @@ from typing import Any
 
 import reflex as rx
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.forms import labelled, length_notice
 from peregrine.components.layout import page_layout
 from peregrine.domain import limits
 from peregrine.domain.stages import Stage
 from peregrine.models import Offer
+from peregrine.pages.state import AppState
 from peregrine.services import offers
-from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError
 from peregrine.services.offers import OfferFields
 
@@ -57,7 +57,7 @@ def _day(text: str, label: str) -> date | None:
         raise ValueError(f"The {label} “{text}” is not a date.") from None
 
 
-class OfferState(rx.State):
+class OfferState(AppState):
     """The job page's Offer section."""
 
     facts: list[Fact] = []
@@ -148,7 +148,7 @@ def offer_section() -> rx.Component:
                 size="2",
                 class_name="no-print",
             ),
-            rx.link("Compare offers", href="/offers", size="2", class_name="no-print"),
+            rx.link("Compare offers", href=routes.OFFERS, size="2", class_name="no-print"),
             align="center",
             width="100%",
             spacing="3",
@@ -248,18 +248,17 @@ class CompareColumn:
     deadline_passed: bool = False
 
 
-class CompareOffersState(rx.State):
+class CompareOffersState(AppState):
     columns: list[CompareColumn] = []
 
     @rx.event
     def load(self) -> None:
         today = date.today()  # the deadline is a calendar day where the user is (a self-hosted app shares its clock)
         with db.session_scope() as session:
-            candidate = current_candidate(session)
-            lines = offers.offers_to_compare(session, candidate.id or 0, undecided_only=True)
+            lines = offers.offers_to_compare(session, self.candidate_id(session), undecided_only=True)
             self.columns = [
                 CompareColumn(
-                    f"/applications/{line.job_id}",
+                    routes.job_url(line.job_id),
                     f"{line.company} — {line.title}",
                     Stage(line.stage).label,
                     _money(line.first_year_cash, line.offer.currency),

@@ -18,6 +18,7 @@ from peregrine.components.needs_llm import when_llm_missing
 from peregrine.domain import limits
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.llm.settings import llm_configured
+from peregrine.pages.state import AppState
 from peregrine.services import practice
 from peregrine.services.errors import ServiceError
 
@@ -48,7 +49,7 @@ class ScoreLine:
     improvement: str
 
 
-class PracticeState(rx.State):
+class PracticeState(AppState):
     interview_label: str = ""
     sessions: list[SessionOption] = []
     current: str = ""  # the open session's id

@@ -13,7 +13,7 @@ from typing import Any
 
 import reflex as rx
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.forms import length_notice
 from peregrine.components.layout import page_layout, paid_only, record_or_missing
 from peregrine.components.needs_llm import when_llm_missing
@@ -26,6 +26,7 @@ from peregrine.llm.settings import llm_configured
 from peregrine.models import Interview, InterviewPrep, PrepBase, Task
 from peregrine.pages.practice import PracticeState, practice_section
 from peregrine.pages.routed_job import job_of_route
+from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import interviews, prep, prep_sections, task_runner, tasks
 from peregrine.services import jobs as job_service
@@ -107,7 +108,7 @@ def _option_label(interview: Interview) -> str:
     return f"{interview.order}. {interview.name} ({InterviewKind(interview.kind).label}){when}"
 
 
-class PrepState(rx.State):
+class PrepState(AppState):
     found: bool = False
     missing_message: str = ""
     paid: bool = True
@@ -253,7 +254,7 @@ class PrepState(rx.State):
     @rx.event
     def choose(self, value: str) -> Any:
         """Switch interviews through the URL, so the view is always the deep link's view."""
-        return rx.redirect(f"/applications/{self._job}/interview-prep?interview_id={value}")
+        return rx.redirect(routes.prep_url(self._job, value))
 
     # ------------------------------------------------------------------ generating
     @rx.event

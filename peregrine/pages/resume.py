@@ -17,8 +17,8 @@ from peregrine import db
 from peregrine.components.forms import labelled, length_notice
 from peregrine.components.layout import page_layout
 from peregrine.domain import limits
+from peregrine.pages.state import AppState
 from peregrine.services import resume
-from peregrine.services.candidates import current_candidate
 from peregrine.services.errors import ServiceError
 from peregrine.services.resume import ProjectFields, ProjectWithBullets
 
@@ -78,7 +78,7 @@ def _view(item: ProjectWithBullets) -> ProjectView:
     )
 
 
-class ResumeState(rx.State):
+class ResumeState(AppState):
     projects: list[ProjectView] = []
     loaded: bool = False
     notice: str = ""
@@ -114,7 +114,6 @@ class ResumeState(rx.State):
     uploaded_name: str = ""
     export_open: bool = False
     export_text: str = ""
-    _candidate: int = 0
 
     @rx.event
     def load(self) -> None:
@@ -123,21 +122,14 @@ class ResumeState(rx.State):
 
     def _load(self) -> None:
         with db.session_scope() as session:
-            self.projects = [_view(item) for item in resume.resume_of(session, self._candidate_id(session))]
+            self.projects = [_view(item) for item in resume.resume_of(session, self.candidate_id(session))]
         self.loaded = True
-
-    def _candidate_id(self, session: Session) -> int:
-        if not self._candidate:
-            candidate = current_candidate(session)
-            assert candidate.id is not None
-            self._candidate = candidate.id
-        return self._candidate
 
     def _change(self, action: Callable[[Session, int], object], done: str = "") -> Any:
         """Run one service call for this candidate, then show the resume as stored."""
         try:
             with db.session_scope() as session:
-                action(session, self._candidate_id(session))
+                action(session, self.candidate_id(session))
         except ServiceError as exc:
             return rx.toast.error(str(exc))
         self._load()
@@ -153,7 +145,7 @@ class ResumeState(rx.State):
     def open_edit_project(self, project_id: int) -> Any:
         try:
             with db.session_scope() as session:
-                project = resume.get_project(session, project_id, candidate_id=self._candidate_id(session))
+                project = resume.get_project(session, project_id, candidate_id=self.candidate_id(session))
                 values = {key: getattr(project, key) for key in PROJECT_FIELDS}
         except ServiceError as exc:
             return rx.toast.error(str(exc))
@@ -182,7 +174,7 @@ class ResumeState(rx.State):
         fields = ProjectFields(**{key: getattr(self, key) for key in PROJECT_FIELDS})
         try:
             with db.session_scope() as session:
-                candidate_id = self._candidate_id(session)
+                candidate_id = self.candidate_id(session)
                 if self.project_id:
                     resume.update_project(session, self.project_id, fields, candidate_id=candidate_id)
                 else:
@@ -230,7 +222,7 @@ class ResumeState(rx.State):
     def open_edit_bullet(self, bullet_id: int, project_name: str) -> Any:
         try:
             with db.session_scope() as session:
-                bullet = resume.get_bullet(session, bullet_id, candidate_id=self._candidate_id(session))
+                bullet = resume.get_bullet(session, bullet_id, candidate_id=self.candidate_id(session))
         except ServiceError as exc:
             return rx.toast.error(str(exc))
         self.bullet_id, self.bullet_project_id, self.bullet_project_name = bullet_id, bullet.project_id, project_name
@@ -250,7 +242,7 @@ class ResumeState(rx.State):
     def save_bullet(self) -> Any:
         try:
             with db.session_scope() as session:
-                candidate_id = self._candidate_id(session)
+                candidate_id = self.candidate_id(session)
                 if self.bullet_id:
                     resume.update_bullet(session, self.bullet_id, self.bullet_text, candidate_id=candidate_id)
                 else:
@@ -327,7 +319,7 @@ class ResumeState(rx.State):
         try:
             with db.session_scope() as session:
                 result = resume.import_resume_yaml(
-                    session, self._candidate_id(session), self.import_text, replace=self.import_mode == "replace"
+                    session, self.candidate_id(session), self.import_text, replace=self.import_mode == "replace"
                 )
         except ServiceError as exc:
             self.import_error = str(exc)
@@ -341,7 +333,7 @@ class ResumeState(rx.State):
     @rx.event
     def open_export(self) -> None:
         with db.session_scope() as session:
-            self.export_text = resume.export_resume_yaml(session, self._candidate_id(session))
+            self.export_text = resume.export_resume_yaml(session, self.candidate_id(session))
         self.export_open = True
 
     @rx.event

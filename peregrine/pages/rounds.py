@@ -8,13 +8,14 @@ from typing import Any
 
 import reflex as rx
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.components.forms import labelled, length_notice
 from peregrine.domain import limits
 from peregrine.domain.dates import moment_label
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Interview
+from peregrine.pages.state import AppState
 from peregrine.services import interviews
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
@@ -139,7 +140,7 @@ _EDITABLE = frozenset(
 )
 
 
-class RoundsState(rx.State):
+class RoundsState(AppState):
     rounds: list[RoundLine] = []
     dialog_open: bool = False
     editing_id: int = 0
@@ -346,10 +347,7 @@ def _round_item(line: RoundLine) -> rx.Component:
                 ),
                 rx.link(
                     "Prep",
-                    href="/applications/"
-                    + RoundsState.job_route
-                    + "/interview-prep?interview_id="
-                    + line.id.to_string(),
+                    href=routes.prep_url(RoundsState.job_route, line.id),
                     size="2",
                     aria_label="Prepare for " + line.name,
                 ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peregrine import db
+from peregrine import db, routes
 from peregrine.models import Job
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import InvalidInput
@@ -26,4 +26,4 @@ def job_of_route(raw_id: str) -> RoutedJob:
         raise InvalidInput(f"“{raw_id}” is not a job number.")
     with db.session_scope() as session:
         job = job_service.get_job(session, int(raw_id))
-    return RoutedJob(int(raw_id), f"{job.company} — {job.title}", f"/applications/{raw_id}", job)
+    return RoutedJob(int(raw_id), f"{job.company} — {job.title}", routes.job_url(raw_id), job)

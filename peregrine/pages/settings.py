@@ -8,6 +8,7 @@ import reflex as rx
 
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
+from peregrine.pages.state import AppState
 from peregrine.services.health import (
     ImapOverview,
     PollerView,
@@ -20,7 +21,7 @@ from peregrine.services.health import (
 )
 
 
-class SettingsState(rx.State):
+class SettingsState(AppState):
     name: str = ""
     email: str = ""
     headline: str = ""

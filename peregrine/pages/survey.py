@@ -12,6 +12,7 @@ worker threads (`asyncio.to_thread`), so one person's slow upload never stalls a
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,11 +28,14 @@ from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.llm.settings import llm_configured
 from peregrine.models import SurveyResponse
+from peregrine.pages.errors import UNEXPECTED
 from peregrine.pages.routed_job import job_of_route
+from peregrine.pages.state import AppState
 from peregrine.services import jobs as job_service
 from peregrine.services import survey, task_runner, uploads
 from peregrine.services.errors import ServiceError
 
+log = logging.getLogger(__name__)
 UPLOAD_ID = "survey_screenshots"
 #: Uploads screened by a handler, waiting for `check_screenshots` to decode them (process memory).
 _HELD = uploads.HeldUploads()
@@ -160,7 +164,7 @@ def _answered(survey_id: int) -> tuple[SurveyResponse, list[SurveyOption]]:
         return stored, _survey_options(session, stored.job_id)
 
 
-class SurveyState(rx.State):
+class SurveyState(AppState):
     found: bool = False
     missing_message: str = ""
     paid: bool = True
@@ -513,8 +517,9 @@ class SurveyState(rx.State):
             await survey.suggest_answers(survey_id, llm=get_llm_client())
         except (ServiceError, LLMUnavailable) as exc:
             error = str(exc)
-        except Exception as exc:  # a bug must still end the spinner, with its cause
-            error = f"Unexpected error: {exc}"
+        except Exception:  # a bug must still end the spinner: logged, and said calmly
+            log.exception("Writing the survey's answers failed")
+            error = UNEXPECTED
         stored, options = await asyncio.to_thread(_answered, survey_id)
         async with self:
             self._answerer, self.answering = False, False

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from peregrine.domain.errors import UserFacingError
 from peregrine.domain.limits import too_long
 
 
-class ServiceError(Exception):
-    """Base for errors whose message can be shown to the user as it is."""
+class ServiceError(UserFacingError):
+    """Base for the services' refusals; the message can be shown to the user as it is."""
 
 
 class NotFound(ServiceError, LookupError):

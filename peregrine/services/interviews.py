@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from peregrine.domain import limits
 from peregrine.domain.dates import day_label
-from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome, check_rating
+from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, InvalidRating, RoundOutcome, check_rating
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Interview, Job, utcnow
 from peregrine.services.errors import InvalidInput, NotFound, check_length, check_lengths
@@ -140,7 +140,7 @@ def record_outcome(
             raise InvalidInput(f"Unknown rating {name!r}; the ratings are {', '.join(RATING_FIELDS)}.")
         try:
             checked[name] = check_rating(name, value)
-        except ValueError as exc:
+        except InvalidRating as exc:
             raise InvalidInput(str(exc)) from None
     interview.outcome = result.value
     for name, value in checked.items():
