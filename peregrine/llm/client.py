@@ -6,9 +6,20 @@ an answer that does not fit the requested pydantic model; when none answers it r
 `LLMUnavailable`, whose message names every backend tried and why it failed, ready to show a user.
 
 Structured output goes through instructor (`instructor.from_openai` on an `openai.AsyncOpenAI`, with
-the backend's instructor mode); instructor re-asks the model with the validation error up to
-`max_retries` times. Transport errors are not retried on the same backend (openai's own retries are
-switched off): the next backend is the retry.
+the backend's instructor mode). An answer that breaks the schema is asked for again up to
+`max_retries` times, by this module rather than by instructor: instructor's re-ask appends the bad
+answer and the error to the conversation, which grows with every try (3,004 → 3,857 tokens on a real
+server, then over the window); here a retry sends the original messages plus one short message that
+names what was wrong, and nothing else. Transport errors are not retried on the same backend
+(openai's own retries are switched off): the next backend is the retry.
+
+Every call is bounded. It sends `max_tokens` (the schema's `output_tokens`, see `llm/prompts`), and
+an answer the server cut off there (finish_reason "length") is reported as such, naming the backend
+and the limit, and is not asked for again on that backend: the same request would be cut off again.
+`timeout_s` bounds each wait for the server (connect, the first byte, the next streamed chunk);
+`total_timeout_s` bounds a whole request, streamed or not. When the app gives up, the request's
+connection is closed, so a server that watches its connection stops generating instead of running on
+for minutes and holding up the next call.
 
 Facts this module relies on (checked against openai 3.3.0 and instructor 1.17.0): every failure
 inside instructor's `create` arrives as `instructor.core.InstructorRetryException` whose
@@ -39,6 +50,7 @@ import openai
 import pydantic
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
 
+from peregrine.llm.prompts import DEFAULT_OUTPUT_TOKENS, output_tokens
 from peregrine.llm.settings import LLMBackend, LLMSettings, llm_config_path, load_llm_settings
 
 logger = logging.getLogger("peregrine.llm")
@@ -67,6 +79,14 @@ class Attempt:
     def describe(self) -> str:
         where = f"{self.backend} ({self.base_url})" if self.base_url else self.backend
         return f"{where} — {self.error}"
+
+
+class BackendGaveUp(Exception):
+    """One backend's request ended without a usable answer; `reason` is the sentence for the user."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 class LLMUnavailable(Exception):
@@ -132,6 +152,7 @@ class LLMClient:
         max_retries: int = 2,
         vision: bool = False,
         on_partial: Callable[[Any], None] | None = None,
+        max_tokens: int | None = None,
     ) -> T:
         """Ask for an answer that fills `response_model`; the first backend that gives a valid one wins.
 
@@ -140,10 +161,13 @@ class LLMClient:
         answer that breaks the schema at the end, or a backend that cannot stream, falls back to the
         ordinary call on the same backend, where instructor re-asks with the validation error.
 
+        `max_tokens` (default: the schema's `output_tokens`) caps the answer's length.
+
         Raises `LLMUnavailable` when no backend is configured (or none with vision, if `vision`) or
-        when every backend failed: unreachable, timed out, HTTP error, or an invalid answer after
-        `max_retries` re-asks.
+        when every backend failed: unreachable, timed out, HTTP error, an answer cut off at
+        `max_tokens`, or an invalid answer after `max_retries` re-asks.
         """
+        budget = max_tokens if max_tokens is not None else output_tokens(response_model)
         attempts: list[Attempt] = []
         async with self._slot():
             for backend, api_key in self._keyed_candidates(vision, attempts):
@@ -153,15 +177,10 @@ class LLMClient:
                         patched = instructor.from_openai(raw_client, mode=_INSTRUCTOR_MODES[backend.mode])
                         result = None
                         if on_partial is not None:
-                            result = await _streamed(patched, response_model, messages, backend, on_partial)
+                            result = await _streamed(patched, response_model, messages, backend, on_partial, budget)
                         if result is None:
-                            result = await patched.chat.completions.create(
-                                response_model=response_model,
-                                messages=cast(Any, messages),
-                                model=backend.model,
-                                max_retries=max_retries,
-                            )
-                except (InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
+                            result = await _validated(patched, response_model, messages, backend, budget, max_retries)
+                except (BackendGaveUp, InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
                     attempt = Attempt(backend.name, describe_error(exc, backend), backend.base_url)
                     attempts.append(attempt)
                     logger.warning(
@@ -184,12 +203,17 @@ class LLMClient:
         raise LLMUnavailable(attempts)
 
     # ------------------------------------------------------------------ streamed text
-    async def stream_text(self, messages: list[dict[str, Any]]) -> AsyncGenerator[str, None]:
+    async def stream_text(
+        self, messages: list[dict[str, Any]], *, max_tokens: int = DEFAULT_OUTPUT_TOKENS
+    ) -> AsyncGenerator[str, None]:
         """Yield the answer's text as it arrives, from the first backend that starts answering.
 
         A backend that fails before its first token is skipped for the next one; a failure after
         text has been yielded raises `LLMUnavailable` (the text so far is not repeated elsewhere).
-        Close the generator (or read it to the end) to free its slot among `max_concurrent_calls`.
+        The answer is capped at `max_tokens`, and the whole stream at the backend's
+        `total_timeout_s` (each chunk is also awaited at most `timeout_s`): past it the stream is
+        closed, which tells the server to stop. Close the generator (or read it to the end) to free
+        its slot among `max_concurrent_calls`.
         """
         attempts: list[Attempt] = []
         async with self._slot():
@@ -198,12 +222,17 @@ class LLMClient:
                 async with _openai_client(backend, api_key) as raw_client:
                     stream: openai.AsyncStream[Any] | None = None
                     first = ""
+                    deadline = asyncio.get_running_loop().time() + backend.total_timeout_s
+                    finish: list[str] = []
+                    chunks_in: AsyncGenerator[str, None] | None = None
                     try:
-                        stream = await raw_client.chat.completions.create(
-                            model=backend.model, messages=cast(Any, messages), stream=True
-                        )
-                        async for chunk in stream:
-                            first = _delta_text(chunk)
+                        async with _within(backend, deadline):
+                            stream = await raw_client.chat.completions.create(
+                                model=backend.model, messages=cast(Any, messages), stream=True, max_tokens=max_tokens
+                            )
+                        chunks_in = _chunks_until(stream, backend, deadline, finish)
+                        async for text in chunks_in:
+                            first = text
                             if first:
                                 break
                     except Exception as exc:
@@ -216,17 +245,15 @@ class LLMClient:
                             _ms_since(started),
                             attempt.error,
                         )
-                        if stream is not None:
-                            await _close_quietly(stream)
+                        await _close_quietly(stream, chunks_in)
                         continue
 
                     chunks = 0
                     try:
-                        if first:
+                        if first and chunks_in is not None:
                             chunks += 1
                             yield first
-                            async for chunk in stream:
-                                text = _delta_text(chunk)
+                            async for text in chunks_in:
                                 if text:
                                     chunks += 1
                                     yield text
@@ -245,7 +272,14 @@ class LLMClient:
                             f"The language model stopped in the middle of its answer: {attempts[-1].describe()}.",
                         ) from exc
                     finally:
-                        await _close_quietly(stream)
+                        await _close_quietly(stream, chunks_in)
+                    if "length" in finish:
+                        logger.warning(
+                            "stream: backend %s (model %s) was cut off at its limit of %d tokens (max_tokens)",
+                            backend.name,
+                            backend.model,
+                            max_tokens,
+                        )
                     logger.info(
                         "stream: backend %s (model %s) streamed %d chunks in %.0f ms",
                         backend.name,
@@ -389,6 +423,8 @@ async def _openai_client(backend: LLMBackend, api_key: str) -> AsyncIterator[ope
 
 def describe_error(exc: BaseException, backend: LLMBackend) -> str:
     """A short reason for a user: "connection refused", "timed out after 120 s", "HTTP 500: …"."""
+    if isinstance(exc, BackendGaveUp):
+        return exc.reason
     if isinstance(exc, InstructorRetryException):
         cause = exc.__cause__
         if isinstance(cause, openai.OpenAIError):
@@ -464,19 +500,26 @@ async def _streamed(
     messages: list[dict[str, Any]],
     backend: LLMBackend,
     on_partial: Callable[[Any], None],
+    max_tokens: int,
 ) -> T | None:
     """The answer streamed as growing partial objects; None when it must be asked for again unstreamed.
 
     Transport errors (unreachable, timeout) propagate: the next backend is the retry, as for any call.
+    So does running past `total_timeout_s` (the stream is closed then).
     """
     last: Any = None
     try:
-        parts = patched.chat.completions.create_partial(
-            response_model=response_model, messages=cast(Any, messages), model=backend.model, max_retries=0
-        )
-        async for part in parts:
-            last = part
-            on_partial(part)
+        async with _within(backend):
+            parts = patched.chat.completions.create_partial(
+                response_model=response_model,
+                messages=cast(Any, messages),
+                model=backend.model,
+                max_retries=0,
+                max_tokens=max_tokens,
+            )
+            async for part in parts:
+                last = part
+                on_partial(part)
     except (InstructorError, openai.OpenAIError, pydantic.ValidationError, ValueError) as exc:
         cause = exc.__cause__ if isinstance(exc, InstructorError) and exc.__cause__ is not None else exc
         if isinstance(cause, openai.APIConnectionError) or (
@@ -496,6 +539,123 @@ async def _streamed(
             "structured %s: streamed answer invalid (%s); asking again", response_model.__name__, _first_line(exc)
         )
         return None
+
+
+async def _validated(
+    patched: instructor.AsyncInstructor,
+    response_model: type[T],
+    messages: list[dict[str, Any]],
+    backend: LLMBackend,
+    max_tokens: int,
+    max_retries: int,
+) -> T:
+    """One answer that validates, asked for at most `1 + max_retries` times on this backend.
+
+    A retry sends `messages` and one short message naming what was wrong with the last answer, not
+    the answer itself (instructor's own re-ask would append both, growing the request every time).
+    An answer cut off at `max_tokens` is not asked for again: `BackendGaveUp` says so.
+    """
+    ask = messages
+    tries = max(0, max_retries) + 1
+    for number in range(1, tries + 1):
+        try:
+            async with _within(backend):
+                result: T = await patched.chat.completions.create(
+                    response_model=response_model,
+                    messages=cast(Any, ask),
+                    model=backend.model,
+                    max_retries=0,  # retries are ours, below
+                    max_tokens=max_tokens,
+                )
+                return result
+        except IncompleteOutputException as exc:
+            raise BackendGaveUp(_cut_off(max_tokens)) from exc
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, IncompleteOutputException):
+                raise BackendGaveUp(_cut_off(max_tokens)) from exc
+            if not isinstance(cause, ValueError):  # pydantic / JSON errors; anything else is the transport's
+                raise
+            if number == tries:
+                raise BackendGaveUp(f"invalid answer after {tries} attempts ({_first_line(cause)})") from exc
+            logger.info(
+                "structured %s: backend %s answered invalid (%s); asking again (%d of %d)",
+                response_model.__name__,
+                backend.name,
+                _first_line(cause),
+                number + 1,
+                tries,
+            )
+            ask = [*messages, {"role": "user", "content": _reask_text(cause)}]
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: How many of a validation error's problems a re-ask names.
+REASK_ERRORS = 5
+
+
+def _reask_text(error: BaseException) -> str:
+    """The short message a retry sends: what was wrong, nothing of the wrong answer itself."""
+    problems: list[str] = []
+    if isinstance(error, pydantic.ValidationError):
+        for item in error.errors()[:REASK_ERRORS]:
+            where = ".".join(str(part) for part in item.get("loc", ())) or "the answer"
+            problems.append(f"- {where}: {_shorten(str(item.get('msg', '')), 200)} ({item.get('type', 'error')})")
+        more = error.error_count() - len(problems)
+        if more > 0:
+            problems.append(f"- and {more} more")
+    else:
+        problems.append(f"- {_first_line(error)}")
+    return (
+        "Your previous answer could not be used:\n"
+        + "\n".join(problems)
+        + "\nAnswer again from the start: one complete JSON object that matches the schema, nothing else."
+    )
+
+
+def _cut_off(max_tokens: int) -> str:
+    return (
+        f"the answer was cut off at its limit of {max_tokens} tokens (max_tokens; the server said "
+        '"length"), so it was not asked again'
+    )
+
+
+@contextlib.asynccontextmanager
+async def _within(backend: LLMBackend, deadline: float | None = None) -> AsyncIterator[None]:
+    """Give up at the backend's `total_timeout_s` (or the loop-time `deadline`): the awaited request is
+    cancelled, which closes its connection, and `BackendGaveUp` says how long it was given."""
+    if deadline is None:
+        deadline = asyncio.get_running_loop().time() + backend.total_timeout_s
+    scope = asyncio.timeout_at(deadline)
+    try:
+        async with scope:
+            yield
+    except TimeoutError as exc:
+        if not scope.expired():
+            raise
+        raise BackendGaveUp(
+            f"took longer than {backend.total_timeout_s:g} s in all (total_timeout_s); the request was closed"
+        ) from exc
+
+
+async def _chunks_until(
+    stream: openai.AsyncStream[Any], backend: LLMBackend, deadline: float, finish: list[str]
+) -> AsyncGenerator[str, None]:
+    """The stream's text deltas, each awaited only until `deadline`; finish reasons land in `finish`.
+
+    Only the wait for the next chunk is under the deadline, never the caller's own work between two
+    chunks (a deadline around a `yield` would cancel whatever the caller awaits at that moment)."""
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            async with _within(backend, deadline):
+                chunk = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        choices = getattr(chunk, "choices", None) or []
+        if choices and getattr(choices[0], "finish_reason", None):
+            finish.append(str(choices[0].finish_reason))
+        yield _delta_text(chunk)
 
 
 def _plain_instance(response_model: type[T], result: Any) -> T:
@@ -519,6 +679,13 @@ def _ms_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-async def _close_quietly(stream: openai.AsyncStream[Any]) -> None:
-    with contextlib.suppress(Exception):
-        await stream.close()
+async def _close_quietly(
+    stream: openai.AsyncStream[Any] | None, chunks: AsyncGenerator[str, None] | None = None
+) -> None:
+    """Close the response: the connection goes, and a server that watches it stops generating."""
+    if chunks is not None:
+        with contextlib.suppress(Exception):
+            await chunks.aclose()
+    if stream is not None:
+        with contextlib.suppress(Exception):
+            await stream.close()

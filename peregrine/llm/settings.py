@@ -17,10 +17,17 @@ LLM_CONFIG_FILE = "llm.yaml"
 Mode = Literal["json", "tools", "md_json", "json_schema"]
 MODES: tuple[str, ...] = get_args(Mode)
 
-DEFAULT_TIMEOUT_S = 120.0
+#: Seconds to wait for the server to send anything (connect, first byte, the next streamed chunk). A
+#: model on a CPU may think for minutes before the first byte of an unstreamed answer: a 0.5B model
+#: took 60-214 s for company research on two cores, so 120 s was too short.
+DEFAULT_TIMEOUT_S = 300.0
+#: Seconds one request may take in all, streamed or not, before the app gives up and closes it.
+DEFAULT_TOTAL_TIMEOUT_S = 600.0
 DEFAULT_MAX_CONCURRENT_CALLS = 2
 
-_BACKEND_KEYS = frozenset({"name", "base_url", "model", "api_key_env", "mode", "vision", "timeout_s"})
+_BACKEND_KEYS = frozenset(
+    {"name", "base_url", "model", "api_key_env", "mode", "vision", "timeout_s", "total_timeout_s"}
+)
 _TOP_LEVEL_KEYS = frozenset({"backends", "max_concurrent_calls"})
 
 
@@ -35,6 +42,7 @@ class LLMBackend:
     mode: Mode = "json"
     vision: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
+    total_timeout_s: float = DEFAULT_TOTAL_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,10 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not timeout_s > 0:
         errors.append(f"timeout_s must be a positive number of seconds, not {timeout_s!r}")
 
+    total_timeout_s = entry.get("total_timeout_s", max(DEFAULT_TOTAL_TIMEOUT_S, _number(timeout_s)))
+    if isinstance(total_timeout_s, bool) or not isinstance(total_timeout_s, (int, float)) or not total_timeout_s > 0:
+        errors.append(f"total_timeout_s must be a positive number of seconds, not {total_timeout_s!r}")
+
     if errors:
         return None, [*warnings, f"{label}: {'; '.join(errors)}; this backend is skipped"]
 
@@ -151,6 +163,11 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
             mode=mode,
             vision=vision,
             timeout_s=float(timeout_s),
+            total_timeout_s=float(total_timeout_s),
         ),
         warnings,
     )
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
