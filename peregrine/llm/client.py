@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import os
 import ssl
@@ -173,13 +174,14 @@ class LLMClient:
             for backend, api_key in self._keyed_candidates(vision, attempts):
                 started = time.perf_counter()
                 try:
+                    request = structured_request(backend, response_model, messages)
                     async with _openai_client(backend, api_key) as raw_client:
-                        patched = instructor.from_openai(raw_client, mode=_INSTRUCTOR_MODES[backend.mode])
+                        patched = instructor.from_openai(raw_client, mode=request.mode)
                         result = None
                         if on_partial is not None:
-                            result = await _streamed(patched, response_model, messages, backend, on_partial, budget)
+                            result = await _streamed(patched, response_model, request, backend, on_partial, budget)
                         if result is None:
-                            result = await _validated(patched, response_model, messages, backend, budget, max_retries)
+                            result = await _validated(patched, response_model, request, backend, budget, max_retries)
                 except (BackendGaveUp, InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
                     attempt = Attempt(backend.name, describe_error(exc, backend), backend.base_url)
                     attempts.append(attempt)
@@ -497,7 +499,7 @@ def _shorten(text: str, limit: int = 160) -> str:
 async def _streamed(
     patched: instructor.AsyncInstructor,
     response_model: type[T],
-    messages: list[dict[str, Any]],
+    request: StructuredRequest,
     backend: LLMBackend,
     on_partial: Callable[[Any], None],
     max_tokens: int,
@@ -512,10 +514,11 @@ async def _streamed(
         async with _within(backend):
             parts = patched.chat.completions.create_partial(
                 response_model=response_model,
-                messages=cast(Any, messages),
+                messages=cast(Any, request.messages),
                 model=backend.model,
                 max_retries=0,
                 max_tokens=max_tokens,
+                **request.extra,
             )
             async for part in parts:
                 last = part
@@ -541,20 +544,87 @@ async def _streamed(
         return None
 
 
+@dataclass(frozen=True)
+class StructuredRequest:
+    """How one backend is asked for `response_model`: instructor's mode (which also parses the
+    answer), the messages as sent, and what else goes into the request body (`extra_body`)."""
+
+    mode: instructor.Mode
+    messages: list[dict[str, Any]]
+    extra: dict[str, Any]
+
+
+SCHEMA_PROMPT = (
+    "Answer with one JSON object (an instance, not the schema itself) that matches this json_schema:\n{schema}"
+)
+
+
+def compact_schema(response_model: type[pydantic.BaseModel]) -> str:
+    """The JSON schema without indentation or spaces: instructor pastes it indented (2 spaces), which
+    costs 300-1,400 tokens more on Peregrine's schemas."""
+    return json.dumps(response_model.model_json_schema(), separators=(",", ":"), ensure_ascii=False)
+
+
+def structured_request(
+    backend: LLMBackend, response_model: type[pydantic.BaseModel], messages: list[dict[str, Any]]
+) -> StructuredRequest:
+    """The backend's dialect (see `settings.Dialect` and config/llm.yaml.example) as a request.
+
+    Every shape but tools and md_json is parsed by instructor's JSON_SCHEMA handler (the answer is
+    the JSON in `message.content`); `extra_body` replaces the `response_format` it would send where a
+    server wants another shape. The json mode's prompt carries the schema compact, not indented."""
+    schema = response_model.model_json_schema()
+    if backend.dialect in ("json_schema", "ollama"):
+        # set here rather than left to instructor, which sends a streamed call its Partial model's schema
+        named = {"type": "json_schema", "json_schema": {"name": response_model.__name__, "schema": schema}}
+        extra = {"extra_body": {"response_format": named}}
+        if backend.dialect == "ollama":
+            return StructuredRequest(instructor.Mode.JSON_SCHEMA, _with_schema_prompt(messages, response_model), extra)
+        return StructuredRequest(instructor.Mode.JSON_SCHEMA, messages, extra)
+    if backend.dialect == "llama_cpp_python":
+        extra = {"extra_body": {"response_format": {"type": "json_object", "schema": schema}}}
+        return StructuredRequest(instructor.Mode.JSON_SCHEMA, messages, extra)
+    if backend.mode == "json":
+        return StructuredRequest(
+            instructor.Mode.JSON_SCHEMA,
+            _with_schema_prompt(messages, response_model),
+            {"extra_body": {"response_format": {"type": "json_object"}}},
+        )
+    return StructuredRequest(_INSTRUCTOR_MODES[backend.mode], messages, {})
+
+
+def _with_schema_prompt(
+    messages: list[dict[str, Any]], response_model: type[pydantic.BaseModel]
+) -> list[dict[str, Any]]:
+    """The messages with the compact schema at the end of the system message (a new one if none)."""
+    text = SCHEMA_PROMPT.format(schema=compact_schema(response_model))
+    out = [dict(message) for message in messages]
+    if out and out[0].get("role") == "system":
+        content = out[0].get("content")
+        if isinstance(content, str):
+            out[0]["content"] = f"{content}\n\n{text}"
+            return out
+        if isinstance(content, list):
+            out[0]["content"] = [*content, {"type": "text", "text": text}]
+            return out
+    return [{"role": "system", "content": text}, *out]
+
+
 async def _validated(
     patched: instructor.AsyncInstructor,
     response_model: type[T],
-    messages: list[dict[str, Any]],
+    request: StructuredRequest,
     backend: LLMBackend,
     max_tokens: int,
     max_retries: int,
 ) -> T:
     """One answer that validates, asked for at most `1 + max_retries` times on this backend.
 
-    A retry sends `messages` and one short message naming what was wrong with the last answer, not
-    the answer itself (instructor's own re-ask would append both, growing the request every time).
-    An answer cut off at `max_tokens` is not asked for again: `BackendGaveUp` says so.
+    A retry sends the request's messages and one short message naming what was wrong with the last
+    answer, not the answer itself (instructor's own re-ask would append both, growing the request
+    every time). An answer cut off at `max_tokens` is not asked for again: `BackendGaveUp` says so.
     """
+    messages = request.messages
     ask = messages
     tries = max(0, max_retries) + 1
     for number in range(1, tries + 1):
@@ -566,6 +636,7 @@ async def _validated(
                     model=backend.model,
                     max_retries=0,  # retries are ours, below
                     max_tokens=max_tokens,
+                    **request.extra,
                 )
                 return result
         except IncompleteOutputException as exc:

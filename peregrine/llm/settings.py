@@ -17,6 +17,18 @@ LLM_CONFIG_FILE = "llm.yaml"
 Mode = Literal["json", "tools", "md_json", "json_schema"]
 MODES: tuple[str, ...] = get_args(Mode)
 
+#: How a backend is asked for structured output. "instructor": instructor's `mode` (the prompt
+#: carries the schema; the server does not enforce it). The others have the SERVER enforce the
+#: schema with its grammar, each in the request shape that server documents:
+#:   json_schema        `response_format: {"type": "json_schema", "json_schema": {"name", "schema"}}`
+#:                      (OpenAI, vLLM, llama.cpp's llama-server)
+#:   ollama             the same on Ollama's /v1 endpoint (Ollama 0.5+ turns it into its `format`
+#:                      schema), plus the schema in the prompt, compact, as Ollama advises
+#:   llama_cpp_python   `response_format: {"type": "json_object", "schema": ...}` (llama-cpp-python's
+#:                      server, which fails on the json_schema shape)
+Dialect = Literal["instructor", "json_schema", "ollama", "llama_cpp_python"]
+DIALECTS: tuple[str, ...] = get_args(Dialect)
+
 #: Seconds to wait for the server to send anything (connect, first byte, the next streamed chunk). A
 #: model on a CPU may think for minutes before the first byte of an unstreamed answer: a 0.5B model
 #: took 60-214 s for company research on two cores, so 120 s was too short.
@@ -26,7 +38,7 @@ DEFAULT_TOTAL_TIMEOUT_S = 600.0
 DEFAULT_MAX_CONCURRENT_CALLS = 2
 
 _BACKEND_KEYS = frozenset(
-    {"name", "base_url", "model", "api_key_env", "mode", "vision", "timeout_s", "total_timeout_s"}
+    {"name", "base_url", "model", "api_key_env", "mode", "dialect", "vision", "timeout_s", "total_timeout_s"}
 )
 _TOP_LEVEL_KEYS = frozenset({"backends", "max_concurrent_calls"})
 
@@ -43,6 +55,7 @@ class LLMBackend:
     vision: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
     total_timeout_s: float = DEFAULT_TOTAL_TIMEOUT_S
+    dialect: Dialect = "instructor"
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,10 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
     if mode not in MODES:
         errors.append(f"mode {mode!r} is unknown (allowed: {', '.join(MODES)})")
 
+    dialect = entry.get("dialect", "instructor")
+    if dialect not in DIALECTS:
+        errors.append(f"dialect {dialect!r} is unknown (allowed: {', '.join(DIALECTS)})")
+
     vision = entry.get("vision", False)
     if not isinstance(vision, bool):
         errors.append(f"vision must be true or false, not {vision!r}")
@@ -164,6 +181,7 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
             vision=vision,
             timeout_s=float(timeout_s),
             total_timeout_s=float(total_timeout_s),
+            dialect=dialect,
         ),
         warnings,
     )

@@ -16,7 +16,8 @@ the answers and the failures through a plain Python API and reads back what the 
 How an answer is shaped follows the request, like a real server:
 - `tools` in the request: a forced tool call (`message.tool_calls[0].function.arguments`,
   finish_reason "tool_calls"), for instructor's TOOLS mode;
-- `response_format` json_object / json_schema: the JSON as `message.content` (JSON, JSON_SCHEMA modes);
+- `response_format` json_object (with or without llama-cpp-python's `schema`) / json_schema: the JSON
+  as `message.content` (JSON, JSON_SCHEMA modes and the server-enforced dialects);
 - otherwise plain text content (MD_JSON mode and ordinary chat);
 - `stream: true`: server-sent events, one `chat.completion.chunk` per token, then `data: [DONE]`;
 - `max_tokens`: an answer longer than that many tokens (the fake's tokens: words) is cut there and
@@ -135,6 +136,8 @@ def _schema_in_request(body: dict[str, Any]) -> dict[str, Any] | None:
     if response_format.get("type") == "json_schema":
         schema: dict[str, Any] | None = response_format.get("json_schema", {}).get("schema")
         return schema
+    if response_format.get("type") == "json_object" and isinstance(response_format.get("schema"), dict):
+        return dict(response_format["schema"])  # llama-cpp-python's shape
     # instructor's JSON / MD_JSON modes write the schema into a system message, after "json_schema:".
     decoder = json.JSONDecoder()
     for message in body.get("messages", []):
