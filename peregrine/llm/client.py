@@ -176,10 +176,13 @@ class LLMClient:
                 try:
                     request = structured_request(backend, response_model, messages)
                     async with _openai_client(backend, api_key) as raw_client:
+                        finish = _watch_streamed_finish(raw_client)
                         patched = instructor.from_openai(raw_client, mode=request.mode)
                         result = None
                         if on_partial is not None:
                             result = await _streamed(patched, response_model, request, backend, on_partial, budget)
+                            if result is None and "length" in finish:  # the same request would be cut off again
+                                raise BackendGaveUp(_cut_off(budget))
                         if result is None:
                             result = await _validated(patched, response_model, request, backend, budget, max_retries)
                 except (BackendGaveUp, InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
@@ -542,6 +545,36 @@ async def _streamed(
             "structured %s: streamed answer invalid (%s); asking again", response_model.__name__, _first_line(exc)
         )
         return None
+
+
+def _watch_streamed_finish(raw_client: openai.AsyncOpenAI) -> list[str]:
+    """The finish reasons of the streamed answers `raw_client` receives, as they arrive.
+
+    instructor's partial streaming reads the chunks' content and never looks at finish_reason, so a
+    stream cut off at `max_tokens` would look like any invalid answer. instructor takes the client's
+    `create` when it is built (`instructor.from_openai`), so wrapping it on this one call's client
+    before that lets Peregrine see the chunks go by."""
+    reasons: list[str] = []
+    completions = raw_client.chat.completions
+    original = completions.create
+
+    async def create(*args: Any, **kwargs: Any) -> Any:
+        result = await original(*args, **kwargs)
+        if isinstance(result, openai.AsyncStream):
+            # the stream stays an AsyncStream (instructor checks its type); only its chunk source is wrapped
+            result._iterator = _noting_finish(result._iterator, reasons)
+        return result
+
+    completions.create = create  # type: ignore[method-assign]
+    return reasons
+
+
+async def _noting_finish(chunks: AsyncIterator[Any], reasons: list[str]) -> AsyncIterator[Any]:
+    async for chunk in chunks:
+        choices = getattr(chunk, "choices", None) or []
+        if choices and getattr(choices[0], "finish_reason", None):
+            reasons.append(str(choices[0].finish_reason))
+        yield chunk
 
 
 @dataclass(frozen=True)

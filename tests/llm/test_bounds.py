@@ -143,6 +143,22 @@ async def test_a_cut_off_answer_moves_on_to_the_next_backend(
     assert len(fake_llm.requests) == 1
 
 
+@pytest.mark.asyncio
+async def test_a_streamed_answer_cut_off_at_the_length_limit_is_not_asked_again_unstreamed(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    client = _client(llm_config_dir, fake_llm)
+    fake_llm.queue_json({"name": "Ada " * 40, "age": 36})
+    seen: list[object] = []
+
+    with pytest.raises(LLMUnavailable) as caught:
+        await client.structured(Person, MESSAGES, max_tokens=12, on_partial=seen.append)
+
+    assert len(fake_llm.requests) == 1, "not retried blindly"
+    assert seen, "the partials still came"
+    assert "cut off at its limit of 12 tokens" in caught.value.attempts[0].error
+
+
 # ------------------------------------------------------------------------------------- retries
 @pytest.mark.asyncio
 async def test_a_retry_sends_only_the_validation_error_not_the_growing_conversation(
