@@ -38,7 +38,18 @@ DEFAULT_TOTAL_TIMEOUT_S = 600.0
 DEFAULT_MAX_CONCURRENT_CALLS = 2
 
 _BACKEND_KEYS = frozenset(
-    {"name", "base_url", "model", "api_key_env", "mode", "dialect", "vision", "timeout_s", "total_timeout_s"}
+    {
+        "name",
+        "base_url",
+        "model",
+        "api_key_env",
+        "mode",
+        "dialect",
+        "vision",
+        "timeout_s",
+        "total_timeout_s",
+        "context_tokens",
+    }
 )
 _TOP_LEVEL_KEYS = frozenset({"backends", "max_concurrent_calls"})
 
@@ -56,6 +67,8 @@ class LLMBackend:
     timeout_s: float = DEFAULT_TIMEOUT_S
     total_timeout_s: float = DEFAULT_TOTAL_TIMEOUT_S
     dialect: Dialect = "instructor"
+    context_tokens: int | None = None
+    """The model's context window as the server runs it (prompt + answer), when the user gave it."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +169,12 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
     if dialect not in DIALECTS:
         errors.append(f"dialect {dialect!r} is unknown (allowed: {', '.join(DIALECTS)})")
 
+    context_tokens = entry.get("context_tokens")
+    if context_tokens is not None and (
+        isinstance(context_tokens, bool) or not isinstance(context_tokens, int) or context_tokens < 256
+    ):
+        errors.append(f"context_tokens must be a whole number of tokens (256 or more) or null, not {context_tokens!r}")
+
     vision = entry.get("vision", False)
     if not isinstance(vision, bool):
         errors.append(f"vision must be true or false, not {vision!r}")
@@ -182,6 +201,7 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
             timeout_s=float(timeout_s),
             total_timeout_s=float(total_timeout_s),
             dialect=dialect,
+            context_tokens=context_tokens,
         ),
         warnings,
     )

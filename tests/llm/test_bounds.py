@@ -276,3 +276,71 @@ def test_defaults_are_sized_for_a_model_on_a_cpu(tmp_path: Path, monkeypatch: py
     (notice,) = settings.notices
     assert "'c'" in notice.message
     assert "total_timeout_s must be a positive number" in notice.message
+
+
+# ------------------------------------------------------------------------------------- the window
+@pytest.mark.asyncio
+async def test_a_request_that_cannot_fit_the_window_is_not_sent_and_the_next_backend_answers(
+    fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    llm_config_dir(backend_entry(fake_llm, context_tokens=4096, dialect="json_schema"), second_llm)
+    client = LLMClient()
+    long_prompt = [{"role": "user", "content": "Describe Ada Lovelace. " * 700}]  # ~16,000 chars
+    second_llm.queue_json(ADA)
+
+    person = await client.structured(Person, long_prompt, max_tokens=500)
+
+    assert person.name == "Ada Lovelace"
+    assert fake_llm.requests == [], "never sent: the server would answer HTTP 400"
+    with pytest.raises(LLMUnavailable) as caught:
+        await _client(llm_config_dir, backend_entry(fake_llm, context_tokens=4096)).structured(Person, long_prompt)
+    (attempt,) = caught.value.attempts
+    assert attempt.error.startswith("not sent: the request needs about")
+    assert "window of 4,096 tokens (context_tokens)" in attempt.error
+    assert fake_llm.requests == []
+
+
+@pytest.mark.asyncio
+async def test_a_retry_that_would_not_fit_the_window_is_skipped(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    from peregrine.llm.client import estimate_tokens
+
+    first = estimate_tokens(MESSAGES) + 400
+    client = _client(llm_config_dir, backend_entry(fake_llm, context_tokens=first + 10, dialect="json_schema"))
+    fake_llm.queue_json({"name": "Ada", "age": -4})
+
+    with pytest.raises(LLMUnavailable) as caught:
+        await client.structured(Person, MESSAGES, max_tokens=400, max_retries=2)
+
+    assert len(fake_llm.requests) == 1
+    assert "a retry would not fit this backend's window" in caught.value.attempts[0].error
+    assert "age" in caught.value.attempts[0].error
+
+
+@pytest.mark.asyncio
+async def test_a_text_stream_that_cannot_fit_is_not_sent(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    client = _client(llm_config_dir, backend_entry(fake_llm, context_tokens=512))
+
+    with pytest.raises(LLMUnavailable, match="window of 512 tokens"):
+        async for _ in client.stream_text([{"role": "user", "content": "word " * 2000}], max_tokens=150):
+            pass
+    assert fake_llm.requests == []
+
+
+def test_context_tokens_is_read_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_yaml(
+        tmp_path,
+        monkeypatch,
+        "backends:\n  - {name: a, base_url: 'http://127.0.0.1:1/v1', model: m, context_tokens: 4096}\n"
+        "  - {name: b, base_url: 'http://127.0.0.1:1/v1', model: m}\n"
+        "  - {name: c, base_url: 'http://127.0.0.1:1/v1', model: m, context_tokens: 4k}\n",
+    )
+
+    settings = load_llm_settings()
+
+    assert [(b.name, b.context_tokens) for b in settings.backends] == [("a", 4096), ("b", None)]
+    (notice,) = settings.notices
+    assert "context_tokens must be a whole number" in notice.message
