@@ -5,12 +5,16 @@ order and moves on when one cannot be reached, times out, answers an HTTP error 
 an answer that does not fit the requested pydantic model; when none answers it raises
 `LLMUnavailable`, whose message names every backend tried and why it failed, ready to show a user.
 
-Structured output goes through instructor (`instructor.from_openai` on an `openai.AsyncOpenAI`, with
-the backend's instructor mode). An answer that breaks the schema is asked for again up to
-`max_retries` times, by this module rather than by instructor: instructor's re-ask appends the bad
-answer and the error to the conversation, which grows with every try (3,004 → 3,857 tokens on a real
-server, then over the window); here a retry sends the original messages plus one short message that
-names what was wrong, and nothing else. Transport errors are not retried on the same backend
+Structured output goes through instructor (`instructor.from_openai` on an `openai.AsyncOpenAI`), in
+the backend's dialect (`structured_request`): instructor's own `mode`, or a schema the server
+enforces in the request shape that server documents (OpenAI/vLLM/llama-server, Ollama,
+llama-cpp-python). A backend with `context_tokens` is never sent a request that cannot fit.
+
+An answer that breaks the schema is asked for again up to `max_retries` times, by this module
+rather than by instructor: instructor's re-ask appends the bad answer and the error to the
+conversation, which grows with every try (3,004 → 3,857 tokens on a real server, then over the
+window); here a retry sends the original messages plus one short message that names what was wrong,
+and nothing else. Transport errors are not retried on the same backend
 (openai's own retries are switched off): the next backend is the retry.
 
 Every call is bounded. It sends `max_tokens` (the schema's `output_tokens`, see `llm/prompts`), and
