@@ -30,6 +30,14 @@ highest confidence wins; a tie goes to the first of rejection, offer, interview_
 survey_received. A sentence that matches a rejection pattern counts for nothing else, so "we are not
 able to offer you the role" or "we will not schedule further interviews" stay rejections. Nothing
 matched at all: ``other``.
+
+A language model's reading is never acted on by its word alone (`corroborate`): the sentence it
+quotes as evidence must really be in the message (compared with whitespace, case and quote marks
+normalised; a paraphrase or the model's own words do not count), and it must support the class:
+either the keyword rules read the whole message as the same class, or the quoted sentence carries
+the class's signal by itself (a pattern of that class of weight 0.6 or more matches it — a strong
+hint or an outright phrase, not a lone word). Otherwise the message waits for the user, who sees
+both readings.
 """
 
 from __future__ import annotations
@@ -126,6 +134,14 @@ RULES: tuple[tuple[EmailClass, float, str], ...] = (
         + r"(?:interview|call|conversation|chat|phone screen|screening)\b",
     ),
     (_I, 0.85, r"\b(?:like|love|want) to (?:speak|talk|chat|meet) with you\b"),
+    (_I, 0.8, r"\b(?:like|love|want) to (?:get|hop|jump) on (?:a |an )?" + _ADJ + r"(?:call|chat|video call)\b"),
+    (
+        _I,
+        0.8,
+        r"\b(?:are|would) you (?:be )?(?:available|free) (?:for|to) (?:a |an )?"
+        + _ADJ
+        + r"(?:call|chat|talk|interview|conversation|meeting)\b",
+    ),
     (_I, 0.75, r"\b(?:your|of) availability\b|\bwhen (?:are|would) you (?:be )?(?:free|available)\b"),
     (_I, 0.75, r"\b(?:book|pick|choose|select) a (?:time|slot)\b|\bcalendly\.com\b|\btime slots?\b"),
     (_I, 0.7, r"\b(?:phone|video|technical|initial|first|onsite|on-site) (?:screen|interview)\b"),
@@ -155,11 +171,16 @@ EVIDENCE_CHARS = 300
 
 @dataclass(frozen=True)
 class Verdict:
-    """A class, how sure the classifier is (0 to 1), and the sentence that decided it."""
+    """A class, how sure the classifier is (0 to 1), and the sentence that decided it.
+
+    `unconfirmed` says why a language model's verdict must not be acted on by itself (see
+    `corroborate`); it is "" for the keyword rules' own verdicts and for a corroborated model.
+    """
 
     classification: EmailClass
     confidence: float
     evidence: str
+    unconfirmed: str = ""
 
 
 def sentences(text: str) -> list[str]:
@@ -195,6 +216,84 @@ def classify(subject: str, body: str) -> Verdict:
         scored.append((min(MAX_RULE_CONFIDENCE, weight + bonus), -PRIORITY.index(cls), cls, sentence))
     confidence, _, winner, evidence = max(scored)
     return Verdict(winner, round(confidence, 2), _shorten(evidence))
+
+
+# --------------------------------------------------------------------------------------------------
+# A language model's reading, checked against the message itself
+
+#: The weight a pattern needs for a quoted sentence to carry its class's signal on its own.
+SIGNAL_WEIGHT = DEFAULT_MIN_CONFIDENCE
+
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_ELLIPSIS = re.compile(r"\s*(?:\u2026|\.\.\.+)\s*")
+_EDGES = " \t\n\"'.,;:!?-()[]"
+#: A quote shorter than this (after normalising) proves nothing: a word or two is in many emails.
+MIN_QUOTE_CHARS = 12
+
+
+def normalise(text: str) -> str:
+    """Text as quotes are compared: case folded, quote marks and dashes made plain, whitespace collapsed."""
+    return " ".join(text.translate(_QUOTE_MARKS).casefold().split())
+
+
+def signals(sentence: str) -> frozenset[EmailClass]:
+    """The classes a sentence says by itself: a pattern of weight `SIGNAL_WEIGHT` or more matches it
+    (a sentence with a rejection phrase says only rejection, as in `classify`)."""
+    rejection_sentence = any(pattern.search(sentence) for pattern in _REJECTION_PATTERNS)
+    found = {
+        cls
+        for cls, weight, pattern in _COMPILED
+        if weight >= SIGNAL_WEIGHT
+        and not (rejection_sentence and cls is not EmailClass.REJECTION)
+        and pattern.search(sentence)
+    }
+    return frozenset(found)
+
+
+def quoted_sentence(evidence: str, subject: str, body: str) -> str | None:
+    """The message's own words that `evidence` quotes — the sentence holding it, or the quote itself
+    when it spans sentences — or None when the message does not contain it.
+
+    An ellipsis in the quote ("We regret… other candidates") splits it into parts, each of which must
+    be in the message; surrounding quote marks and end punctuation do not count.
+    """
+    parts = [normalise(part).strip(_EDGES) for part in _ELLIPSIS.split(evidence)]
+    parts = [part for part in parts if part]
+    if not parts or sum(len(part) for part in parts) < MIN_QUOTE_CHARS:
+        return None
+    whole = normalise(f"{subject}\n{body}")
+    if not all(part in whole for part in parts):
+        return None
+    for sentence in [*sentences(subject), *sentences(body)]:
+        if parts[0] in normalise(sentence):
+            return sentence
+    return " ".join(evidence.split())
+
+
+@dataclass(frozen=True)
+class Corroboration:
+    """Whether a language model's reading may be acted on, and the keyword rules' own reading."""
+
+    supported: bool
+    reason: str  # why not, for the user ("" when supported)
+    quoted: str  # the message's sentence the evidence quotes ("" when it is not in the message)
+    rules: Verdict
+
+
+def corroborate(classification: EmailClass, evidence: str, subject: str, body: str) -> Corroboration:
+    """Check a model's class and quoted evidence against the message (see the module's docstring)."""
+    rules = classify(subject, body)
+    quoted = quoted_sentence(evidence, subject, body) if evidence.strip() else None
+    if classification is EmailClass.OTHER:
+        return Corroboration(True, "", quoted or "", rules)
+    if quoted is None:
+        why = "quoted nothing from the email" if not evidence.strip() else "quoted a sentence that is not in the email"
+        return Corroboration(False, why, "", rules)
+    if rules.classification is classification or classification in signals(quoted):
+        return Corroboration(True, "", quoted, rules)
+    return Corroboration(
+        False, f"neither the sentence it quoted nor the keyword rules say {classification.label.lower()}", quoted, rules
+    )
 
 
 def _shorten(sentence: str) -> str:

@@ -5,10 +5,25 @@ order and moves on when one cannot be reached, times out, answers an HTTP error 
 an answer that does not fit the requested pydantic model; when none answers it raises
 `LLMUnavailable`, whose message names every backend tried and why it failed, ready to show a user.
 
-Structured output goes through instructor (`instructor.from_openai` on an `openai.AsyncOpenAI`, with
-the backend's instructor mode); instructor re-asks the model with the validation error up to
-`max_retries` times. Transport errors are not retried on the same backend (openai's own retries are
-switched off): the next backend is the retry.
+Structured output goes through instructor (`instructor.from_openai` on an `openai.AsyncOpenAI`), in
+the backend's dialect (`structured_request`): instructor's own `mode`, or a schema the server
+enforces in the request shape that server documents (OpenAI/vLLM/llama-server, Ollama,
+llama-cpp-python). A backend with `context_tokens` is never sent a request that cannot fit.
+
+An answer that breaks the schema is asked for again up to `max_retries` times, by this module
+rather than by instructor: instructor's re-ask appends the bad answer and the error to the
+conversation, which grows with every try (3,004 → 3,857 tokens on a real server, then over the
+window); here a retry sends the original messages plus one short message that names what was wrong,
+and nothing else. Transport errors are not retried on the same backend
+(openai's own retries are switched off): the next backend is the retry.
+
+Every call is bounded. It sends `max_tokens` (the schema's `output_tokens`, see `llm/prompts`), and
+an answer the server cut off there (finish_reason "length") is reported as such, naming the backend
+and the limit, and is not asked for again on that backend: the same request would be cut off again.
+`timeout_s` bounds each wait for the server (connect, the first byte, the next streamed chunk);
+`total_timeout_s` bounds a whole request, streamed or not. When the app gives up, the request's
+connection is closed, so a server that watches its connection stops generating instead of running on
+for minutes and holding up the next call.
 
 Facts this module relies on (checked against openai 3.3.0 and instructor 1.17.0): every failure
 inside instructor's `create` arrives as `instructor.core.InstructorRetryException` whose
@@ -23,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import os
 import ssl
@@ -39,6 +55,7 @@ import openai
 import pydantic
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
 
+from peregrine.llm.prompts import DEFAULT_OUTPUT_TOKENS, output_tokens
 from peregrine.llm.settings import LLMBackend, LLMSettings, llm_config_path, load_llm_settings
 
 logger = logging.getLogger("peregrine.llm")
@@ -67,6 +84,14 @@ class Attempt:
     def describe(self) -> str:
         where = f"{self.backend} ({self.base_url})" if self.base_url else self.backend
         return f"{where} — {self.error}"
+
+
+class BackendGaveUp(Exception):
+    """One backend's request ended without a usable answer; `reason` is the sentence for the user."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 class LLMUnavailable(Exception):
@@ -132,6 +157,7 @@ class LLMClient:
         max_retries: int = 2,
         vision: bool = False,
         on_partial: Callable[[Any], None] | None = None,
+        max_tokens: int | None = None,
     ) -> T:
         """Ask for an answer that fills `response_model`; the first backend that gives a valid one wins.
 
@@ -140,28 +166,31 @@ class LLMClient:
         answer that breaks the schema at the end, or a backend that cannot stream, falls back to the
         ordinary call on the same backend, where instructor re-asks with the validation error.
 
+        `max_tokens` (default: the schema's `output_tokens`) caps the answer's length.
+
         Raises `LLMUnavailable` when no backend is configured (or none with vision, if `vision`) or
-        when every backend failed: unreachable, timed out, HTTP error, or an invalid answer after
-        `max_retries` re-asks.
+        when every backend failed: unreachable, timed out, HTTP error, an answer cut off at
+        `max_tokens`, or an invalid answer after `max_retries` re-asks.
         """
+        budget = max_tokens if max_tokens is not None else output_tokens(response_model)
         attempts: list[Attempt] = []
         async with self._slot():
             for backend, api_key in self._keyed_candidates(vision, attempts):
                 started = time.perf_counter()
                 try:
+                    request = structured_request(backend, response_model, messages)
+                    _check_fits(backend, request.messages, budget, response_model, request)
                     async with _openai_client(backend, api_key) as raw_client:
-                        patched = instructor.from_openai(raw_client, mode=_INSTRUCTOR_MODES[backend.mode])
+                        finish = _watch_streamed_finish(raw_client)
+                        patched = instructor.from_openai(raw_client, mode=request.mode)
                         result = None
                         if on_partial is not None:
-                            result = await _streamed(patched, response_model, messages, backend, on_partial)
+                            result = await _streamed(patched, response_model, request, backend, on_partial, budget)
+                            if result is None and "length" in finish:  # the same request would be cut off again
+                                raise BackendGaveUp(_cut_off(budget))
                         if result is None:
-                            result = await patched.chat.completions.create(
-                                response_model=response_model,
-                                messages=cast(Any, messages),
-                                model=backend.model,
-                                max_retries=max_retries,
-                            )
-                except (InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
+                            result = await _validated(patched, response_model, request, backend, budget, max_retries)
+                except (BackendGaveUp, InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
                     attempt = Attempt(backend.name, describe_error(exc, backend), backend.base_url)
                     attempts.append(attempt)
                     logger.warning(
@@ -184,12 +213,17 @@ class LLMClient:
         raise LLMUnavailable(attempts)
 
     # ------------------------------------------------------------------ streamed text
-    async def stream_text(self, messages: list[dict[str, Any]]) -> AsyncGenerator[str, None]:
+    async def stream_text(
+        self, messages: list[dict[str, Any]], *, max_tokens: int = DEFAULT_OUTPUT_TOKENS
+    ) -> AsyncGenerator[str, None]:
         """Yield the answer's text as it arrives, from the first backend that starts answering.
 
         A backend that fails before its first token is skipped for the next one; a failure after
         text has been yielded raises `LLMUnavailable` (the text so far is not repeated elsewhere).
-        Close the generator (or read it to the end) to free its slot among `max_concurrent_calls`.
+        The answer is capped at `max_tokens`, and the whole stream at the backend's
+        `total_timeout_s` (each chunk is also awaited at most `timeout_s`): past it the stream is
+        closed, which tells the server to stop. Close the generator (or read it to the end) to free
+        its slot among `max_concurrent_calls`.
         """
         attempts: list[Attempt] = []
         async with self._slot():
@@ -198,12 +232,24 @@ class LLMClient:
                 async with _openai_client(backend, api_key) as raw_client:
                     stream: openai.AsyncStream[Any] | None = None
                     first = ""
+                    deadline = asyncio.get_running_loop().time() + backend.total_timeout_s
+                    finish: list[str] = []
+                    chunks_in: AsyncGenerator[str, None] | None = None
                     try:
-                        stream = await raw_client.chat.completions.create(
-                            model=backend.model, messages=cast(Any, messages), stream=True
-                        )
-                        async for chunk in stream:
-                            first = _delta_text(chunk)
+                        if backend.context_tokens is not None:
+                            needed = estimate_tokens(messages) + max_tokens
+                            if needed > backend.context_tokens:
+                                raise BackendGaveUp(
+                                    f"not sent: the request needs about {needed:,} tokens, over this backend's "
+                                    f"window of {backend.context_tokens:,} tokens (context_tokens)"
+                                )
+                        async with _within(backend, deadline):
+                            stream = await raw_client.chat.completions.create(
+                                model=backend.model, messages=cast(Any, messages), stream=True, max_tokens=max_tokens
+                            )
+                        chunks_in = _chunks_until(stream, backend, deadline, finish)
+                        async for text in chunks_in:
+                            first = text
                             if first:
                                 break
                     except Exception as exc:
@@ -216,17 +262,15 @@ class LLMClient:
                             _ms_since(started),
                             attempt.error,
                         )
-                        if stream is not None:
-                            await _close_quietly(stream)
+                        await _close_quietly(stream, chunks_in)
                         continue
 
                     chunks = 0
                     try:
-                        if first:
+                        if first and chunks_in is not None:
                             chunks += 1
                             yield first
-                            async for chunk in stream:
-                                text = _delta_text(chunk)
+                            async for text in chunks_in:
                                 if text:
                                     chunks += 1
                                     yield text
@@ -245,7 +289,14 @@ class LLMClient:
                             f"The language model stopped in the middle of its answer: {attempts[-1].describe()}.",
                         ) from exc
                     finally:
-                        await _close_quietly(stream)
+                        await _close_quietly(stream, chunks_in)
+                    if "length" in finish:
+                        logger.warning(
+                            "stream: backend %s (model %s) was cut off at its limit of %d tokens (max_tokens)",
+                            backend.name,
+                            backend.model,
+                            max_tokens,
+                        )
                     logger.info(
                         "stream: backend %s (model %s) streamed %d chunks in %.0f ms",
                         backend.name,
@@ -395,6 +446,8 @@ async def _openai_client(backend: LLMBackend, api_key: str) -> AsyncIterator[ope
 
 def describe_error(exc: BaseException, backend: LLMBackend) -> str:
     """A short reason for a user: "connection refused", "timed out after 120 s", "HTTP 500: …"."""
+    if isinstance(exc, BackendGaveUp):
+        return exc.reason
     if isinstance(exc, InstructorRetryException):
         cause = exc.__cause__
         if isinstance(cause, openai.OpenAIError):
@@ -467,22 +520,30 @@ def _shorten(text: str, limit: int = 160) -> str:
 async def _streamed(
     patched: instructor.AsyncInstructor,
     response_model: type[T],
-    messages: list[dict[str, Any]],
+    request: StructuredRequest,
     backend: LLMBackend,
     on_partial: Callable[[Any], None],
+    max_tokens: int,
 ) -> T | None:
     """The answer streamed as growing partial objects; None when it must be asked for again unstreamed.
 
     Transport errors (unreachable, timeout) propagate: the next backend is the retry, as for any call.
+    So does running past `total_timeout_s` (the stream is closed then).
     """
     last: Any = None
     try:
-        parts = patched.chat.completions.create_partial(
-            response_model=response_model, messages=cast(Any, messages), model=backend.model, max_retries=0
-        )
-        async for part in parts:
-            last = part
-            on_partial(part)
+        async with _within(backend):
+            parts = patched.chat.completions.create_partial(
+                response_model=response_model,
+                messages=cast(Any, request.messages),
+                model=backend.model,
+                max_retries=0,
+                max_tokens=max_tokens,
+                **request.extra,
+            )
+            async for part in parts:
+                last = part
+                on_partial(part)
     except (InstructorError, openai.OpenAIError, pydantic.ValidationError, ValueError) as exc:
         cause = exc.__cause__ if isinstance(exc, InstructorError) and exc.__cause__ is not None else exc
         if isinstance(cause, openai.APIConnectionError) or (
@@ -502,6 +563,285 @@ async def _streamed(
             "structured %s: streamed answer invalid (%s); asking again", response_model.__name__, _first_line(exc)
         )
         return None
+
+
+def _watch_streamed_finish(raw_client: openai.AsyncOpenAI) -> list[str]:
+    """The finish reasons of the streamed answers `raw_client` receives, as they arrive.
+
+    instructor's partial streaming reads the chunks' content and never looks at finish_reason, so a
+    stream cut off at `max_tokens` would look like any invalid answer. instructor takes the client's
+    `create` when it is built (`instructor.from_openai`), so wrapping it on this one call's client
+    before that lets Peregrine see the chunks go by."""
+    reasons: list[str] = []
+    completions = raw_client.chat.completions
+    original = completions.create
+
+    async def create(*args: Any, **kwargs: Any) -> Any:
+        result = await original(*args, **kwargs)
+        if isinstance(result, openai.AsyncStream):
+            # the stream stays an AsyncStream (instructor checks its type); only its chunk source is wrapped
+            result._iterator = _noting_finish(result._iterator, reasons)
+        return result
+
+    completions.create = create  # type: ignore[method-assign]
+    return reasons
+
+
+async def _noting_finish(chunks: AsyncIterator[Any], reasons: list[str]) -> AsyncIterator[Any]:
+    async for chunk in chunks:
+        choices = getattr(chunk, "choices", None) or []
+        if choices and getattr(choices[0], "finish_reason", None):
+            reasons.append(str(choices[0].finish_reason))
+        yield chunk
+
+
+@dataclass(frozen=True)
+class StructuredRequest:
+    """How one backend is asked for `response_model`: instructor's mode (which also parses the
+    answer), the messages as sent, and what else goes into the request body (`extra_body`)."""
+
+    mode: instructor.Mode
+    messages: list[dict[str, Any]]
+    extra: dict[str, Any]
+
+
+SCHEMA_PROMPT = (
+    "Answer with one JSON object (an instance, not the schema itself) that matches this json_schema:\n{schema}"
+)
+
+
+def compact_schema(response_model: type[pydantic.BaseModel]) -> str:
+    """The JSON schema without indentation or spaces: instructor pastes it indented (2 spaces), which
+    costs 300-1,400 tokens more on Peregrine's schemas."""
+    return json.dumps(response_model.model_json_schema(), separators=(",", ":"), ensure_ascii=False)
+
+
+def structured_request(
+    backend: LLMBackend, response_model: type[pydantic.BaseModel], messages: list[dict[str, Any]]
+) -> StructuredRequest:
+    """The backend's dialect (see `settings.Dialect` and config/llm.yaml.example) as a request.
+
+    Every shape but tools and md_json is parsed by instructor's JSON_SCHEMA handler (the answer is
+    the JSON in `message.content`); `extra_body` replaces the `response_format` it would send where a
+    server wants another shape. The json mode's prompt carries the schema compact, not indented."""
+    schema = response_model.model_json_schema()
+    if backend.dialect in ("json_schema", "ollama"):
+        # set here rather than left to instructor, which sends a streamed call its Partial model's schema
+        named = {"type": "json_schema", "json_schema": {"name": response_model.__name__, "schema": schema}}
+        extra = {"extra_body": {"response_format": named}}
+        if backend.dialect == "ollama":
+            return StructuredRequest(instructor.Mode.JSON_SCHEMA, _with_schema_prompt(messages, response_model), extra)
+        return StructuredRequest(instructor.Mode.JSON_SCHEMA, messages, extra)
+    if backend.dialect == "llama_cpp_python":
+        extra = {"extra_body": {"response_format": {"type": "json_object", "schema": schema}}}
+        return StructuredRequest(instructor.Mode.JSON_SCHEMA, messages, extra)
+    if backend.mode == "json":
+        return StructuredRequest(
+            instructor.Mode.JSON_SCHEMA,
+            _with_schema_prompt(messages, response_model),
+            {"extra_body": {"response_format": {"type": "json_object"}}},
+        )
+    return StructuredRequest(_INSTRUCTOR_MODES[backend.mode], messages, {})
+
+
+def _with_schema_prompt(
+    messages: list[dict[str, Any]], response_model: type[pydantic.BaseModel]
+) -> list[dict[str, Any]]:
+    """The messages with the compact schema at the end of the system message (a new one if none)."""
+    text = SCHEMA_PROMPT.format(schema=compact_schema(response_model))
+    out = [dict(message) for message in messages]
+    if out and out[0].get("role") == "system":
+        content = out[0].get("content")
+        if isinstance(content, str):
+            out[0]["content"] = f"{content}\n\n{text}"
+            return out
+        if isinstance(content, list):
+            out[0]["content"] = [*content, {"type": "text", "text": text}]
+            return out
+    return [{"role": "system", "content": text}, *out]
+
+
+async def _validated(
+    patched: instructor.AsyncInstructor,
+    response_model: type[T],
+    request: StructuredRequest,
+    backend: LLMBackend,
+    max_tokens: int,
+    max_retries: int,
+) -> T:
+    """One answer that validates, asked for at most `1 + max_retries` times on this backend.
+
+    A retry sends the request's messages and one short message naming what was wrong with the last
+    answer, not the answer itself (instructor's own re-ask would append both, growing the request
+    every time). An answer cut off at `max_tokens` is not asked for again: `BackendGaveUp` says so.
+    """
+    messages = request.messages
+    ask = messages
+    tries = max(0, max_retries) + 1
+    for number in range(1, tries + 1):
+        try:
+            async with _within(backend):
+                result: T = await patched.chat.completions.create(
+                    response_model=response_model,
+                    messages=cast(Any, ask),
+                    model=backend.model,
+                    max_retries=0,  # retries are ours, below
+                    max_tokens=max_tokens,
+                    **request.extra,
+                )
+                return result
+        except IncompleteOutputException as exc:
+            raise BackendGaveUp(_cut_off(max_tokens)) from exc
+        except InstructorRetryException as exc:
+            cause = exc.__cause__
+            if isinstance(cause, IncompleteOutputException):
+                raise BackendGaveUp(_cut_off(max_tokens)) from exc
+            if not isinstance(cause, ValueError):  # pydantic / JSON errors; anything else is the transport's
+                raise
+            if number == tries:
+                raise BackendGaveUp(f"invalid answer after {tries} attempts ({_first_line(cause)})") from exc
+            retry = [*messages, {"role": "user", "content": _reask_text(cause)}]
+            if not _fits(backend, retry, max_tokens, response_model, request):
+                raise BackendGaveUp(
+                    f"invalid answer ({_first_line(cause)}), and a retry would not fit this backend's window of "
+                    f"{backend.context_tokens} tokens (context_tokens)"
+                ) from exc
+            logger.info(
+                "structured %s: backend %s answered invalid (%s); asking again (%d of %d)",
+                response_model.__name__,
+                backend.name,
+                _first_line(cause),
+                number + 1,
+                tries,
+            )
+            ask = retry
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+#: Characters per token for the estimate of a prompt's size: chars/4 undercounts by 15-25 % on these
+#: prompts (measured on a real server), so 3 leaves a margin.
+CHARS_PER_TOKEN = 3.0
+#: Tokens a chat template adds per message (role markers, separators).
+TOKENS_PER_MESSAGE = 8
+
+
+def estimate_tokens(messages: list[dict[str, Any]], extra_text: str = "") -> int:
+    """A deliberately high estimate of the prompt tokens `messages` take (images not counted)."""
+    chars = len(extra_text)
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, str):
+            chars += len(content)
+        elif isinstance(content, list):
+            chars += sum(len(str(part.get("text", ""))) for part in content if isinstance(part, dict))
+    return int(chars / CHARS_PER_TOKEN) + 1 + TOKENS_PER_MESSAGE * len(messages)
+
+
+def _prompt_tokens(
+    messages: list[dict[str, Any]], response_model: type[pydantic.BaseModel], request: StructuredRequest
+) -> int:
+    # tools mode sends the schema as a tool, which the server's chat template turns into prompt text
+    schema = compact_schema(response_model) if request.mode is instructor.Mode.TOOLS else ""
+    return estimate_tokens(messages, schema)
+
+
+def _fits(
+    backend: LLMBackend,
+    messages: list[dict[str, Any]],
+    max_tokens: int,
+    response_model: type[pydantic.BaseModel],
+    request: StructuredRequest,
+) -> bool:
+    if backend.context_tokens is None:
+        return True
+    return _prompt_tokens(messages, response_model, request) + max_tokens <= backend.context_tokens
+
+
+def _check_fits(
+    backend: LLMBackend,
+    messages: list[dict[str, Any]],
+    max_tokens: int,
+    response_model: type[pydantic.BaseModel],
+    request: StructuredRequest,
+) -> None:
+    """Refuse, before sending it, a request that cannot fit the backend's window (a server answers it
+    HTTP 400, or cuts the answer off)."""
+    if _fits(backend, messages, max_tokens, response_model, request):
+        return
+    prompt = _prompt_tokens(messages, response_model, request)
+    raise BackendGaveUp(
+        f"not sent: the request needs about {prompt + max_tokens:,} tokens (about {prompt:,} of prompt and "
+        f"{max_tokens:,} for the answer), over this backend's window of {backend.context_tokens:,} tokens "
+        "(context_tokens)"
+    )
+
+
+#: How many of a validation error's problems a re-ask names.
+REASK_ERRORS = 5
+
+
+def _reask_text(error: BaseException) -> str:
+    """The short message a retry sends: what was wrong, nothing of the wrong answer itself."""
+    problems: list[str] = []
+    if isinstance(error, pydantic.ValidationError):
+        for item in error.errors()[:REASK_ERRORS]:
+            where = ".".join(str(part) for part in item.get("loc", ())) or "the answer"
+            problems.append(f"- {where}: {_shorten(str(item.get('msg', '')), 200)} ({item.get('type', 'error')})")
+        more = error.error_count() - len(problems)
+        if more > 0:
+            problems.append(f"- and {more} more")
+    else:
+        problems.append(f"- {_first_line(error)}")
+    return (
+        "Your previous answer could not be used:\n"
+        + "\n".join(problems)
+        + "\nAnswer again from the start: one complete JSON object that matches the schema, nothing else."
+    )
+
+
+def _cut_off(max_tokens: int) -> str:
+    return (
+        f"the answer was cut off at its limit of {max_tokens} tokens (max_tokens; the server said "
+        '"length"), so it was not asked again'
+    )
+
+
+@contextlib.asynccontextmanager
+async def _within(backend: LLMBackend, deadline: float | None = None) -> AsyncIterator[None]:
+    """Give up at the backend's `total_timeout_s` (or the loop-time `deadline`): the awaited request is
+    cancelled, which closes its connection, and `BackendGaveUp` says how long it was given."""
+    if deadline is None:
+        deadline = asyncio.get_running_loop().time() + backend.total_timeout_s
+    scope = asyncio.timeout_at(deadline)
+    try:
+        async with scope:
+            yield
+    except TimeoutError as exc:
+        if not scope.expired():
+            raise
+        raise BackendGaveUp(
+            f"took longer than {backend.total_timeout_s:g} s in all (total_timeout_s); the request was closed"
+        ) from exc
+
+
+async def _chunks_until(
+    stream: openai.AsyncStream[Any], backend: LLMBackend, deadline: float, finish: list[str]
+) -> AsyncGenerator[str, None]:
+    """The stream's text deltas, each awaited only until `deadline`; finish reasons land in `finish`.
+
+    Only the wait for the next chunk is under the deadline, never the caller's own work between two
+    chunks (a deadline around a `yield` would cancel whatever the caller awaits at that moment)."""
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            async with _within(backend, deadline):
+                chunk = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        choices = getattr(chunk, "choices", None) or []
+        if choices and getattr(choices[0], "finish_reason", None):
+            finish.append(str(choices[0].finish_reason))
+        yield _delta_text(chunk)
 
 
 def _plain_instance(response_model: type[T], result: Any) -> T:
@@ -525,6 +865,13 @@ def _ms_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-async def _close_quietly(stream: openai.AsyncStream[Any]) -> None:
-    with contextlib.suppress(Exception):
-        await stream.close()
+async def _close_quietly(
+    stream: openai.AsyncStream[Any] | None, chunks: AsyncGenerator[str, None] | None = None
+) -> None:
+    """Close the response: the connection goes, and a server that watches it stops generating."""
+    if chunks is not None:
+        with contextlib.suppress(Exception):
+            await chunks.aclose()
+    if stream is not None:
+        with contextlib.suppress(Exception):
+            await stream.close()

@@ -17,10 +17,40 @@ LLM_CONFIG_FILE = "llm.yaml"
 Mode = Literal["json", "tools", "md_json", "json_schema"]
 MODES: tuple[str, ...] = get_args(Mode)
 
-DEFAULT_TIMEOUT_S = 120.0
+#: How a backend is asked for structured output. "instructor": instructor's `mode` (the prompt
+#: carries the schema; the server does not enforce it). The others have the SERVER enforce the
+#: schema with its grammar, each in the request shape that server documents:
+#:   json_schema        `response_format: {"type": "json_schema", "json_schema": {"name", "schema"}}`
+#:                      (OpenAI, vLLM, llama.cpp's llama-server)
+#:   ollama             the same on Ollama's /v1 endpoint (Ollama 0.5+ turns it into its `format`
+#:                      schema), plus the schema in the prompt, compact, as Ollama advises
+#:   llama_cpp_python   `response_format: {"type": "json_object", "schema": ...}` (llama-cpp-python's
+#:                      server, which fails on the json_schema shape)
+Dialect = Literal["instructor", "json_schema", "ollama", "llama_cpp_python"]
+DIALECTS: tuple[str, ...] = get_args(Dialect)
+
+#: Seconds to wait for the server to send anything (connect, first byte, the next streamed chunk). A
+#: model on a CPU may think for minutes before the first byte of an unstreamed answer: a 0.5B model
+#: took 60-214 s for company research on two cores, so 120 s was too short.
+DEFAULT_TIMEOUT_S = 300.0
+#: Seconds one request may take in all, streamed or not, before the app gives up and closes it.
+DEFAULT_TOTAL_TIMEOUT_S = 600.0
 DEFAULT_MAX_CONCURRENT_CALLS = 2
 
-_BACKEND_KEYS = frozenset({"name", "base_url", "model", "api_key_env", "mode", "vision", "timeout_s"})
+_BACKEND_KEYS = frozenset(
+    {
+        "name",
+        "base_url",
+        "model",
+        "api_key_env",
+        "mode",
+        "dialect",
+        "vision",
+        "timeout_s",
+        "total_timeout_s",
+        "context_tokens",
+    }
+)
 _TOP_LEVEL_KEYS = frozenset({"backends", "max_concurrent_calls"})
 
 
@@ -35,6 +65,10 @@ class LLMBackend:
     mode: Mode = "json"
     vision: bool = False
     timeout_s: float = DEFAULT_TIMEOUT_S
+    total_timeout_s: float = DEFAULT_TOTAL_TIMEOUT_S
+    dialect: Dialect = "instructor"
+    context_tokens: int | None = None
+    """The model's context window as the server runs it (prompt + answer), when the user gave it."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +171,16 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
     if mode not in MODES:
         errors.append(f"mode {mode!r} is unknown (allowed: {', '.join(MODES)})")
 
+    dialect = entry.get("dialect", "instructor")
+    if dialect not in DIALECTS:
+        errors.append(f"dialect {dialect!r} is unknown (allowed: {', '.join(DIALECTS)})")
+
+    context_tokens = entry.get("context_tokens")
+    if context_tokens is not None and (
+        isinstance(context_tokens, bool) or not isinstance(context_tokens, int) or context_tokens < 256
+    ):
+        errors.append(f"context_tokens must be a whole number of tokens (256 or more) or null, not {context_tokens!r}")
+
     vision = entry.get("vision", False)
     if not isinstance(vision, bool):
         errors.append(f"vision must be true or false, not {vision!r}")
@@ -144,6 +188,10 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
     timeout_s = entry.get("timeout_s", DEFAULT_TIMEOUT_S)
     if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not timeout_s > 0:
         errors.append(f"timeout_s must be a positive number of seconds, not {timeout_s!r}")
+
+    total_timeout_s = entry.get("total_timeout_s", max(DEFAULT_TOTAL_TIMEOUT_S, _number(timeout_s)))
+    if isinstance(total_timeout_s, bool) or not isinstance(total_timeout_s, (int, float)) or not total_timeout_s > 0:
+        errors.append(f"total_timeout_s must be a positive number of seconds, not {total_timeout_s!r}")
 
     if errors:
         return None, [*warnings, f"{label}: {'; '.join(errors)}; this backend is skipped"]
@@ -157,6 +205,13 @@ def _parse_backend(entry: Any, position: int, taken: set[str]) -> tuple[LLMBacke
             mode=mode,
             vision=vision,
             timeout_s=float(timeout_s),
+            total_timeout_s=float(total_timeout_s),
+            dialect=dialect,
+            context_tokens=context_tokens,
         ),
         warnings,
     )
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0

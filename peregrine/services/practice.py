@@ -195,7 +195,7 @@ class InterviewerTurn:
         return text
 
     async def _pump(self, messages: list[dict[str, str]], queue: asyncio.Queue[str | None]) -> None:
-        stream = self.llm.stream_text(messages)
+        stream = self.llm.stream_text(messages, max_tokens=prompts.TURN_MAX_TOKENS)  # issue 21: bounded turn
         try:
             async for chunk in stream:
                 self.tokens += 1

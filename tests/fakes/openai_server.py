@@ -10,14 +10,20 @@ the answers and the failures through a plain Python API and reads back what the 
     server.stream_delay_s = 0.05            # pause between streamed chunks
     ...
     server.requests                         # JSON bodies received on /v1/chat/completions
+    server.abandoned                        # requests the client closed before the answer was done
     server.stop(); server.start()           # down, then up again on the same port
 
 How an answer is shaped follows the request, like a real server:
 - `tools` in the request: a forced tool call (`message.tool_calls[0].function.arguments`,
   finish_reason "tool_calls"), for instructor's TOOLS mode;
-- `response_format` json_object / json_schema: the JSON as `message.content` (JSON, JSON_SCHEMA modes);
+- `response_format` json_object (with or without llama-cpp-python's `schema`) / json_schema: the JSON
+  as `message.content` (JSON, JSON_SCHEMA modes and the server-enforced dialects);
 - otherwise plain text content (MD_JSON mode and ordinary chat);
-- `stream: true`: server-sent events, one `chat.completion.chunk` per token, then `data: [DONE]`.
+- `stream: true`: server-sent events, one `chat.completion.chunk` per token, then `data: [DONE]`;
+- `max_tokens`: an answer longer than that many tokens (the fake's tokens: words) is cut there and
+  ends with finish_reason "length", as a real server does.
+A client that closes the connection while the fake waits (`delay_s`) or streams is noticed, like a
+server that stops generating: the request counts in `abandoned` and the fake sends nothing more.
 When nothing is queued, the default answer is built from the JSON schema the request carries (tools
 or json_schema, or the schema instructor writes into the JSON-mode system prompt), else `default_text`.
 """
@@ -48,6 +54,16 @@ _TOKEN_RE = re.compile(r"\s*\S+|\s+")
 class _Answer:
     kind: Literal["json", "text"]
     body: str
+    cut: bool = False  # cut off at the request's max_tokens (finish_reason "length")
+
+
+def _within_max_tokens(answer: _Answer, max_tokens: object) -> _Answer:
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens <= 0:
+        return answer
+    tokens = tokenize(answer.body)
+    if len(tokens) <= max_tokens:
+        return answer
+    return _Answer(answer.kind, "".join(tokens[:max_tokens]), cut=True)
 
 
 @dataclass(frozen=True)
@@ -120,6 +136,8 @@ def _schema_in_request(body: dict[str, Any]) -> dict[str, Any] | None:
     if response_format.get("type") == "json_schema":
         schema: dict[str, Any] | None = response_format.get("json_schema", {}).get("schema")
         return schema
+    if response_format.get("type") == "json_object" and isinstance(response_format.get("schema"), dict):
+        return dict(response_format["schema"])  # llama-cpp-python's shape
     # instructor's JSON / MD_JSON modes write the schema into a system message, after "json_schema:".
     decoder = json.JSONDecoder()
     for message in body.get("messages", []):
@@ -169,6 +187,8 @@ class FakeOpenAIServer(LoopbackServer):
         self.request_headers: list[dict[str, str]] = []
         """Headers of those requests, same order (e.g. to check the Authorization header)."""
         self.models_requests = 0
+        self.abandoned = 0
+        """Chat completions whose client went away before the answer was sent in full."""
         self.in_flight = 0
         self.max_in_flight = 0
         """The largest number of chat completions this server was answering at the same time."""
@@ -211,6 +231,7 @@ class FakeOpenAIServer(LoopbackServer):
             self.requests.clear()
             self.request_headers.clear()
             self.chunk_sent_at.clear()
+        self.abandoned = 0
         self.delay_s = 0.0
         self.stream_delay_s = 0.0
         self._cut_stream_after = None
@@ -238,14 +259,18 @@ class FakeOpenAIServer(LoopbackServer):
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
             try:
-                await self._sleep(self.delay_s)
+                gone = await self._sleep(self.delay_s, request)
             finally:
                 self.in_flight -= 1
+            if gone:
+                self.abandoned += 1
+                return Response(status_code=499)
             if failure is not None:
                 error = {"message": failure.message, "type": "server_error", "param": None, "code": None}
                 return JSONResponse({"error": error}, status_code=failure.status)
             if answer is None:
                 answer = self._default_answer(body)
+            answer = _within_max_tokens(answer, body.get("max_tokens"))
             if body.get("stream"):
                 return StreamingResponse(self._stream(body, answer), media_type="text/event-stream")
             self.answered_at.append(time.time())  # wall clock, for latency benchmarks across processes
@@ -253,11 +278,14 @@ class FakeOpenAIServer(LoopbackServer):
 
         return app
 
-    async def _sleep(self, seconds: float) -> None:
-        """Sleep, but wake up early when the server is being stopped."""
+    async def _sleep(self, seconds: float, request: Request | None = None) -> bool:
+        """Sleep, but wake up early when the server is being stopped or the client went away (True)."""
         deadline = time.monotonic() + seconds
         while not self._stopping.is_set() and (left := deadline - time.monotonic()) > 0:
             await asyncio.sleep(min(left, 0.02))
+            if request is not None and await request.is_disconnected():
+                return True
+        return False
 
     def _default_answer(self, body: dict[str, Any]) -> _Answer:
         schema = _schema_in_request(body)
@@ -269,7 +297,7 @@ class FakeOpenAIServer(LoopbackServer):
 
     def _completion(self, body: dict[str, Any], answer: _Answer) -> dict[str, Any]:
         message: dict[str, Any] = {"role": "assistant", "content": answer.body}
-        finish_reason = "stop"
+        finish_reason = "length" if answer.cut else "stop"
         tools = body.get("tools") or []
         if tools:
             forced = body.get("tool_choice")
@@ -289,7 +317,7 @@ class FakeOpenAIServer(LoopbackServer):
                     }
                 ],
             }
-            finish_reason = "tool_calls"
+            finish_reason = "length" if answer.cut else "tool_calls"
         completion_tokens = len(tokenize(answer.body))
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex}",
@@ -320,13 +348,20 @@ class FakeOpenAIServer(LoopbackServer):
             return f"data: {json.dumps(payload)}\n\n"
 
         cut_after = self._cut_stream_after
-        yield chunk({"role": "assistant", "content": ""})
-        for sent, token in enumerate(tokenize(answer.body)):
-            if cut_after is not None and sent >= cut_after:
-                raise ConnectionAbortedError("fake server cut the stream on purpose")
-            if sent:
-                await self._sleep(self.stream_delay_s)
-            self.chunk_sent_at.append((time.time(), token))
-            yield chunk({"content": token})
-        yield chunk({}, "stop")
-        yield "data: [DONE]\n\n"
+        finished = False
+        try:
+            yield chunk({"role": "assistant", "content": ""})
+            for sent, token in enumerate(tokenize(answer.body)):
+                if cut_after is not None and sent >= cut_after:
+                    finished = True  # cut on purpose, not abandoned by the client
+                    raise ConnectionAbortedError("fake server cut the stream on purpose")
+                if sent:
+                    await self._sleep(self.stream_delay_s)
+                self.chunk_sent_at.append((time.time(), token))
+                yield chunk({"content": token})
+            yield chunk({}, "length" if answer.cut else "stop")
+            yield "data: [DONE]\n\n"
+            finished = True
+        finally:
+            if not finished and not self._stopping.is_set():
+                self.abandoned += 1

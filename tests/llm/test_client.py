@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from peregrine.config import ConfigNotice
 from peregrine.llm import Attempt, LLMBackend, LLMClient, LLMSettings, LLMUnavailable, load_llm_settings
+from peregrine.llm.settings import DEFAULT_TIMEOUT_S
 from tests.fakes.fixtures import WriteLLMConfig, backend_entry
 from tests.fakes.openai_server import FakeOpenAIServer, closed_port_url, tokenize
 
@@ -143,9 +144,8 @@ async def test_invalid_json_is_reasked_once_then_succeeds(
     assert person.age == 36
     assert len(fake_llm.requests) == 2
     reask = fake_llm.requests[1]["messages"]
-    assert reask[: len(fake_llm.requests[0]["messages"])] == fake_llm.requests[0]["messages"]
-    assert {"role": "assistant", "content": "{not json"} in reask
     assert "json_invalid" in reask[-1]["content"]  # the validation error is fed back to the model
+    assert all(m["role"] != "assistant" for m in reask)  # ... but not the bad answer (test_bounds.py)
 
 
 @pytest.mark.asyncio
@@ -605,7 +605,7 @@ max_concurrent_calls: 0
             api_key_env=None,
             mode="json",
             vision=False,
-            timeout_s=120.0,
+            timeout_s=DEFAULT_TIMEOUT_S,
         ),
     )
     assert settings.max_concurrent_calls == 2

@@ -80,13 +80,13 @@ def test_the_interviewer_plays_the_round_and_streams_in_batches(
 
 
 def test_fast_tokens_are_batched(practice_session: int, fake_llm: FakeOpenAIServer) -> None:
-    fake_llm.queue_text(" ".join(f"word{i}" for i in range(300)))
+    fake_llm.queue_text(" ".join(f"word{i}" for i in range(150)))  # a turn's max_tokens (issue 21)
     turn = practice.InterviewerTurn(practice_session, llm_for(fake_llm), PROFILE)
 
     batches = asyncio.run(collect(turn, flush_s=0.05))
 
-    assert turn.tokens == 300
-    assert len(batches) < 100, f"300 fast tokens should need far fewer updates, got {len(batches)}"
+    assert turn.tokens == 150
+    assert len(batches) < 50, f"150 fast tokens should need far fewer updates, got {len(batches)}"
 
 
 def test_the_transcript_goes_back_to_the_model_in_order(

@@ -7,6 +7,7 @@ service renders the few structured parts (drivers, narrative) into markdown sect
 from __future__ import annotations
 
 from string import Template
+from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -62,6 +63,10 @@ class BackgroundNarrative(BaseModel):
 
 
 class BasePrepAnswer(BaseModel):
+    #: 1-3 drivers (~120 tokens each), the job description re-set as markdown (~1,200), the
+    #: company context (~400) and the three-part narrative (~300).
+    output_tokens: ClassVar[int] = 2500
+
     primary_drivers: list[CallbackDriver] = Field(min_length=1, max_length=3)
     formatted_jd: str = Field(min_length=2, description="markdown; callback-driver phrases in **bold**")
     company_context: str = Field(min_length=2, description="markdown")

@@ -7,7 +7,7 @@ statement came from; claims citing nothing real are dropped after validation.
 from __future__ import annotations
 
 from string import Template
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, create_model
 
@@ -53,7 +53,14 @@ class Claim(BaseModel):
     sources: list[int] = Field(min_length=1, description="numbers of the sources this claim comes from")
 
 
+#: `max_tokens` of the brief's three sections (3-5, 1-4 and 3-5 short claims with their sources).
+BRIEF_TOKENS = 1200
+#: `max_tokens` added for each optional section the candidate asked for.
+OPTIONAL_SECTION_TOKENS = 300
+
+
 class CompanyBrief(BaseModel):
+    output_tokens: ClassVar[int] = BRIEF_TOKENS
     overview: list[Claim] = Field(default_factory=list, max_length=8)
     leadership: list[Claim] = Field(default_factory=list, max_length=8)
     talking_points: list[Claim] = Field(default_factory=list, max_length=8)
@@ -69,7 +76,9 @@ def brief_schema(*, accessibility: bool, lgbtq: bool) -> type[CompanyBrief]:
         extra["lgbtq_inclusion"] = (list[Claim], Field(default_factory=list, max_length=8))
     if not extra:
         return CompanyBrief
-    return create_model("CompanyBriefWithPrivateSections", __base__=CompanyBrief, **extra)
+    schema = create_model("CompanyBriefWithPrivateSections", __base__=CompanyBrief, **extra)
+    schema.output_tokens = BRIEF_TOKENS + OPTIONAL_SECTION_TOKENS * len(extra)
+    return schema
 
 
 def render_messages(

@@ -8,7 +8,7 @@ text from outside: the prompt tells the model never to follow instructions insid
 from __future__ import annotations
 
 from string import Template
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -45,6 +45,9 @@ BODY_CHARS = 4000
 
 
 class EmailClassification(BaseModel):
+    #: A class name, a number and one sentence: ~60 tokens; 200 leaves room for a long sentence.
+    output_tokens: ClassVar[int] = 200
+
     classification: EmailClassName = Field(description="the one class that fits best")
     confidence: float = Field(ge=0.0, le=1.0, description="how sure you are, from 0 to 1")
     evidence: str = Field(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from string import Template
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -102,6 +102,10 @@ class DeepDive(BaseModel):
 
 
 class InterviewPrepAnswer(BaseModel):
+    #: The roadmap (~300 tokens), 3-5 predicted questions with STAR answers (~300 each), five
+    #: questions to ask (~250), the resume defense (~400) and the deep dives (~600).
+    output_tokens: ClassVar[int] = 3000
+
     weak_areas_targeted: list[str] = Field(default_factory=list, max_length=8)
     roadmap: Roadmap
     predicted_questions: list[PredictedQuestion] = Field(min_length=3, max_length=5)

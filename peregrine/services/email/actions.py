@@ -3,7 +3,10 @@
 Exactly as seed 000's table says (`domain.email_rules.email_move`), always through
 `services.jobs.move_job(..., source=MoveSource.EMAIL)`: an email never moves a job backwards or
 out of Hired or Rejected. Below the confidence threshold (``imap.min_confidence``, default 0.6)
-nothing moves and the message is flagged for review; an offer always asks for a look.
+nothing moves and the message is flagged for review; an offer always asks for a look. Nor does a
+language model's class move anything on the model's word alone: when the sentence it quotes is not
+in the email, or neither that sentence nor the keyword rules support the class
+(`email_rules.corroborate`), the message waits for review with both readings in its note.
 
 `process_pending` classifies, matches and acts on every stored message not processed yet; a
 message whose processing failed is retried on the next polls (`MAX_ATTEMPTS` in all) and never
@@ -22,6 +25,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from peregrine import db
+from peregrine.domain import email_rules
 from peregrine.domain.email_rules import ACTIONABLE, DEFAULT_MIN_CONFIDENCE, EmailClass, Verdict, email_move
 from peregrine.domain.stages import MoveNotAllowed, MoveSource, RejectionReason, Stage
 from peregrine.llm.client import LLMClient
@@ -169,7 +173,7 @@ def _process(
     message.confidence = verdict.confidence
     message.evidence = verdict.evidence
     message.classified_by = by.value
-    queued = _decide(session, message, threshold)
+    queued = _decide(session, message, threshold, verdict.unconfirmed)
     message.status = MessageStatus.PROCESSED.value
     message.error = None
     message.processed_at = utcnow()
@@ -177,23 +181,41 @@ def _process(
     return MessageAction(message.action), queued
 
 
-def _decide(session: Session, message: EmailMessage, threshold: float) -> int | None:
+def _decide(session: Session, message: EmailMessage, threshold: float, unconfirmed: str = "") -> int | None:
     """What the poller does by itself with a classified, matched message."""
     cls = EmailClass(message.classification)
     if cls not in ACTIONABLE:
         _set_action(message, MessageAction.NONE, "Not about a stage change: nothing to do.")
         return None
+    doubt = f"{_doubt_note(message, unconfirmed)} " if unconfirmed else ""
     if message.job_id is None:
-        _set_action(message, MessageAction.REVIEW, _choose_note(message))
+        _set_action(message, MessageAction.REVIEW, doubt + _choose_note(message))
         return None
     if message.confidence < threshold:
         _set_action(
             message,
             MessageAction.REVIEW,
-            f"Only {message.confidence:.0%} sure (below {threshold:.0%}): nothing moved. Check the class, then apply.",
+            f"{doubt}Only {message.confidence:.0%} sure (below {threshold:.0%}): nothing moved. "
+            "Check the class, then apply.",
         )
         return None
+    if doubt:
+        _set_action(message, MessageAction.REVIEW, doubt + "Nothing moved: check the class, then apply.")
+        return None
     return _move(session, message, automatic=True)
+
+
+def _doubt_note(message: EmailMessage, unconfirmed: str) -> str:
+    """Both readings of a message the model's word alone does not act on, for the review note."""
+    model = EmailClass(message.classification).label
+    rules = email_rules.classify(message.subject, message.excerpt)
+    if rules.classification is EmailClass.OTHER:
+        reading = "the keyword rules find no stage change in it"
+    else:
+        reading = f"the keyword rules read it as {rules.classification.label} ({rules.confidence:.0%})"
+        if rules.evidence:
+            reading += f": “{rules.evidence}”"
+    return f"The language model read this as {model} ({message.confidence:.0%} sure) but {unconfirmed}; {reading}."
 
 
 def _choose_note(message: EmailMessage) -> str:

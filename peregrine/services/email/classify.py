@@ -1,13 +1,14 @@
 """Classifying (`EmailClassifier`): the language model (`llm/prompts/email_classify.py`) when one
 answers, the documented keyword rules of `domain/email_rules.py` otherwise.
 
-Either way the class comes with a confidence and the sentence that decided it (the evidence,
-`decisive_sentence`).
+Either way the class comes with a confidence and the sentence that decided it (the evidence).
+A model's verdict is checked against the message (`email_rules.corroborate`): the sentence it quotes
+must be in the email and support the class, or the verdict carries `unconfirmed` (why not) and the
+message waits for the user instead of moving a job.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
 
 from peregrine.domain import email_rules
@@ -41,29 +42,21 @@ class EmailClassifier:
                 self.llm_down = True
                 log.info("classifying email by the keyword rules: %s", exc)
             else:
-                verdict = Verdict(
-                    EmailClass(answer.classification),
-                    round(answer.confidence, 2),
-                    decisive_sentence(answer.evidence, subject, text),
-                )
-                return verdict, ClassifiedBy.LLM
+                return model_verdict(answer, subject, text), ClassifiedBy.LLM
         return email_rules.classify(subject, text), ClassifiedBy.RULES
 
 
-def decisive_sentence(evidence: str, subject: str, text: str) -> str:
-    """The model's evidence as the email's own sentence: the closest sentence of the email, if any is close."""
-    evidence = clean_text(evidence, max_chars=600)
-    if not evidence:
-        return ""
-    candidates = email_rules.sentences(subject) + email_rules.sentences(text)
-    wanted = evidence.lower()
-    for sentence in candidates:
-        if wanted in sentence.lower():
-            return clean_text(sentence, max_chars=email_rules.EVIDENCE_CHARS)
-    best, best_ratio = "", 0.0
-    for sentence in candidates:
-        ratio = difflib.SequenceMatcher(None, wanted, sentence.lower()).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = sentence, ratio
-    chosen = best if best_ratio >= 0.6 else evidence
-    return clean_text(chosen, max_chars=email_rules.EVIDENCE_CHARS)
+def model_verdict(answer: EmailClassification, subject: str, text: str) -> Verdict:
+    """The model's answer as a verdict: its evidence as the email's own sentence when the email holds
+    it (the model's words otherwise, to show what it said), and why it may not be acted on, if so."""
+    cls = EmailClass(answer.classification)
+    check = email_rules.corroborate(cls, answer.evidence, subject, text)
+    evidence = check.quoted or answer.evidence
+    if check.reason:
+        log.info("email classified %s by the language model, not acted on: %s", cls.value, check.reason)
+    return Verdict(
+        cls,
+        round(answer.confidence, 2),
+        clean_text(evidence, max_chars=email_rules.EVIDENCE_CHARS),
+        unconfirmed=check.reason,
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import case, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
+from peregrine.domain import email_rules
 from peregrine.domain.email_rules import ACTIONABLE, EmailClass
 from peregrine.domain.stages import Stage
 from peregrine.models import EmailMessage, Job, StageEvent
@@ -61,6 +62,14 @@ class InboxItem:
     can_change: bool
     status: str
     error: str
+    # The keyword rules' own reading of the message, shown beside the language model's when they
+    # differ or when the model's word alone was not acted on (empty until the message is processed).
+    rules_class: str = ""
+    rules_label: str = ""
+    rules_confidence: str = ""
+    rules_evidence: str = ""
+    readings_differ: bool = False  # classified by the language model, and the rules read another class
+    evidence_in_email: bool = True  # False: the model's "evidence" is its own words, not the email's
 
 
 _ACTION_LABELS = {
@@ -118,6 +127,8 @@ def _inbox_item(message: EmailMessage, jobs_by_id: dict[int, tuple[str, str, str
     candidates = [
         JobChoice(str(job_id), _choice_label(*jobs_by_id[job_id])) for job_id in likely if job_id in jobs_by_id
     ]
+    rules = email_rules.classify(message.subject, message.excerpt) if processed else None
+    by_model = processed and message.classified_by == ClassifiedBy.LLM.value
     return InboxItem(
         id=message.id,
         sender=message.sender,  # cleaned when stored (a second pass would take "<address>" for a tag)
@@ -143,6 +154,16 @@ def _inbox_item(message: EmailMessage, jobs_by_id: dict[int, tuple[str, str, str
         can_change=processed and not standing,
         status=message.status,
         error=message.error or "",
+        rules_class=rules.classification.value if rules else "",
+        rules_label=rules.classification.label if rules else "",
+        rules_confidence=f"{rules.confidence:.0%}" if rules else "",
+        rules_evidence=clean_text(rules.evidence, max_chars=600) if rules else "",
+        readings_differ=bool(by_model and rules and rules.classification.value != cls),
+        evidence_in_email=not (
+            by_model
+            and message.evidence
+            and email_rules.quoted_sentence(message.evidence, message.subject, message.excerpt) is None
+        ),
     )
 
 
