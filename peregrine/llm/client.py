@@ -55,6 +55,7 @@ import openai
 import pydantic
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
 
+from peregrine.domain.errors import UserFacingError
 from peregrine.llm.prompts import DEFAULT_OUTPUT_TOKENS, output_tokens
 from peregrine.llm.settings import LLMBackend, LLMSettings, llm_config_path, load_llm_settings
 
@@ -94,7 +95,7 @@ class BackendGaveUp(Exception):
         super().__init__(reason)
 
 
-class LLMUnavailable(Exception):
+class LLMUnavailable(UserFacingError):
     """No configured backend gave an answer. `str()` is a sentence fit to show the user."""
 
     def __init__(self, attempts: list[Attempt], message: str | None = None) -> None:

@@ -80,12 +80,8 @@ def _no_schema_in_prompt(body: dict[str, Any]) -> bool:
                 and '\n  "' not in _system(body)
             ),
         ),
-        (  # instructor's tools mode, unchanged
-            {"mode": "tools"},
-            lambda body: body["tools"][0]["function"]["parameters"]["properties"].keys() == {"name", "age"},
-        ),
     ],
-    ids=["json_schema", "ollama", "llama_cpp_python", "instructor-json", "instructor-tools"],
+    ids=["json_schema", "ollama", "llama_cpp_python", "instructor-json"],
 )
 @pytest.mark.parametrize("streamed", [False, True], ids=["plain", "streamed"])
 async def test_each_dialect_sends_what_its_server_expects(
@@ -95,8 +91,6 @@ async def test_each_dialect_sends_what_its_server_expects(
     check: object,
     streamed: bool,
 ) -> None:
-    if streamed and settings.get("mode") == "tools":
-        pytest.skip("the fake server streams no tool-call deltas")
     llm_config_dir(fake_llm, **settings)
     client = LLMClient(load_llm_settings())
     fake_llm.queue_json(ADA)
@@ -112,6 +106,20 @@ async def test_each_dialect_sends_what_its_server_expects(
     assert bool(body.get("stream")) is streamed
     if streamed:
         assert seen
+
+
+@pytest.mark.asyncio
+async def test_instructor_tools_mode_sends_the_schema_as_a_tool(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    """Not streamed: the fake server streams no tool-call deltas."""
+    llm_config_dir(fake_llm, mode="tools")
+    client = LLMClient(load_llm_settings())
+    fake_llm.queue_json(ADA)
+
+    assert await client.structured(Person, MESSAGES) == Person(**ADA)
+    (body,) = fake_llm.requests
+    assert body["tools"][0]["function"]["parameters"]["properties"].keys() == {"name", "age"}
 
 
 @pytest.mark.asyncio

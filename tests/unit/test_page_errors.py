@@ -11,6 +11,7 @@ import pytest
 from peregrine.domain.errors import UserFacingError
 from peregrine.domain.interviews import InvalidRating
 from peregrine.domain.stages import MoveNotAllowed
+from peregrine.llm.client import LLMUnavailable
 from peregrine.pages.errors import UNEXPECTED, show_error
 from peregrine.services.errors import InvalidInput, NotFound, StaleVersion
 
@@ -20,7 +21,8 @@ def shown(spec: object) -> str:
 
 
 def test_every_refusal_has_the_one_root() -> None:
-    for error in (InvalidInput("x"), NotFound("x"), StaleVersion(), MoveNotAllowed("x", []), InvalidRating("x")):
+    refusals = (InvalidInput("x"), NotFound("x"), StaleVersion(), MoveNotAllowed("x", []), InvalidRating("x"))
+    for error in (*refusals, LLMUnavailable([], "No backend is configured.")):
         assert isinstance(error, UserFacingError), type(error)
     assert not issubclass(MoveNotAllowed, ValueError)  # pages catching ValueError must not swallow a refusal
 
