@@ -11,6 +11,7 @@ from peregrine import db, routes
 from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.components.needs_llm import needs_llm_callout
 from peregrine.domain import limits
+from peregrine.domain.dates import calendar_date, local_moment
 from peregrine.domain.job_details import salary_label, split_tags, work_mode_label
 from peregrine.domain.stages import MoveNotAllowed, MoveSource, Stage
 from peregrine.llm.settings import llm_configured
@@ -191,12 +192,12 @@ class JobPageState(AppState):
     def _show_details(self, job: Job) -> None:
         """Date applied, work mode, salary, tags, and the history's first entry: when it was added
         (drawn from created_at, not stored as a move, so the time-in-stage figures are unchanged)."""
-        self.applied_on = f"{job.applied_on:%b %d, %Y}" if job.applied_on else ""
+        self.applied_on = calendar_date(job.applied_on) if job.applied_on else ""
         self.work_mode = work_mode_label(job.work_mode)
         self.salary = salary_label(job.salary_min, job.salary_max, job.salary_currency)
         self.tags = ", ".join(split_tags(job.tags))
         self.notes = job.notes
-        added = HistoryLine(when=f"{job.created_at:%b %d, %Y %H:%M}", move=f"Added to {Stage.APPLIED.label}", source="")
+        added = HistoryLine(when=local_moment(job.created_at), move=f"Added to {Stage.APPLIED.label}", source="")
         self.history = [*self.history, added]
 
     def _read_notes(self, job: Job) -> None:
@@ -256,7 +257,7 @@ class JobPageState(AppState):
             SourceLine(s["number"], s["title"], s["url"], s.get("published", ""), s.get("kind", "web"))
             for s in (brief or {}).get("sources", [])
         ]
-        self.research_generated = f"{generated:%b %d, %Y %H:%M} UTC" if generated else ""
+        self.research_generated = local_moment(generated) if generated else ""
         self.research_state = "ready" if status in ("", "succeeded") and brief else self._research_shown(status)
         self.research_phase = phase or ("Waiting for its turn" if status == "queued" else "")
         self.research_error = error if status == "failed" else ""
@@ -295,7 +296,7 @@ class JobPageState(AppState):
 
 def _history_line(event: Any) -> HistoryLine:
     return HistoryLine(
-        when=f"{event.at:%b %d, %Y %H:%M}",
+        when=local_moment(event.at),
         move=f"{Stage(event.from_stage).label} → {Stage(event.to_stage).label}",
         source=_SOURCE_LABELS.get(event.source, event.source),
     )

@@ -12,6 +12,7 @@ from peregrine import db, routes
 from peregrine.components.forms import labelled, length_notice
 from peregrine.components.layout import page_layout
 from peregrine.domain import limits
+from peregrine.domain.dates import calendar_date
 from peregrine.domain.stages import Stage
 from peregrine.models import Offer
 from peregrine.pages.state import AppState
@@ -32,8 +33,8 @@ def _summary(offer: Offer) -> list[tuple[str, str]]:
         ("Bonus", _money(offer.bonus, offer.currency)),
         ("Signing bonus", _money(offer.signing_bonus, offer.currency)),
         ("Equity", offer.equity or "—"),
-        ("Start date", f"{offer.start_date:%b %d, %Y}" if offer.start_date else "—"),
-        ("Decision deadline", f"{offer.decision_deadline:%b %d, %Y}" if offer.decision_deadline else "—"),
+        ("Start date", calendar_date(offer.start_date) if offer.start_date else "—"),
+        ("Decision deadline", calendar_date(offer.decision_deadline) if offer.decision_deadline else "—"),
         ("Notes", offer.notes or "—"),
     ]
 

@@ -11,7 +11,7 @@ import reflex as rx
 from peregrine import db, routes
 from peregrine.components.forms import labelled, length_notice
 from peregrine.domain import limits
-from peregrine.domain.dates import moment_label
+from peregrine.domain.dates import datetime_local_value, local_moment
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Interview
@@ -39,14 +39,6 @@ class RoundLine:
     next_steps: str = ""
 
 
-def _local(moment: datetime | None) -> str:
-    """How a time reads for the person at this machine (a self-hosted app shares its clock), with
-    its year unless it is this year's."""
-    if moment is None:
-        return ""
-    return moment_label(moment.astimezone(), today=datetime.now().astimezone().date())
-
-
 def _line(interview: Interview) -> RoundLine:
     assert interview.id is not None
     people = ", ".join(
@@ -58,7 +50,7 @@ def _line(interview: Interview) -> RoundLine:
         order=interview.order,
         name=interview.name,
         kind=InterviewKind(interview.kind).label,
-        when=_local(interview.scheduled_at),
+        when=local_moment(interview.scheduled_at) if interview.scheduled_at else "",
         people=people,
         outcome=interview.outcome,
         focus=interview.focus,
@@ -120,7 +112,7 @@ def _past_notice(text: str) -> str:
         return ""
     if when is None or when >= datetime.now(UTC):
         return ""
-    return f"{_local(when)} is in the past: fine for a round already held; otherwise check the date."
+    return f"{local_moment(when)} is in the past: fine for a round already held; otherwise check the date."
 
 
 _EDITABLE = frozenset(
@@ -198,7 +190,7 @@ class RoundsState(AppState):
         self.people = "\n".join(
             f"{p['name']} — {p['role']}" if p.get("role") else p["name"] for p in interview.interviewers
         )
-        self.scheduled = f"{interview.scheduled_at.astimezone():%Y-%m-%dT%H:%M}" if interview.scheduled_at else ""
+        self.scheduled = datetime_local_value(interview.scheduled_at) if interview.scheduled_at else ""
         self.notes, self.error, self.past_notice = interview.notes, "", ""
         self.outcome, self.feedback, self.next_steps = interview.outcome, interview.feedback, interview.next_steps
         for name in RATING_FIELDS:
