@@ -31,10 +31,11 @@ def moment_label(moment: datetime, *, today: date) -> str:
     return f"{day_label(moment, today=today)}, {moment:%H:%M}"
 
 
-def local_moment(moment: datetime) -> str:
-    """`moment_label` in this machine's time zone, with its year unless it is this year's."""
+def local_moment(moment: datetime, *, today: date | None = None) -> str:
+    """`moment_label` in this machine's time zone, with its year unless it is `today`'s (by default
+    the machine's today)."""
     local = as_utc(moment).astimezone()
-    return moment_label(local, today=datetime.now().astimezone().date())
+    return moment_label(local, today=today or datetime.now().astimezone().date())
 
 
 def calendar_date(day: date | datetime) -> str:
