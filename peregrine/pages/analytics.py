@@ -13,6 +13,7 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.layout import page_layout
+from peregrine.domain.dates import calendar_date
 from peregrine.domain.interviews import RATING_FIELDS
 from peregrine.pages.state import AppState
 from peregrine.services import analytics
@@ -201,7 +202,7 @@ class AnalyticsState(AppState):
                 PlacementRow(
                     p.company,
                     p.title,
-                    f"{p.hired_on:%b %d, %Y}",
+                    calendar_date(p.hired_on),
                     f"{p.offer.base_salary:,} {p.offer.currency}" if p.offer and p.offer.base_salary else "—",
                 )
                 for p in analytics.placement_history(session, candidate_id, filters)

@@ -9,6 +9,7 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.domain import limits
+from peregrine.domain.dates import calendar_date, local_moment
 from peregrine.pages.state import AppState
 from peregrine.services import api_tokens
 from peregrine.services.errors import ServiceError
@@ -43,8 +44,8 @@ class ApiAccessState(AppState):
                     token.id or 0,
                     token.name,
                     token.prefix + "…",
-                    f"{token.created_at.astimezone():%b %d, %Y}",
-                    f"{token.last_used_at.astimezone():%b %d, %H:%M}" if token.last_used_at else "never",
+                    calendar_date(token.created_at),
+                    local_moment(token.last_used_at) if token.last_used_at else "never",
                     token.revoked_at is not None,
                 )
                 for token in api_tokens.tokens_of(session, candidate_id)

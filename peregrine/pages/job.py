@@ -1,4 +1,8 @@
-"""The job page, `/applications/{id}`: what was applied to, and its stage history."""
+"""The job page, `/applications/{id}`: what was applied to, its details, notes and stage history.
+
+Its sections have states and modules of their own: the rounds (`rounds`), the offer (`offers`) and
+the company research (`job_research`); `load` reads them for the job the route names.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,20 @@ import reflex as rx
 
 from peregrine import db, routes
 from peregrine.components.layout import page_layout, record_or_missing
-from peregrine.components.needs_llm import needs_llm_callout
 from peregrine.domain import limits
+from peregrine.domain.dates import calendar_date, local_moment
 from peregrine.domain.job_details import salary_label, split_tags, work_mode_label
 from peregrine.domain.stages import MoveNotAllowed, MoveSource, Stage
-from peregrine.llm.settings import llm_configured
 from peregrine.models import Job, StageEvent
 from peregrine.pages.job_form import JobFormState, job_dialog
+from peregrine.pages.job_research import ResearchState, research_section
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
 from peregrine.pages.state import AppState
-from peregrine.pages.task_watch import follow_tasks, job_changes
+from peregrine.pages.task_watch import job_changes
 from peregrine.services import board as board_service
-from peregrine.services import job_events, research, task_runner, tasks
+from peregrine.services import job_events
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import NotFound, ServiceError, StaleVersion
 
@@ -32,54 +36,6 @@ class HistoryLine:
     when: str
     move: str
     source: str
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    number: int
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class SourceLine:
-    number: int
-    title: str
-    url: str
-    published: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class ClaimView:
-    text: str
-    sources: list[SourceRef]
-
-
-@dataclass(frozen=True)
-class SectionView:
-    key: str
-    title: str
-    private: bool
-    claims: list[ClaimView]
-
-
-def _section_views(brief: dict[str, Any]) -> list[SectionView]:
-    sources = {
-        source["number"]: SourceRef(source["number"], source["title"], source["url"]) for source in brief["sources"]
-    }
-    return [
-        SectionView(
-            key=section["key"],
-            title=section["title"],
-            private=section["private"],
-            claims=[
-                ClaimView(claim["text"], [sources[n] for n in claim["sources"] if n in sources])
-                for claim in section["claims"]
-            ],
-        )
-        for section in brief.get("sections", [])
-    ]
 
 
 class JobPageState(AppState):
@@ -95,14 +51,6 @@ class JobPageState(AppState):
     url: str = ""
     description: str = ""
     history: list[HistoryLine] = []
-    research_state: str = ""
-    research_phase: str = ""
-    research_error: str = ""
-    research_generated: str = ""
-    #: A language model is configured: research can run (read again whenever the research is).
-    llm_ready: bool = True
-    brief: list[SectionView] = []
-    sources: list[SourceLine] = []
     prep_link: str = ""
     survey_link: str = ""
     #: "Move back to Applied" while the last move can be taken back, else "" (see _show_move_back).
@@ -120,7 +68,6 @@ class JobPageState(AppState):
     notes_elsewhere: str = ""
     _notes_base: str = ""
     _job: int = 0
-    _watching: bool = False
     _following_changes: bool = False
     _change_seq: int = 0
 
@@ -144,7 +91,8 @@ class JobPageState(AppState):
         rounds._load_rounds(self._job)
         offer = await self.get_state(OfferState)
         offer._load_offer(self._job)
-        watch_research = self._refresh_research()
+        company_research = await self.get_state(ResearchState)
+        watch_research = company_research.load_research(self._job)
         return [JobPageState.follow_changes, *([watch_research] if watch_research is not None else [])]
 
     @rx.var
@@ -191,12 +139,12 @@ class JobPageState(AppState):
     def _show_details(self, job: Job) -> None:
         """Date applied, work mode, salary, tags, and the history's first entry: when it was added
         (drawn from created_at, not stored as a move, so the time-in-stage figures are unchanged)."""
-        self.applied_on = f"{job.applied_on:%b %d, %Y}" if job.applied_on else ""
+        self.applied_on = calendar_date(job.applied_on) if job.applied_on else ""
         self.work_mode = work_mode_label(job.work_mode)
         self.salary = salary_label(job.salary_min, job.salary_max, job.salary_currency)
         self.tags = ", ".join(split_tags(job.tags))
         self.notes = job.notes
-        added = HistoryLine(when=f"{job.created_at:%b %d, %Y %H:%M}", move=f"Added to {Stage.APPLIED.label}", source="")
+        added = HistoryLine(when=local_moment(job.created_at), move=f"Added to {Stage.APPLIED.label}", source="")
         self.history = [*self.history, added]
 
     def _read_notes(self, job: Job) -> None:
@@ -241,61 +189,15 @@ class JobPageState(AppState):
             return [rx.toast.error(str(exc)), JobPageState.load]
         return rx.toast.info(f"Moved back to {Stage(self.stage).label}.")
 
-    # ---- research ------------------------------------------------------------------------------
-
-    def _refresh_research(self) -> Any:
-        """Read the brief and the latest run; keep watching while a run is queued or running."""
-        with db.session_scope() as session:
-            stored = research.latest_brief(session, self._job)
-            task = tasks.latest_task(session, tasks.TaskKind.COMPANY_RESEARCH, self._job)
-            brief = dict(stored.brief) if stored else None
-            generated = stored.generated_at if stored else None
-            status, phase, error = (task.status, task.phase, task.error or "") if task else ("", "", "")
-        self.brief = _section_views(brief) if brief else []
-        self.sources = [
-            SourceLine(s["number"], s["title"], s["url"], s.get("published", ""), s.get("kind", "web"))
-            for s in (brief or {}).get("sources", [])
-        ]
-        self.research_generated = f"{generated:%b %d, %Y %H:%M} UTC" if generated else ""
-        self.research_state = "ready" if status in ("", "succeeded") and brief else self._research_shown(status)
-        self.research_phase = phase or ("Waiting for its turn" if status == "queued" else "")
-        self.research_error = error if status == "failed" else ""
-        if status in ("queued", "running"):
-            return JobPageState.watch_research
-        return None
-
-    def _research_shown(self, status: str) -> str:
-        """A run queued while no language model is configured reads "not set up", never as running."""
-        self.llm_ready = llm_configured()
-        return research.shown_status(status, llm_ready=self.llm_ready)
-
     @rx.event
     def edit_job(self) -> Any:
         """The same edit dialog as the board's pencil; a save shows here through `follow_changes`."""
         return JobFormState.open_edit(self._job)
 
-    @rx.event
-    def research_again(self) -> Any:
-        if not llm_configured():
-            self.llm_ready = False
-            return None
-        with db.session_scope() as session:
-            research.queue_research_again(session, self._job)
-        task_runner.wake()
-        return self._refresh_research()
-
-    @rx.event(background=True)
-    async def watch_research(self) -> None:
-        await follow_tasks(self, self._research_still_running)
-
-    def _research_still_running(self) -> bool:
-        self._refresh_research()
-        return self.research_state in ("queued", "running")
-
 
 def _history_line(event: Any) -> HistoryLine:
     return HistoryLine(
-        when=f"{event.at:%b %d, %Y %H:%M}",
+        when=local_moment(event.at),
         move=f"{Stage(event.from_stage).label} → {Stage(event.to_stage).label}",
         source=_SOURCE_LABELS.get(event.source, event.source),
     )
@@ -415,7 +317,7 @@ def job_page() -> rx.Component:
                 ),
                 rounds_section(),
                 offer_section(),
-                _research_section(),
+                research_section(JobPageState.research_hint),
                 rx.heading("Job description", size="4", as_="h2"),
                 rx.cond(
                     JobPageState.description != "",
@@ -441,27 +343,6 @@ def _edit_button() -> rx.Component:
         size="2",
         aria_label="Edit " + JobPageState.company + " — " + JobPageState.title,
         class_name="no-print",
-    )
-
-
-def _research_needs_llm() -> rx.Component:
-    """No language model: a neutral "not set up" (a queued run waits for one), said once, with Settings."""
-    state = JobPageState.research_state
-    return rx.cond(
-        ~JobPageState.llm_ready,
-        rx.vstack(
-            rx.cond(state == research.NOT_SET_UP, rx.badge("Research not set up", color_scheme="gray", size="2")),
-            needs_llm_callout(
-                "Company research",
-                rx.cond(
-                    state == research.NOT_SET_UP,
-                    "This job's research is queued and starts by itself once one is.",
-                    "Research now is off until then.",
-                ),
-            ),
-            spacing="2",
-            width="100%",
-        ),
     )
 
 
@@ -528,127 +409,4 @@ def _stage_history_heading() -> rx.Component:
         ),
         align="center",
         spacing="3",
-    )
-
-
-def _claim(claim: ClaimView) -> rx.Component:
-    return rx.el.li(
-        rx.text(claim.text, as_="span"),
-        rx.el.span(
-            rx.foreach(
-                claim.sources,
-                lambda source: rx.link(
-                    "[",
-                    source.number,
-                    "]",
-                    href=source.url,
-                    is_external=True,
-                    title=source.title,
-                    aria_label="Source " + source.number.to_string() + ": " + source.title,
-                    class_name="claim-source",
-                ),
-            ),
-            class_name="claim-sources",
-        ),
-    )
-
-
-def _brief_section(section: SectionView) -> rx.Component:
-    return rx.el.section(
-        rx.hstack(
-            rx.heading(section.title, size="3", as_="h3"),
-            rx.cond(section.private, rx.badge("Private", color_scheme="violet", variant="soft")),
-            align="center",
-            spacing="2",
-        ),
-        rx.cond(
-            section.private,
-            rx.text(
-                "For your own decision only: never included in anything sent to an employer.",
-                size="1",
-                color_scheme="violet",
-            ),
-        ),
-        rx.cond(
-            section.claims.length() > 0,
-            rx.el.ul(rx.foreach(section.claims, _claim), class_name="brief-claims"),
-            rx.text("The sources said nothing about this.", size="2", color_scheme="gray"),
-        ),
-        aria_label=section.title,
-        class_name="brief-section",
-    )
-
-
-def _research_section() -> rx.Component:
-    state = JobPageState.research_state
-    return rx.el.section(
-        rx.hstack(
-            rx.heading("Company research", size="4", as_="h2"),
-            rx.spacer(),
-            rx.cond(
-                (state != "queued") & (state != "running") & (state != research.NOT_SET_UP),
-                rx.button(
-                    rx.icon("refresh-cw", size=14, aria_hidden="true"),
-                    rx.cond(state == "failed", "Retry", rx.cond(state == "", "Research now", "Research again")),
-                    variant="soft",
-                    size="2",
-                    on_click=JobPageState.research_again,
-                    disabled=~JobPageState.llm_ready,
-                    class_name="no-print",
-                ),
-            ),
-            align="center",
-            width="100%",
-        ),
-        _research_needs_llm(),
-        rx.cond(
-            (state == "queued") | (state == "running"),
-            rx.hstack(
-                rx.spinner(size="2"),
-                rx.text("Researching — ", JobPageState.research_phase, "…", size="2"),
-                role="status",
-                align="center",
-            ),
-        ),
-        rx.cond(
-            state == "failed",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert")),
-                rx.callout.text("Research failed: ", JobPageState.research_error),
-                color_scheme="red",
-                role="alert",
-            ),
-        ),
-        rx.cond(
-            JobPageState.brief.length() > 0,
-            rx.vstack(
-                rx.foreach(JobPageState.brief, _brief_section),
-                rx.el.section(
-                    rx.heading("Sources", size="3", as_="h3"),
-                    rx.el.ol(
-                        rx.foreach(
-                            JobPageState.sources,
-                            lambda source: rx.el.li(
-                                rx.link(source.title, href=source.url, is_external=True),
-                                rx.cond(source.kind == "news", rx.badge("news", size="1", margin_left="0.4rem")),
-                                rx.cond(source.published != "", rx.text(" · ", source.published, as_="span", size="1")),
-                            ),
-                        ),
-                        class_name="brief-sources",
-                    ),
-                    aria_label="Sources",
-                    class_name="brief-section",
-                ),
-                rx.text("Generated ", JobPageState.research_generated, size="1", color_scheme="gray"),
-                spacing="3",
-                width="100%",
-            ),
-            rx.cond(
-                (state == "") & JobPageState.llm_ready,
-                rx.text(JobPageState.research_hint, size="2", color_scheme="gray"),
-            ),
-        ),
-        aria_label="Company research",
-        class_name="research",
-        width="100%",
     )

@@ -9,14 +9,17 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db, routes
+from peregrine.components.dialogs import form_dialog
 from peregrine.components.forms import labelled, length_notice
 from peregrine.components.layout import page_layout
 from peregrine.domain import limits
+from peregrine.domain.dates import calendar_date
+from peregrine.domain.errors import UserFacingError
 from peregrine.domain.stages import Stage
 from peregrine.models import Offer
 from peregrine.pages.state import AppState
 from peregrine.services import offers
-from peregrine.services.errors import ServiceError
+from peregrine.services.errors import InvalidInput
 from peregrine.services.offers import OfferFields
 
 FIELDS = ("base_salary", "currency", "bonus", "equity", "signing_bonus", "start_date", "decision_deadline", "notes")
@@ -32,8 +35,8 @@ def _summary(offer: Offer) -> list[tuple[str, str]]:
         ("Bonus", _money(offer.bonus, offer.currency)),
         ("Signing bonus", _money(offer.signing_bonus, offer.currency)),
         ("Equity", offer.equity or "—"),
-        ("Start date", f"{offer.start_date:%b %d, %Y}" if offer.start_date else "—"),
-        ("Decision deadline", f"{offer.decision_deadline:%b %d, %Y}" if offer.decision_deadline else "—"),
+        ("Start date", calendar_date(offer.start_date) if offer.start_date else "—"),
+        ("Decision deadline", calendar_date(offer.decision_deadline) if offer.decision_deadline else "—"),
         ("Notes", offer.notes or "—"),
     ]
 
@@ -54,7 +57,7 @@ def _day(text: str, label: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"The {label} “{text}” is not a date.") from None
+        raise InvalidInput(f"The {label} “{text}” is not a date.") from None
 
 
 class OfferState(AppState):
@@ -100,27 +103,25 @@ class OfferState(AppState):
         self.dialog_open = is_open
 
     @rx.event
-    def set_field(self, name: str, value: str) -> None:
-        if name in FIELDS:
-            setattr(self, name, value)
-
-    @rx.event
-    def save(self) -> Any:
+    def save(self, form: dict[str, Any]) -> Any:
+        """The dialog's form data (its fields are named after `FIELDS`); the dialog shows what
+        it opened with (`open_dialog`) and keeps what was typed when a save is refused."""
+        typed = {name: str(form.get(name) or "") for name in FIELDS}
         try:
             fields = OfferFields(
-                base_salary=_amount(self.base_salary, "base salary"),
-                currency=self.currency,
-                bonus=_amount(self.bonus, "bonus"),
-                equity=self.equity,
-                signing_bonus=_amount(self.signing_bonus, "signing bonus"),
-                start_date=_day(self.start_date, "start date"),
-                decision_deadline=_day(self.decision_deadline, "decision deadline"),
-                notes=self.notes,
+                base_salary=_amount(typed["base_salary"], "base salary"),
+                currency=typed["currency"],
+                bonus=_amount(typed["bonus"], "bonus"),
+                equity=typed["equity"],
+                signing_bonus=_amount(typed["signing_bonus"], "signing bonus"),
+                start_date=_day(typed["start_date"], "start date"),
+                decision_deadline=_day(typed["decision_deadline"], "decision deadline"),
+                notes=typed["notes"],
             )
             with db.session_scope() as session:
                 recorded = offers.record_offer(session, self._job, fields)
                 moved = recorded.moved is not None
-        except (ServiceError, ValueError) as exc:
+        except UserFacingError as exc:  # any refusal is said in the dialog, beside what was typed
             self.error = str(exc)
             return None
         self.dialog_open = False
@@ -133,7 +134,7 @@ class OfferState(AppState):
 
 
 def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return labelled(label, rx.input(value=value, on_change=lambda v: OfferState.set_field(name, v), **props))
+    return labelled(label, rx.input(name=name, default_value=value, **props))
 
 
 def offer_section() -> rx.Component:
@@ -163,72 +164,62 @@ def offer_section() -> rx.Component:
             ),
             rx.text("No offer recorded. Recording one moves the job to Offer.", size="2", color_scheme="gray"),
         ),
-        rx.dialog.root(
-            rx.dialog.content(
-                rx.dialog.title("Offer"),
-                rx.vstack(
-                    rx.hstack(
-                        _input(
-                            "Base salary (a year)",
-                            "base_salary",
-                            OfferState.base_salary,
-                            inputmode="numeric",
-                            max_length=limits.AMOUNT_TEXT,
-                        ),
-                        _input("Currency", "currency", OfferState.currency, max_length=limits.CURRENCY),
-                        width="100%",
-                    ),
-                    rx.hstack(
-                        _input("Bonus", "bonus", OfferState.bonus, inputmode="numeric", max_length=limits.AMOUNT_TEXT),
-                        _input(
-                            "Signing bonus",
-                            "signing_bonus",
-                            OfferState.signing_bonus,
-                            inputmode="numeric",
-                            max_length=limits.AMOUNT_TEXT,
-                        ),
-                        width="100%",
-                    ),
-                    _input(
-                        "Equity",
-                        "equity",
-                        OfferState.equity,
-                        max_length=limits.OFFER_EQUITY,
-                        placeholder="0.1% over 4 years, 1-year cliff",
-                    ),
-                    rx.hstack(
-                        _input("Start date", "start_date", OfferState.start_date, type="date"),
-                        _input("Decision deadline", "decision_deadline", OfferState.decision_deadline, type="date"),
-                        width="100%",
-                    ),
-                    length_notice(
-                        labelled(
-                            "Notes",
-                            rx.text_area(
-                                value=OfferState.notes,
-                                on_change=lambda v: OfferState.set_field("notes", v),
-                                max_length=limits.OFFER_NOTES,
-                                rows="3",
-                            ),
-                        ),
-                        "notes",
-                    ),
-                    rx.cond(OfferState.error != "", rx.text(OfferState.error, color_scheme="red", role="alert")),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.button("Save offer", on_click=OfferState.save),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-            ),
-            open=OfferState.dialog_open,
-            on_open_change=OfferState.set_open,
-        ),
+        _offer_dialog(),
         aria_label="Offer",
         class_name="rounds",
         width="100%",
+    )
+
+
+def _offer_dialog() -> rx.Component:
+    return form_dialog(
+        rx.hstack(
+            _input(
+                "Base salary (a year)",
+                "base_salary",
+                OfferState.base_salary,
+                inputmode="numeric",
+                max_length=limits.AMOUNT_TEXT,
+            ),
+            _input("Currency", "currency", OfferState.currency, max_length=limits.CURRENCY),
+            width="100%",
+        ),
+        rx.hstack(
+            _input("Bonus", "bonus", OfferState.bonus, inputmode="numeric", max_length=limits.AMOUNT_TEXT),
+            _input(
+                "Signing bonus",
+                "signing_bonus",
+                OfferState.signing_bonus,
+                inputmode="numeric",
+                max_length=limits.AMOUNT_TEXT,
+            ),
+            width="100%",
+        ),
+        _input(
+            "Equity",
+            "equity",
+            OfferState.equity,
+            max_length=limits.OFFER_EQUITY,
+            placeholder="0.1% over 4 years, 1-year cliff",
+        ),
+        rx.hstack(
+            _input("Start date", "start_date", OfferState.start_date, type="date"),
+            _input("Decision deadline", "decision_deadline", OfferState.decision_deadline, type="date"),
+            width="100%",
+        ),
+        length_notice(
+            labelled(
+                "Notes",
+                rx.text_area(name="notes", default_value=OfferState.notes, max_length=limits.OFFER_NOTES, rows="3"),
+            ),
+            "notes",
+        ),
+        title="Offer",
+        open=OfferState.dialog_open,
+        on_open_change=OfferState.set_open,
+        on_submit=OfferState.save,
+        error=OfferState.error,
+        save_label="Save offer",
     )
 
 

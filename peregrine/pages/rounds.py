@@ -2,142 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import reflex as rx
 
 from peregrine import db, routes
+from peregrine.components.dialogs import form_dialog
 from peregrine.components.forms import labelled, length_notice
 from peregrine.domain import limits
-from peregrine.domain.dates import moment_label
+from peregrine.domain.dates import datetime_local_value
+from peregrine.domain.errors import UserFacingError
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
-from peregrine.models import Interview
+from peregrine.pages.round_view import (
+    RoundLine,
+    interviewer_lines,
+    parse_people,
+    parse_when,
+    past_notice,
+    rating,
+    round_line,
+)
 from peregrine.pages.state import AppState
 from peregrine.services import interviews
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
 from peregrine.services.interviews import RoundFields
-
-
-@dataclass(frozen=True)
-class RoundLine:
-    id: int
-    order: int
-    name: str
-    kind: str
-    when: str
-    people: str
-    outcome: str
-    focus: str
-    #: What was written after the round, shown read-only in the list (Edit changes it).
-    notes: str = ""
-    ratings: str = ""
-    feedback: str = ""
-    next_steps: str = ""
-
-
-def _local(moment: datetime | None) -> str:
-    """How a time reads for the person at this machine (a self-hosted app shares its clock), with
-    its year unless it is this year's."""
-    if moment is None:
-        return ""
-    return moment_label(moment.astimezone(), today=datetime.now().astimezone().date())
-
-
-def _line(interview: Interview) -> RoundLine:
-    assert interview.id is not None
-    people = ", ".join(
-        f"{person['name']} ({person['role']})" if person.get("role") else person["name"]
-        for person in interview.interviewers
-    )
-    return RoundLine(
-        id=interview.id,
-        order=interview.order,
-        name=interview.name,
-        kind=InterviewKind(interview.kind).label,
-        when=_local(interview.scheduled_at),
-        people=people,
-        outcome=interview.outcome,
-        focus=interview.focus,
-        **_after_round_record(interview),
-    )
-
-
-def _after_round_record(interview: Interview) -> dict[str, str]:
-    """The notes, ratings, feedback and next steps of a round, display-ready ("" when not written)."""
-    ratings = [
-        f"{name.removesuffix('_rating').replace('_', ' ').capitalize()} {value}/5"
-        for name in RATING_FIELDS
-        if (value := getattr(interview, name)) is not None
-    ]
-    return {
-        "notes": interview.notes or "",
-        "ratings": " · ".join(ratings),
-        "feedback": interview.feedback or "",
-        "next_steps": interview.next_steps or "",
-    }
-
-
-def _parse_people(text: str) -> list[dict[str, str]]:
-    """One interviewer a line: "Ana Diaz — Staff engineer" (or "Ana Diaz, Staff engineer")."""
-    people = []
-    for line in text.splitlines():
-        for separator in (" — ", " - ", ","):
-            if separator in line:
-                name, role = line.split(separator, 1)
-                break
-        else:
-            name, role = line, ""
-        if name.strip():
-            people.append({"name": name.strip(), "role": role.strip()})
-    return people
-
-
-def _rating(text: str) -> int | None:
-    """A rating select's value: "" (not rated) or 1 to 5; the service refuses anything else by name."""
-    return int(text) if text.strip().isdigit() else None
-
-
-def _parse_when(text: str) -> datetime | None:
-    """The browser's datetime-local value, read as this machine's local time."""
-    if not text.strip():
-        return None
-    try:
-        return datetime.fromisoformat(text).astimezone().astimezone(UTC)
-    except ValueError:
-        raise ValueError(f"“{text}” is not a date and time.") from None
-
-
-def _past_notice(text: str) -> str:
-    """What the dialog says when a new round's time has already gone: fine for a round being
-    recorded after the fact, and a hint to check the year otherwise."""
-    try:
-        when = _parse_when(text)
-    except ValueError:
-        return ""
-    if when is None or when >= datetime.now(UTC):
-        return ""
-    return f"{_local(when)} is in the past: fine for a round already held; otherwise check the date."
-
-
-_EDITABLE = frozenset(
-    {
-        "name",
-        "kind",
-        "format",
-        "focus",
-        "people",
-        "scheduled",
-        "notes",
-        "outcome",
-        "feedback",
-        "next_steps",
-        *RATING_FIELDS,
-    }
-)
 
 
 class RoundsState(AppState):
@@ -169,7 +59,7 @@ class RoundsState(AppState):
     def _load_rounds(self, job_id: int) -> None:
         self._job, self.job_route = job_id, str(job_id)
         with db.session_scope() as session:
-            self.rounds = [_line(interview) for interview in interviews.rounds_of(session, job_id)]
+            self.rounds = [round_line(interview) for interview in interviews.rounds_of(session, job_id)]
 
     @rx.event
     def open_new(self) -> None:
@@ -195,10 +85,8 @@ class RoundsState(AppState):
             interview.format,
             interview.focus,
         )
-        self.people = "\n".join(
-            f"{p['name']} — {p['role']}" if p.get("role") else p["name"] for p in interview.interviewers
-        )
-        self.scheduled = f"{interview.scheduled_at.astimezone():%Y-%m-%dT%H:%M}" if interview.scheduled_at else ""
+        self.people = interviewer_lines(interview)
+        self.scheduled = datetime_local_value(interview.scheduled_at) if interview.scheduled_at else ""
         self.notes, self.error, self.past_notice = interview.notes, "", ""
         self.outcome, self.feedback, self.next_steps = interview.outcome, interview.feedback, interview.next_steps
         for name in RATING_FIELDS:
@@ -212,22 +100,25 @@ class RoundsState(AppState):
         self.dialog_open = is_open
 
     @rx.event
-    def set_field(self, name: str, value: str) -> None:
-        if name in _EDITABLE:
-            setattr(self, name, value)
-        if name == "scheduled" and not self.editing_id:
-            self.past_notice = _past_notice(value)
+    def check_when(self, value: str) -> None:
+        """A new round's time, as it is typed: said at once when it has already gone."""
+        if not self.editing_id:
+            self.past_notice = past_notice(value)
 
     @rx.event
-    def save(self) -> Any:
+    def save(self, form: dict[str, Any]) -> Any:
+        """The dialog's form data; the after-the-round fields are there only when editing. The
+        dialog opens with the round's values (`open_edit`) and keeps what was typed when refused."""
+        typed = {name: str(value) for name, value in form.items()}
+        self.name, self.outcome = typed.get("name", ""), typed.get("outcome", RoundOutcome.PENDING.value)
         try:
             fields = RoundFields(
                 name=self.name,
-                kind=self.kind,
-                format=self.format,
-                focus=self.focus,
-                interviewers=_parse_people(self.people),
-                scheduled_at=_parse_when(self.scheduled),
+                kind=typed.get("kind", InterviewKind.RECRUITER.value),
+                format=typed.get("format", ""),
+                focus=typed.get("focus", ""),
+                interviewers=parse_people(typed.get("people", "")),
+                scheduled_at=parse_when(typed.get("scheduled", "")),
             )
             with db.session_scope() as session:
                 stage_before = job_service.get_job(session, self._job).stage
@@ -237,16 +128,16 @@ class RoundsState(AppState):
                         session,
                         self.editing_id,
                         outcome=self.outcome,
-                        ratings={name: _rating(getattr(self, name)) for name in RATING_FIELDS},
-                        notes=self.notes,
-                        feedback=self.feedback,
-                        next_steps=self.next_steps,
+                        ratings={name: rating(typed.get(name, "")) for name in RATING_FIELDS},
+                        notes=typed.get("notes", ""),
+                        feedback=typed.get("feedback", ""),
+                        next_steps=typed.get("next_steps", ""),
                     )
                 else:  # a dated round takes its place in date order, so the list reads as a timeline
                     position = interviews.date_position(interviews.rounds_of(session, self._job), fields.scheduled_at)
                     interviews.add_round(session, self._job, fields, position=position)
                 stage_after = job_service.get_job(session, self._job).stage
-        except (ServiceError, ValueError) as exc:
+        except UserFacingError as exc:  # any refusal is said in the dialog, beside what was typed
             self.error = str(exc)
             return None
         self.dialog_open = False
@@ -395,15 +286,11 @@ def _round_record(line: RoundLine) -> rx.Component:
 
 
 def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return labelled(
-        label, rx.input(value=value, on_change=lambda v: RoundsState.set_field(name, v), width="100%", **props)
-    )
+    return labelled(label, rx.input(name=name, default_value=value, width="100%", **props))
 
 
 def _text(label: str, name: str, value: rx.Var[str], limit: int, noun: str, **props: Any) -> rx.Component:
-    control = rx.text_area(
-        value=value, on_change=lambda v: RoundsState.set_field(name, v), max_length=limit, width="100%", **props
-    )
+    control = rx.text_area(name=name, default_value=value, max_length=limit, width="100%", **props)
     return length_notice(labelled(label, control), noun)
 
 
@@ -412,8 +299,8 @@ def _select(label: str, name: str, value: rx.Var[str], options: list[tuple[str, 
         label,
         rx.el.select(
             *[rx.el.option(text, value=option) for option, text in options],
-            value=value,
-            on_change=lambda v: RoundsState.set_field(name, v),
+            name=name,
+            default_value=value,
             class_name="native-select",
         ),
     )
@@ -459,74 +346,57 @@ def _after_the_round() -> rx.Component:
 
 
 def _round_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(RoundsState.editing_id > 0, "Edit round", "Schedule a round")),
-            rx.vstack(
-                _input("Name", "name", RoundsState.name, max_length=limits.ROUND_NAME, placeholder="Technical screen"),
-                rx.hstack(
-                    labelled(
-                        "Kind",
-                        rx.el.select(
-                            *[rx.el.option(kind.label, value=kind.value) for kind in InterviewKind],
-                            value=RoundsState.kind,
-                            on_change=lambda v: RoundsState.set_field("kind", v),
-                            class_name="native-select",
-                        ),
-                    ),
-                    _input("When", "scheduled", RoundsState.scheduled, type="datetime-local"),
-                    width="100%",
-                ),
-                rx.hstack(
-                    _input(
-                        "Format",
-                        "format",
-                        RoundsState.format,
-                        max_length=limits.ROUND_FORMAT,
-                        placeholder="Video call, onsite…",
-                    ),
-                    _input(
-                        "Focus",
-                        "focus",
-                        RoundsState.focus,
-                        max_length=limits.ROUND_FOCUS,
-                        placeholder="System design, culture…",
-                    ),
-                    width="100%",
-                ),
-                _text(
-                    "Interviewers (one a line: name — role)",
-                    "people",
-                    RoundsState.people,
-                    limits.INTERVIEWERS_TEXT,
-                    "list of interviewers",
-                    rows="3",
-                ),
-                rx.cond(
-                    RoundsState.past_notice != "",
-                    rx.callout.root(
-                        rx.callout.icon(rx.icon("calendar-clock")),
-                        rx.callout.text(RoundsState.past_notice),
-                        color_scheme="amber",
-                        role="status",
-                        size="1",
-                        width="100%",
-                    ),
-                ),
-                rx.cond(RoundsState.editing_id > 0, _after_the_round()),
-                rx.cond(RoundsState.error != "", rx.text(RoundsState.error, color_scheme="red", role="alert")),
-                rx.hstack(
-                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.button("Save round", on_click=RoundsState.save),
-                    justify="end",
-                    width="100%",
-                ),
-                spacing="3",
-            ),
-            max_width="600px",
+    return form_dialog(
+        _input("Name", "name", RoundsState.name, max_length=limits.ROUND_NAME, placeholder="Technical screen"),
+        rx.hstack(
+            _select("Kind", "kind", RoundsState.kind, [(kind.value, kind.label) for kind in InterviewKind]),
+            _input("When", "scheduled", RoundsState.scheduled, type="datetime-local", on_change=RoundsState.check_when),
+            width="100%",
         ),
+        rx.hstack(
+            _input(
+                "Format",
+                "format",
+                RoundsState.format,
+                max_length=limits.ROUND_FORMAT,
+                placeholder="Video call, onsite…",
+            ),
+            _input(
+                "Focus",
+                "focus",
+                RoundsState.focus,
+                max_length=limits.ROUND_FOCUS,
+                placeholder="System design, culture…",
+            ),
+            width="100%",
+        ),
+        _text(
+            "Interviewers (one a line: name — role)",
+            "people",
+            RoundsState.people,
+            limits.INTERVIEWERS_TEXT,
+            "list of interviewers",
+            rows="3",
+        ),
+        rx.cond(
+            RoundsState.past_notice != "",
+            rx.callout.root(
+                rx.callout.icon(rx.icon("calendar-clock")),
+                rx.callout.text(RoundsState.past_notice),
+                color_scheme="amber",
+                role="status",
+                size="1",
+                width="100%",
+            ),
+        ),
+        rx.cond(RoundsState.editing_id > 0, _after_the_round()),
+        title=rx.cond(RoundsState.editing_id > 0, "Edit round", "Schedule a round"),
         open=RoundsState.dialog_open,
         on_open_change=RoundsState.set_open,
+        on_submit=RoundsState.save,
+        error=RoundsState.error,
+        save_label="Save round",
+        max_width="600px",
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from peregrine.config import ConfigNotice, user_profile
+from peregrine.domain.dates import utc_stamp
 from peregrine.integrations.imap import check_connection, load_imap_settings
 from peregrine.integrations.searxng import SearxngClient, load_searxng_settings
 from peregrine.llm.client import LLMClient
@@ -176,4 +177,4 @@ async def check_imap_connection() -> ImapTestResult:
 
 
 def _when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M:%S} UTC" if moment is not None else ""
+    return utc_stamp(moment) if moment is not None else ""

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from peregrine import db
 from peregrine.config import UserProfile, user_profile
 from peregrine.domain import limits
+from peregrine.domain.dates import local_moment
 from peregrine.domain.interviews import InterviewKind
 from peregrine.llm.client import LLMClient, LLMUnavailable
 from peregrine.llm.prompts import practice as prompts
@@ -273,7 +274,7 @@ def append_to_notes(session: Session, session_id: int) -> Interview:
         # Without the questions, the answers alone are no practice interview worth keeping in the notes.
         raise InvalidInput("Nothing to add yet: the interviewer has not asked anything in this session.")
     text = transcript(messages)
-    block = f"Practice session, {practice.started_at.astimezone():%b %d, %Y %H:%M}:\n{text}"
+    block = f"Practice session, {local_moment(practice.started_at)}:\n{text}"
     if practice.scores:
         block += "\nScores:\n" + "\n".join(
             f"- {score['question']}: STAR {'/'.join(str(score[p]) for p in STAR_PARTS)}, "

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from peregrine import db
 from peregrine.config import UserProfile, user_profile
-from peregrine.domain.dates import moment_label
+from peregrine.domain.dates import local_moment
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.question_match import match_questions
 from peregrine.llm.client import LLMClient, LLMUnavailable
@@ -498,7 +498,7 @@ def bulk_targets(
             detail = "" if job.raw_jd_text.strip() else "no job description yet"
             jobs[job.id] = PrepTarget(job.id, job.id, f"{job.company} — {job.title}", detail, job.id in with_base)
         when = (
-            moment_label(interview.scheduled_at.astimezone(), today=moment.astimezone().date())
+            local_moment(interview.scheduled_at, today=moment.astimezone().date())
             if interview.scheduled_at
             else "not scheduled"
         )

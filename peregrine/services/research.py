@@ -195,7 +195,7 @@ def number_sources(web: list[SearchResult], news: list[SearchResult]) -> list[So
                     title=clean_text(result.title) or url,
                     url=url,
                     snippet=clean_text(result.content),
-                    published=f"{result.published:%Y-%m-%d}" if result.published else "",
+                    published=result.published.date().isoformat() if result.published else "",
                     kind=kind,
                 )
             )

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from peregrine import config, db
 from peregrine.config import UserProfile, user_profile
 from peregrine.domain import limits
+from peregrine.domain.dates import local_moment
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.domain.survey_questions import MAX_QUESTIONS, split_questions
 from peregrine.integrations import ocr
@@ -216,7 +217,7 @@ def reader_plan(client: LLMClient | None = None) -> str:
 def survey_label(survey: SurveyResponse) -> str:
     count = len(survey.questions)
     what = f"{count} question{'s' if count != 1 else ''}" if count else "no answers yet"
-    return f"{survey.created_at.astimezone():%b %d, %H:%M} · {what} · {survey.status}"
+    return f"{local_moment(survey.created_at)} · {what} · {survey.status}"
 
 
 # ----------------------------------------------------------------------------- reading screenshots

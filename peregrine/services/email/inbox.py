@@ -14,6 +14,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from peregrine.domain import email_rules
+from peregrine.domain.dates import local_moment
 from peregrine.domain.email_rules import ACTIONABLE, EmailClass
 from peregrine.domain.stages import Stage
 from peregrine.models import EmailMessage, Job, StageEvent
@@ -133,7 +134,7 @@ def _inbox_item(message: EmailMessage, jobs_by_id: dict[int, tuple[str, str, str
         id=message.id,
         sender=message.sender,  # cleaned when stored (a second pass would take "<address>" for a tag)
         subject=clean_text(message.subject, max_chars=500) or "(no subject)",
-        received=f"{message.received_at:%Y-%m-%d %H:%M}" if message.received_at else "",
+        received=local_moment(message.received_at) if message.received_at else "",
         excerpt=message.excerpt,
         classification=cls,
         class_label=EmailClass(cls).label if cls in EmailClass.__members__.values() else "Not classified yet",
