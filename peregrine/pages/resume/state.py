@@ -134,16 +134,13 @@ class ResumeState(AppState):
         self._fill_project(0, dict.fromkeys(PROJECT_FIELDS, ""))
 
     @rx.event
-    def open_edit_project(self, project_id: int) -> Any:
-        try:
-            with db.session_scope() as session:
-                project = resume.get_project(session, project_id, candidate_id=self.candidate_id(session))
-                values = {key: getattr(project, key) for key in PROJECT_FIELDS}
-        except ServiceError as exc:
-            return rx.toast.error(str(exc))
+    def open_edit_project(self, project_id: int) -> None:
+        # A project gone meanwhile is a NotFound: the app's error handler says so (pages/errors.py).
+        with db.session_scope() as session:
+            project = resume.get_project(session, project_id, candidate_id=self.candidate_id(session))
+            values = {key: getattr(project, key) for key in PROJECT_FIELDS}
         values["stack"] = ", ".join(values["stack"])
         self._fill_project(project_id, values)
-        return None
 
     def _fill_project(self, project_id: int, values: dict[str, str]) -> None:
         self.project_id = project_id
@@ -211,16 +208,12 @@ class ResumeState(AppState):
         self.bullet_open = True
 
     @rx.event
-    def open_edit_bullet(self, bullet_id: int, project_name: str) -> Any:
-        try:
-            with db.session_scope() as session:
-                bullet = resume.get_bullet(session, bullet_id, candidate_id=self.candidate_id(session))
-        except ServiceError as exc:
-            return rx.toast.error(str(exc))
+    def open_edit_bullet(self, bullet_id: int, project_name: str) -> None:
+        with db.session_scope() as session:  # a bullet gone meanwhile: as in open_edit_project
+            bullet = resume.get_bullet(session, bullet_id, candidate_id=self.candidate_id(session))
         self.bullet_id, self.bullet_project_id, self.bullet_project_name = bullet_id, bullet.project_id, project_name
         self.bullet_text, self.bullet_error = bullet.text, ""
         self.bullet_open = True
-        return None
 
     @rx.event
     def set_bullet_open(self, is_open: bool) -> None:

@@ -22,8 +22,9 @@ from sqlmodel import Session
 
 from peregrine import db
 from peregrine.config import user_profile
+from peregrine.domain.errors import UserFacingError
 from peregrine.domain.stages import Stage
-from peregrine.llm.client import LLMUnavailable, get_llm_client
+from peregrine.llm.client import get_llm_client
 from peregrine.llm.settings import llm_configured
 from peregrine.models import SurveyResponse
 from peregrine.pages.errors import UNEXPECTED
@@ -405,7 +406,7 @@ class SurveyState(AppState):
         error = ""
         try:
             await survey.suggest_answers(survey_id, llm=get_llm_client())
-        except (ServiceError, LLMUnavailable) as exc:
+        except UserFacingError as exc:  # the service refused, or no model answered
             error = str(exc)
         except Exception:  # a bug must still end the spinner: logged, and said calmly
             log.exception("Writing the survey's answers failed")
@@ -433,7 +434,7 @@ class SurveyState(AppState):
                 self.stage = job_service.get_job(session, self._job).stage
                 self.status = survey.DONE
                 self._list_surveys(session)
-        except (ServiceError, ValueError) as exc:
+        except UserFacingError as exc:  # a refused move too (MoveNotAllowed)
             self.notice = ""
             return rx.toast.error(str(exc))
         if result.queued_task_id is not None:

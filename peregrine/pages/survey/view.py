@@ -25,6 +25,15 @@ def _alert(*children: Any) -> rx.Component:
     )
 
 
+def _text_box(label: Any, value: Any, on_change: Any, *, max_length: int, rows: str, **props: Any) -> rx.Component:
+    """A labelled text area the page keeps in its state as the user types (the survey's text, a
+    screenshot's text, an answer); `max_length` is the limit the service keeps."""
+    return labelled(
+        label,
+        rx.text_area(value=value, on_change=on_change, max_length=max_length, rows=rows, width="100%", **props),
+    )
+
+
 def _survey_picker() -> rx.Component:
     return rx.hstack(
         rx.cond(
@@ -119,15 +128,12 @@ def _image(image: ImageView) -> rx.Component:
             ),
             rx.text(image.read_by, " ", image.note, size="1", color_scheme="gray"),
         ),
-        labelled(
+        _text_box(
             "Text read from " + image.name + " (correct it if needed)",
-            rx.text_area(
-                value=image.text,
-                on_change=lambda text: SurveyState.set_image_text(image.stored_as, text),
-                max_length=limits.SURVEY_IMAGE_TEXT,
-                rows="6",
-                width="100%",
-            ),
+            image.text,
+            lambda text: SurveyState.set_image_text(image.stored_as, text),
+            max_length=limits.SURVEY_IMAGE_TEXT,
+            rows="6",
         ),
         class_name="survey-image",
         style={"list_style": "none", "padding": "0.75rem 0", "border_top": "1px solid var(--gray-a4)"},
@@ -137,16 +143,13 @@ def _image(image: ImageView) -> rx.Component:
 def _input_part() -> rx.Component:
     return rx.el.section(
         rx.heading("The survey", size="5", as_="h2"),
-        labelled(
+        _text_box(
             "Paste the survey's questions",
-            rx.text_area(
-                value=SurveyState.pasted,
-                on_change=SurveyState.set_pasted,
-                max_length=limits.SURVEY_PASTED,
-                rows="8",
-                width="100%",
-                placeholder="1. Why do you want to work here?\n2. How do you prefer to receive feedback?",
-            ),
+            SurveyState.pasted,
+            SurveyState.set_pasted,
+            max_length=limits.SURVEY_PASTED,
+            rows="8",
+            placeholder="1. Why do you want to work here?\n2. How do you prefer to receive feedback?",
         ),
         rx.text("Or add screenshots of it. ", SurveyState.reader_plan, size="2", color_scheme="gray"),
         _drop_zone(),
@@ -173,15 +176,12 @@ def _input_part() -> rx.Component:
 def _answer(answer: AnswerView) -> rx.Component:
     return rx.el.li(
         rx.text(answer.number, ". ", answer.question, weight="medium", size="2", white_space="pre-wrap"),
-        labelled(
+        _text_box(
             "Answer to question " + answer.number,
-            rx.text_area(
-                value=answer.answer,
-                on_change=lambda text: SurveyState.set_answer(answer.index, text),
-                max_length=limits.SURVEY_ANSWER,
-                rows="4",
-                width="100%",
-            ),
+            answer.answer,
+            lambda text: SurveyState.set_answer(answer.index, text),
+            max_length=limits.SURVEY_ANSWER,
+            rows="4",
         ),
         rx.hstack(
             rx.cond(answer.rationale != "", rx.text("Why: ", answer.rationale, size="1", color_scheme="gray")),
