@@ -197,7 +197,7 @@ def _interview_picker() -> rx.Component:
             rx.hstack(
                 rx.icon("notebook-tabs", size=14, aria_hidden="true"), "Reference sheet", align="center", spacing="1"
             ),
-            href=PrepState.job_link + "/interview-prep/sheet?interview_id=" + PrepState.selected,
+            href=PrepState.sheet_link,
             is_external=True,
             size="2",
             height="var(--space-6)",  # the button's height: the two sit on one line

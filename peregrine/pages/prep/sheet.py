@@ -20,9 +20,7 @@ def sheet_page() -> rx.Component:
                 rx.hstack(
                     rx.icon("arrow-left", size=14, aria_hidden="true"), "Back to the prep", align="center", spacing="1"
                 ),
-                href=PrepState.job_link
-                + "/interview-prep"
-                + rx.cond(PrepState.selected != "", "?interview_id=" + PrepState.selected, ""),
+                href=PrepState.prep_link,
                 size="2",
                 class_name="no-print sheet-back",
             ),

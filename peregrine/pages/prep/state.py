@@ -96,6 +96,9 @@ class PrepState(AppState):
     llm_ready: bool = True
     job_label: str = ""
     job_link: str = ""
+    #: This view's own address, and its reference sheet's (the same interview).
+    prep_link: str = ""
+    sheet_link: str = ""
     options: list[InterviewOption] = []
     selected: str = ""
     selected_label: str = ""
@@ -145,6 +148,8 @@ class PrepState(AppState):
         self.options = [InterviewOption(str(r.id), _option_label(r)) for r in rounds]
         self._interview, self.interview_message = self._chosen(rounds)
         self.selected = str(self._interview) if self._interview else ""
+        self.prep_link = routes.prep_url(self._job, self.selected or None)
+        self.sheet_link = routes.prep_sheet_url(self._job, self.selected)
         self.selected_label = next((o.label for o in self.options if o.value == self.selected), "")
         self.found = True
         practice = await self.get_state(PracticeState)
