@@ -13,7 +13,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.forms import length_notice
+from peregrine.components.forms import labelled, length_notice
 from peregrine.components.needs_llm import llm_button, when_llm_missing
 from peregrine.domain import limits
 from peregrine.llm.client import LLMUnavailable, get_llm_client
@@ -309,8 +309,8 @@ def practice_section() -> rx.Component:
             has_session & ~PracticeState.ended,
             rx.vstack(
                 length_notice(
-                    rx.el.label(
-                        rx.text("Your answer", size="2", weight="medium"),
+                    labelled(
+                        "Your answer",
                         rx.text_area(
                             value=PracticeState.answer,
                             on_change=PracticeState.set_answer,
@@ -318,7 +318,6 @@ def practice_section() -> rx.Component:
                             rows="4",
                             width="100%",
                         ),
-                        class_name="form-field",
                     ),
                     "answer",
                 ),

@@ -8,6 +8,8 @@ the prep: which predicted questions came up, and the practice interview.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peregrine.components.layout import page_layout, paid_only, record_or_missing
@@ -18,6 +20,11 @@ from peregrine.pages.practice import practice_section
 from peregrine.pages.prep.sections import confirm_dialog, history_dialog, section_card
 from peregrine.pages.prep.state import PrepState
 from peregrine.services.tasks import TaskProgress
+
+
+def _callout(icon: str, text: Any, *after: rx.Component, **props: Any) -> rx.Component:
+    """A callout with its icon and text, and whatever follows the text (a button)."""
+    return rx.callout.root(rx.callout.icon(rx.icon(icon)), rx.callout.text(text), *after, **props)
 
 
 def _generate_button(target: str, noun: str, run: rx.Var[TaskProgress], has_prep: rx.Var[bool]) -> rx.Component:
@@ -40,12 +47,10 @@ def _base_part() -> rx.Component:
         rx.cond(
             has,
             rx.foreach(PrepState.base, section_card),
-            rx.callout.root(
-                rx.callout.icon(rx.icon("info")),
-                rx.callout.text(
-                    "No base preparation yet: the job description with its callback drivers in bold, the company "
-                    "context and your background narrative. Generate it (one call to your language model)."
-                ),
+            _callout(
+                "info",
+                "No base preparation yet: the job description with its callback drivers in bold, the company "
+                "context and your background narrative. Generate it (one call to your language model).",
                 role="status",
             ),
         ),
@@ -82,12 +87,10 @@ def _interview_part() -> rx.Component:
             rx.cond(
                 has,
                 rx.fragment(rx.foreach(PrepState.interview, section_card), _after_round()),
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("triangle-alert")),
-                    rx.callout.text(
-                        "No preparation for this interview yet: roadmap, predicted questions with STAR answers, "
-                        "questions to ask, resume defense and deep dives."
-                    ),
+                _callout(
+                    "triangle-alert",
+                    "No preparation for this interview yet: roadmap, predicted questions with STAR answers, "
+                    "questions to ask, resume defense and deep dives.",
                     llm_button(
                         rx.icon("sparkles", size=14, aria_hidden="true"),
                         "Generate it now",
@@ -233,12 +236,7 @@ def prep_page() -> rx.Component:
                         _interview_picker(),
                         rx.cond(
                             PrepState.interview_message != "",
-                            rx.callout.root(
-                                rx.callout.icon(rx.icon("circle-alert")),
-                                rx.callout.text(PrepState.interview_message),
-                                color_scheme="amber",
-                                role="alert",
-                            ),
+                            _callout("circle-alert", PrepState.interview_message, color_scheme="amber", role="alert"),
                         ),
                         when_llm_missing(
                             PrepState.llm_ready,
