@@ -37,3 +37,10 @@ def needs_llm_callout(feature: str, then: Any = None) -> rx.Component:
 def when_llm_missing(llm_ready: rx.Var[bool], feature: str, then: Any = None) -> rx.Component:
     """The callout, shown only while no backend is configured."""
     return rx.cond(~llm_ready, needs_llm_callout(feature, then))
+
+
+def llm_button(*children: Any, llm_ready: rx.Var[bool], busy: rx.Var[bool] | None = None, **props: Any) -> rx.Component:
+    """A button of a feature that needs a language model: off while none is set up (the callout says
+    why), and while `busy` (its work is already going)."""
+    disabled = ~llm_ready if busy is None else busy | ~llm_ready
+    return rx.button(*children, disabled=disabled, **props)

@@ -1,4 +1,4 @@
-"""`/prep`: generate preparation for many jobs or interviews at once (seed 001's admin actions).
+"""`/prep`: generate preparation for many jobs or interviews at once.
 
 Each selected item becomes its own task, so one failure never stops the others; the report
 follows every item live: queued, writing, done, or the reason it failed.
@@ -13,15 +13,14 @@ import reflex as rx
 
 from peregrine import db, routes
 from peregrine.components.layout import page_layout, paid_only
-from peregrine.components.needs_llm import when_llm_missing
+from peregrine.components.needs_llm import llm_button, when_llm_missing
 from peregrine.config import user_profile
 from peregrine.llm.settings import llm_configured
 from peregrine.models import Task
 from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import prep, task_runner
-
-ACTIVE = ("queued", "running")
+from peregrine.services.tasks import ACTIVE, TaskStatus, progress_of
 
 
 @dataclass(frozen=True)
@@ -108,8 +107,9 @@ class BulkPrepState(AppState):
                 if task is None:
                     lines.append(line)
                     continue
-                detail = task.error or "" if task.status == "failed" else task.phase
-                lines.append(ReportLine(line.label, task.status, detail or "", line.task_id))
+                run = progress_of(task)
+                detail = run.error if run.status == TaskStatus.FAILED.value else run.phase
+                lines.append(ReportLine(line.label, run.status, detail, line.task_id))
         self.report = lines
 
     @rx.event(background=True)
@@ -203,11 +203,11 @@ def bulk_prep_page() -> rx.Component:
                     "Generate for the selected is off until then.",
                 ),
                 rx.hstack(
-                    rx.button(
+                    llm_button(
                         rx.icon("sparkles", size=14, aria_hidden="true"),
                         "Generate for the selected",
+                        llm_ready=BulkPrepState.llm_ready,
                         on_click=BulkPrepState.generate,
-                        disabled=~BulkPrepState.llm_ready,
                         size="2",
                     ),
                     rx.button(

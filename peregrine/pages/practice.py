@@ -13,8 +13,8 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.forms import length_notice
-from peregrine.components.needs_llm import when_llm_missing
+from peregrine.components.forms import labelled, length_notice
+from peregrine.components.needs_llm import llm_button, when_llm_missing
 from peregrine.domain import limits
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.llm.settings import llm_configured
@@ -195,11 +195,8 @@ class PracticeState(AppState):
 
     @rx.event
     def append_to_notes(self) -> Any:
-        try:
-            with db.session_scope() as session:
-                practice.append_to_notes(session, self._session)
-        except ServiceError as exc:
-            return rx.toast.error(str(exc))
+        with db.session_scope() as session:  # a refusal is shown by pages.errors, the app's handler
+            practice.append_to_notes(session, self._session)
         self.appended = True
         return rx.toast.success("Added the transcript to the interview's notes.")
 
@@ -267,11 +264,12 @@ def practice_section() -> rx.Component:
                     ),
                 ),
             ),
-            rx.button(
+            llm_button(
                 rx.icon("play", size=14, aria_hidden="true"),
                 "Start a new session",
+                llm_ready=PracticeState.llm_ready,
+                busy=PracticeState.streaming,
                 on_click=PracticeState.start,
-                disabled=PracticeState.streaming | ~PracticeState.llm_ready,
                 size="2",
             ),
             align="center",
@@ -311,8 +309,8 @@ def practice_section() -> rx.Component:
             has_session & ~PracticeState.ended,
             rx.vstack(
                 length_notice(
-                    rx.el.label(
-                        rx.text("Your answer", size="2", weight="medium"),
+                    labelled(
+                        "Your answer",
                         rx.text_area(
                             value=PracticeState.answer,
                             on_change=PracticeState.set_answer,
@@ -320,7 +318,6 @@ def practice_section() -> rx.Component:
                             rows="4",
                             width="100%",
                         ),
-                        class_name="form-field",
                     ),
                     "answer",
                 ),
@@ -335,15 +332,16 @@ def practice_section() -> rx.Component:
                             variant="soft",
                             size="2",
                         ),
-                        rx.button(
-                            "Send answer", on_click=PracticeState.send, disabled=~PracticeState.llm_ready, size="2"
+                        llm_button(
+                            "Send answer", llm_ready=PracticeState.llm_ready, on_click=PracticeState.send, size="2"
                         ),
                     ),
-                    rx.button(
+                    llm_button(
                         "End and score",
+                        llm_ready=PracticeState.llm_ready,
+                        busy=PracticeState.streaming,
                         on_click=PracticeState.score,
                         loading=PracticeState.scoring,
-                        disabled=PracticeState.streaming | ~PracticeState.llm_ready,
                         variant="soft",
                         size="2",
                     ),

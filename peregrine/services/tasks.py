@@ -7,6 +7,7 @@ stopped process are marked interrupted and queued again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -32,6 +33,33 @@ class TaskStatus(StrEnum):
 
 ACTIVE = (TaskStatus.QUEUED.value, TaskStatus.RUNNING.value)
 INTERRUPTED_MESSAGE = "Interrupted by a restart; queued again."
+#: What a run says before the runner names a phase of its own.
+WAITING_LABEL = "Waiting for its turn"
+STARTING_LABEL = "Starting"
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """A run as a page shows it, derived from its row by `progress_of` (one derivation for every page)."""
+
+    #: "" when there is no run, else the row's `TaskStatus` value.
+    status: str = ""
+    #: The runner's own phase ("Writing the roadmap"), "" until it names one.
+    phase: str = ""
+    #: The status line while the run is queued or running: the phase, or that it waits or starts.
+    label: str = ""
+    #: Why it failed; "" unless it failed (a queued-again run keeps its old error in the row, unshown).
+    error: str = ""
+
+
+def progress_of(task: Task | None) -> TaskProgress:
+    """What a page says about `task` (the latest run of a target, or None when it never ran)."""
+    if task is None:
+        return TaskProgress()
+    failed = task.status == TaskStatus.FAILED.value
+    waiting = WAITING_LABEL if task.status == TaskStatus.QUEUED.value else STARTING_LABEL
+    label = (task.phase or waiting) if task.status in ACTIVE else ""
+    return TaskProgress(task.status, task.phase or "", label, task.error or "" if failed else "")
 
 
 def _of_target(kind: TaskKind, job_id: int, interview_id: int | None) -> Any:

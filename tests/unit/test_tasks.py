@@ -134,3 +134,18 @@ def test_a_restart_queues_running_tasks_again(session: Session, candidate: Candi
     assert (recovered.status, recovered.phase, recovered.error) == ("queued", "", tasks.INTERRUPTED_MESSAGE)
     assert [task.status for task in research_tasks(other_id)] == ["succeeded"]
     assert [task.id for task in tasks.queued_tasks(session)] == [running.id]
+
+
+def test_a_run_reads_the_same_on_every_page() -> None:
+    """`progress_of`: the status line's words, derived from the row without a database."""
+    assert tasks.progress_of(None) == tasks.TaskProgress()
+    queued = tasks.progress_of(Task(kind=RESEARCH.value, job_id=1, error=tasks.INTERRUPTED_MESSAGE))
+    assert (queued.status, queued.label, queued.error) == ("queued", "Waiting for its turn", "")
+    starting = tasks.progress_of(Task(kind=RESEARCH.value, job_id=1, status="running"))
+    assert (starting.label, starting.phase) == ("Starting", "")
+    writing = tasks.progress_of(Task(kind=RESEARCH.value, job_id=1, status="running", phase="Searching"))
+    assert (writing.label, writing.phase) == ("Searching", "Searching")
+    failed = tasks.progress_of(Task(kind=RESEARCH.value, job_id=1, status="failed", error="No answer"))
+    assert (failed.status, failed.label, failed.error) == ("failed", "", "No answer")
+    done = tasks.progress_of(Task(kind=RESEARCH.value, job_id=1, status="succeeded"))
+    assert (done.status, done.label, done.error) == ("succeeded", "", "")

@@ -1,0 +1,156 @@
+"""One section of prep as the page shows it, and the two dialogs about sections.
+
+A section reads as markdown and opens in place as an editor (write, preview); its History lists
+the texts it replaced, each restorable. Regenerating over hand edits asks first (`confirm_dialog`).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from peregrine.components.forms import length_notice
+from peregrine.domain import limits
+from peregrine.pages.prep.state import PrepState, SectionDoc
+
+
+def section_card(section: SectionDoc) -> rx.Component:
+    editing_this = PrepState.editing == section.owner + ":" + section.key
+    return rx.el.section(
+        rx.hstack(
+            rx.heading(section.title, size="3", as_="h3"),
+            rx.cond(section.edited, rx.badge("edited", variant="soft", color_scheme="violet")),
+            rx.spacer(),
+            rx.hstack(
+                rx.button(
+                    rx.icon("pencil", size=13, aria_hidden="true"),
+                    "Edit",
+                    on_click=PrepState.start_edit(section.owner, section.key),
+                    variant="ghost",
+                    size="1",
+                    aria_label="Edit " + section.title,
+                ),
+                rx.button(
+                    rx.icon("history", size=13, aria_hidden="true"),
+                    "History",
+                    on_click=PrepState.open_history(section.owner, section.owner_id, section.key, section.title),
+                    variant="ghost",
+                    size="1",
+                    aria_label="History of " + section.title,
+                ),
+                class_name="no-print",
+                spacing="3",
+            ),
+            align="center",
+            width="100%",
+        ),
+        rx.cond(
+            editing_this,
+            _editor(section),
+            rx.box(rx.markdown(section.markdown), class_name="prep-markdown"),
+        ),
+        aria_label=section.title,
+        class_name="prep-section",
+    )
+
+
+def _editor(section: SectionDoc) -> rx.Component:
+    return rx.vstack(
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Write", value="write"),
+                rx.tabs.trigger("Preview", value="preview", on_click=PrepState.show_preview),
+            ),
+            rx.tabs.content(
+                length_notice(
+                    rx.text_area(
+                        value=PrepState.draft,
+                        on_change=PrepState.set_draft,
+                        max_length=limits.PREP_SECTION,
+                        rows="14",
+                        width="100%",
+                        aria_label="Markdown of " + section.title,
+                        class_name="prep-editor",
+                    ),
+                    "section",
+                ),
+                value="write",
+                padding_top="0.5rem",
+            ),
+            rx.tabs.content(
+                rx.box(rx.markdown(PrepState.preview), class_name="prep-markdown prep-preview"),
+                value="preview",
+                padding_top="0.5rem",
+            ),
+            default_value="write",
+            width="100%",
+        ),
+        rx.cond(PrepState.edit_error != "", rx.text(PrepState.edit_error, color_scheme="red", size="2", role="alert")),
+        rx.hstack(
+            rx.button("Save " + section.title, on_click=PrepState.save_edit, size="2"),
+            rx.button("Cancel", on_click=PrepState.cancel_edit, variant="soft", color_scheme="gray", size="2"),
+        ),
+        width="100%",
+    )
+
+
+def confirm_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Regenerate over your edits?"),
+            rx.dialog.description(
+                "You edited: ",
+                PrepState.confirm_sections,
+                ". Keep your edits and regenerate the rest, or replace them too (your text stays in History).",
+            ),
+            rx.hstack(
+                rx.button("Keep my edits", on_click=PrepState.confirm_regenerate(False)),
+                rx.button(
+                    "Replace them too", on_click=PrepState.confirm_regenerate(True), color_scheme="red", variant="soft"
+                ),
+                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                spacing="3",
+                margin_top="1rem",
+                justify="end",
+            ),
+        ),
+        open=PrepState.confirm_open,
+        on_open_change=PrepState.set_confirm_open,
+    )
+
+
+def history_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("History of ", PrepState.history_title),
+            rx.cond(
+                PrepState.revisions.length() > 0,
+                rx.el.ol(
+                    rx.foreach(
+                        PrepState.revisions,
+                        lambda revision: rx.el.li(
+                            rx.hstack(
+                                rx.text(revision.when, " · ", revision.why, size="2", weight="medium"),
+                                rx.spacer(),
+                                rx.button(
+                                    "Restore",
+                                    on_click=PrepState.restore(revision.id),
+                                    size="1",
+                                    variant="soft",
+                                    aria_label="Restore the text of " + revision.when,
+                                ),
+                                width="100%",
+                                align="center",
+                            ),
+                            rx.box(rx.markdown(revision.text), class_name="prep-markdown revision-text"),
+                        ),
+                    ),
+                    class_name="revision-list",
+                ),
+                rx.text("No earlier versions yet.", size="2", color_scheme="gray"),
+            ),
+            rx.hstack(rx.dialog.close(rx.button("Close", variant="soft")), justify="end", margin_top="1rem"),
+            max_width="760px",
+        ),
+        open=PrepState.history_open,
+        on_open_change=PrepState.set_history_open,
+    )
