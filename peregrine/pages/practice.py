@@ -16,6 +16,7 @@ from peregrine import db
 from peregrine.components.forms import labelled, length_notice
 from peregrine.components.needs_llm import llm_button, when_llm_missing
 from peregrine.domain import limits
+from peregrine.domain.dates import local_moment
 from peregrine.llm.client import LLMUnavailable, get_llm_client
 from peregrine.llm.settings import llm_configured
 from peregrine.pages.state import AppState
@@ -83,7 +84,7 @@ class PracticeState(AppState):
             self.sessions = [
                 SessionOption(
                     str(s.id),
-                    f"{s.started_at.astimezone():%b %d, %H:%M}" + (" · scored" if s.ended_at else ""),
+                    local_moment(s.started_at) + (" · scored" if s.ended_at else ""),
                 )
                 for s in found
             ]

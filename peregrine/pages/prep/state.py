@@ -16,7 +16,7 @@ import reflex as rx
 
 from peregrine import db, routes
 from peregrine.config import user_profile
-from peregrine.domain.dates import day_label
+from peregrine.domain.dates import as_utc, day_label, local_moment
 from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.question_match import parse_questions
 from peregrine.llm.settings import llm_configured
@@ -84,7 +84,7 @@ def _sections(owner: str, row: PrepBase | InterviewPrep | None, spec: tuple[tupl
 
 def _option_label(interview: Interview) -> str:
     today = datetime.now().astimezone().date()
-    when = f" · {day_label(interview.scheduled_at.astimezone(), today=today)}" if interview.scheduled_at else ""
+    when = f" · {day_label(as_utc(interview.scheduled_at).astimezone(), today=today)}" if interview.scheduled_at else ""
     return f"{interview.order}. {interview.name} ({InterviewKind(interview.kind).label}){when}"
 
 
@@ -329,7 +329,7 @@ class PrepState(AppState):
             self.revisions = [
                 RevisionLine(
                     r.id or 0,
-                    f"{r.created_at.astimezone():%b %d, %H:%M}",
+                    local_moment(r.created_at),
                     ("your edit" if r.was_edited else "generated") + f", replaced by {r.replaced_by}",
                     r.text,
                 )
