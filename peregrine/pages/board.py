@@ -21,8 +21,8 @@ from peregrine.components.kanban import COLUMNS, kanban_board
 from peregrine.components.layout import page_layout
 from peregrine.domain.stages import BOARD_ORDER, MoveNotAllowed, MoveSource, RejectionReason, Stage, next_stage
 from peregrine.llm.settings import llm_configured
+from peregrine.pages import board_reads
 from peregrine.pages.board_mirror import BoardMirror, CardReader, Message, Where
-from peregrine.pages.board_reads import read_board, read_card, read_versions
 from peregrine.pages.board_reject import RejectDialogState, reject_dialog
 from peregrine.pages.board_toolbar import board_toolbar
 from peregrine.pages.job_form import JobFormState, job_dialog
@@ -354,14 +354,12 @@ class BoardState(AppState):
     @rx.event
     def card_saved(self, job_id: int, added: bool) -> None:
         """The job dialog saved this job: its card shows at once (a new one on top of Applied)."""
-        with db.session_scope() as session:  # a new source or tag is offered by the filters at once
-            self.sources, self.tags = board_service.filter_choices(session, self._candidate_id)
-            try:
-                job = job_service.get_job(session, job_id, candidate_id=self._candidate_id)
-            except ServiceError:
-                return  # deleted meanwhile: the board follows that change
-            view, version = board_service.card_view(session, job), job.version
-        self._send(self._mirror.saved(view, version, added=added))
+        self.sources, self.tags = board_reads.read_filter_choices(
+            self._candidate_id
+        )  # a new source or tag is offered at once
+        saved = board_reads.read_card_and_version(job_id, self._candidate_id)
+        if saved is not None:  # None: deleted meanwhile, and the board follows that change
+            self._send(self._mirror.saved(*saved, added=added))
 
     @rx.event
     def card_deleted(self, job_id: int) -> None:
@@ -386,12 +384,14 @@ class BoardState(AppState):
                 known = self._mirror.known_versions(changes.ids)
             # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
             # own moves come back here too; their versions match, so they cost one small query.
-            unchanged = not changes.unversioned and (await asyncio.to_thread(read_versions, changes.ids) == known)
+            unchanged = not changes.unversioned and (
+                await asyncio.to_thread(board_reads.read_versions, changes.ids) == known
+            )
             if unchanged:
                 async with self:
                     self._change_seq = seq
                 continue
-            snapshot = await asyncio.to_thread(read_board, *view)
+            snapshot = await asyncio.to_thread(board_reads.read_board, *view)
             async with self:
                 self._change_seq = seq
                 if view == (self._candidate_id, self._filters()):
@@ -426,7 +426,7 @@ class BoardState(AppState):
 
     def _reader(self) -> CardReader:
         """Reads a card this tab did not change, as the candidate may see it."""
-        return functools.partial(read_card, candidate_id=self._candidate_id)
+        return functools.partial(board_reads.read_card, candidate_id=self._candidate_id)
 
     def _card(self, card_id: int) -> CardView | None:
         return self._mirror.card(card_id, self._reader())

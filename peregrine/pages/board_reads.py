@@ -12,12 +12,23 @@ from peregrine.services.errors import ServiceError
 
 def read_card(card_id: int, candidate_id: int) -> CardView | None:
     """The card of a job as the candidate may see it; None when it is gone or not theirs."""
+    found = read_card_and_version(card_id, candidate_id)
+    return found[0] if found else None
+
+
+def read_card_and_version(card_id: int, candidate_id: int) -> tuple[CardView, int] | None:
     with db.session_scope() as session:
         try:
             job = job_service.get_job(session, card_id, candidate_id=candidate_id)
         except ServiceError:
             return None
-        return board_service.card_view(session, job)
+        return board_service.card_view(session, job), job.version
+
+
+def read_filter_choices(candidate_id: int) -> tuple[list[str], list[str]]:
+    """The sources and tags the board's filters offer."""
+    with db.session_scope() as session:
+        return board_service.filter_choices(session, candidate_id)
 
 
 def read_versions(job_ids: frozenset[int]) -> dict[int, int]:
