@@ -1,7 +1,7 @@
 """The add/edit job dialog and its state (used by the board).
 
-It reports changes through the board's underscore helpers: Reflex turns every public
-method of a State into an event the browser may call, so helpers stay private.
+It tells the board what changed through the board's events (`card_saved`, `card_deleted`,
+`reload`), returned with its answer, so the card shows at once; the board keeps its own state.
 
 The fields are the browser's own (uncontrolled, each with the maxlength of `domain.limits`)
 and travel once, in the Save event: nothing is sent while typing, and the description's
@@ -219,33 +219,29 @@ class JobFormState(AppState):
         self.confirming_delete = confirming
 
     @rx.event
-    async def delete(self) -> Any:
-        from peregrine.pages.board import BoardState
+    def delete(self) -> Any:
+        from peregrine.pages.board import BoardState  # here: the board imports this dialog
 
-        board = await self.get_state(BoardState)
         heading = f"{self.company} — {self.title}"
         try:
             with db.session_scope() as session:
                 job_service.delete_job(session, self.job_id, expected_version=self._version)
         except StaleVersion as exc:
             self.open = False
-            board._reload()
-            return rx.toast.warning(str(exc))
+            return [rx.toast.warning(str(exc)), BoardState.reload]
         except ServiceError as exc:
             self.error = str(exc)
             return None
-        board._card_removed(self.job_id)
         self.open = False
-        return rx.toast.success(f"Deleted {heading}.")
+        return [BoardState.card_deleted(self.job_id), rx.toast.success(f"Deleted {heading}.")]
 
     @rx.event
-    async def save(self, form: JobForm) -> Any:
-        from peregrine.pages.board import BoardState
+    def save(self, form: JobForm) -> Any:
+        from peregrine.pages.board import BoardState  # here: the board imports this dialog
 
         if not self.open:
             return None  # a repeat of a save that went through (its answer was on its way): never add twice
         self.answers += 1
-        board = await self.get_state(BoardState)
         try:
             fields = self._fields_of(form)
             with db.session_scope() as session:
@@ -255,18 +251,15 @@ class JobFormState(AppState):
                     job = job_service.update_job(session, self.job_id, fields, expected_version=self._version)
                 else:
                     job = job_service.create_job(session, self.candidate_id(session), fields)
-                view = board_service.card_view(session, job)
-                version = job.version
+                job_id, heading = job.id, f"{job.company} — {job.title}"
         except StaleVersion as exc:
             self.open = False
-            board._reload()
-            return rx.toast.warning(str(exc))
+            return [rx.toast.warning(str(exc)), BoardState.reload]
         except ServiceError as exc:
             self.error = str(exc)
             return None
-        board._card_changed(view, version, added=not self.job_id)
         self.open = False
-        return rx.toast.success(f"Saved {view.company} — {view.title}.")
+        return [BoardState.card_saved(job_id, not self.job_id), rx.toast.success(f"Saved {heading}.")]
 
 
 def _amount_text(amount: Any) -> str:
