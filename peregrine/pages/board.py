@@ -29,7 +29,7 @@ from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import job_changes, one_follower
 from peregrine.services import board as board_service
-from peregrine.services import job_events, research, task_runner
+from peregrine.services import job_events, research, task_runner, tasks
 from peregrine.services import jobs as job_service
 from peregrine.services.board import CardView
 from peregrine.services.errors import ServiceError, StaleVersion
@@ -38,7 +38,6 @@ from peregrine.services.task_events import wait_for_change
 MoveAction = Callable[[Any], job_service.MoveResult]
 #: Research progress arrives at once from this process; other processes' changes within this time.
 RESEARCH_POLL_SECONDS = 2.0
-ACTIVE_RESEARCH = frozenset({"queued", "running"})
 #: How long a move's toast (and its Undo) stays; sonner also keeps it while hovered. The job
 #: page's Move back takes the last move back after that.
 UNDO_TOAST_MS = 12_000
@@ -89,7 +88,7 @@ class BoardState(AppState):
             self.card_batch = self._mirror.cards_of(snapshot, list(rest), reset=False)
             yield
         self._forget_sent_cards()  # the browser keeps the cards; the state need not
-        if any(card.research in ACTIVE_RESEARCH for card in snapshot.cards.values()):
+        if any(card.research in tasks.ACTIVE for card in snapshot.cards.values()):
             yield BoardState.watch_research
         yield BoardState.follow_changes
 
@@ -421,7 +420,7 @@ class BoardState(AppState):
                     states = board_service.research_states(session, candidate_id)
                 async with self:
                     self._send(self._mirror.research_progress(states, self._reader()))
-                if not any(latest.state in ACTIVE_RESEARCH for latest in states.values()):
+                if not any(latest.state in tasks.ACTIVE for latest in states.values()):
                     return
 
     def _reader(self) -> CardReader:

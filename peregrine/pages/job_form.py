@@ -20,6 +20,7 @@ import reflex as rx
 from peregrine import db, routes
 from peregrine.components.forms import labelled, length_notice, save_watch
 from peregrine.domain import limits
+from peregrine.domain.dates import calendar_date
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import Stage
 from peregrine.pages.state import AppState
@@ -210,7 +211,7 @@ class JobFormState(AppState):
             )
             self.history = [
                 f"{job.title} — {board_service.rejection_label(job.rejection_stage, job.rejection_reason)}"
-                f" ({job.stage_entered_at:%b %d, %Y})"
+                f" ({calendar_date(job.stage_entered_at)})"
                 for job in earlier
             ]
 
