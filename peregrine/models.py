@@ -1,16 +1,46 @@
-"""The tables. Plain SQLModel; the schema changes only through Alembic migrations."""
+"""The tables, and the bases that name a record's user-editable fields once.
+
+Plain SQLModel; the schema changes only through Alembic migrations. A record the user edits is a
+family, as in the FastAPI full-stack template: `JobBase` lists the fields a user fills in, with
+their types, defaults and limits (`domain.limits`); the table `Job(JobBase, table=True)` adds what
+the app keeps, and the API's `JobIn` (`api.schemas`) is the same base with the API's own extras. A
+table is not validated on construction, so the limits bind where input arrives: the API's schema,
+and the service's check (`services.errors.check_lengths`), which refuses with the field's name.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, StringConstraints
 from sqlalchemy import JSON, Column, Index, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
+
+from peregrine.domain import limits
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _sane_day(value: date) -> date:
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("must be between the years 1900 and 2200")
+    return value
+
+
+#: A day a user can mean (the database and the pages read years 1900-2200 only).
+Day = Annotated[date, AfterValidator(_sane_day)]
+#: A whole amount of money, in units of its currency.
+Amount = Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+
+def limited_text(limit: int, **options: Any) -> Any:
+    """A text field of at most `limit` characters where input is validated. Its column stays a
+    plain VARCHAR (`sa_type`): SQLite does not enforce lengths, and a limit can change without a
+    migration."""
+    return Field(max_length=limit, sa_type=AutoString, **options)
 
 
 class Candidate(SQLModel, table=True):
@@ -23,7 +53,31 @@ class Candidate(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class Job(SQLModel, table=True):
+class JobBase(SQLModel):
+    """The fields of a job a user fills in, as the table stores them and the API accepts them.
+
+    The job description, work mode, tags and notes are not here: the API names or shapes them
+    differently from the table (`description`, an enum, a list, notes kept when left out).
+    """
+
+    company: str = limited_text(limits.COMPANY, index=True, min_length=1)
+    title: str = limited_text(limits.JOB_TITLE, min_length=1)
+    url: str = limited_text(limits.JOB_URL, default="")
+    location: str = limited_text(limits.LOCATION, default="")
+    source: str = limited_text(
+        limits.SOURCE, default="", index=True, description="where the job came from (seed 002's feeder source)"
+    )
+    recruiter: str = limited_text(limits.RECRUITER, default="")
+    #: The day the application went out (an imported job's may be long before `created_at`).
+    applied_on: Day | None = Field(default=None, description="the day you applied; default today (kept on update)")
+    salary_min: Amount | None = None
+    salary_max: Amount | None = None
+    salary_currency: Annotated[str, StringConstraints(pattern="^([A-Za-z]{3})?$")] = limited_text(
+        limits.CURRENCY, default=""
+    )
+
+
+class Job(JobBase, table=True):
     """One application, one card on the board.
 
     `stage` is written only by `services.jobs.move_job`. `version` grows with every
@@ -34,20 +88,9 @@ class Job(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     candidate_id: int = Field(foreign_key="candidate.id", index=True)
-    company: str = Field(index=True)
-    title: str
-    url: str = ""
-    location: str = ""
-    source: str = Field(default="", index=True)
-    recruiter: str = ""
     raw_jd_text: str = ""
-    #: The day the application went out (an imported job's may be long before `created_at`).
-    applied_on: date | None = None
     #: "" (not said), "remote", "hybrid" or "onsite" (domain.job_details.WorkMode).
     work_mode: str = ""
-    salary_min: int | None = None
-    salary_max: int | None = None
-    salary_currency: str = ""
     #: Comma-joined, each tag once (domain.job_details.join_tags).
     tags: str = ""
     notes: str = ""
@@ -165,22 +208,28 @@ class Interview(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class ExperienceProject(SQLModel, table=True):
+class ExperienceProjectBase(SQLModel):
+    """The text fields of a resume project a user fills in (the stack, a JSON list, is the table's)."""
+
+    name: str = limited_text(limits.PROJECT_NAME, min_length=1)
+    company: str = limited_text(limits.PROJECT_COMPANY, default="")
+    role: str = limited_text(limits.PROJECT_ROLE, default="")
+    period: str = limited_text(limits.PROJECT_PERIOD, default="")
+    situation: str = limited_text(limits.PROJECT_STORY, default="")
+    actions: str = limited_text(limits.PROJECT_STORY, default="")
+    results: str = limited_text(limits.PROJECT_STORY, default="")
+    metrics: str = limited_text(limits.PROJECT_STORY, default="")
+    decisions: str = limited_text(limits.PROJECT_STORY, default="")
+
+
+class ExperienceProject(ExperienceProjectBase, table=True):
     """A piece of work behind resume bullets: the authentic detail interview prep draws on."""
 
     id: int | None = Field(default=None, primary_key=True)
     candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
     position: int = 0
-    name: str
-    company: str = ""
-    role: str = ""
-    period: str = ""
-    situation: str = ""
-    actions: str = ""
-    results: str = ""
-    metrics: str = ""
+    # A Column object belongs to one table, so a JSON column is declared on the table, not the base.
     stack: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    decisions: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -323,7 +372,20 @@ class EmailMessage(SQLModel, table=True):
     processed_at: datetime | None = None
 
 
-class Offer(SQLModel, table=True):
+class OfferBase(SQLModel):
+    """The fields of an offer a user fills in."""
+
+    base_salary: Amount | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")] = "USD"
+    bonus: Amount | None = None
+    equity: str = limited_text(limits.OFFER_EQUITY, default="")
+    signing_bonus: Amount | None = None
+    start_date: Day | None = None
+    decision_deadline: Day | None = None
+    notes: str = limited_text(limits.OFFER_NOTES, default="")
+
+
+class Offer(OfferBase, table=True):
     """The offer of a job (seed 002's OfferDetails).
 
     Amounts are whole units of the offer's currency: offers are compared in round figures.
@@ -331,14 +393,6 @@ class Offer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     job_id: int = Field(foreign_key="job.id", unique=True, ondelete="CASCADE")
-    base_salary: int | None = None
-    currency: str = "USD"
-    bonus: int | None = None
-    equity: str = ""
-    signing_bonus: int | None = None
-    start_date: date | None = None
-    decision_deadline: date | None = None
-    notes: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

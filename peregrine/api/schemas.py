@@ -1,4 +1,10 @@
-"""What the REST API accepts and returns (pydantic), kept apart from the tables it maps to.
+"""What the REST API accepts and returns (pydantic).
+
+A job's and an offer's input extend the base of their table (`models.JobBase`, `models.OfferBase`),
+so a field and its limit are written once for the table and the API (the service's input, a
+dataclass by the same names, is kept in step by tests/unit/test_limits.py). The answers
+(`JobOut`, `OfferOut`) are declared apart: every field of an answer is required and unbounded, since
+it states what is stored, where an input's fields have defaults and limits.
 
 Bounds are part of the contract: text has a maximum length, numbers and dates a sane range,
 so a request the database could not store is a 422 with a reason, never a 500. Every text
@@ -17,6 +23,7 @@ from peregrine.domain import limits
 from peregrine.domain.interviews import InterviewKind, RoundOutcome
 from peregrine.domain.job_details import WorkMode
 from peregrine.domain.stages import RejectionReason, Stage
+from peregrine.models import JobBase, OfferBase
 
 
 def _sane_moment(value: datetime) -> datetime:
@@ -27,15 +34,7 @@ def _sane_moment(value: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _sane_day(value: date) -> date:
-    if not 1900 <= value.year <= 2200:
-        raise ValueError("must be between the years 1900 and 2200")
-    return value
-
-
 Moment = Annotated[datetime, AfterValidator(_sane_moment)]
-Day = Annotated[date, AfterValidator(_sane_day)]
-Amount = Annotated[int, Field(ge=0, le=1_000_000_000)]
 Rating = Annotated[int, Field(ge=1, le=5)]
 Version = Annotated[int, Field(ge=1, le=2**62)]
 
@@ -44,23 +43,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class JobIn(Strict):
-    company: Annotated[str, Field(min_length=1, max_length=limits.COMPANY)]
-    title: Annotated[str, Field(min_length=1, max_length=limits.JOB_TITLE)]
-    url: Annotated[str, Field(max_length=limits.JOB_URL)] = ""
-    location: Annotated[str, Field(max_length=limits.LOCATION)] = ""
-    source: Annotated[str, Field(max_length=limits.SOURCE)] = Field(
-        default="", description="where the job came from (seed 002's feeder source)"
-    )
-    recruiter: Annotated[str, Field(max_length=limits.RECRUITER)] = ""
+class JobIn(JobBase):
+    # A job as sent: `models.JobBase`'s fields, and those the API shapes its own way. (A comment,
+    # not a docstring: a docstring would become the schema's description in the OpenAPI document.)
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]  # SQLModel types it as its own TypedDict
+
     description: Annotated[str, Field(max_length=limits.JOB_DESCRIPTION)] = Field(
         default="", description="the job description as posted"
     )
-    applied_on: Day | None = Field(default=None, description="the day you applied; default today (kept on update)")
     work_mode: WorkMode | None = Field(default=None, description="remote, hybrid or onsite; none when not said")
-    salary_min: Amount | None = None
-    salary_max: Amount | None = None
-    salary_currency: Annotated[str, Field(pattern="^([A-Za-z]{3})?$", max_length=limits.CURRENCY)] = ""
     tags: Annotated[list[Annotated[str, Field(max_length=limits.JOB_TAG)]], Field(max_length=limits.JOB_TAGS)] = []
     notes: Annotated[str, Field(max_length=limits.JOB_NOTES)] | None = Field(
         default=None, description="free-text notes; left out, they are kept as they are"
@@ -157,15 +149,10 @@ class RoundOut(BaseModel):
     next_steps: str
 
 
-class OfferIn(Strict):
-    base_salary: Amount | None = None
-    currency: Annotated[str, Field(pattern=r"^[A-Za-z]{3}$")] = "USD"
-    bonus: Amount | None = None
-    equity: Annotated[str, Field(max_length=limits.OFFER_EQUITY)] = ""
-    signing_bonus: Amount | None = None
-    start_date: Day | None = None
-    decision_deadline: Day | None = None
-    notes: Annotated[str, Field(max_length=limits.OFFER_NOTES)] = ""
+class OfferIn(OfferBase):
+    # An offer as sent: exactly `models.OfferBase`'s fields.
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]  # as JobIn
 
 
 class OfferOut(BaseModel):

@@ -60,7 +60,12 @@ class MoveResult:
 
 @dataclass
 class JobFields:
-    """What a user types into the job dialog (or the API sends)."""
+    """What a user types into the job dialog (or the API sends): the service's member of the
+    `models.JobBase` family, its fields by the same names (tests/unit/test_limits.py keeps them in step).
+
+    A plain dataclass, not a validating model: it takes what was typed as it is, so `cleaned` can tidy
+    it first and refuse with a sentence naming the field, where pydantic would refuse first with its own.
+    """
 
     company: str
     title: str

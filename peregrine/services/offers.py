@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from peregrine.domain import limits
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Job, Offer, utcnow
-from peregrine.services.errors import InvalidInput, NotFound, check_lengths
+from peregrine.services.errors import InvalidInput, check_lengths
 from peregrine.services.jobs import MoveResult, get_job, move_job
 
 MAX_AMOUNT = 1_000_000_000
@@ -26,7 +26,8 @@ _BEFORE_OFFER = (Stage.APPLIED, Stage.SURVEY, Stage.PHONE_SCREEN, Stage.INTERVIE
 
 @dataclass
 class OfferFields:
-    """What the candidate fills in; amounts are whole units of `currency`."""
+    """What the candidate fills in; amounts are whole units of `currency`. The service's member of
+    the `models.OfferBase` family, a plain dataclass for the reason `services.jobs.JobFields` gives."""
 
     base_salary: int | None = None
     currency: str = "USD"
@@ -101,13 +102,6 @@ def record_offer(
     if Stage(job.stage) in _BEFORE_OFFER:
         moved = move_job(session, job_id, Stage.OFFER, source=MoveSource.OFFER, candidate_id=candidate_id)
     return OfferRecorded(offer, moved)
-
-
-def delete_offer(session: Session, job_id: int) -> None:
-    offer = offer_of(session, job_id)
-    if offer is None:
-        raise NotFound(f"Job {job_id} has no offer.")
-    session.delete(offer)
 
 
 @dataclass(frozen=True)

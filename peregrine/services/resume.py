@@ -67,7 +67,9 @@ def clean_bullet(text: str) -> str:
 
 @dataclass
 class ProjectFields:
-    """What the candidate fills in for a project; only the name is required."""
+    """What the candidate fills in for a project; only the name is required. The service's member of
+    the `models.ExperienceProjectBase` family (plus the stack), a plain dataclass for the reason
+    `services.jobs.JobFields` gives."""
 
     name: str
     company: str = ""

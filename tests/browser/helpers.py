@@ -9,33 +9,16 @@ from collections.abc import Callable
 from playwright.sync_api import Locator, Page, expect
 
 from peregrine import db
-from peregrine.domain.stages import PROGRESS, MoveSource, RejectionReason, Stage
+from peregrine.domain.stages import PROGRESS, Stage
 from peregrine.services import jobs
 from peregrine.services.board import load_board
 from peregrine.services.candidates import current_candidate
-
-PATH_TO = {
-    Stage.APPLIED: [],
-    Stage.SURVEY: [Stage.SURVEY],
-    Stage.PHONE_SCREEN: [Stage.PHONE_SCREEN],
-    Stage.INTERVIEWING: [Stage.PHONE_SCREEN, Stage.INTERVIEWING],
-    Stage.OFFER: [Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER],
-    Stage.HIRED: [Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER, Stage.HIRED],
-}
+from tests import factories
 
 
 def seed_job(company: str, title: str, stage: Stage = Stage.APPLIED, source: str = "LinkedIn") -> int:
     """Create a job through the services and walk it to `stage` the way a user would."""
-    with db.session_scope() as session:
-        candidate = current_candidate(session)
-        assert candidate.id is not None
-        job = jobs.create_job(session, candidate.id, jobs.JobFields(company=company, title=title, source=source))
-        assert job.id is not None
-        for step in PATH_TO.get(stage, []):  # history being set up: no research is queued by it
-            jobs.move_job(session, job.id, step, source=MoveSource.BUTTON, research=False)
-        if stage is Stage.REJECTED:
-            jobs.move_job(session, job.id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.GHOSTED)
-        return job.id
+    return factories.seed_job(company, title, stage, source=source)
 
 
 def stage_of(job_id: int) -> Stage:

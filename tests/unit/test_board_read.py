@@ -7,27 +7,18 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from peregrine.domain.stages import MoveSource, RejectionReason, Stage
+from peregrine.domain.stages import Stage
 from peregrine.models import Candidate, Job, utcnow
 from peregrine.services.board import card_view, load_board
-from peregrine.services.jobs import JobFields, create_job, get_job, move_job
-
-
-def _job(session: Session, candidate: Candidate, company: str, stage: Stage = Stage.APPLIED) -> int:
-    assert candidate.id is not None
-    job = create_job(session, candidate.id, JobFields(company=company, title="Engineer", source="LinkedIn"))
-    assert job.id is not None
-    if stage is not Stage.APPLIED:
-        move_job(session, job.id, stage, source=MoveSource.BUTTON, reason=RejectionReason.GHOSTED, research=False)
-    session.commit()
-    return job.id
+from peregrine.services.jobs import get_job
+from tests.factories import new_job
 
 
 def test_a_filter_counts_what_it_hides_in_each_stage(session: Session, candidate: Candidate) -> None:
     assert candidate.id is not None
     for company in ("Acme", "Acme", "Globex"):
-        _job(session, candidate, company)
-    _job(session, candidate, "Initech", Stage.PHONE_SCREEN)
+        new_job(session, candidate.id, company=company, source="LinkedIn", walk=False)
+    new_job(session, candidate.id, company="Initech", stage=Stage.PHONE_SCREEN, source="LinkedIn", walk=False)
 
     board = load_board(session, candidate.id, text="acme")
 
@@ -41,9 +32,9 @@ def test_a_filter_counts_what_it_hides_in_each_stage(session: Session, candidate
 def test_a_rejection_over_thirty_days_old_is_marked_older(session: Session, candidate: Candidate) -> None:
     assert candidate.id is not None
     old, recent, applied = (
-        _job(session, candidate, "Old", Stage.REJECTED),
-        _job(session, candidate, "Recent", Stage.REJECTED),
-        _job(session, candidate, "Applied long ago"),
+        new_job(session, candidate.id, company="Old", stage=Stage.REJECTED, source="LinkedIn", walk=False),
+        new_job(session, candidate.id, company="Recent", stage=Stage.REJECTED, source="LinkedIn", walk=False),
+        new_job(session, candidate.id, company="Applied long ago", source="LinkedIn", walk=False),
     )
     now = utcnow()
     long_ago, lately = now - timedelta(days=31), now - timedelta(days=29)

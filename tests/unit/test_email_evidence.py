@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from peregrine import db
 from peregrine.domain import email_rules
 from peregrine.domain.email_rules import EmailClass
-from peregrine.domain.stages import MoveSource, Stage
+from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMClient
 from peregrine.llm.settings import LLMBackend, LLMSettings
 from peregrine.models import EmailMessage
@@ -23,6 +23,7 @@ from peregrine.services.email import actions, inbox
 from peregrine.services.email.actions import process_pending
 from peregrine.services.email.inbox import InboxFilter, InboxItem
 from peregrine.services.email.store import store_message
+from tests.factories import seed_job
 from tests.fakes import mail_samples
 from tests.fakes.openai_server import FakeOpenAIServer
 
@@ -49,17 +50,6 @@ def llm(fake_llm: FakeOpenAIServer) -> LLMClient:
     return LLMClient(
         LLMSettings(backends=(LLMBackend(name="fake", base_url=fake_llm.url, model="fake-model", timeout_s=5),))
     )
-
-
-def add_job(stage: Stage = Stage.APPLIED) -> int:
-    with db.session_scope() as session:
-        owner = current_candidate(session).id
-        assert owner is not None
-        job = jobs.create_job(session, owner, jobs.JobFields(company="Acme Robotics", title="Robotics Engineer"))
-        assert job.id is not None
-        if stage is not Stage.APPLIED:
-            jobs.move_job(session, job.id, stage, source=MoveSource.BUTTON, research=False)
-        return job.id
 
 
 def store(candidate_id: int, subject: str, body: str) -> int:
@@ -100,7 +90,7 @@ def in_review(candidate_id: int) -> list[int]:
 async def test_an_interview_request_the_model_calls_a_sure_rejection_is_not_acted_on(
     candidate_id: int, fake_llm: FakeOpenAIServer, llm: LLMClient
 ) -> None:
-    job = add_job()
+    job = seed_job("Acme Robotics", "Robotics Engineer")
     message_id = store(candidate_id, "Next steps", INVITE)
     fake_llm.queue_json(
         {
@@ -140,7 +130,7 @@ async def test_an_interview_request_the_model_calls_a_sure_rejection_is_not_acte
 async def test_a_rejection_the_model_calls_a_survey_with_evidence_that_says_neither_is_not_acted_on(
     candidate_id: int, fake_llm: FakeOpenAIServer, llm: LLMClient
 ) -> None:
-    job = add_job()
+    job = seed_job("Acme Robotics", "Robotics Engineer")
     message_id = store(candidate_id, "Your application", REJECTION)
     fake_llm.queue_json(
         {"classification": "survey_received", "confidence": 1.0, "evidence": "Thank you for applying to Acme Robotics."}
@@ -162,7 +152,7 @@ async def test_a_rejection_the_model_calls_a_survey_with_evidence_that_says_neit
 async def test_evidence_that_is_not_in_the_message_is_not_acted_on_even_for_the_right_class(
     candidate_id: int, fake_llm: FakeOpenAIServer, llm: LLMClient
 ) -> None:
-    job = add_job()
+    job = seed_job("Acme Robotics", "Robotics Engineer")
     message_id = store(candidate_id, "Next steps", INVITE)
     fake_llm.queue_json(
         {
@@ -188,7 +178,7 @@ async def test_evidence_that_is_not_in_the_message_is_not_acted_on_even_for_the_
 async def test_the_right_class_with_quoted_evidence_is_acted_on(
     candidate_id: int, fake_llm: FakeOpenAIServer, llm: LLMClient
 ) -> None:
-    job = add_job()
+    job = seed_job("Acme Robotics", "Robotics Engineer")
     message_id = store(candidate_id, "Next steps", INVITE)
     fake_llm.queue_json(
         {
@@ -216,7 +206,7 @@ async def test_the_right_class_with_quoted_evidence_is_acted_on(
 async def test_a_sentence_the_rules_cannot_read_alone_is_acted_on_when_the_rules_agree_on_the_message(
     candidate_id: int, fake_llm: FakeOpenAIServer, llm: LLMClient
 ) -> None:
-    job = add_job(Stage.PHONE_SCREEN)
+    job = seed_job("Acme Robotics", "Robotics Engineer", Stage.PHONE_SCREEN)
     message_id = store(
         candidate_id, "Update", "Thank you for your time.\nWe regret to inform you that we chose someone else."
     )
@@ -232,7 +222,7 @@ async def test_a_sentence_the_rules_cannot_read_alone_is_acted_on_when_the_rules
 async def test_the_user_can_still_apply_a_reading_that_waits_for_review(
     candidate_id: int, fake_llm: FakeOpenAIServer, llm: LLMClient
 ) -> None:
-    job = add_job()
+    job = seed_job("Acme Robotics", "Robotics Engineer")
     message_id = store(candidate_id, "Next steps", INVITE)
     fake_llm.queue_json({"classification": "rejection", "confidence": 1.0, "evidence": "Best, Dana"})
     await process_pending(llm=llm)

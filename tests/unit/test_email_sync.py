@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from peregrine import db
 from peregrine.domain.email_rules import EmailClass, Verdict
-from peregrine.domain.stages import MoveSource, RejectionReason, Stage
+from peregrine.domain.stages import Stage
 from peregrine.integrations.imap import ImapLoginFailed, ImapSettings
 from peregrine.llm.client import LLMClient
 from peregrine.llm.settings import LLMSettings
@@ -33,6 +33,7 @@ from peregrine.services.email.parsing import parse_message
 from peregrine.services.email.poller import poll_once
 from peregrine.services.email.store import get_message, store_message
 from peregrine.services.errors import InvalidInput
+from tests.factories import seed_job
 from tests.fakes import imap_server as imap_fixtures
 from tests.fakes import mail_samples
 from tests.fakes.fixtures import WriteLLMConfig
@@ -40,15 +41,6 @@ from tests.fakes.imap_server import PASSWORD, PASSWORD_ENV, PymapServer
 from tests.fakes.openai_server import FakeOpenAIServer, closed_port_url, free_port
 
 imap_server = imap_fixtures.imap_server
-
-PATH_TO = {
-    Stage.APPLIED: [],
-    Stage.SURVEY: [Stage.SURVEY],
-    Stage.PHONE_SCREEN: [Stage.PHONE_SCREEN],
-    Stage.INTERVIEWING: [Stage.PHONE_SCREEN, Stage.INTERVIEWING],
-    Stage.OFFER: [Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER],
-    Stage.HIRED: [Stage.PHONE_SCREEN, Stage.INTERVIEWING, Stage.OFFER, Stage.HIRED],
-}
 
 
 @pytest.fixture
@@ -70,19 +62,6 @@ def reset_poller() -> Iterator[None]:
     poller._set_status(**vars(poller.PollerStatus()))
     yield
     poller._set_status(**vars(poller.PollerStatus()))
-
-
-def add_job(company: str, title: str, stage: Stage = Stage.APPLIED, url: str = "") -> int:
-    with db.session_scope() as session:
-        owner = current_candidate(session).id
-        assert owner is not None
-        job = jobs.create_job(session, owner, jobs.JobFields(company=company, title=title, url=url))
-        assert job.id is not None
-        for step in PATH_TO.get(stage, []):
-            jobs.move_job(session, job.id, step, source=MoveSource.BUTTON, research=False)
-        if stage is Stage.REJECTED:
-            jobs.move_job(session, job.id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.GHOSTED)
-        return job.id
 
 
 def stage_of(job_id: int) -> Stage:
@@ -236,15 +215,15 @@ def fill_mailbox(server: PymapServer) -> dict[str, int]:
 async def test_a_poll_classifies_matches_and_moves_every_kind_of_mail(
     imap_server: PymapServer, candidate_id: int, no_llm: LLMClient
 ) -> None:
-    acme = add_job("Acme Robotics", "Robotics Engineer")
-    globex = add_job("Globex", "Widget Engineer", Stage.PHONE_SCREEN)
-    soylent = add_job("Soylent", "Report Analyst", Stage.INTERVIEWING, url="https://careers.soylentfoods.com/jobs/42")
-    umbrella = add_job("Umbrella Corp", "Biologist")
-    hooli = add_job("Hooli", "Platform Engineer")
-    piper = add_job("Pied Piper", "Compression Engineer")
-    stark = add_job("Stark Industries", "Engineer", Stage.INTERVIEWING)
-    massive_data = add_job("Massive Dynamic", "Data Engineer")
-    massive_ml = add_job("Massive Dynamic", "ML Engineer")
+    acme = seed_job("Acme Robotics", "Robotics Engineer")
+    globex = seed_job("Globex", "Widget Engineer", Stage.PHONE_SCREEN)
+    soylent = seed_job("Soylent", "Report Analyst", Stage.INTERVIEWING, url="https://careers.soylentfoods.com/jobs/42")
+    umbrella = seed_job("Umbrella Corp", "Biologist")
+    hooli = seed_job("Hooli", "Platform Engineer")
+    piper = seed_job("Pied Piper", "Compression Engineer")
+    stark = seed_job("Stark Industries", "Engineer", Stage.INTERVIEWING)
+    massive_data = seed_job("Massive Dynamic", "Data Engineer")
+    massive_ml = seed_job("Massive Dynamic", "ML Engineer")
     uids = fill_mailbox(imap_server)
     flags_before = imap_server.flags()
     stark_history = history(stark)
@@ -379,7 +358,7 @@ async def test_the_language_model_classifies_when_it_answers(
     imap_server: PymapServer, candidate_id: int, fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
     llm_config_dir(fake_llm)
-    job = add_job("Initech", "Report Analyst")
+    job = seed_job("Initech", "Report Analyst")
     imap_server.append(
         mail_samples.plain(
             "Bill <bill@initech.com>",
@@ -407,7 +386,7 @@ async def test_the_keyword_rules_classify_when_the_language_model_is_down(
     imap_server: PymapServer, candidate_id: int, llm_config_dir: WriteLLMConfig
 ) -> None:
     llm_config_dir({"name": "down", "base_url": closed_port_url(), "model": "m", "api_key_env": None, "timeout_s": 2})
-    job = add_job("Globex", "Widget Engineer", Stage.INTERVIEWING)
+    job = seed_job("Globex", "Widget Engineer", Stage.INTERVIEWING)
     imap_server.append(
         mail_samples.plain("careers@globex.com", "Update", "We regret to inform you that the position has been filled.")
     )
@@ -483,7 +462,7 @@ async def test_a_server_that_is_down_backs_off_then_recovers(
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     server = PymapServer(tmp_path, port=free_port())
     write_imap_config(Path(os.environ["PEREGRINE_CONFIG_DIR"]), server.settings())
-    job = add_job("Acme Robotics", "Robotics Engineer")
+    job = seed_job("Acme Robotics", "Robotics Engineer")
 
     await run_poller_until(lambda: poller.poller_status().failures >= 3, poll_seconds=0.02)
     status = poller.poller_status()
@@ -535,7 +514,7 @@ def store(candidate_id: int, raw: bytes) -> int:
 
 @pytest.mark.asyncio
 async def test_a_failed_message_is_retried_and_does_not_block_the_rest(candidate_id: int) -> None:
-    job = add_job("Acme Robotics", "Robotics Engineer")
+    job = seed_job("Acme Robotics", "Robotics Engineer")
     broken = store(candidate_id, mail_samples.plain("a@acmerobotics.com", "boom", "We regret to inform you."))
     fine = store(candidate_id, mail_samples.plain("b@acmerobotics.com", "Invite", "Let's schedule an interview."))
     flaky = FlakyClassifier(fail_times=1)
@@ -578,7 +557,7 @@ async def test_a_message_that_keeps_failing_stops_after_max_attempts(candidate_i
 
 @pytest.mark.asyncio
 async def test_below_the_threshold_nothing_moves_until_the_user_applies(candidate_id: int) -> None:
-    job = add_job("Acme Robotics", "Robotics Engineer")
+    job = seed_job("Acme Robotics", "Robotics Engineer")
     message_id = store(
         candidate_id,
         mail_samples.plain("dana@acmerobotics.com", "About your interview", "Let us know about the interview."),
@@ -620,8 +599,8 @@ async def test_below_the_threshold_nothing_moves_until_the_user_applies(candidat
 
 @pytest.mark.asyncio
 async def test_choosing_the_job_of_an_ambiguous_message_then_applying_it(candidate_id: int) -> None:
-    data = add_job("Massive Dynamic", "Data Engineer")
-    ml = add_job("Massive Dynamic", "ML Engineer")
+    data = seed_job("Massive Dynamic", "Data Engineer")
+    ml = seed_job("Massive Dynamic", "ML Engineer")
     message_id = store(
         candidate_id,
         mail_samples.plain("recruiting@massivedynamic.com", "Hello", "We would like to schedule a call with you."),
@@ -648,9 +627,9 @@ async def test_choosing_the_job_of_an_ambiguous_message_then_applying_it(candida
 
 @pytest.mark.asyncio
 async def test_the_job_picker_offers_open_jobs_and_always_the_chosen_one(candidate_id: int) -> None:
-    open_job = add_job("Acme", "Engineer")
-    hired = add_job("Globex", "Engineer", Stage.HIRED)
-    rejected = add_job("Initech", "Analyst", Stage.REJECTED)
+    open_job = seed_job("Acme", "Engineer")
+    hired = seed_job("Globex", "Engineer", Stage.HIRED)
+    rejected = seed_job("Initech", "Analyst", Stage.REJECTED)
     message_id = store(candidate_id, mail_samples.plain("someone@example.org", "Hello", "A note."))
     await process_pending(llm=LLMClient(LLMSettings()))
 
@@ -667,7 +646,7 @@ async def test_the_job_picker_offers_open_jobs_and_always_the_chosen_one(candida
 
 @pytest.mark.asyncio
 async def test_changing_the_class_and_reviewing_an_offer(candidate_id: int) -> None:
-    job = add_job("Initech", "Report Analyst", Stage.INTERVIEWING)
+    job = seed_job("Initech", "Report Analyst", Stage.INTERVIEWING)
     offer_id = store(
         candidate_id,
         mail_samples.plain("hr@initech.com", "Offer", "We would like to offer you the Report Analyst position."),

@@ -17,15 +17,8 @@ from peregrine.services.board import load_board
 from peregrine.services.demo import load_demo
 from peregrine.services.errors import InvalidInput, NotFound
 from peregrine.services.interviews import RoundFields
-from peregrine.services.jobs import JobFields, create_job, delete_job
-
-
-def new_job(session: Session, candidate: Candidate, company: str = "Acme") -> int:
-    assert candidate.id is not None
-    job = create_job(session, candidate.id, JobFields(company=company, title="Engineer"))
-    session.commit()
-    assert job.id is not None
-    return job.id
+from peregrine.services.jobs import delete_job
+from tests.factories import new_job
 
 
 def names_in_order(job_id: int) -> list[tuple[int, str]]:
@@ -34,7 +27,7 @@ def names_in_order(job_id: int) -> list[tuple[int, str]]:
 
 
 def test_rounds_are_numbered_in_sequence_through_insert_move_and_delete(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     recruiter = interviews.add_round(session, job_id, RoundFields("Recruiter call", kind="recruiter"))
     onsite = interviews.add_round(session, job_id, RoundFields("Onsite", kind="panel"))
     interviews.add_round(session, job_id, RoundFields("Tech screen", kind="technical"), position=2)
@@ -53,7 +46,7 @@ def test_rounds_are_numbered_in_sequence_through_insert_move_and_delete(session:
 
 
 def test_each_job_has_its_own_sequence(session: Session, candidate: Candidate) -> None:
-    first, second = new_job(session, candidate), new_job(session, candidate, "Globex")
+    first, second = new_job(session, candidate.id), new_job(session, candidate.id, company="Globex")
     interviews.add_round(session, first, RoundFields("A"))
     interviews.add_round(session, second, RoundFields("B"))
     interviews.add_round(session, first, RoundFields("C"))
@@ -72,7 +65,7 @@ def test_each_job_has_its_own_sequence(session: Session, candidate: Candidate) -
 def test_bad_round_details_are_refused_with_a_reason(
     session: Session, candidate: Candidate, fields: RoundFields, message: str
 ) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     with pytest.raises(InvalidInput, match=message):
         interviews.add_round(session, job_id, fields)
     assert names_in_order(job_id) == []
@@ -84,7 +77,7 @@ def test_a_round_for_a_missing_job_is_refused(session: Session, candidate: Candi
 
 
 def test_outcome_and_ratings_are_recorded(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     tech = interviews.add_round(
         session, job_id, RoundFields("Tech", kind="technical", interviewers=[{"name": " Ana ", "role": "Staff SWE"}])
     )
@@ -109,7 +102,7 @@ def test_outcome_and_ratings_are_recorded(session: Session, candidate: Candidate
 def test_a_rating_outside_one_to_five_is_refused_and_nothing_changes(
     session: Session, candidate: Candidate, bad: object
 ) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     tech = interviews.add_round(session, job_id, RoundFields("Tech"))
     session.commit()
     assert tech.id is not None
@@ -123,7 +116,7 @@ def test_a_rating_outside_one_to_five_is_refused_and_nothing_changes(
 
 def test_the_card_shows_the_next_upcoming_round(session: Session, candidate: Candidate) -> None:
     assert candidate.id is not None
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     now = utcnow()
     interviews.add_round(session, job_id, RoundFields("Past", kind="recruiter", scheduled_at=now - timedelta(days=3)))
     interviews.add_round(session, job_id, RoundFields("Later", kind="panel", scheduled_at=now + timedelta(days=9)))
@@ -142,7 +135,7 @@ def test_a_round_label_names_the_year_of_a_round_in_another_year() -> None:
 
 
 def test_a_new_dated_round_takes_its_place_in_date_order(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     day = datetime(2030, 3, 10, 9, tzinfo=UTC)
 
     def add(name: str, when: datetime | None) -> None:
@@ -167,7 +160,7 @@ def test_a_new_dated_round_takes_its_place_in_date_order(session: Session, candi
 
 
 def test_deleting_a_job_deletes_its_rounds(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     interviews.add_round(session, job_id, RoundFields("Tech"))
     session.commit()
     delete_job(session, job_id)
@@ -191,7 +184,7 @@ def test_the_demo_schedules_rounds_for_phone_screens_and_loops(session: Session,
 def test_the_first_round_of_an_applied_job_moves_it_through_the_move_service(
     session: Session, candidate: Candidate, kind: str, expected: Stage
 ) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     interviews.add_round(session, job_id, RoundFields("First call", kind=kind))
     session.commit()
     with db.session_scope() as check:
@@ -205,13 +198,13 @@ def test_the_first_round_of_an_applied_job_moves_it_through_the_move_service(
 
 
 def test_later_rounds_and_later_stages_leave_the_stage_alone(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     interviews.add_round(session, job_id, RoundFields("Recruiter call", kind="recruiter"))
     interviews.add_round(session, job_id, RoundFields("Onsite", kind="panel"))
     session.commit()
     with db.session_scope() as check:
         assert check.get(Job, job_id).stage == Stage.PHONE_SCREEN.value  # type: ignore[union-attr]
-    history_only = new_job(session, candidate, "Globex")
+    history_only = new_job(session, candidate.id, company="Globex")
     interviews.add_round(session, history_only, RoundFields("Old call", kind="recruiter"), follow_stage=False)
     session.commit()
     with db.session_scope() as check:

@@ -13,16 +13,12 @@ from peregrine.domain.interviews import InterviewKind
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Candidate, Task
 from peregrine.services import interviews, job_events
-from peregrine.services.jobs import JobFields, create_job, move_job
-
-
-def _new_job(candidate: Candidate, company: str = "Acme") -> int:
-    with db.session_scope() as session:
-        return create_job(session, candidate.id or 0, JobFields(company=company, title="Engineer")).id or 0
+from peregrine.services.jobs import move_job
+from tests.factories import seed_job
 
 
 def test_a_committed_move_is_announced_and_a_rolled_back_one_is_not(candidate: Candidate) -> None:
-    job_id = _new_job(candidate)
+    job_id = seed_job()
     start = job_events.latest()
 
     def failing_request() -> None:
@@ -42,7 +38,7 @@ def test_a_committed_move_is_announced_and_a_rolled_back_one_is_not(candidate: C
 
 def test_new_jobs_rounds_and_deletions_are_announced(candidate: Candidate) -> None:
     start = job_events.latest()
-    first, second = _new_job(candidate, "Acme"), _new_job(candidate, "Globex")
+    first, second = seed_job("Acme"), seed_job("Globex")
     with db.session_scope() as session:
         interviews.add_round(session, second, interviews.RoundFields("Screen", kind=InterviewKind.RECRUITER))
     _, changed = asyncio.run(job_events.changes_after(start, timeout_s=0.05))
@@ -52,7 +48,7 @@ def test_new_jobs_rounds_and_deletions_are_announced(candidate: Candidate) -> No
 
 
 def test_a_waiting_reader_wakes_when_another_thread_commits(candidate: Candidate) -> None:
-    job_id = _new_job(candidate)
+    job_id = seed_job()
     start = job_events.latest()
 
     def move_soon() -> None:
@@ -81,7 +77,7 @@ def test_a_reader_that_fell_behind_the_log_is_told_to_reload(candidate: Candidat
 
 def test_nothing_is_announced_before_the_outer_transaction_commits(candidate: Candidate) -> None:
     """Entering Phone screen queues research inside a SAVEPOINT; releasing it is not the commit."""
-    job_id = _new_job(candidate)
+    job_id = seed_job()
     start = job_events.latest()
 
     with db.session_scope() as session:

@@ -4,13 +4,14 @@ written; nothing is ever cut to fit."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import Session, SQLModel, func, select
 
 from peregrine import db
 from peregrine.api.app import build_api
@@ -19,9 +20,12 @@ from peregrine.models import (
     ApiToken,
     Candidate,
     ExperienceProject,
+    ExperienceProjectBase,
     Interview,
     Job,
+    JobBase,
     Offer,
+    OfferBase,
     PracticeMessage,
     PrepBase,
     ResumeBullet,
@@ -291,3 +295,26 @@ def test_the_api_schemas_use_the_same_limits() -> None:
     assert f'"maxLength": {limits.ROUND_NOTES}' in outcome
     assert schema["OfferIn"]["properties"]["notes"]["maxLength"] == limits.OFFER_NOTES
     assert schema["Interviewer"]["properties"]["name"]["maxLength"] == limits.INTERVIEWER_NAME
+
+
+@pytest.mark.parametrize(
+    ("base", "service_fields", "checked"),
+    [
+        (JobBase, JobFields, limits.JOB_FIELDS | limits.JOB_DETAIL_FIELDS),
+        (OfferBase, OfferFields, limits.OFFER_FIELDS),
+        (ExperienceProjectBase, ProjectFields, limits.PROJECT_FIELDS),
+    ],
+)
+def test_a_family_has_one_field_list_and_one_limit_per_field(
+    base: type[SQLModel], service_fields: type, checked: dict[str, tuple[str, int]]
+) -> None:
+    """The service's input takes every field of its base, and checks each text field at the base's limit."""
+    assert set(base.model_fields) <= {field.name for field in dataclasses.fields(service_fields)}
+    base_limits = {
+        name: bound.max_length
+        for name, info in base.model_fields.items()
+        for bound in info.metadata
+        if getattr(bound, "max_length", None) is not None
+    }
+    assert base_limits
+    assert {name: checked[name][1] for name in base_limits} == base_limits

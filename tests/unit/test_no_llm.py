@@ -20,9 +20,9 @@ from peregrine.llm import settings as llm_settings
 from peregrine.models import Candidate, Interview, PracticeMessage, PracticeSession, Task
 from peregrine.services import board, offers, practice, research, survey, task_runner, tasks
 from peregrine.services.errors import InvalidInput
-from peregrine.services.interviews import RoundFields, add_round
 from peregrine.services.jobs import JobFields, create_job, move_job
 from peregrine.services.offers import OfferFields
+from tests.factories import new_job, new_round
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.searxng_server import FakeSearxng
 from tests.unit.test_research import BRIEF, NEWS, WEB
@@ -124,13 +124,8 @@ def test_a_task_queued_meanwhile_is_not_claimed_without_a_backend(
 # ----------------------------------------------------------------------------- practice keeps nothing empty
 @pytest.fixture
 def interview_id(session: Session, candidate: Candidate) -> int:
-    assert candidate.id is not None
-    job = create_job(session, candidate.id, JobFields(company="Acme", title="Data Engineer"))
-    session.flush()
-    interview = add_round(session, job.id or 0, RoundFields(name="Technical screen", kind="technical"))
-    session.commit()
-    assert interview.id is not None
-    return interview.id
+    job_id = new_job(session, candidate.id, title="Data Engineer")
+    return new_round(session, job_id, "Technical screen", kind="technical")
 
 
 def test_answers_without_the_interviewers_questions_never_reach_the_notes(session: Session, interview_id: int) -> None:

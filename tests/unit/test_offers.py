@@ -11,22 +11,13 @@ from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Candidate, Job, StageEvent
 from peregrine.services import offers
 from peregrine.services.errors import InvalidInput
-from peregrine.services.jobs import JobFields, create_job, move_job
+from peregrine.services.jobs import move_job
 from peregrine.services.offers import OfferFields
-
-
-def new_job(session: Session, candidate: Candidate, company: str, stage: Stage = Stage.INTERVIEWING) -> int:
-    assert candidate.id is not None
-    job = create_job(session, candidate.id, JobFields(company=company, title="Engineer"))
-    assert job.id is not None
-    if stage is not Stage.APPLIED:
-        move_job(session, job.id, stage, source=MoveSource.BUTTON, research=False)
-    session.commit()
-    return job.id
+from tests.factories import new_job
 
 
 def test_recording_an_offer_moves_the_job_to_offer(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate, "Acme")
+    job_id = new_job(session, candidate.id, company="Acme", stage=Stage.INTERVIEWING, walk=False)
     recorded = offers.record_offer(
         session,
         job_id,
@@ -56,11 +47,11 @@ def test_recording_an_offer_moves_the_job_to_offer(session: Session, candidate: 
 def test_updating_an_offer_does_not_move_again_and_a_rejected_job_stays_rejected(
     session: Session, candidate: Candidate
 ) -> None:
-    job_id = new_job(session, candidate, "Acme")
+    job_id = new_job(session, candidate.id, company="Acme", stage=Stage.INTERVIEWING, walk=False)
     offers.record_offer(session, job_id, OfferFields(base_salary=100_000))
     again = offers.record_offer(session, job_id, OfferFields(base_salary=110_000))
     assert again.moved is None
-    declined = new_job(session, candidate, "Globex")
+    declined = new_job(session, candidate.id, company="Globex", stage=Stage.INTERVIEWING, walk=False)
     move_job(session, declined, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.WITHDREW)
     kept = offers.record_offer(session, declined, OfferFields(base_salary=90_000))
     assert kept.moved is None
@@ -82,7 +73,7 @@ def test_updating_an_offer_does_not_move_again_and_a_rejected_job_stays_rejected
 def test_bad_offer_details_are_refused_and_nothing_is_written(
     session: Session, candidate: Candidate, fields: OfferFields, message: str
 ) -> None:
-    job_id = new_job(session, candidate, "Acme")
+    job_id = new_job(session, candidate.id, company="Acme", stage=Stage.INTERVIEWING, walk=False)
     with pytest.raises(InvalidInput, match=message):
         offers.record_offer(session, job_id, fields)
     assert offers.offer_of(session, job_id) is None
@@ -90,9 +81,9 @@ def test_bad_offer_details_are_refused_and_nothing_is_written(
 
 
 def test_offers_compare_by_first_year_cash(session: Session, candidate: Candidate) -> None:
-    small = new_job(session, candidate, "Small Co")
-    big = new_job(session, candidate, "Big Co")
-    new_job(session, candidate, "No Offer Co")
+    small = new_job(session, candidate.id, company="Small Co", stage=Stage.INTERVIEWING, walk=False)
+    big = new_job(session, candidate.id, company="Big Co", stage=Stage.INTERVIEWING, walk=False)
+    new_job(session, candidate.id, company="No Offer Co", stage=Stage.INTERVIEWING, walk=False)
     offers.record_offer(session, small, OfferFields(base_salary=100_000, bonus=5_000))
     offers.record_offer(session, big, OfferFields(base_salary=120_000, signing_bonus=20_000))
     lines = offers.offers_to_compare(session, candidate.id or 0)

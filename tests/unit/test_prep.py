@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -29,12 +30,19 @@ from peregrine.models import (
 from peregrine.services import prep, prep_sections, tasks
 from peregrine.services.errors import InvalidInput
 from peregrine.services.interviews import RoundFields, add_round
-from peregrine.services.jobs import JobFields, create_job
+from tests.factories import new_job, new_round
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.prep_answers import base_prep_answer, interview_prep_answer
 
 PROFILE = UserProfile(name="Ada Lovelace", headline="Backend engineer")
 JD = "We need someone who has run Kafka at 1M msg/s and ships Python services."
+#: The job and the round these tests prepare for, unless a test says otherwise.
+PREP_JOB: dict[str, Any] = {"title": "Data Engineer", "raw_jd_text": JD}
+PREP_ROUND: dict[str, Any] = {
+    "kind": "technical",
+    "focus": "streaming systems",
+    "scheduled_at": datetime(2030, 1, 5, tzinfo=UTC),
+}
 
 
 def llm_for(server: FakeOpenAIServer) -> LLMClient:
@@ -64,25 +72,6 @@ def seed_resume(session: Session, candidate: Candidate) -> None:
     session.commit()
 
 
-def new_job(session: Session, candidate: Candidate, *, description: str = JD, company: str = "Acme") -> int:
-    assert candidate.id is not None
-    job = create_job(session, candidate.id, JobFields(company=company, title="Data Engineer", raw_jd_text=description))
-    session.commit()
-    assert job.id is not None
-    return job.id
-
-
-def new_round(session: Session, job_id: int, name: str, kind: str = "technical") -> int:
-    interview = add_round(
-        session,
-        job_id,
-        RoundFields(name=name, kind=kind, focus="streaming systems", scheduled_at=datetime(2030, 1, 5, tzinfo=UTC)),
-    )
-    session.commit()
-    assert interview.id is not None
-    return interview.id
-
-
 def run(coroutine: object) -> object:
     return asyncio.run(coroutine)  # type: ignore[arg-type]
 
@@ -97,7 +86,7 @@ def test_base_prep_carries_the_description_research_and_bullets(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
     seed_resume(session, candidate)
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id, **PREP_JOB)
     session.add(
         CompanyResearch(
             job_id=job_id,
@@ -134,7 +123,7 @@ def test_base_prep_carries_the_description_research_and_bullets(
 
 
 def test_base_prep_without_a_description_is_refused_with_a_message(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate, description="  ")
+    job_id = new_job(session, candidate.id, **PREP_JOB | {"raw_jd_text": "  "})
     with pytest.raises(InvalidInput, match="has no job description yet"):
         prep.queue_base_prep(session, job_id)
 
@@ -143,9 +132,9 @@ def test_interview_prep_builds_the_base_first_and_sends_projects_and_earlier_not
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
     seed_resume(session, candidate)
-    job_id = new_job(session, candidate)
-    first = new_round(session, job_id, "Recruiter call", "recruiter")
-    second = new_round(session, job_id, "Streaming deep dive")
+    job_id = new_job(session, candidate.id, **PREP_JOB)
+    first = new_round(session, job_id, "Recruiter call", **PREP_ROUND | {"kind": "recruiter"})
+    second = new_round(session, job_id, "Streaming deep dive", **PREP_ROUND)
     # Round one happened: its prep predicted questions, the candidate recorded what was asked and how it went.
     fake_llm.queue_json(base_prep_answer())
     fake_llm.queue_json(interview_prep_answer(tag="round1"))
@@ -200,8 +189,8 @@ def test_interview_prep_builds_the_base_first_and_sends_projects_and_earlier_not
 def test_wrong_counts_are_asked_again_with_the_validation_error(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
-    job_id = new_job(session, candidate)
-    interview_id = new_round(session, job_id, "Panel")
+    job_id = new_job(session, candidate.id, **PREP_JOB)
+    interview_id = new_round(session, job_id, "Panel", **PREP_ROUND)
     fake_llm.queue_json(base_prep_answer())
     fake_llm.queue_json(interview_prep_answer(asks=4))  # streamed: four questions to ask, not five
     fake_llm.queue_json(interview_prep_answer(questions=6))  # asked again: six predicted, not 3-5
@@ -224,7 +213,7 @@ def test_wrong_counts_are_asked_again_with_the_validation_error(
 def test_a_failed_generation_keeps_the_previous_prep_and_says_why(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id, **PREP_JOB)
     fake_llm.queue_json(base_prep_answer())
     run(prep.run_base_prep(prep.queue_base_prep(session, job_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE))
     session.commit()
@@ -245,8 +234,8 @@ def test_a_failed_generation_keeps_the_previous_prep_and_says_why(
 def test_bulk_generation_reports_each_item_and_a_failure_stops_nothing(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
-    with_jd = [new_job(session, candidate, company=name) for name in ("Acme", "Globex")]
-    without_jd = new_job(session, candidate, company="Initech", description="")
+    with_jd = [new_job(session, candidate.id, **PREP_JOB | {"company": name}) for name in ("Acme", "Globex")]
+    without_jd = new_job(session, candidate.id, **PREP_JOB | {"company": "Initech", "raw_jd_text": ""})
     report = prep.queue_many(session, job_ids=[with_jd[0], without_jd, with_jd[1]])
     session.commit()
     assert [item.label for item in report] == [
@@ -272,8 +261,8 @@ def test_bulk_generation_reports_each_item_and_a_failure_stops_nothing(
 def test_regenerate_keeps_edited_sections_unless_told_to_replace_them(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
-    job_id = new_job(session, candidate)
-    interview_id = new_round(session, job_id, "Tech screen")
+    job_id = new_job(session, candidate.id, **PREP_JOB)
+    interview_id = new_round(session, job_id, "Tech screen", **PREP_ROUND)
     fake_llm.queue_json(base_prep_answer())
     fake_llm.queue_json(interview_prep_answer(tag="v1"))
     run(
@@ -333,8 +322,8 @@ def test_regenerate_keeps_edited_sections_unless_told_to_replace_them(
 def test_hit_rate_follows_the_questions_recorded_after_a_round(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
-    job_id = new_job(session, candidate)
-    interview_id = new_round(session, job_id, "Tech screen")
+    job_id = new_job(session, candidate.id, **PREP_JOB)
+    interview_id = new_round(session, job_id, "Tech screen", **PREP_ROUND)
     fake_llm.queue_json(base_prep_answer())
     fake_llm.queue_json(interview_prep_answer(questions=4))
     run(
@@ -355,7 +344,10 @@ def test_hit_rate_follows_the_questions_recorded_after_a_round(
 
 def test_bulk_targets_put_the_coming_interviews_first(session: Session, candidate: Candidate) -> None:
     now = datetime(2030, 1, 10, 12, tzinfo=UTC)
-    acme, zeta = new_job(session, candidate, company="Acme"), new_job(session, candidate, company="Zeta")
+    acme, zeta = (
+        new_job(session, candidate.id, **PREP_JOB | {"company": "Acme"}),
+        new_job(session, candidate.id, **PREP_JOB | {"company": "Zeta"}),
+    )
 
     def scheduled(job_id: int, name: str, days: int | None, outcome: str = "pending") -> None:
         when = now + timedelta(days=days) if days is not None else None
@@ -383,7 +375,7 @@ def test_bulk_targets_put_the_coming_interviews_first(session: Session, candidat
 
 def test_bulk_targets_name_the_year_of_a_round_in_another_year(session: Session, candidate: Candidate) -> None:
     now = datetime(2030, 12, 20, 12, tzinfo=UTC)
-    acme = new_job(session, candidate, company="Acme")
+    acme = new_job(session, candidate.id, **PREP_JOB | {"company": "Acme"})
     add_round(
         session, acme, RoundFields(name="After the holidays", kind="technical", scheduled_at=now + timedelta(days=20))
     )

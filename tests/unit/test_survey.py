@@ -16,12 +16,13 @@ from sqlmodel import Session, select
 
 from peregrine import config, db
 from peregrine.config import UserProfile
-from peregrine.domain.stages import MoveSource, Stage
+from peregrine.domain.stages import Stage
 from peregrine.integrations import ocr
 from peregrine.llm.client import LLMClient, LLMUnavailable
 from peregrine.models import Candidate, ExperienceProject, StageEvent
 from peregrine.services import jobs, survey, tasks, uploads
 from peregrine.services.errors import InvalidInput
+from tests.factories import new_job
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.fakes.survey_images import survey_png
 
@@ -44,13 +45,7 @@ def answers_for(count: int, tag: str = "") -> dict[str, Any]:
 
 
 def job_in_survey(session: Session, candidate: Candidate, *, stage: Stage = Stage.SURVEY) -> int:
-    assert candidate.id is not None
-    job = jobs.create_job(session, candidate.id, jobs.JobFields(company="Acme", title="Data Engineer", raw_jd_text=JD))
-    assert job.id is not None
-    if stage is not Stage.APPLIED:
-        jobs.move_job(session, job.id, stage, source=MoveSource.BUTTON, research=False)
-    session.commit()
-    return job.id
+    return new_job(session, candidate.id, title="Data Engineer", raw_jd_text=JD, stage=stage, walk=False)
 
 
 def survey_with_screenshot(session: Session, job_id: int, png: bytes | None = None, pasted: str = "") -> int:

@@ -10,18 +10,11 @@ from peregrine import db
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.models import Candidate, Task
 from peregrine.services import tasks
-from peregrine.services.jobs import JobFields, create_job, move_job, undo_last_move
+from peregrine.services.jobs import move_job, undo_last_move
 from peregrine.services.research import queue_research_again
+from tests.factories import new_job
 
 RESEARCH = tasks.TaskKind.COMPANY_RESEARCH
-
-
-def new_job(session: Session, candidate: Candidate, company: str = "Acme") -> int:
-    assert candidate.id is not None
-    job = create_job(session, candidate.id, JobFields(company=company, title="Engineer"))
-    session.commit()
-    assert job.id is not None
-    return job.id
 
 
 def research_tasks(job_id: int) -> list[Task]:
@@ -30,7 +23,7 @@ def research_tasks(job_id: int) -> list[Task]:
 
 
 def test_entering_phone_screen_queues_exactly_one_research_task(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     result = move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.DRAG)
     session.commit()
 
@@ -39,7 +32,7 @@ def test_entering_phone_screen_queues_exactly_one_research_task(session: Session
 
 
 def test_other_moves_queue_nothing(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     result = move_job(session, job_id, Stage.SURVEY, source=MoveSource.BUTTON)
     session.commit()
     assert result.queued_task_id is None
@@ -47,7 +40,7 @@ def test_other_moves_queue_nothing(session: Session, candidate: Candidate) -> No
 
 
 def test_research_starts_by_itself_once_per_job(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON)
     undo_last_move(session, job_id)
     again = move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON)
@@ -58,7 +51,7 @@ def test_research_starts_by_itself_once_per_job(session: Session, candidate: Can
 
 
 def test_rejected_then_restored_to_phone_screen_does_not_research_again(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON)
     move_job(session, job_id, Stage.REJECTED, source=MoveSource.BUTTON, reason=RejectionReason.GHOSTED)
     move_job(session, job_id, Stage.PHONE_SCREEN, source=MoveSource.BUTTON)
@@ -67,7 +60,7 @@ def test_rejected_then_restored_to_phone_screen_does_not_research_again(session:
 
 
 def test_research_again_while_one_is_active_returns_the_active_one(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     first = tasks.queue_task(session, RESEARCH, job_id)
     second = queue_research_again(session, job_id)
     session.commit()
@@ -76,7 +69,7 @@ def test_research_again_while_one_is_active_returns_the_active_one(session: Sess
 
 
 def test_the_database_refuses_two_active_tasks_for_one_job(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     session.add(Task(kind=RESEARCH.value, job_id=job_id))
     session.commit()
     session.add(Task(kind=RESEARCH.value, job_id=job_id, status="running"))
@@ -86,7 +79,7 @@ def test_the_database_refuses_two_active_tasks_for_one_job(session: Session, can
 
 
 def test_research_again_after_a_finished_run_queues_a_new_one(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     first = tasks.queue_task(session, RESEARCH, job_id)
     session.commit()
     assert first.id is not None
@@ -100,7 +93,7 @@ def test_research_again_after_a_finished_run_queues_a_new_one(session: Session, 
 
 
 def test_a_task_is_claimed_once(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
+    job_id = new_job(session, candidate.id)
     task = tasks.queue_task(session, RESEARCH, job_id)
     session.commit()
     assert task.id is not None
@@ -114,8 +107,8 @@ def test_a_task_is_claimed_once(session: Session, candidate: Candidate) -> None:
 
 
 def test_a_restart_queues_running_tasks_again(session: Session, candidate: Candidate) -> None:
-    job_id = new_job(session, candidate)
-    other_id = new_job(session, candidate, "Globex")
+    job_id = new_job(session, candidate.id)
+    other_id = new_job(session, candidate.id, company="Globex")
     running = tasks.queue_task(session, RESEARCH, job_id)
     done = tasks.queue_task(session, RESEARCH, other_id)
     session.commit()
