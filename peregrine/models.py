@@ -65,7 +65,7 @@ class JobBase(SQLModel):
     url: str = limited_text(limits.JOB_URL, default="")
     location: str = limited_text(limits.LOCATION, default="")
     source: str = limited_text(
-        limits.SOURCE, default="", index=True, description="where the job came from (seed 002's feeder source)"
+        limits.SOURCE, default="", index=True, description="where the job came from (its feeder source)"
     )
     recruiter: str = limited_text(limits.RECRUITER, default="")
     #: The day the application went out (an imported job's may be long before `created_at`).
@@ -244,7 +244,7 @@ class ResumeBullet(SQLModel, table=True):
 
 
 class PrepBase(SQLModel, table=True):
-    """The preparation every interview of a job shares (seed 001's InterviewPreparationBase).
+    """The preparation every interview of a job shares (the base prep).
 
     Sections are markdown. `edited` lists the sections the user changed by hand, so a
     regenerate can ask before replacing them.
@@ -262,7 +262,7 @@ class PrepBase(SQLModel, table=True):
 
 
 class InterviewPrep(SQLModel, table=True):
-    """The preparation of one interview (seed 001's InterviewPreparation).
+    """The preparation of one interview (its round prep).
 
     `predicted` keeps the predicted questions as plain strings, so the questions really
     asked in the round can be matched against them (the hit rate).
@@ -386,7 +386,7 @@ class OfferBase(SQLModel):
 
 
 class Offer(OfferBase, table=True):
-    """The offer of a job (seed 002's OfferDetails).
+    """The offer of a job.
 
     Amounts are whole units of the offer's currency: offers are compared in round figures.
     """

@@ -1,4 +1,4 @@
-"""The `/api/v1` endpoints: seed 002 §5 (processes = jobs, stages = rounds, outcomes, analytics)
+"""The `/api/v1` endpoints (interview processes = jobs, their stages = rounds, outcomes, analytics)
 plus jobs and the stage move. Every lookup is scoped to the token's candidate: another
 candidate's job is simply not found.
 """
@@ -137,7 +137,7 @@ def list_jobs(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
 ) -> list[JobOut]:
-    """The candidate's jobs (seed 002's interview processes), newest first."""
+    """The candidate's jobs (their interview processes), newest first."""
     return [
         _job_out(job)
         for job in job_service.list_jobs(
@@ -214,7 +214,7 @@ def list_rounds(job_id: Id, session: DbSession, candidate: CandidateId) -> list[
 
 @router.post("/jobs/{job_id}/rounds", status_code=status.HTTP_201_CREATED, responses=MISSING, tags=["rounds"])
 def add_round(job_id: Id, body: RoundCreate, session: DbSession, candidate: CandidateId) -> RoundOut:
-    """Add a round (seed 002's stage); the first round of an Applied job moves it, as on the job page."""
+    """Add a round (a stage of the process); the first round of an Applied job moves it, as on the job page."""
     job_service.get_job(session, job_id, candidate_id=candidate)
     return _round_out(interviews.add_round(session, job_id, _round_fields(body), position=body.position))
 

@@ -1,6 +1,6 @@
 """What an email means for a job: its class by keyword rules, and the stage move the class asks for.
 
-Classes (seed 000, "Email-Driven Stage Updates"):
+Classes (see the README, "Email sync"):
 
 =====================  ===========================================================================
 class                  what it moves (`email_move`)
@@ -314,7 +314,7 @@ class EmailMove:
     note: str
 
 
-#: The stage each actionable class moves a job to (seed 000's table).
+#: The stage each actionable class moves a job to (the README's table, "Email sync").
 TARGETS: dict[EmailClass, Stage] = {
     EmailClass.INTERVIEW_REQUEST: Stage.PHONE_SCREEN,
     EmailClass.REJECTION: Stage.REJECTED,

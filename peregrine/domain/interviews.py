@@ -1,4 +1,4 @@
-"""Interview rounds: their kinds, outcomes and ratings (seed 001's Interview = seed 002's stage)."""
+"""Interview rounds: their kinds, outcomes and ratings (a round is one stage of the interview process)."""
 
 from __future__ import annotations
 

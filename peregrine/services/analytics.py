@@ -1,8 +1,8 @@
-"""Pipeline analytics (seed 002 §6-7): the funnel, rounds by kind, time in stages, rejections,
+"""Pipeline analytics: the funnel, rounds by kind, time in stages, rejections,
 sources and companies — computed in the database, so they stay exact and quick at any size.
 
 Every figure is derived from the jobs, their stage events and their rounds at the moment it
-is asked for, so it is always up to date (seed 002's "update the feeder conversion rates when
+is asked for, so it is always up to date (the "update the feeder conversion rates when
 a process ends" holds by construction). Rates are None where they would divide by zero.
 """
 

@@ -1,7 +1,7 @@
 """The board's read model: column id lists and card data, built in one query.
 
 Columns hold only card ids and card data sits apart, so a move changes two short
-id lists and nothing else (see DESIGN.md, "The board's state"). With a filter on,
+id lists and nothing else (see docs/ARCHITECTURE.md, "The board's state"). With a filter on,
 the snapshot also says how many jobs of each stage the filter hides, so a column
 can say "2 of 14"; rejections older than `OLDER_REJECTION` are marked for folding.
 """

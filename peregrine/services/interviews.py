@@ -86,7 +86,7 @@ def add_round(
 ) -> Interview:
     """Add a round at `position` (1-based; default: last) and renumber the rest.
 
-    The job's stage follows its rounds (seed 002 §4): the first round of a job still in Applied or
+    The job's stage follows its rounds: the first round of a job still in Applied or
     Survey moves it to Phone screen (a recruiter call) or Interviewing (any other kind), through
     the move service like any other move. `follow_stage=False` records history after the fact.
     """

@@ -1,6 +1,6 @@
 """Offers: recorded per job, compared side by side; recording one moves the job to Offer.
 
-The move goes through `move_job` like every other (seed 002 §4: the job's stage follows
+The move goes through `move_job` like every other (the job's stage follows
 what happened), so the stage rules still hold: a job already at Offer or Hired stays put,
 and a rejected job keeps its offer on record without being moved.
 """

@@ -1,4 +1,4 @@
-"""Interview preparation (seed 001): base prep per job, prep per interview, generated as tasks.
+"""Interview preparation: base prep per job, prep per interview, generated as tasks.
 
 Each generation is a `Task` run by the task runner, so it survives a page being closed and a
 restart. The model's answer is streamed where the backend streams, and the task's phase says
@@ -347,7 +347,7 @@ def rendered_bullets(session: Session, candidate_id: int) -> str:
 
 
 def projects_json(session: Session, candidate_id: int) -> list[dict[str, Any]]:
-    """The resume projects as structured data, each with its bullets (seed 001's Resume Projects)."""
+    """The resume projects as structured data, each with its bullets."""
     projects = session.exec(
         select(ExperienceProject)
         .where(ExperienceProject.candidate_id == candidate_id)
@@ -473,7 +473,7 @@ def _coming_first(interview: Interview, now: datetime) -> tuple[int, float]:
 def bulk_targets(
     session: Session, candidate_id: int, *, now: datetime | None = None
 ) -> tuple[list[PrepTarget], list[PrepTarget]]:
-    """Jobs with interview rounds (seed 001: base prep is for applications with interviews), and their
+    """Jobs with interview rounds (base prep is for applications with interviews), and their
     rounds, the coming ones first."""
     rows = session.exec(
         select(Interview, Job)

@@ -1,7 +1,7 @@
 """The candidate's resume: experience projects and the bullets each one defends.
 
 Interview preparation draws STAR answers, resume defense and technical deep dives from
-these projects (seed 001), so a bullet never floats free: it always belongs to the
+these projects, so a bullet never floats free: it always belongs to the
 project behind it. Projects and bullets keep a gapless 1, 2, 3… order (positions carry
 no unique constraint, so renumbering is a plain update).
 

@@ -1,4 +1,4 @@
-"""The survey assistant (seed 000): pasted text or screenshots in, suggested answers out.
+"""The survey assistant: pasted text or screenshots in, suggested answers out.
 
 A survey belongs to a job and is saved as it goes: the pasted text, each screenshot (checked by
 `services.uploads`, stored under `<data dir>/uploads/surveys/<job id>/` with a generated name,

@@ -132,7 +132,7 @@ def test_filtered_columns_count_what_is_shown_of_what_there_is(page: Page, app_u
 
 
 def test_a_move_sends_a_few_hundred_bytes(page: Page, app_url: str) -> None:
-    """DESIGN.md, "The board's state": a move re-sends no card list, however large the board."""
+    """docs/ARCHITECTURE.md, "The board's state": a move re-sends no card list, however large the board."""
     ids = [seed_job(f"Company {n:03d}", "Engineer") for n in range(150)]
     frames: list[str] = []
 

@@ -1,7 +1,7 @@
 """Interview prep end to end against the fake OpenAI-compatible server, on a real SQLite file.
 
 The assertions read what the server received: the prompts must carry the resume projects,
-the bullets and the notes of earlier rounds, as seed 001 asks.
+the bullets and the notes of earlier rounds, as the README's Interview prep section describes.
 """
 
 from __future__ import annotations

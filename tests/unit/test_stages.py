@@ -1,4 +1,4 @@
-"""The stage rules of DESIGN.md ("Stages"), checked pair by pair.
+"""The stage rules of docs/ARCHITECTURE.md ("Stages: one writer, plain rules"), checked pair by pair.
 
 The expected moves are written out by hand from the design, never derived from the code.
 """
@@ -24,7 +24,7 @@ LABEL = {
     "rejected": "Rejected",
 }
 
-#: DESIGN.md: forward to any later stage, rejection from any open stage; hired is final.
+#: docs/ARCHITECTURE.md: forward to any later stage, rejection from any open stage; hired is final.
 ALLOWED_FROM = {
     "applied": {"survey", "phone_screen", "interviewing", "offer", "hired", "rejected"},
     "survey": {"phone_screen", "interviewing", "offer", "hired", "rejected"},

@@ -1,4 +1,4 @@
-"""Base preparation (seed 001's InterviewPreparationBase): one call per job.
+"""Base preparation (`PrepBase`): one call per job.
 
 The model answers in a JSON wrapper (this schema) whose string fields are markdown; the
 service renders the few structured parts (drivers, narrative) into markdown sections.

@@ -1,4 +1,4 @@
-"""Interview preparation (seed 001's InterviewPreparation): one call per interview.
+"""Interview preparation (`InterviewPrep`): one call per interview.
 
 The resume projects and the notes of earlier rounds go in as JSON, so the model keeps the
 technical detail behind each bullet and can aim at the weak spots earlier rounds exposed.

@@ -11,7 +11,7 @@ then processes what is not processed yet (`actions.process_pending`):
    otherwise the sender's domain against the company (its name, or its job URL's domain), and the
    company's name in the subject or body. One clear winner is a match; several, or none, wait in
    the inbox for the user to choose.
-3. **Act** (`actions`) exactly as seed 000's table says (`domain.email_rules.email_move`), always
+3. **Act** (`actions`) exactly as the README's table says (`domain.email_rules.email_move`), always
    through `services.jobs.move_job(..., source=MoveSource.EMAIL)`: an email never moves a job
    backwards or out of Hired or Rejected. Below the confidence threshold (``imap.min_confidence``,
    default 0.6) nothing moves and the message is flagged for review; an offer always asks for a look.

@@ -1,6 +1,6 @@
 """Acting: what a classified, matched message does to its job, by itself or at the user's word.
 
-Exactly as seed 000's table says (`domain.email_rules.email_move`), always through
+Exactly as the README's table says (`domain.email_rules.email_move`), always through
 `services.jobs.move_job(..., source=MoveSource.EMAIL)`: an email never moves a job backwards or
 out of Hired or Rejected. Below the confidence threshold (``imap.min_confidence``, default 0.6)
 nothing moves and the message is flagged for review; an offer always asks for a look. Nor does a
