@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from peregrine.llm import LLMClient, LLMUnavailable, load_llm_settings
 from peregrine.llm.prompts import (
@@ -29,30 +28,9 @@ from peregrine.llm.prompts import (
 from peregrine.llm.settings import DEFAULT_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S
 from tests.fakes.fixtures import WriteLLMConfig, backend_entry
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.llm.people import ADA, Person, client_for
 
 MESSAGES = [{"role": "user", "content": "Ada Lovelace was 36 when she died."}]
-ADA = {"name": "Ada Lovelace", "age": 36}
-
-
-class Person(BaseModel):
-    name: str
-    age: int = Field(ge=0)
-
-
-@pytest.fixture
-def second_llm() -> Iterator[FakeOpenAIServer]:
-    server = FakeOpenAIServer(name="second", model="second-model").start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def _client(write: WriteLLMConfig, *backends: FakeOpenAIServer | dict[str, object], **options: object) -> LLMClient:
-    write(*backends, **options)
-    settings = load_llm_settings()
-    assert settings.notices == (), settings.notices
-    return LLMClient(settings)
 
 
 async def _eventually(check: object, within_s: float = 3.0) -> bool:
@@ -84,7 +62,7 @@ async def _eventually(check: object, within_s: float = 3.0) -> bool:
 async def test_every_structured_call_sends_the_max_tokens_its_schema_declares(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig, schema: type[BaseModel], expected: int
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
 
     await client.structured(schema, MESSAGES)
 
@@ -95,7 +73,7 @@ async def test_every_structured_call_sends_the_max_tokens_its_schema_declares(
 async def test_streamed_structured_calls_and_text_streams_are_bounded_too(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
 
     await client.structured(email_classify.EmailClassification, MESSAGES, on_partial=lambda part: None)
     text = "".join([chunk async for chunk in client.stream_text(MESSAGES, max_tokens=practice.TURN_MAX_TOKENS)])
@@ -111,7 +89,7 @@ async def test_streamed_structured_calls_and_text_streams_are_bounded_too(
 async def test_an_answer_cut_off_at_the_length_limit_is_reported_and_not_asked_again(
     fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, second_llm)
+    client = client_for(llm_config_dir, fake_llm, second_llm)
     long_answer = {"name": "Ada " * 40, "age": 36}
     fake_llm.queue_json(long_answer)
     second_llm.queue_json(long_answer)
@@ -133,7 +111,7 @@ async def test_an_answer_cut_off_at_the_length_limit_is_reported_and_not_asked_a
 async def test_a_cut_off_answer_moves_on_to_the_next_backend(
     fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, second_llm)
+    client = client_for(llm_config_dir, fake_llm, second_llm)
     fake_llm.queue_json({"name": "Ada " * 40, "age": 36})
     second_llm.queue_json(ADA)
 
@@ -147,7 +125,7 @@ async def test_a_cut_off_answer_moves_on_to_the_next_backend(
 async def test_a_streamed_answer_cut_off_at_the_length_limit_is_not_asked_again_unstreamed(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
     fake_llm.queue_json({"name": "Ada " * 40, "age": 36})
     seen: list[object] = []
 
@@ -164,7 +142,7 @@ async def test_a_streamed_answer_cut_off_at_the_length_limit_is_not_asked_again_
 async def test_a_retry_sends_only_the_validation_error_not_the_growing_conversation(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
     bad = json.dumps({"name": "Ada " * 200, "age": -4})  # a long answer that breaks age >= 0
     fake_llm.queue_json(bad)
     fake_llm.queue_json(bad)
@@ -190,7 +168,7 @@ async def test_a_slow_stream_is_stopped_at_its_total_limit_and_closed_at_the_ser
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
     # each chunk comes well within timeout_s (the wait between reads): only a total limit stops it
-    client = _client(llm_config_dir, fake_llm, timeout_s=5, total_timeout_s=0.6)
+    client = client_for(llm_config_dir, fake_llm, timeout_s=5, total_timeout_s=0.6)
     words = 80
     fake_llm.queue_text(" ".join(f"word{n}" for n in range(words)))
     fake_llm.stream_delay_s = 0.05
@@ -218,7 +196,7 @@ async def test_a_slow_stream_is_stopped_at_its_total_limit_and_closed_at_the_ser
 async def test_a_streamed_structured_answer_is_bounded_in_total_and_not_asked_again(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, timeout_s=5, total_timeout_s=0.5)
+    client = client_for(llm_config_dir, fake_llm, timeout_s=5, total_timeout_s=0.5)
     fake_llm.queue_json({"name": "Ada " * 60, "age": 36})
     fake_llm.stream_delay_s = 0.05
 
@@ -293,7 +271,7 @@ async def test_a_request_that_cannot_fit_the_window_is_not_sent_and_the_next_bac
     assert person.name == "Ada Lovelace"
     assert fake_llm.requests == [], "never sent: the server would answer HTTP 400"
     with pytest.raises(LLMUnavailable) as caught:
-        await _client(llm_config_dir, backend_entry(fake_llm, context_tokens=4096)).structured(Person, long_prompt)
+        await client_for(llm_config_dir, backend_entry(fake_llm, context_tokens=4096)).structured(Person, long_prompt)
     (attempt,) = caught.value.attempts
     assert attempt.error.startswith("not sent: the request needs about")
     assert "window of 4,096 tokens (context_tokens)" in attempt.error
@@ -307,7 +285,7 @@ async def test_a_retry_that_would_not_fit_the_window_is_skipped(
     from peregrine.llm.client import estimate_tokens
 
     first = estimate_tokens(MESSAGES) + 400
-    client = _client(llm_config_dir, backend_entry(fake_llm, context_tokens=first + 10, dialect="json_schema"))
+    client = client_for(llm_config_dir, backend_entry(fake_llm, context_tokens=first + 10, dialect="json_schema"))
     fake_llm.queue_json({"name": "Ada", "age": -4})
 
     with pytest.raises(LLMUnavailable) as caught:
@@ -322,7 +300,7 @@ async def test_a_retry_that_would_not_fit_the_window_is_skipped(
 async def test_a_text_stream_that_cannot_fit_is_not_sent(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, backend_entry(fake_llm, context_tokens=512))
+    client = client_for(llm_config_dir, backend_entry(fake_llm, context_tokens=512))
 
     with pytest.raises(LLMUnavailable, match="window of 512 tokens"):
         async for _ in client.stream_text([{"role": "user", "content": "word " * 2000}], max_tokens=150):

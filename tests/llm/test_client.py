@@ -10,7 +10,6 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,33 +21,12 @@ from peregrine.llm import Attempt, LLMBackend, LLMClient, LLMSettings, LLMUnavai
 from peregrine.llm.settings import DEFAULT_TIMEOUT_S
 from tests.fakes.fixtures import WriteLLMConfig, backend_entry
 from tests.fakes.openai_server import FakeOpenAIServer, closed_port_url, tokenize
+from tests.llm.people import ADA, Person, client_for
 
 MESSAGES = [
     {"role": "system", "content": "You extract people from text."},
     {"role": "user", "content": "Ada Lovelace was 36 when she died."},
 ]
-ADA = {"name": "Ada Lovelace", "age": 36}
-
-
-class Person(BaseModel):
-    name: str
-    age: int = Field(ge=0)
-
-
-@pytest.fixture
-def second_llm() -> Iterator[FakeOpenAIServer]:
-    server = FakeOpenAIServer(name="second", model="second-model").start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-def _client(write: WriteLLMConfig, *backends: FakeOpenAIServer | dict[str, object], **options: object) -> LLMClient:
-    write(*backends, **options)
-    settings = load_llm_settings()
-    assert settings.notices == (), settings.notices
-    return LLMClient(settings)
 
 
 def _down(name: str, **overrides: object) -> dict[str, object]:
@@ -80,7 +58,7 @@ def _down(name: str, **overrides: object) -> dict[str, object]:
 async def test_structured_answer_lands_in_the_model_in_each_mode(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig, mode: str, request_check: object
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, mode=mode)
+    client = client_for(llm_config_dir, fake_llm, mode=mode)
     fake_llm.queue_json(ADA)
 
     person = await client.structured(Person, MESSAGES)
@@ -101,7 +79,7 @@ async def test_structured_answer_lands_in_the_model_in_each_mode(
 async def test_first_backend_down_then_the_second_answers(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    client = _client(llm_config_dir, _down("local"), fake_llm)
+    client = client_for(llm_config_dir, _down("local"), fake_llm)
     fake_llm.queue_json(ADA)
 
     with caplog.at_level(logging.INFO, logger="peregrine.llm"):
@@ -119,7 +97,7 @@ async def test_first_backend_down_then_the_second_answers(
 async def test_http_500_on_the_first_backend_moves_on_without_retrying_it(
     fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, second_llm)
+    client = client_for(llm_config_dir, fake_llm, second_llm)
     fake_llm.fail_next(status=500)
     second_llm.queue_json({"name": "Grace Hopper", "age": 85})
 
@@ -135,7 +113,7 @@ async def test_http_500_on_the_first_backend_moves_on_without_retrying_it(
 async def test_invalid_json_is_reasked_once_then_succeeds(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
     fake_llm.queue_json("{not json")
     fake_llm.queue_json(ADA)
 
@@ -152,7 +130,7 @@ async def test_invalid_json_is_reasked_once_then_succeeds(
 async def test_junk_from_every_backend_after_the_retries_is_unavailable_with_invalid_answer(
     fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, second_llm)
+    client = client_for(llm_config_dir, fake_llm, second_llm)
     for _ in range(2):
         fake_llm.queue_json("{not json")
         second_llm.queue_json({"name": "Ada", "age": -4})  # valid JSON, fails the model's ge=0
@@ -173,7 +151,7 @@ async def test_every_backend_down_names_each_then_works_once_one_is_up(llm_confi
     first = FakeOpenAIServer(name="first")  # never started: its port refuses connections
     second = FakeOpenAIServer(name="second").start()
     second.stop()
-    client = _client(llm_config_dir, first, second)
+    client = client_for(llm_config_dir, first, second)
 
     with pytest.raises(LLMUnavailable) as caught:
         await client.structured(Person, MESSAGES)
@@ -203,7 +181,7 @@ async def test_message_gives_the_reason_of_each_backend(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
     down = _down("ollama")
-    client = _client(llm_config_dir, down, fake_llm)
+    client = client_for(llm_config_dir, down, fake_llm)
     fake_llm.fail_next(status=503, message="model is loading")
 
     with pytest.raises(LLMUnavailable) as caught:
@@ -239,7 +217,7 @@ async def test_a_slow_backend_is_abandoned_at_its_timeout(
 async def test_only_slow_backends_report_their_timeout(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, timeout_s=0.3)
+    client = client_for(llm_config_dir, fake_llm, timeout_s=0.3)
     fake_llm.delay_s = 10
 
     with pytest.raises(LLMUnavailable) as caught:
@@ -290,7 +268,7 @@ async def test_vision_calls_use_only_vision_backends(
 async def test_vision_without_a_vision_backend_is_unavailable(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
 
     with pytest.raises(LLMUnavailable) as caught:
         await client.structured(Person, MESSAGES, vision=True)
@@ -358,7 +336,7 @@ async def test_max_concurrent_calls_one_serialises_calls(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
     fake_llm.delay_s = 0.4
-    client = _client(llm_config_dir, fake_llm, max_concurrent_calls=1)
+    client = client_for(llm_config_dir, fake_llm, max_concurrent_calls=1)
 
     elapsed = await _timed_pair(client)
 
@@ -371,7 +349,7 @@ async def test_max_concurrent_calls_two_lets_two_run_together(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
     fake_llm.delay_s = 0.4
-    client = _client(llm_config_dir, fake_llm, max_concurrent_calls=2)
+    client = client_for(llm_config_dir, fake_llm, max_concurrent_calls=2)
 
     await _timed_pair(client)
 
@@ -380,7 +358,7 @@ async def test_max_concurrent_calls_two_lets_two_run_together(
 
 def test_one_client_serves_several_event_loops(fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig) -> None:
     fake_llm.delay_s = 0.1
-    client = _client(llm_config_dir, fake_llm, max_concurrent_calls=1)
+    client = client_for(llm_config_dir, fake_llm, max_concurrent_calls=1)
 
     first = asyncio.run(_timed_pair(client))  # the semaphore is contended in this loop…
     second = asyncio.run(_timed_pair(client))  # …and in a brand-new one
@@ -394,7 +372,7 @@ def test_one_client_serves_several_event_loops(fake_llm: FakeOpenAIServer, llm_c
 async def test_a_stream_holds_its_slot_until_it_ends(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, max_concurrent_calls=1)
+    client = client_for(llm_config_dir, fake_llm, max_concurrent_calls=1)
     fake_llm.queue_text("one two three four five")
     fake_llm.stream_delay_s = 0.1
     finished: dict[str, float] = {}
@@ -425,7 +403,7 @@ async def _collect(client: LLMClient, into: list[str]) -> None:
 async def test_stream_yields_tokens_in_order_as_they_arrive(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
     text = "Tell me about a time you led a project under pressure."
     fake_llm.queue_text(text)
     fake_llm.stream_delay_s = 0.08
@@ -451,7 +429,7 @@ async def test_stream_yields_tokens_in_order_as_they_arrive(
 async def test_stream_falls_back_when_the_first_backend_fails_before_any_token(
     fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, _down("down"), fake_llm, second_llm)
+    client = client_for(llm_config_dir, _down("down"), fake_llm, second_llm)
     fake_llm.fail_next(status=500)
     second_llm.queue_text("Hello there, candidate.")
 
@@ -466,7 +444,7 @@ async def test_stream_falls_back_when_the_first_backend_fails_before_any_token(
 async def test_stream_broken_after_the_first_token_is_not_restarted_elsewhere(
     fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm, second_llm)
+    client = client_for(llm_config_dir, fake_llm, second_llm)
     fake_llm.queue_text("one two three four five")
     fake_llm.cut_stream_after(2)
     received: list[str] = []
@@ -483,7 +461,7 @@ async def test_stream_broken_after_the_first_token_is_not_restarted_elsewhere(
 
 @pytest.mark.asyncio
 async def test_stream_with_every_backend_down_is_unavailable(llm_config_dir: WriteLLMConfig) -> None:
-    client = _client(llm_config_dir, _down("a"), _down("b"))
+    client = client_for(llm_config_dir, _down("a"), _down("b"))
 
     with pytest.raises(LLMUnavailable) as caught:
         await _collect(client, [])
@@ -689,7 +667,7 @@ class Roster(BaseModel):
 async def test_streamed_structured_answer_reports_partials_as_they_grow(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
     fake_llm.stream_delay_s = 0.005
     fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}, {"name": "Grace", "age": 45}]})
     seen: list[dict[str, Any]] = []
@@ -710,7 +688,7 @@ async def test_streamed_structured_answer_reports_partials_as_they_grow(
 async def test_streamed_answer_that_breaks_the_schema_is_asked_again_plainly(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, fake_llm)
+    client = client_for(llm_config_dir, fake_llm)
     fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}]})  # one person: too few
     fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}, {"name": "Grace", "age": 45}]})
 
@@ -724,7 +702,7 @@ async def test_streamed_answer_that_breaks_the_schema_is_asked_again_plainly(
 async def test_streamed_call_to_a_dead_backend_moves_on_without_a_second_try(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
 ) -> None:
-    client = _client(llm_config_dir, _down("dead"), fake_llm)
+    client = client_for(llm_config_dir, _down("dead"), fake_llm)
     fake_llm.queue_json({"team": "Platform", "people": [{"name": "Ada", "age": 36}, {"name": "Grace", "age": 45}]})
 
     roster = await client.structured(Roster, [{"role": "user", "content": "team?"}], on_partial=lambda p: None)

@@ -15,12 +15,12 @@ from peregrine.llm import LLMClient, load_llm_settings
 from peregrine.llm.client import compact_schema
 from tests.fakes.fixtures import WriteLLMConfig
 from tests.fakes.openai_server import FakeOpenAIServer
+from tests.llm.people import ADA
 
 MESSAGES = [
     {"role": "system", "content": "You extract people from text."},
     {"role": "user", "content": "Ada Lovelace was 36 when she died."},
 ]
-ADA = {"name": "Ada Lovelace", "age": 36}
 
 
 class Person(BaseModel):
