@@ -173,7 +173,9 @@ const drawn = () => {
   const columns = [...document.querySelectorAll('section.kanban-column')];
   const total = columns.reduce((sum, c) => sum + Number(c.querySelector('.column-count')?.textContent || 0), 0);
   return total >= expected && columns.every(
-    (c) => Number(c.querySelector('.column-count').textContent) === 0 || c.querySelector('article.job-card'));
+    // A column whose cards are all folded (rejected long ago) shows its "Show N older" button instead.
+    (c) => Number(c.querySelector('.column-count').textContent) === 0
+      || c.querySelector('article.job-card') || c.querySelector('button.column-older'));
 };
 const check = () => {
   if (drawn()) {
