@@ -3,6 +3,10 @@ backends a test writes into its own llm.yaml."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
+
 from pydantic import BaseModel, Field
 
 from peregrine.llm.client import LLMClient
@@ -24,3 +28,13 @@ def client_for(write: WriteLLMConfig, *backends: FakeOpenAIServer | dict[str, ob
     settings = load_llm_settings()
     assert settings.notices == (), settings.notices
     return LLMClient(settings)
+
+
+async def eventually(check: Callable[[], bool], within_s: float = 5.0) -> bool:
+    """Whether `check` comes true within `within_s` (a bound on waiting, not a speed being tested)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        await asyncio.sleep(0.02)
+    return False

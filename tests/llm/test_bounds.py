@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -28,18 +27,9 @@ from peregrine.llm.prompts import (
 from peregrine.llm.settings import DEFAULT_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S
 from tests.fakes.fixtures import WriteLLMConfig, backend_entry
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.llm.people import ADA, Person, client_for
+from tests.llm.people import ADA, Person, client_for, eventually
 
 MESSAGES = [{"role": "user", "content": "Ada Lovelace was 36 when she died."}]
-
-
-async def _eventually(check: object, within_s: float = 3.0) -> bool:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if callable(check) and check():
-            return True
-        await asyncio.sleep(0.02)
-    return False
 
 
 # ------------------------------------------------------------------------------------- max_tokens
@@ -178,15 +168,12 @@ async def test_a_slow_stream_is_stopped_at_its_total_limit_and_closed_at_the_ser
         async for chunk in client.stream_text(MESSAGES):
             received.append(chunk)
 
-    started = time.monotonic()
     with pytest.raises(LLMUnavailable) as caught:
         await read()
-    elapsed = time.monotonic() - started
 
-    assert 0.5 <= elapsed < 2.0
-    assert received, "text came before the limit"
+    assert 0 < len(received) < words, "text came before the limit, and the limit came before the end"
     assert "took longer than 0.6 s in all (total_timeout_s)" in str(caught.value)
-    assert await _eventually(lambda: fake_llm.abandoned == 1), "the server saw the request closed"
+    assert await eventually(lambda: fake_llm.abandoned == 1), "the server saw the request closed"
     sent = len(fake_llm.chunk_sent_at)
     await asyncio.sleep(0.3)
     assert len(fake_llm.chunk_sent_at) == sent < words, "and sent nothing more"
@@ -200,14 +187,12 @@ async def test_a_streamed_structured_answer_is_bounded_in_total_and_not_asked_ag
     fake_llm.queue_json({"name": "Ada " * 60, "age": 36})
     fake_llm.stream_delay_s = 0.05
 
-    started = time.monotonic()
     with pytest.raises(LLMUnavailable) as caught:
         await client.structured(Person, MESSAGES, on_partial=lambda part: None)
 
-    assert time.monotonic() - started < 2.0
     assert len(fake_llm.requests) == 1, "a timed-out stream is not asked for again, unstreamed"
     assert "took longer than 0.5 s in all" in caught.value.attempts[0].error
-    assert await _eventually(lambda: fake_llm.abandoned == 1)
+    assert await eventually(lambda: fake_llm.abandoned == 1)
 
 
 @pytest.mark.asyncio
@@ -219,12 +204,10 @@ async def test_an_unstreamed_request_is_bounded_in_total_and_closed_at_the_serve
     fake_llm.delay_s = 10
     second_llm.queue_json(ADA)
 
-    started = time.monotonic()
     person = await client.structured(Person, MESSAGES)
 
-    assert person.name == "Ada Lovelace"
-    assert time.monotonic() - started < 2.0
-    assert await _eventually(lambda: fake_llm.abandoned == 1), "the slow server saw the client leave"
+    assert person.name == "Ada Lovelace"  # from the second backend, the first given up at its total limit
+    assert await eventually(lambda: fake_llm.abandoned == 1), "the slow server saw the client leave"
 
 
 # ------------------------------------------------------------------------------------- settings

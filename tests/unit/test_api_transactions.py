@@ -31,10 +31,9 @@ async def test_a_write_on_the_event_loop_during_a_route_s_write_does_not_deadloc
     on_the_loop: list[str] = []
 
     def write_on_the_loop() -> None:
-        started = time.monotonic()
         with db.engine().begin() as connection:  # blocks the loop until SQLite's write lock is free
             connection.exec_driver_sql("UPDATE candidate SET headline = 'written on the loop'")
-        on_the_loop.append(f"done in {time.monotonic() - started:.1f} s")
+        on_the_loop.append("written")  # deadlocked, SQLite gives up after 30 s and this never runs
 
     real_update = job_service.update_job
 
@@ -48,15 +47,12 @@ async def test_a_write_on_the_event_loop_during_a_route_s_write_does_not_deadloc
     monkeypatch.setattr(routes.job_service, "update_job", update_then_let_the_loop_write)
     transport = httpx.ASGITransport(app=build_api())
     async with httpx.AsyncClient(transport=transport, base_url="http://peregrine") as client:
-        started = time.monotonic()
         answer = await client.put(
             f"/api/v1/jobs/{job.id}",
             json={"company": "Acme", "title": "Staff Engineer"},
             headers={"Authorization": f"Bearer {token}"},
         )
-        took = time.monotonic() - started
 
     assert answer.status_code == 200, answer.text
     assert answer.json()["title"] == "Staff Engineer"
-    assert len(on_the_loop) == 1
-    assert took < 5, f"the route and the loop waited on each other for {took:.0f} s"
+    assert on_the_loop == ["written"]
