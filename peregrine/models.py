@@ -148,6 +148,8 @@ class Task(SQLModel, table=True):
     phase: str = ""
     attempts: int = 0
     error: str | None = None
+    #: The parts this run makes, when it makes only some (a prep section's Retry); empty: all of them.
+    sections: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -257,6 +259,12 @@ class PrepBase(SQLModel, table=True):
     primary_drivers: str = ""
     background_narrative: str = ""
     edited: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: Why the last generation of a section failed (section → reason), until it succeeds or is edited.
+    section_errors: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    #: What the prompt of a section left out to fit the model's window (section → notice).
+    left_out: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     generated_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -277,6 +285,11 @@ class InterviewPrep(SQLModel, table=True):
     technical_deep_dives: str = ""
     predicted: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     edited: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: As on `PrepBase`: why a section's last generation failed, and what its prompt left out.
+    section_errors: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    left_out: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     generated_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -7,6 +7,7 @@ stopped process are marked interrupted and queued again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -84,12 +85,15 @@ def latest_task(session: Session, kind: TaskKind, job_id: int, interview_id: int
     ).first()
 
 
-def queue_task(session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None) -> Task:
-    """Queue a run, or return the one already queued or running for this target (never two at once)."""
+def queue_task(
+    session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None, *, sections: Sequence[str] = ()
+) -> Task:
+    """Queue a run (of only `sections` of its target, when given), or return the one already queued
+    or running for this target (never two at once)."""
     existing = active_task(session, kind, job_id, interview_id)
     if existing is not None:
         return existing
-    task = Task(kind=kind.value, job_id=job_id, interview_id=interview_id)
+    task = Task(kind=kind.value, job_id=job_id, interview_id=interview_id, sections=list(sections))
     try:
         with session.begin_nested():
             session.add(task)

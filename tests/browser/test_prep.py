@@ -20,7 +20,7 @@ from peregrine.models import Job
 from peregrine.services import interviews, prep
 from tests.browser.helpers import seed_job
 from tests.fakes.openai_server import FakeOpenAIServer
-from tests.fakes.prep_answers import base_prep_answer, interview_prep_answer
+from tests.fakes.prep_answers import queue_base_prep, queue_interview_prep
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
 
@@ -53,8 +53,8 @@ def job_with_rounds(company: str, *names: str, description: str = JD) -> tuple[i
 def generate_now(server: FakeOpenAIServer, interview_id: int, tag: str, *, with_base: bool) -> None:
     """Prep made through the services (the same code the task runner runs), answers scripted."""
     if with_base:
-        server.queue_json(base_prep_answer())
-    server.queue_json(interview_prep_answer(tag=tag))
+        queue_base_prep(server)
+    queue_interview_prep(server, tag=tag)
     with db.session_scope() as session:
         task = prep.queue_interview_prep(session, interview_id)
     # Playwright's sync API owns this thread's event loop: run the generation on a thread of its own.
@@ -111,8 +111,8 @@ def test_an_unknown_or_foreign_interview_id_gets_a_message(page: Page, app_url: 
 
 def test_missing_prep_warns_and_generate_fills_it_in(page: Page, app_url: str, fresh_llm: FakeOpenAIServer) -> None:
     job_id, (interview_id,) = job_with_rounds("Acme", "Tech screen")
-    fresh_llm.queue_json(base_prep_answer(driver="Streaming at scale"))
-    fresh_llm.queue_json(interview_prep_answer(tag="generated-in-browser"))
+    queue_base_prep(fresh_llm, driver="Streaming at scale")
+    queue_interview_prep(fresh_llm, tag="generated-in-browser")
 
     page.goto(prep_url(app_url, job_id, interview_id))
     interview_part = page.get_by_role("region", name="Interview preparation")
@@ -133,7 +133,7 @@ def test_a_failed_generation_shows_why_and_retry_works(page: Page, app_url: str,
     base_part.get_by_role("button", name="Generate base prep").click()
     expect(base_part.get_by_role("alert")).to_contain_text("model overloaded", timeout=20_000)
 
-    fresh_llm.queue_json(base_prep_answer(driver="Retried driver"))
+    queue_base_prep(fresh_llm, driver="Retried driver")
     base_part.get_by_role("button", name="Retry base prep").click()
     expect(base_part).to_contain_text("Retried driver", timeout=20_000)
     expect(base_part.get_by_role("alert")).to_have_count(0)
@@ -160,7 +160,7 @@ def test_an_edited_section_survives_a_reload_and_a_regenerate_with_keep(
     expect(predicted.get_by_role("heading", name="My own question")).to_be_visible(timeout=30_000)
     expect(predicted).to_contain_text("edited")
 
-    fresh_llm.queue_json(interview_prep_answer(tag="v2"))
+    queue_interview_prep(fresh_llm, tag="v2")
     page.get_by_role("button", name="Regenerate interview prep").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("You edited: Predicted questions")
@@ -264,8 +264,8 @@ def test_practice_tokens_appear_one_after_another_and_stop_keeps_them(
 def test_bulk_generation_reports_each_item(page: Page, app_url: str, fresh_llm: FakeOpenAIServer) -> None:
     _, (ready,) = job_with_rounds("Acme", "Tech screen")
     _, (no_jd,) = job_with_rounds("Initech", "Recruiter call", description="")
-    fresh_llm.queue_json(base_prep_answer())
-    fresh_llm.queue_json(interview_prep_answer(tag="bulk"))
+    queue_base_prep(fresh_llm)
+    queue_interview_prep(fresh_llm, tag="bulk")
 
     page.goto(f"{app_url}/prep")
     page.get_by_role("checkbox", name="Select Acme: 1. Tech screen").click()

@@ -43,8 +43,10 @@ MESSAGES = [{"role": "user", "content": "Ada Lovelace was 36 when she died."}]
         (survey.ScreenshotText, 1000),
         (company_research.CompanyBrief, 1200),  # research ~1,200
         (company_research.brief_schema(accessibility=True, lgbtq=True), 1200 + 2 * 300),
-        (base_prep.BasePrepAnswer, 2500),
-        (interview_prep.InterviewPrepAnswer, 3000),
+        (base_prep.CallbackDrivers, 600),  # prep, section by section
+        (base_prep.FormattedDescription, 1500),
+        (interview_prep.PredictedQuestions, 1500),
+        (interview_prep.QuestionsToAsk, 400),
         (Person, DEFAULT_OUTPUT_TOKENS),  # a schema that declares nothing is still bounded
     ],
     ids=lambda value: getattr(value, "__name__", str(value)),
