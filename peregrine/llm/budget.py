@@ -31,6 +31,9 @@ CHARS_PER_TOKEN = 3.0
 TOKENS_PER_MESSAGE = 8
 #: Held back from the room, for the rounding of the estimate and the separators between items.
 MARGIN_TOKENS = 16
+#: Held back from a prompt's room for one retry's short message ("your previous answer could not be
+#: used: <a problem or two>"), so an invalid answer can still be asked for again within the window.
+RETRY_TOKENS = 160
 #: Between two items of a list input.
 ITEM_SEPARATOR = "\n\n"
 #: Where a text input was cut.

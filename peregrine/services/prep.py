@@ -27,7 +27,7 @@ from peregrine import db
 from peregrine.config import UserProfile, user_profile
 from peregrine.domain.dates import local_moment
 from peregrine.domain.interviews import InterviewKind, RoundOutcome
-from peregrine.llm.budget import PromptInput, fit_inputs
+from peregrine.llm.budget import RETRY_TOKENS, PromptInput, fit_inputs
 from peregrine.llm.client import LLMClient, LLMUnavailable
 from peregrine.llm.prompts import base_prep, interview_prep, output_tokens
 from peregrine.llm.prompts.sections import SectionPrompt, render_messages
@@ -383,13 +383,14 @@ def _fitted_messages(
 
     answer_tokens = output_tokens(section.schema)
     room = llm.prompt_room(section.schema, messages({}), max_tokens=answer_tokens)
-    if room is not None and room.tokens < MIN_ROOM_TOKENS:
+    details = room.tokens - RETRY_TOKENS if room is not None else None
+    if room is not None and details is not None and details < MIN_ROOM_TOKENS:
         raise SectionFailed(
             f"Not sent: the window of backend “{room.backend}” is {room.window:,} tokens (context_tokens), and this "
-            f"section's instructions and its answer ({answer_tokens:,} tokens) leave {max(room.tokens, 0):,} "
-            "for the job's details. Give the model a larger window (for Ollama, num_ctx)."
+            f"section's instructions, its answer ({answer_tokens:,} tokens) and room for one retry leave "
+            f"{max(details, 0):,} for the job's details. Give the model a larger window (for Ollama, num_ctx)."
         )
-    fitted = fit_inputs([inputs[name] for name in section.inputs], room.tokens if room is not None else None)
+    fitted = fit_inputs([inputs[name] for name in section.inputs], details)
     return messages(fitted.texts), fitted.notice(room)
 
 

@@ -109,12 +109,14 @@ def test_a_4096_token_backend_gets_requests_that_fit_and_the_page_is_told_what_w
 ) -> None:
     job_id, interview_id = seed_many(session, candidate)
     queue_base_prep(fake_llm)
+    fake_llm.queue_json({"questions": []}, schema="PredictedQuestions")  # invalid: asked again, within the window
     queue_interview_prep(fake_llm)
 
     task = run_round(session, interview_id, llm_for(fake_llm, context_tokens=4096))
 
     assert task.status == "succeeded"
-    assert len(fake_llm.requests) == 9
+    assert len(fake_llm.requests) == 10, "nine sections, one of them asked twice"
+    assert "could not be used" in fake_llm.requests[6]["messages"][-1]["content"], "the retry was sent"
     for request in fake_llm.requests:
         assert estimate_tokens(request["messages"]) + request["max_tokens"] <= 4096, requested_schema(request)
     drivers = sent_for(fake_llm, "CallbackDrivers")
@@ -123,7 +125,8 @@ def test_a_4096_token_backend_gets_requests_that_fit_and_the_page_is_told_what_w
     predicted = sent_for(fake_llm, "PredictedQuestions")
     assert "NOTES-OF-ROUND-4" in predicted, "the latest round is sent"
     assert "NOTES-OF-ROUND-1" not in predicted, "the oldest is the first left out"
-    assert predicted.index("NOTES-OF-ROUND-4") < predicted.index("NOTES-OF-ROUND-3")
+    dives = sent_for(fake_llm, "DeepDives")  # a smaller answer: room for more rounds
+    assert dives.index("NOTES-OF-ROUND-4") < dives.index("NOTES-OF-ROUND-3"), "the latest first"
     with db.session_scope() as check:
         base = prep.base_of(check, job_id)
         assert base is not None

@@ -1,7 +1,9 @@
 """One section of prep as the page shows it, and the two dialogs about sections.
 
 A section reads as markdown and opens in place as an editor (write, preview); its History lists
-the texts it replaced, each restorable. Regenerating over hand edits asks first (`confirm_dialog`).
+the texts it replaced, each restorable. A section whose generation failed says why, with its own
+Retry, and one whose prompt was trimmed to the model's window says what was left out.
+Regenerating over hand edits asks first (`confirm_dialog`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import reflex as rx
 
 from peregrine.components.forms import length_notice
+from peregrine.components.needs_llm import llm_button
+from peregrine.components.task_status import is_active
 from peregrine.domain import limits
 from peregrine.pages.prep.state import PrepState, SectionDoc
 
@@ -43,13 +47,47 @@ def section_card(section: SectionDoc) -> rx.Component:
             align="center",
             width="100%",
         ),
+        rx.cond(section.error != "", _failure(section)),
         rx.cond(
             editing_this,
             _editor(section),
-            rx.box(rx.markdown(section.markdown), class_name="prep-markdown"),
+            rx.cond(
+                section.markdown != "",
+                rx.box(rx.markdown(section.markdown), class_name="prep-markdown"),
+                rx.cond(section.error == "", rx.text("Not written yet.", size="2", color_scheme="gray")),
+            ),
+        ),
+        rx.cond(
+            section.left_out != "",
+            rx.text(
+                "To fit the model's window: ", section.left_out, size="1", color_scheme="gray", class_name="no-print"
+            ),
         ),
         aria_label=section.title,
         class_name="prep-section",
+    )
+
+
+def _failure(section: SectionDoc) -> rx.Component:
+    """Why this section's last generation failed (its earlier text, if any, stays below), and its Retry."""
+    runs_going = is_active(PrepState.base_run) | is_active(PrepState.interview_run)
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("triangle-alert")),
+        rx.callout.text("This section could not be written: ", section.error),
+        llm_button(
+            rx.icon("rotate-ccw", size=13, aria_hidden="true"),
+            "Retry this section",
+            llm_ready=PrepState.llm_ready,
+            busy=runs_going,
+            on_click=PrepState.retry_section(section.owner, section.key),
+            size="1",
+            variant="soft",
+            width="fit-content",
+            aria_label="Retry " + section.title,
+        ),
+        color_scheme="red",
+        role="alert",
+        class_name="no-print",
     )
 
 
