@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from string import Template
 from typing import Any, Literal
 
 from sqlmodel import Session, col, select
@@ -233,13 +234,13 @@ async def _guarded(task_id: int, work: Callable[[], Awaitable[list[str]]]) -> bo
     try:
         failed = await work()
     except (PrepFailed, LLMUnavailable, NotFound, InvalidInput) as exc:
-        _finish(task_id, str(exc))
+        tasks.announce_end(task_id, str(exc))
         return True
     except Exception as exc:  # a bug must still end the task visibly, never as a spinner
         log.exception("prep task %s crashed", task_id)
-        _finish(task_id, f"Unexpected error: {exc}")
+        tasks.announce_end(task_id, f"Unexpected error: {exc}")
         return True
-    _finish(
+    tasks.announce_end(
         task_id,
         f"Not every section could be written ({', '.join(failed)}): each says why, with Retry this section."
         if failed
@@ -248,36 +249,38 @@ async def _guarded(task_id: int, work: Callable[[], Awaitable[list[str]]]) -> bo
     return True
 
 
-def _finish(task_id: int, error: str | None) -> None:
-    with db.session_scope() as session:
-        if error is None:
-            tasks.finish_task(session, task_id)
-        else:
-            tasks.fail_task(session, task_id, error)
-    task_changed()
+@dataclass(frozen=True)
+class _Kind:
+    """What base prep and round prep each have: the progress line's start, the sections, the prompts."""
+
+    phase: str
+    prompts: tuple[SectionPrompt, ...]
+    system: Template
+    headings: Mapping[str, str]
 
 
-def _set_phase(task_id: int, phase: str) -> None:
-    with db.session_scope() as session:
-        tasks.set_phase(session, task_id, phase)
-    task_changed()
+_KINDS: dict[Owner, _Kind] = {
+    "base": _Kind(PHASE_BASE, base_prep.SECTIONS, base_prep.SYSTEM, base_prep.HEADINGS),
+    "interview": _Kind(PHASE_INTERVIEW, interview_prep.SECTIONS, interview_prep.SYSTEM, interview_prep.HEADINGS),
+}
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """Base prep or round prep, as the writer of its sections needs it."""
+    """One base prep or round prep, as the writer of its sections needs it."""
 
     owner: Owner
-    phase: str
-    prompts: tuple[SectionPrompt, ...]
-    system: str
-    headings: Mapping[str, str]
+    candidate: str
     #: The stored prep (None before its first section), and a new one.
     row: Callable[[Session], PrepBase | InterviewPrep | None]
     new_row: Callable[[], PrepBase | InterviewPrep]
     #: The prompt's fixed intro and its variable inputs, read again for each section: the drivers
     #: written a moment ago are an input of the sections after them.
     read: Callable[[Session], tuple[str, dict[str, PromptInput]]]
+
+    @property
+    def kind(self) -> _Kind:
+        return _KINDS[self.owner]
 
 
 def _inputs(*parts: PromptInput) -> dict[str, PromptInput]:
@@ -305,14 +308,7 @@ def _base_plan(job_id: int | None, profile: UserProfile) -> _Plan:
         )
 
     return _Plan(
-        "base",
-        PHASE_BASE,
-        base_prep.SECTIONS,
-        base_prep.SYSTEM.substitute(candidate=profile.name),
-        base_prep.HEADINGS,
-        lambda session: base_of(session, job_id or 0),
-        lambda: PrepBase(job_id=job_id or 0),
-        read,
+        "base", profile.name, lambda session: base_of(session, job_id or 0), lambda: PrepBase(job_id=job_id or 0), read
     )
 
 
@@ -333,10 +329,7 @@ def _interview_plan(interview_id: int | None, profile: UserProfile) -> _Plan:
 
     return _Plan(
         "interview",
-        PHASE_INTERVIEW,
-        interview_prep.SECTIONS,
-        interview_prep.SYSTEM.substitute(candidate=profile.name),
-        interview_prep.HEADINGS,
+        profile.name,
         lambda session: prep_of(session, interview_id or 0),
         lambda: InterviewPrep(interview_id=interview_id or 0),
         read,
@@ -349,10 +342,10 @@ async def _write_sections(task_id: int, plan: _Plan, llm: LLMClient, only: Seque
     with db.session_scope() as session:
         stored = plan.row(session)
         edited = set(stored.edited) if stored is not None else set()
-    todo = [section for section in plan.prompts if (not only or section.key in only) and section.key not in edited]
+    todo = [section for section in plan.kind.prompts if (not only or section.key in only) and section.key not in edited]
     failed: list[str] = []
     for number, section in enumerate(todo, start=1):
-        _set_phase(task_id, f"{plan.phase}: {section.title.lower()} ({number} of {len(todo)})")
+        tasks.announce_phase(task_id, f"{plan.kind.phase}: {section.title.lower()} ({number} of {len(todo)})")
         notice = ""
         try:
             with db.session_scope() as session:
@@ -379,7 +372,8 @@ def _fitted_messages(
     """The section's messages with its inputs trimmed to the tightest window, and what was left out."""
 
     def messages(texts: Mapping[str, str]) -> list[dict[str, str]]:
-        return render_messages(system=plan.system, intro=intro, headings=plan.headings, section=section, texts=texts)
+        system = plan.kind.system.substitute(candidate=plan.candidate)
+        return render_messages(system=system, intro=intro, headings=plan.kind.headings, section=section, texts=texts)
 
     answer_tokens = output_tokens(section.schema)
     room = llm.prompt_room(section.schema, messages({}), max_tokens=answer_tokens)

@@ -16,7 +16,9 @@ from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from peregrine import db
 from peregrine.models import Task, utcnow
+from peregrine.services.task_events import task_changed
 
 
 class TaskKind(StrEnum):
@@ -147,6 +149,24 @@ def fail_task(session: Session, task_id: int, error: str) -> None:
         .where(col(Task.id) == task_id)
         .values(status=TaskStatus.FAILED.value, phase="", error=error, finished_at=utcnow())
     )
+
+
+def announce_phase(task_id: int, phase: str) -> None:
+    """A runner's progress line, written in a transaction of its own; open pages follow at once."""
+    with db.session_scope() as session:
+        set_phase(session, task_id, phase)
+    task_changed()
+
+
+def announce_end(task_id: int, error: str | None) -> None:
+    """A run ended: succeeded (no `error`) or failed with why, in a transaction of its own; open
+    pages follow at once."""
+    with db.session_scope() as session:
+        if error is None:
+            finish_task(session, task_id)
+        else:
+            fail_task(session, task_id, error)
+    task_changed()
 
 
 def queued_tasks(session: Session, limit: int = 10) -> list[Task]:

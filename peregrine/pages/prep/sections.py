@@ -8,6 +8,8 @@ Regenerating over hand edits asks first (`confirm_dialog`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peregrine.components.forms import length_notice
@@ -25,21 +27,14 @@ def section_card(section: SectionDoc) -> rx.Component:
             rx.cond(section.edited, rx.badge("edited", variant="soft", color_scheme="violet")),
             rx.spacer(),
             rx.hstack(
-                rx.button(
-                    rx.icon("pencil", size=13, aria_hidden="true"),
-                    "Edit",
-                    on_click=PrepState.start_edit(section.owner, section.key),
-                    variant="ghost",
-                    size="1",
-                    aria_label="Edit " + section.title,
+                _small_button(
+                    "pencil", "Edit", PrepState.start_edit(section.owner, section.key), "Edit " + section.title
                 ),
-                rx.button(
-                    rx.icon("history", size=13, aria_hidden="true"),
+                _small_button(
+                    "history",
                     "History",
-                    on_click=PrepState.open_history(section.owner, section.owner_id, section.key, section.title),
-                    variant="ghost",
-                    size="1",
-                    aria_label="History of " + section.title,
+                    PrepState.open_history(section.owner, section.owner_id, section.key, section.title),
+                    "History of " + section.title,
                 ),
                 class_name="no-print",
                 spacing="3",
@@ -65,6 +60,17 @@ def section_card(section: SectionDoc) -> rx.Component:
         ),
         aria_label=section.title,
         class_name="prep-section",
+    )
+
+
+def _small_button(icon: str, label: str, on_click: Any, aria_label: Any) -> rx.Component:
+    return rx.button(
+        rx.icon(icon, size=13, aria_hidden="true"),
+        label,
+        on_click=on_click,
+        variant="ghost",
+        size="1",
+        aria_label=aria_label,
     )
 
 
