@@ -9,6 +9,8 @@ alone; regenerating one section leaves the others' text and history.
 from __future__ import annotations
 
 import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -162,6 +164,38 @@ def test_a_window_too_small_for_any_detail_is_not_sent_and_says_which_backend(
     why = stored_round(one_round).section_errors["predicted_questions"]
     assert why.startswith("Not sent: the window of backend “local” is 1,000 tokens (context_tokens)")
     assert "its answer (1,500 tokens)" in why
+
+
+def test_the_progress_line_names_each_section_and_each_is_saved_before_the_next(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer, one_round: int
+) -> None:
+    write_base(session, one_round, fake_llm)
+    queue_interview_prep(fake_llm)
+    fake_llm.delay_s = 0.3  # each answer takes a moment: the page sees every step
+    task = prep.queue_interview_prep(session, one_round)
+    session.commit()
+    seen: list[tuple[str, list[str]]] = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(
+            asyncio.run, prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE)
+        )
+        while not running.done():
+            with db.session_scope() as check:
+                phase = check.get(Task, task.id).phase  # type: ignore[union-attr]
+                stored = prep.prep_of(check, one_round)
+                written = [key for key, _ in prep.INTERVIEW_SECTIONS if stored is not None and getattr(stored, key)]
+            if phase and (not seen or seen[-1][0] != phase):
+                seen.append((phase, written))
+            time.sleep(0.05)
+    assert [phase for phase, _ in seen] == [
+        "Writing the interview preparation: preparation roadmap (1 of 5)",
+        "Writing the interview preparation: predicted questions (2 of 5)",
+        "Writing the interview preparation: questions to ask (3 of 5)",
+        "Writing the interview preparation: resume defense (4 of 5)",
+        "Writing the interview preparation: technical deep dives (5 of 5)",
+    ]
+    keys = [key for key, _ in prep.INTERVIEW_SECTIONS]
+    assert [written for _, written in seen] == [keys[:number] for number in range(5)], "saved one by one"
 
 
 # ---------------------------------------------------------------------------------- one section fails

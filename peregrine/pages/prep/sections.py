@@ -49,7 +49,14 @@ def section_card(section: SectionDoc) -> rx.Component:
             rx.cond(
                 section.markdown != "",
                 rx.box(rx.markdown(section.markdown), class_name="prep-markdown"),
-                rx.cond(section.error == "", rx.text("Not written yet.", size="2", color_scheme="gray")),
+                rx.cond(
+                    section.error == "",
+                    rx.text(
+                        rx.cond(_runs_going(), "Waiting to be written…", "Not written yet."),
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                ),
             ),
         ),
         rx.cond(
@@ -61,6 +68,11 @@ def section_card(section: SectionDoc) -> rx.Component:
         aria_label=section.title,
         class_name="prep-section",
     )
+
+
+def _runs_going() -> rx.Var[bool]:
+    """A run of this job's prep is queued or writing (a round's run may write base sections too)."""
+    return is_active(PrepState.base_run) | is_active(PrepState.interview_run)
 
 
 def _small_button(icon: str, label: str, on_click: Any, aria_label: Any) -> rx.Component:
@@ -76,7 +88,6 @@ def _small_button(icon: str, label: str, on_click: Any, aria_label: Any) -> rx.C
 
 def _failure(section: SectionDoc) -> rx.Component:
     """Why this section's last generation failed (its earlier text, if any, stays below), and its Retry."""
-    runs_going = is_active(PrepState.base_run) | is_active(PrepState.interview_run)
     return rx.callout.root(
         rx.callout.icon(rx.icon("triangle-alert")),
         rx.callout.text("This section could not be written: ", section.error),
@@ -84,7 +95,7 @@ def _failure(section: SectionDoc) -> rx.Component:
             rx.icon("rotate-ccw", size=13, aria_hidden="true"),
             "Retry this section",
             llm_ready=PrepState.llm_ready,
-            busy=runs_going,
+            busy=_runs_going(),
             on_click=PrepState.retry_section(section.owner, section.key),
             size="1",
             variant="soft",

@@ -262,11 +262,16 @@ class PrepState(AppState):
     # ------------------------------------------------------------------ generating
     @rx.event
     def generate(self, target: str) -> Any:
-        """Generate or regenerate; over hand-edited sections, ask first."""
+        """Generate or regenerate (over hand-edited sections, ask first); after a run that failed, Retry
+        writes again only the sections that failed."""
         self.llm_ready = llm_configured()
         if not self.llm_ready:
             return None  # the buttons are off and the page says why: queue nothing that cannot run
         sections = self.base if target == "base" else self.interview
+        run = self.base_run if target == "base" else self.interview_run
+        failed = [section.key for section in sections if section.error]
+        if run.status == tasks.TaskStatus.FAILED.value and failed:
+            return self._queue(target, replace_edits=False, sections=failed)  # Retry: what failed, not the rest
         edited = [section.title for section in sections if section.edited]
         if edited:
             self.confirm_target, self.confirm_sections = target, ", ".join(edited)
