@@ -358,6 +358,8 @@ async def _write_sections(task_id: int, plan: _Plan, llm: LLMClient, only: Seque
                     f"The answer was next to empty ({len(text)} characters of text), so it was not kept."
                 )
         except (SectionFailed, LLMUnavailable) as exc:
+            if isinstance(exc, LLMUnavailable) and exc.nothing_configured:
+                raise  # no section could be written: the run fails as a whole, with the way to Settings
             log.warning("prep task %s: section %s failed: %s", task_id, section.key, exc)
             _save_section(plan, section.key, notice, error=str(exc))
             failed.append(section.title)

@@ -345,3 +345,18 @@ def test_an_edit_ends_the_section_failure_and_a_retry_of_an_unknown_section_is_r
 
     with pytest.raises(InvalidInput, match="Unknown section 'nonsense'"):
         prep.queue_interview_prep(session, one_round, sections=["nonsense"])
+
+
+def test_with_no_model_configured_the_run_fails_whole_and_no_section_is_marked(
+    session: Session, candidate: Candidate, one_round: int
+) -> None:
+    interview = session.get(Interview, one_round)
+    assert interview is not None
+    task = prep.queue_base_prep(session, interview.job_id)
+    session.commit()
+    asyncio.run(prep.run_base_prep(task.id or 0, llm=LLMClient(LLMSettings()), profile=PROFILE))
+    with db.session_scope() as check:
+        failed = check.get(Task, task.id)
+        assert failed is not None
+        assert (failed.error or "").startswith("No language model is configured.")
+        assert prep.base_of(check, interview.job_id) is None
