@@ -3,7 +3,10 @@
 What the file is comes from its bytes, never its name: a PDF starts with `%PDF-`, a DOCX is a zip
 archive holding `word/document.xml`. Everything else is refused with a reason a person can act on:
 an older `.doc` (or a password-protected Office file, which is the same container), an encrypted
-PDF, a scan with no text layer, an empty document, a file far larger than any resume.
+PDF, a scan in which OCR reads nothing, an empty document, a file far larger than any resume.
+
+A scanned PDF (no text layer, only images) is read by Tesseract (`integrations.ocr`), its images'
+sizes checked first as an upload's are; the text is then marked as read by OCR, to be checked.
 
 A DOCX is a zip, so its sizes are checked from the archive's directory before python-docx reads a
 byte of it: a few kilobytes that would unpack to gigabytes (a zip bomb) are refused. Python's
@@ -33,11 +36,13 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from peregrine.domain import limits
+from peregrine.integrations import ocr
+from peregrine.services import uploads
 from peregrine.services.errors import InvalidInput
-from peregrine.services.uploads import MAX_FILE_BYTES, MB
 
 #: The largest file read: the same as any other upload's file.
-MAX_DOCUMENT_BYTES = MAX_FILE_BYTES
+MAX_DOCUMENT_BYTES = uploads.MAX_FILE_BYTES
+MB = uploads.MB
 #: What a DOCX may unpack to in all. A resume with a photo unpacks to a megabyte or two.
 MAX_UNPACKED_BYTES = 40 * MB
 #: Entries of a DOCX archive: Word writes about a dozen, a few dozen with images.
@@ -46,6 +51,12 @@ MAX_ZIP_ENTRIES = 500
 MAX_PDF_PAGES = 30
 #: The text kept: what the YAML import holds, and the page's box with it.
 MAX_TEXT_CHARS = limits.RESUME_IMPORT
+#: A scanned PDF is read by OCR up to this many pages and pixels in all (a page scanned at 300 dpi
+#: is ~8.4 megapixels; Tesseract takes a few seconds a page on these machines).
+MAX_SCAN_PAGES = 5
+MAX_SCAN_PIXELS = uploads.MAX_PIXELS_PER_REQUEST
+NO_TEXT_LAYER = "This PDF has no text layer: it is a scan or a picture of the resume."
+INSTEAD = "Export it from your editor as a PDF with text, upload the .docx, or paste the text."
 #: Characters fonts use for a list's bullet (the last is the Symbol font's, in Word's PDFs).
 BULLET_GLYPHS = "•▪◦●‣∙■□\uf0b7\uf0a7"
 BULLET = "• "
@@ -67,11 +78,13 @@ class DocumentText:
     kind: Literal["PDF", "DOCX"]
     text: str
     pages: int | None = None  # a PDF's; a DOCX has no pages until Word lays it out
+    by_ocr: bool = False  # a scan, read by Tesseract: worth a look for misread words
 
     @property
     def summary(self) -> str:
         pages = f", {self.pages} page{'s' if self.pages != 1 else ''}" if self.pages else ""
-        return f"{self.kind}{pages}, {len(self.text):,} characters"
+        read = ", read from the scan by OCR: check the text for misread words" if self.by_ocr else ""
+        return f"{self.kind}{pages}, {len(self.text):,} characters{read}"
 
 
 def read_document(data: bytes) -> DocumentText:
@@ -131,29 +144,57 @@ def _read_pdf(data: bytes) -> DocumentText:
             raise DocumentRefused(
                 f"This PDF has {pages} pages; a resume has a few (the limit is {MAX_PDF_PAGES}). Nothing was read."
             )
-        texts = [page.extract_text() or "" for page in reader.pages]
-        has_images = any(_has_images(page) for page in reader.pages)
+        text = clean_text("\n\n".join(page.extract_text() or "" for page in reader.pages))
+        if text:
+            return DocumentText("PDF", text, pages)
+        images = [(page, *image) for page in reader.pages for image in _images_of(page)]
+        if not images:
+            raise DocumentRefused("This PDF has no text in it.")
+        return DocumentText("PDF", _read_scan(images, pages), pages, by_ocr=True)
     except DocumentRefused:
         raise
     except Exception as exc:  # pypdf raises many kinds on a damaged file; each means the same to the user
         raise DocumentRefused(f"This PDF is damaged and could not be read ({_first_line(exc)}).") from exc
-    text = clean_text("\n\n".join(texts))
-    if not text:
-        if has_images:
-            raise DocumentRefused(
-                "This PDF has no text layer: it looks like a scan or a picture of the resume. "
-                "Export it from your editor as a PDF with text, upload the .docx, or paste the text."
-            )
-        raise DocumentRefused("This PDF has no text in it.")
-    return DocumentText("PDF", text, pages)
 
 
-def _has_images(page: pypdf.PageObject) -> bool:
+def _images_of(page: pypdf.PageObject) -> list[tuple[str, int, int]]:
+    """The name, width and height of each image the page draws, read from its dictionary (nothing is
+    decoded). Only these are ever read by OCR: an image inside a form or inline goes unread."""
     resources = page.get("/Resources")
     xobjects = resources.get_object().get("/XObject") if resources is not None else None
     if xobjects is None:
-        return False
-    return any(item.get_object().get("/Subtype") == "/Image" for item in xobjects.get_object().values())
+        return []
+    found = [(str(name), item.get_object()) for name, item in xobjects.get_object().items()]
+    images = [(name, item) for name, item in found if item.get("/Subtype") == "/Image"]
+    return [(name, int(image["/Width"]), int(image["/Height"])) for name, image in images]
+
+
+def _read_scan(images: list[tuple[pypdf.PageObject, str, int, int]], pages: int) -> str:
+    """The text of a scanned PDF, read from its images by Tesseract; their sizes are checked first,
+    as an upload's are, so no decompression bomb is ever decoded."""
+    pixels = sum(width * height for _, _, width, height in images)
+    if pages > MAX_SCAN_PAGES or pixels > MAX_SCAN_PIXELS:
+        raise DocumentRefused(
+            f"{NO_TEXT_LAYER} It is too large to read by OCR here ({pages} page{'s' if pages != 1 else ''}, "
+            f"{pixels / 1_000_000:,.0f} megapixels; the limits are {MAX_SCAN_PAGES} pages and "
+            f"{MAX_SCAN_PIXELS // 1_000_000} megapixels). {INSTEAD}"
+        )
+    texts: list[str] = []
+    try:
+        for page, name, _, _ in images:
+            decoded = page.images[name].image
+            if decoded is not None:
+                texts.append(ocr.read_image(decoded))
+    except ocr.OCRError as exc:
+        raise DocumentRefused(f"{NO_TEXT_LAYER} Reading it by OCR failed: {exc}") from exc
+    except Exception as exc:  # an image pypdf cannot decode (JBIG2 without jbig2dec, a damaged stream)
+        raise DocumentRefused(
+            f"{NO_TEXT_LAYER} Its images could not be decoded for OCR ({_first_line(exc)}). {INSTEAD}"
+        ) from exc
+    text = clean_text("\n\n".join(texts))
+    if not text:
+        raise DocumentRefused(f"{NO_TEXT_LAYER} OCR read no text in it. {INSTEAD}")
+    return text
 
 
 # ----------------------------------------------------------------------------- DOCX

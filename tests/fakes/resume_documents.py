@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 import docx
 import pypdf
+from PIL import Image, ImageDraw, ImageFont
+
+from tests.fakes.survey_images import FONT
 
 #: A resume as a job seeker writes one: a heading, two jobs with their bullets, a skills table.
 RESUME_LINES = (
@@ -57,8 +60,11 @@ def _pdf_string(text: str) -> bytes:
     return escaped.encode("cp1252", errors="replace")
 
 
-def resume_pdf(lines: Sequence[str] = RESUME_LINES, *, with_text: bool = True) -> bytes:
-    """A one-page PDF with `lines` as text; without text, the page holds only an image (a scan)."""
+def resume_pdf(
+    lines: Sequence[str] = RESUME_LINES, *, with_text: bool = True, image_size: tuple[int, int] = (4, 4)
+) -> bytes:
+    """A one-page PDF with `lines` as text; without text, the page holds only a gray image (a blank
+    scan) whose dictionary says it is `image_size` pixels (the data is 16 pixels whatever it says)."""
     if with_text:
         ops = b"BT /F1 11 Tf 14 TL 72 760 Td " + b" ".join(b"(" + _pdf_string(line) + b") Tj T*" for line in lines)
         content = ops + b" ET"
@@ -74,8 +80,8 @@ def resume_pdf(lines: Sequence[str] = RESUME_LINES, *, with_text: bool = True) -
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
         if with_text
-        else b"<< /Type /XObject /Subtype /Image /Width 4 /Height 4 /ColorSpace /DeviceGray "
-        b"/BitsPerComponent 8 /Length 16 >>\nstream\n" + pixels + b"\nendstream",
+        else b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length 16 >>\nstream\n" % image_size + pixels + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -87,6 +93,18 @@ def resume_pdf(lines: Sequence[str] = RESUME_LINES, *, with_text: bool = True) -
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def scanned_pdf(lines: Sequence[str] = RESUME_LINES[:3]) -> bytes:
+    """A scanned resume: a page that is one picture of the text (Pillow writes the PDF), no text layer."""
+    font = ImageFont.truetype(FONT, 28)
+    image = Image.new("RGB", (1200, 60 * len(lines) + 80), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((40, 40 + 60 * number), line, font=font, fill=(20, 20, 20))
+    buffer = io.BytesIO()
+    image.save(buffer, "PDF", resolution=150)
+    return buffer.getvalue()
 
 
 def encrypted_pdf(user_password: str = "secret") -> bytes:

@@ -74,10 +74,24 @@ def test_a_pdf_that_needs_a_password_is_refused() -> None:
     assert "protected by a password" in refusal(resume_documents.encrypted_pdf())
 
 
-def test_a_scanned_pdf_is_said_to_have_no_text_layer() -> None:
+def test_a_scanned_pdf_is_read_by_ocr_and_says_so() -> None:
+    document = read_document(resume_documents.scanned_pdf())
+
+    assert document.by_ocr
+    assert "Payments ledger rewrite" in document.text
+    assert "Northwind" in document.text
+    assert document.summary.endswith("read from the scan by OCR: check the text for misread words")
+
+
+def test_a_scan_in_which_ocr_reads_nothing_is_said_to_have_no_text_layer() -> None:
     message = refusal(resume_documents.resume_pdf(with_text=False))
-    assert "no text layer" in message
-    assert "scan" in message
+    assert message.startswith("This PDF has no text layer: it is a scan or a picture of the resume.")
+    assert "OCR read no text in it" in message
+
+
+def test_a_scan_too_large_for_ocr_is_refused_before_its_image_is_decoded() -> None:
+    message = refusal(resume_documents.resume_pdf(with_text=False, image_size=(20_000, 20_000)))
+    assert "too large to read by OCR here (1 page, 400 megapixels" in message
 
 
 def test_a_pdf_with_an_empty_page_has_no_text() -> None:
