@@ -22,13 +22,10 @@ from peregrine.pages.resume.document_state import (
     TEXT_BOX_ID,
     ResumeDocumentState,
 )
+from peregrine.services import resume_document, uploads
 from peregrine.services.resume_import import Proposal
 
-#: The types a file chooser offers; what a file really is comes from its bytes.
-ACCEPT = {
-    "application/pdf": [".pdf"],
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": [".docx"],
-}
+DROP_HINT = f"or drop it here: a PDF or .docx, up to {resume_document.MAX_DOCUMENT_BYTES // uploads.MB} MB."
 _PANEL_STYLE = {
     "border": "1px solid var(--gray-a5)",
     "border_radius": "10px",
@@ -149,15 +146,22 @@ def document_panel() -> rx.Component:
         rx.el.section(
             rx.vstack(
                 rx.heading("From a PDF or DOCX", size="4", as_="h2"),
+                rx.text(
+                    "Your resume's text is read and split into projects for you to review: "
+                    "nothing is saved until you accept a project.",
+                    size="2",
+                    color_scheme="gray",
+                ),
                 dropzone(
                     DOCUMENT_UPLOAD_ID,
                     on_drop=state.handle_document,
                     icon="file-up",
                     button_label="Choose a PDF or DOCX",
-                    hint=rx.cond(state.reading, "Reading the file…", "or drop your resume here."),
-                    accept=ACCEPT,
+                    # every file goes through: what it is comes from its bytes, and a wrong one is told why
+                    hint=rx.cond(state.reading, "Reading the file…", DROP_HINT),
                     max_files=1,
                     multiple=False,
+                    disabled=state.reading,
                 ),
                 dialog_error(state.refusal),
                 rx.cond(state.splitting, rx.text("Splitting the text into projects…", size="2", role="status")),
