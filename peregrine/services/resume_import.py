@@ -121,13 +121,20 @@ async def split_resume(text: str, *, llm: LLMClient) -> list[Proposal]:
     proposed: list[ProposedProject] = []
     for number, part in enumerate(parts, start=1):
         answer = await llm.structured(ResumeSplit, render_messages(part, part=number, parts=len(parts)))
-        for project in answer.projects:
-            if proposed and _same_name(proposed[-1].name, project.name):
-                last = proposed[-1]
-                proposed[-1] = last.model_copy(update={"bullets": [*last.bullets, *project.bullets]})
-            else:
-                proposed.append(project)
+        projects = list(answer.projects)
+        if proposed and projects and _continues(proposed[-1], projects[0]):
+            first = projects.pop(0)
+            proposed[-1] = proposed[-1].model_copy(update={"bullets": [*proposed[-1].bullets, *first.bullets]})
+        proposed.extend(projects)
     return [_from_model(project) for project in proposed if project.name.strip()]
+
+
+def _continues(last: ProposedProject, first: ProposedProject) -> bool:
+    """Whether a part's first project is the previous part's last, cut at the border: the same name,
+    and no other company (two jobs of the same title at two companies are two projects)."""
+    return _same_name(last.name, first.name) and (
+        not (last.company and first.company) or _same_name(last.company, first.company)
+    )
 
 
 def _from_model(project: ProposedProject) -> Proposal:

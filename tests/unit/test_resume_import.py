@@ -119,13 +119,28 @@ def test_a_line_longer_than_a_part_is_cut_inside() -> None:
 @pytest.mark.asyncio
 async def test_a_project_cut_across_two_parts_comes_back_as_one(fake_llm: FakeOpenAIServer) -> None:
     text = "Ledger\n" + "\n".join(f"• line {number} " + "y" * 60 for number in range(150))
-    fake_llm.queue_json({"projects": [{"name": "Ledger", "bullets": ["first"]}]})
+    fake_llm.queue_json({"projects": [{"name": "Engineer", "company": "A"}, {"name": "Ledger", "bullets": ["first"]}]})
     fake_llm.queue_json({"projects": [{"name": "ledger", "bullets": ["second"]}, {"name": "Other"}]})
 
     proposals = await split_resume(text, llm=llm_for(fake_llm))
 
     assert len(fake_llm.requests) == 2
-    assert [(p.name, p.bullets) for p in proposals] == [("Ledger", "first\nsecond"), ("Other", "")]
+    assert [(p.name, p.bullets) for p in proposals] == [("Engineer", ""), ("Ledger", "first\nsecond"), ("Other", "")]
+
+
+@pytest.mark.asyncio
+async def test_two_jobs_of_the_same_title_stay_two_projects(fake_llm: FakeOpenAIServer) -> None:
+    text = "Engineer\n" + "\n".join(f"• line {number} " + "y" * 60 for number in range(150))
+    fake_llm.queue_json({"projects": [{"name": "Engineer", "company": "Acme"}, {"name": "Engineer", "company": "NW"}]})
+    fake_llm.queue_json({"projects": [{"name": "Engineer", "company": "Contoso", "bullets": ["other job"]}]})
+
+    proposals = await split_resume(text, llm=llm_for(fake_llm))
+
+    assert [(p.name, p.company, p.bullets) for p in proposals] == [
+        ("Engineer", "Acme", ""),
+        ("Engineer", "NW", ""),
+        ("Engineer", "Contoso", "other job"),
+    ]
 
 
 @pytest.mark.asyncio
