@@ -51,10 +51,11 @@ MAX_ZIP_ENTRIES = 500
 MAX_PDF_PAGES = 30
 #: The text kept: what the YAML import holds, and the page's box with it.
 MAX_TEXT_CHARS = limits.RESUME_IMPORT
-#: A scanned PDF is read by OCR up to this many pages and pixels in all (a page scanned at 300 dpi
-#: is ~8.4 megapixels; Tesseract takes a few seconds a page on these machines).
-MAX_SCAN_PAGES = 5
-MAX_SCAN_PIXELS = uploads.MAX_PIXELS_PER_REQUEST
+#: A scanned PDF is read by OCR up to this many pages and pixels in all: three letter pages scanned
+#: at 300 dpi (8.4 megapixels each) and some room. Tesseract took 2.1 s on a 1.8-megapixel page here
+#: (`make bench`, resume_read_scan_ms), so the limit keeps a read under a minute.
+MAX_SCAN_PAGES = 3
+MAX_SCAN_PIXELS = 30_000_000
 NO_TEXT_LAYER = "This PDF has no text layer: it is a scan or a picture of the resume."
 INSTEAD = "Export it from your editor as a PDF with text, upload the .docx, or paste the text."
 #: Characters fonts use for a list's bullet (the last is the Symbol font's, in Word's PDFs).

@@ -91,7 +91,7 @@ def test_a_scan_in_which_ocr_reads_nothing_is_said_to_have_no_text_layer() -> No
 
 def test_a_scan_too_large_for_ocr_is_refused_before_its_image_is_decoded() -> None:
     message = refusal(resume_documents.resume_pdf(with_text=False, image_size=(20_000, 20_000)))
-    assert "too large to read by OCR here (1 page, 400 megapixels" in message
+    assert "too large to read by OCR here (1 page, 400 megapixels; the limits are 3 pages and 30 megapixels" in message
 
 
 def test_a_pdf_with_an_empty_page_has_no_text() -> None:
