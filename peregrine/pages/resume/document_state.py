@@ -87,6 +87,7 @@ class ResumeDocumentState(AppState):
 
     def _split(self) -> Any:
         if not llm_configured():
+            self.splitting = False  # a split of an earlier file still running shows nothing (see `_run`)
             self.split_note = "No language model is configured, so the text was not split for you. " + BY_HAND
             return None
         self.splitting, self.split_note = True, ""
