@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import http.client
 import io
@@ -907,10 +908,36 @@ def bench_uploads() -> None:
         emit(figure, unit="ms", target=target, **asyncio.run(_gets_during(work)), **common)
 
 
+def bench_documents() -> None:
+    """Reading a resume's text as the Resume page does (`resume_document.read_document`, in a worker
+    thread there): a DOCX of eight projects, a full one-page PDF, and a scanned page read by Tesseract."""
+    from peregrine.services.resume_document import read_document
+    from tests.fakes import resume_documents
+
+    bullets = [f"Delivered outcome {b} for the payments team" for b in range(5)]
+    projects = [(f"Project {n}", bullets) for n in range(8)]
+    lines = [line for _ in range(6) for line in resume_documents.RESUME_LINES]
+    files = {
+        "docx": (resume_documents.resume_docx(projects=projects), 20),
+        "pdf": (resume_documents.resume_pdf(lines[:48]), 20),
+        "scan": (resume_documents.scanned_pdf(lines[:24]), 3),
+    }
+    for kind, (data, runs) in files.items():
+        samples = [timed(functools.partial(read_document, data)) for _ in range(runs)]
+        emit(
+            f"resume_read_{kind}_ms",
+            unit="ms",
+            p50=statistics.median(samples),
+            p95=percentile(samples, 0.95),
+            n=runs,
+            bytes=len(data),
+        )
+
+
 def main(argv: list[str]) -> int:
-    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions]`: the named groups of figures
-    (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions"}
+    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents]`: the named groups
+    of figures (default: all)."""
+    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -945,6 +972,8 @@ def main(argv: list[str]) -> int:
             bench_sessions(env)
         if "uploads" in groups:
             bench_uploads()
+        if "documents" in groups:
+            bench_documents()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

@@ -325,6 +325,17 @@ class LLMClient:
                     return
         raise LLMUnavailable(attempts)
 
+    def fits(self, response_model: type[pydantic.BaseModel], messages: list[dict[str, Any]]) -> bool:
+        """Whether a `structured` call with these messages fits the window of every backend that
+        states one (`context_tokens`), in that backend's dialect: what a caller that cuts a long text
+        into parts asks, so no part is refused or cut off on a fallback backend."""
+        budget = output_tokens(response_model)
+        for backend in self.settings.backends:
+            request = structured_request(backend, response_model, messages)
+            if not _fits(backend, request.messages, budget, response_model, request):
+                return False
+        return True
+
     # ------------------------------------------------------------------ health check
     async def check_backends(self, timeout_s: float = CHECK_TIMEOUT_S) -> list[BackendStatus]:
         """`GET {base_url}/models` on every backend at once: reachable? model listed? how fast?"""
