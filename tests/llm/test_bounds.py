@@ -48,7 +48,7 @@ MESSAGES = [{"role": "user", "content": "Ada Lovelace was 36 when she died."}]
         (base_prep.FormattedDescription, 1500),
         (interview_prep.PredictedQuestions, 1500),
         (interview_prep.QuestionsToAsk, 400),
-        (resume_split.ResumeSplit, 4000),  # a part of a resume restated as projects
+        (resume_split.ResumeSplit, 1800),  # a part of a resume restated as projects
         (Person, DEFAULT_OUTPUT_TOKENS),  # a schema that declares nothing is still bounded
     ],
     ids=lambda value: getattr(value, "__name__", str(value)),

@@ -110,7 +110,7 @@ def test_parts_hold_whole_lines_cut_at_blank_lines_and_lose_nothing() -> None:
 
 
 def test_a_line_longer_than_a_part_is_cut_inside() -> None:
-    text = "word " * 2000
+    text = "word " * 1000
     parts = cut_into_parts(text, lambda part: True, max_chars=MAX_PART_CHARS)
     assert len(parts) == 2
     assert " ".join(parts).split() == text.split()
@@ -118,7 +118,7 @@ def test_a_line_longer_than_a_part_is_cut_inside() -> None:
 
 @pytest.mark.asyncio
 async def test_a_project_cut_across_two_parts_comes_back_as_one(fake_llm: FakeOpenAIServer) -> None:
-    text = "Ledger\n" + "\n".join(f"• line {number} " + "y" * 60 for number in range(150))
+    text = "Ledger\n" + "\n".join(f"• line {number} " + "y" * 60 for number in range(70))
     fake_llm.queue_json({"projects": [{"name": "Engineer", "company": "A"}, {"name": "Ledger", "bullets": ["first"]}]})
     fake_llm.queue_json({"projects": [{"name": "ledger", "bullets": ["second"]}, {"name": "Other"}]})
 
@@ -130,7 +130,7 @@ async def test_a_project_cut_across_two_parts_comes_back_as_one(fake_llm: FakeOp
 
 @pytest.mark.asyncio
 async def test_two_jobs_of_the_same_title_stay_two_projects(fake_llm: FakeOpenAIServer) -> None:
-    text = "Engineer\n" + "\n".join(f"• line {number} " + "y" * 60 for number in range(150))
+    text = "Engineer\n" + "\n".join(f"• line {number} " + "y" * 60 for number in range(70))
     fake_llm.queue_json({"projects": [{"name": "Engineer", "company": "Acme"}, {"name": "Engineer", "company": "NW"}]})
     fake_llm.queue_json({"projects": [{"name": "Engineer", "company": "Contoso", "bullets": ["other job"]}]})
 

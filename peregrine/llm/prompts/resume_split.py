@@ -38,8 +38,9 @@ $text
 
 #: How much of a resume one request carries at most, in characters, even on a backend with a large
 #: window: the answer restates nearly all of it (about as many tokens as the part, plus the JSON),
-#: and `ResumeSplit.output_tokens` must hold that.
-MAX_PART_CHARS = 6_000
+#: and `ResumeSplit.output_tokens` must hold that. Small enough that a part, its instructions and
+#: its answer fit the 4,096-token window many local setups run with.
+MAX_PART_CHARS = 3_000
 
 
 class ProposedProject(BaseModel):
@@ -55,8 +56,8 @@ class ProposedProject(BaseModel):
 
 
 class ResumeSplit(BaseModel):
-    #: A part of at most MAX_PART_CHARS (~2,000 tokens) restated as JSON: ~2,500 tokens; room above that.
-    output_tokens: ClassVar[int] = 4000
+    #: A part of at most MAX_PART_CHARS (~1,000 tokens) restated as JSON: ~1,300 tokens; room above that.
+    output_tokens: ClassVar[int] = 1800
 
     projects: list[ProposedProject] = Field(description="every project of this text, in the resume's order")
 
