@@ -337,7 +337,8 @@ class SurveyResponse(SQLModel, table=True):
     """One culture-fit survey of a job: what was pasted or read from screenshots, and the answers.
 
     `images` lists each uploaded screenshot as stored: {name, stored_as, text, reader, error}.
-    `questions` lists {question, answer, rationale}, the answers as the user last saved them.
+    `questions` lists {question, answer, rationale, error}, the answers as the user last saved them
+    (`error`: why the language model's last answer to it was not kept).
     """
 
     id: int | None = Field(default=None, primary_key=True)

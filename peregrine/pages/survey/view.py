@@ -176,6 +176,22 @@ def _input_part() -> rx.Component:
 def _answer(answer: AnswerView) -> rx.Component:
     return rx.el.li(
         rx.text(answer.number, ". ", answer.question, weight="medium", size="2", white_space="pre-wrap"),
+        rx.cond(
+            answer.error != "",
+            _alert(
+                answer.error,
+                rx.cond(answer.answer != "", " The answer below is the earlier one.", ""),
+                " ",
+                rx.button(
+                    "Retry this question",
+                    on_click=SurveyState.retry_question(answer.index),
+                    size="1",
+                    variant="soft",
+                    disabled=SurveyState.answering,
+                    aria_label="Retry question " + answer.number,
+                ),
+            ),
+        ),
         _text_box(
             "Answer to question " + answer.number,
             answer.answer,
@@ -236,8 +252,8 @@ def _answers_part() -> rx.Component:
         rx.cond(
             SurveyState.llm_ready,
             rx.text(
-                "One answer per question, fitted to your profile, your resume projects and this job. "
-                "Asking again replaces the answers below.",
+                "One answer per question, each asked on its own, fitted to your profile, your resume projects "
+                "and this job. Asking again replaces each answer below as its new one comes.",
                 size="2",
                 color_scheme="gray",
             ),
