@@ -14,6 +14,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.history import history_dialog, restore_button, revision_heading
 from peregrine.components.needs_llm import needs_llm_callout
 from peregrine.domain.dates import local_moment
 from peregrine.llm.settings import llm_configured
@@ -252,43 +253,17 @@ def _brief_section(section: SectionView) -> rx.Component:
 
 def _revision(revision: RevisionView) -> rx.Component:
     return rx.el.li(
-        rx.hstack(
-            rx.text(revision.when, " · ", revision.why, size="2", weight="medium"),
-            rx.spacer(),
+        revision_heading(
+            revision.when,
+            revision.why,
             rx.cond(
                 revision.current,
                 rx.badge("Shown now", color_scheme="green", variant="soft"),
-                rx.button(
-                    "Restore",
-                    on_click=ResearchState.restore(revision.id),
-                    size="1",
-                    variant="soft",
-                    aria_label="Restore the brief of " + revision.when,
-                ),
+                restore_button(ResearchState.restore(revision.id), "Restore the brief of " + revision.when),
             ),
-            width="100%",
-            align="center",
-            wrap="wrap",
         ),
         rx.text(revision.summary, size="1", color_scheme="gray"),
         rx.el.ul(rx.foreach(revision.first_claims, lambda claim: rx.el.li(claim)), class_name="brief-claims"),
-    )
-
-
-def _history_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("History of the company research"),
-            rx.cond(
-                ResearchState.revisions.length() > 0,
-                rx.el.ol(rx.foreach(ResearchState.revisions, _revision), class_name="revision-list"),
-                rx.text("No earlier briefs yet.", size="2", color_scheme="gray"),
-            ),
-            rx.hstack(rx.dialog.close(rx.button("Close", variant="soft")), justify="end", margin_top="1rem"),
-            max_width="760px",
-        ),
-        open=ResearchState.history_open,
-        on_open_change=ResearchState.set_history_open,
     )
 
 
@@ -327,7 +302,14 @@ def research_section(hint: rx.Var[str]) -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        _history_dialog(),
+        history_dialog(
+            "History of the company research",
+            revisions=ResearchState.revisions,
+            revision=_revision,
+            empty="No earlier briefs yet.",
+            is_open=ResearchState.history_open,
+            on_open_change=ResearchState.set_history_open,
+        ),
         _research_needs_llm(),
         rx.cond(
             (state == "queued") | (state == "running"),

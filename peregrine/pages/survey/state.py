@@ -372,10 +372,7 @@ class SurveyState(AppState):
         """Save the page's answers, then ask again for question `index` alone."""
         if refused := self._refused():
             return refused
-        try:
-            self._persist()
-        except ServiceError as exc:
-            return rx.toast.error(str(exc))
+        self._persist()  # a refusal (a too-long answer) is shown by pages.errors.show_error
         return self._start_answering(index)
 
     def _start_answering(self, only: int | None) -> Any:
