@@ -319,8 +319,9 @@ async def suggest_answers(
     answer is empty or not about it (`answer_problem`), keeps its earlier answer and gets the reason,
     and the others go on. When no question got an answer the survey says so too (shown with a Retry).
 
-    Raises `InvalidInput` when there are no questions (or no question `only`), and `LLMUnavailable`
-    when no language model is configured; the survey's questions are the survey's questions.
+    Returns the survey's questions as saved. Raises `InvalidInput` when there are no questions (or
+    no question `only`), and `LLMUnavailable` when no language model is configured (said on the
+    survey too).
     """
     who = profile or user_profile()
     client = llm or get_llm_client()
@@ -332,18 +333,19 @@ async def suggest_answers(
             answer = await client.structured(prompts.SuggestedAnswer, messages)
         except LLMUnavailable as exc:
             if exc.nothing_configured:
-                await asyncio.to_thread(_save_answer_error, survey_id, str(exc))
+                await asyncio.to_thread(_set_survey_error, survey_id, str(exc))
                 raise
             result = {"error": str(exc)}
         else:
             result = _checked_answer(question, answer)
-        errors += [result["error"]] if result.get("error") else []
+        if result.get("error"):
+            errors.append(result["error"])
         await asyncio.to_thread(_save_answer, survey_id, index, question, result)
         if on_answer is not None:
             await on_answer(index)
     failed_all = len(errors) == len(indices) and only is None
     return await asyncio.to_thread(
-        _save_answer_error, survey_id, f"No question was answered: {errors[0]}" if failed_all else ""
+        _set_survey_error, survey_id, f"No question was answered: {errors[0]}" if failed_all else ""
     )
 
 
@@ -389,7 +391,7 @@ def _answer_prompt(survey_id: int, index: int, who: UserProfile) -> tuple[str, l
         return question, messages
 
 
-def _save_answer_error(survey_id: int, error: str) -> list[dict[str, str]]:
+def _set_survey_error(survey_id: int, error: str) -> list[dict[str, str]]:
     """Write the survey's error (or clear it); its questions."""
     with db.session_scope() as session:
         survey = get_survey(session, survey_id)

@@ -87,6 +87,20 @@ def test_a_brief_drops_claims_citing_nothing_and_keeps_at_most_eight_a_section()
     assert [claim["text"] for claim in brief.model_dump()["accessibility"]] == [CLAIM["text"]]
 
 
+def test_a_claim_too_long_is_cut_and_one_too_short_is_dropped() -> None:
+    long_text = "Acme builds warehouse robots that " + "carry boxes and " * 60 + "never stop."
+
+    brief = company_research.CompanyBrief.model_validate(
+        {"overview": [{"text": long_text, "sources": [1]}, {"text": "ok", "sources": [1]}, CLAIM]}
+    )
+
+    first, second = brief.overview
+    assert len(first.text) <= 600
+    assert first.text.startswith("Acme builds warehouse robots that carry boxes and")
+    assert first.text.endswith("…")
+    assert second.text == CLAIM["text"]
+
+
 @pytest.mark.asyncio
 async def test_a_score_of_6_and_a_second_answer_are_accepted_without_asking_again(
     fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig

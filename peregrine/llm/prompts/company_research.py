@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, create_model, field_validator
 
-from peregrine.llm.prompts.repair import as_list, at_most_items
+from peregrine.llm.prompts.repair import as_list, at_most_items, cut_text
 
 SYSTEM = Template(
     """You are a careful research assistant helping a job seeker prepare for a phone screen.
@@ -55,11 +55,20 @@ LGBTQ_SECTION = (
 
 #: Claims kept per section at most.
 MAX_CLAIMS = 8
+#: The length of a claim's text, at least and at most.
+MIN_CLAIM_CHARS, MAX_CLAIM_CHARS = 3, 600
 
 
 class Claim(BaseModel):
-    text: str = Field(min_length=3, max_length=600, description="one factual statement, plain text")
+    text: str = Field(
+        min_length=MIN_CLAIM_CHARS, max_length=MAX_CLAIM_CHARS, description="one factual statement, plain text"
+    )
     sources: list[int] = Field(min_length=1, description="numbers of the sources this claim comes from")
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _long_text_cut(cls, value: Any) -> Any:
+        return cut_text(value, MAX_CLAIM_CHARS)
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -68,12 +77,17 @@ class Claim(BaseModel):
 
 
 def usable_claims(value: Any) -> Any:
-    """A section's claims without the ones that cite nothing, at most `MAX_CLAIMS`: a claim with no
-    source would be dropped after validation anyway, so it must not fail the whole brief first."""
+    """A section's claims without the ones that say or cite nothing, at most `MAX_CLAIMS`: such a
+    claim would be dropped after validation anyway, so it must not fail the whole brief first."""
     if not isinstance(value, list):
         return value
-    cited = [item for item in value if not isinstance(item, dict) or as_list(item.get("sources"))]
-    return at_most_items(cited, count=MAX_CLAIMS)
+    kept = [item for item in value if not isinstance(item, dict) or _says_and_cites(item)]
+    return at_most_items(kept, count=MAX_CLAIMS)
+
+
+def _says_and_cites(claim: dict[str, Any]) -> bool:
+    text = claim.get("text")
+    return bool(as_list(claim.get("sources"))) and not (isinstance(text, str) and len(text.strip()) < MIN_CLAIM_CHARS)
 
 
 #: `max_tokens` of the brief's three sections (3-5, 1-4 and 3-5 short claims with their sources).

@@ -1,12 +1,13 @@
-"""Repairs of numbers and lists a model returns out of bounds, applied before a schema validates.
+"""Repairs of numbers, lists and texts a model returns out of bounds, applied before a schema validates.
 
-A small model rates 6 on a 1-5 scale, says 85 for a confidence of 0 to 1, wraps one value in a list
-or gives one item more than asked for. None of that is worth a failed run or a re-ask (which costs a
-whole second answer and, on a small model, rarely comes back better): the meaning is plain, so the
-value is repaired here, in `mode="before"` validators beside the schemas, and instructor's
-validation never sees it. The JSON schema sent to the model keeps its bounds (these are
-`BeforeValidator`s on top of them), so a server that enforces the schema still holds the model to
-them. What cannot be read as a number at all is left as it is: the schema rejects it as before.
+A small model rates 6 on a 1-5 scale, says 85 for a confidence of 0 to 1, wraps one value in a list,
+gives one item more than asked for or writes one sentence too many. None of that is worth a failed
+run or a re-ask (which costs a whole second answer and, on a small model, rarely comes back better):
+the meaning is plain, so the value is repaired here, in `mode="before"` validators beside the
+schemas, and instructor's validation never sees it. The JSON schema sent to the model keeps its
+bounds (these are `BeforeValidator`s on top of them), so a server that enforces the schema still
+holds the model to them. What cannot be read as a number at all is left as it is: the schema
+rejects it as before.
 """
 
 from __future__ import annotations
@@ -66,6 +67,13 @@ def at_most_items(value: Any, *, count: int) -> Any:
     if isinstance(value, list) and len(value) > count:
         return value[:count]
     return value
+
+
+def cut_text(value: Any, limit: int) -> Any:
+    """A text over `limit` characters cut at a word before it, with an ellipsis."""
+    if not isinstance(value, str) or len(value) <= limit:
+        return value
+    return value[: limit - 1].rsplit(" ", 1)[0].rstrip() + "…"
 
 
 def as_list(value: Any) -> Any:
