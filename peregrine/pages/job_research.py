@@ -68,13 +68,13 @@ class RevisionView:
 
 def _revision_view(revision: ResearchRevision, *, current: bool) -> RevisionView:
     brief = dict(revision.brief)
-    claims = research.kept_claims(brief)
+    claims, sources = research.kept_claims(brief), len(brief.get("sources", []))
     why = "Restored" if revision.made_by == "restore" else "Research run"
     return RevisionView(
         id=revision.id or 0,
         when=local_moment(revision.created_at),
         why=why,
-        summary=f"{claims} claim{'s' * (claims != 1)} from {len(brief.get('sources', []))} sources, "
+        summary=f"{claims} claim{'s' * (claims != 1)} from {sources} source{'s' * (sources != 1)}, "
         f"written {local_moment(revision.generated_at)}",
         first_claims=[claim["text"] for section in brief.get("sections", []) for claim in section["claims"]][:3],
         current=current,

@@ -38,6 +38,14 @@ def test_a_rating_out_of_the_1_to_5_scale_is_held_to_it(given: Any, kept: int) -
     assert scores.answers[0].result == kept
 
 
+def test_two_improvements_where_one_was_asked_for_keep_the_first() -> None:
+    twice = {**SCORE, "improvement": ["Say the result as a number.", "Cut the preamble."]}
+
+    scores = practice.scores_schema(1).model_validate({"answers": [twice]})
+
+    assert scores.answers[0].improvement == "Say the result as a number."
+
+
 def test_a_rating_that_is_no_number_still_fails() -> None:
     with pytest.raises(ValueError, match="result"):
         practice.scores_schema(1).model_validate({"answers": [{**SCORE, "result": "great"}]})

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, create_model, field_validator
 
-from peregrine.llm.prompts.repair import OneToFive, at_most_items
+from peregrine.llm.prompts.repair import OneText, OneToFive, at_most_items
 
 INTERVIEWER = Template(
     """You are $interviewer, interviewing $candidate for the role of $title at $company.
@@ -65,13 +65,13 @@ $transcript"""
 
 
 class AnswerScore(BaseModel):
-    question: str = Field(description="the interviewer's question this answer responded to")
+    question: OneText = Field(description="the interviewer's question this answer responded to")
     situation: OneToFive
     task: OneToFive
     action: OneToFive
     result: OneToFive
     relevance: OneToFive
-    improvement: str = Field(min_length=10, description="one concrete improvement")
+    improvement: OneText = Field(min_length=10, description="one concrete improvement")
 
 
 class PracticeScores(BaseModel):

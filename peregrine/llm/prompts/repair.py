@@ -22,7 +22,7 @@ from pydantic import BeforeValidator, Field
 _LEADING_NUMBER = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)")
 
 
-def _single(value: Any) -> Any:
+def first_item(value: Any) -> Any:
     """The first item of a list given where one value was expected (an empty list stays as it is)."""
     if isinstance(value, list | tuple) and value:
         return value[0]
@@ -31,7 +31,7 @@ def _single(value: Any) -> Any:
 
 def _number(value: Any) -> float | None:
     """`value` read as a number: 4, 4.6, "4", "4/5", "4 out of 5", "85%"; None when it is none."""
-    value = _single(value)
+    value = first_item(value)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -46,7 +46,7 @@ def clamp_int(value: Any, *, low: int, high: int) -> Any:
     """An integer within [low, high]: rounded, then held to the nearest bound."""
     number = _number(value)
     if number is None:
-        return _single(value)
+        return first_item(value)
     return min(high, max(low, round(number)))
 
 
@@ -55,8 +55,8 @@ def clamp_fraction(value: Any) -> Any:
     (0.85), the lower and so the safer reading where a confidence decides whether the app acts."""
     number = _number(value)
     if number is None:
-        return _single(value)
-    percent = isinstance(_single(value), str) and "%" in _single(value)
+        return first_item(value)
+    percent = isinstance(first_item(value), str) and "%" in first_item(value)
     if percent or (1 < number <= 100 and number.is_integer()):
         number /= 100
     return min(1.0, max(0.0, number))
@@ -83,6 +83,8 @@ def as_list(value: Any) -> Any:
     return [value]
 
 
+#: One text, the first when the model gives a list of them.
+OneText = Annotated[str, BeforeValidator(first_item)]
 #: A rating from 1 to 5, repaired into that range.
 OneToFive = Annotated[int, Field(ge=1, le=5), BeforeValidator(partial(clamp_int, low=1, high=5))]
 #: A confidence from 0 to 1, repaired into that range.
