@@ -164,6 +164,21 @@ class CompanyResearch(SQLModel, table=True):
     generated_at: datetime = Field(default_factory=utcnow)
 
 
+class ResearchRevision(SQLModel, table=True):
+    """A brief that became a job's research: written by a run, or put back by a restore.
+
+    The newest is the brief shown; the others are its History, from which any can be restored
+    (which records a revision of its own, so the History says what happened when)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
+    brief: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: When the brief was written by its run (a restore keeps the time of the brief it restores).
+    generated_at: datetime = Field(default_factory=utcnow)
+    made_by: str = "research"  # "research" or "restore"
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Interview(SQLModel, table=True):
     """One interview round of a job; `order` is 1, 2, 3… per job with no gaps.
 
@@ -335,7 +350,8 @@ class SurveyResponse(SQLModel, table=True):
     """One culture-fit survey of a job: what was pasted or read from screenshots, and the answers.
 
     `images` lists each uploaded screenshot as stored: {name, stored_as, text, reader, error}.
-    `questions` lists {question, answer, rationale}, the answers as the user last saved them.
+    `questions` lists {question, answer, rationale, error}, the answers as the user last saved them
+    (`error`: why the language model's last answer to it was not kept).
     """
 
     id: int | None = Field(default=None, primary_key=True)

@@ -40,7 +40,7 @@ MESSAGES = [{"role": "user", "content": "Ada Lovelace was 36 when she died."}]
     [
         (email_classify.EmailClassification, 200),  # an email class ~200 tokens
         (practice.scores_schema(3), 3 * 150),  # a score ~150 an answer
-        (survey.answers_schema(4), 4 * 300),  # a survey answer ~300
+        (survey.SuggestedAnswer, 300),  # a survey answer ~300
         (survey.ScreenshotText, 1000),
         (company_research.CompanyBrief, 1200),  # research ~1,200
         (company_research.brief_schema(accessibility=True, lgbtq=True), 1200 + 2 * 300),
