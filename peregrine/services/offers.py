@@ -76,6 +76,16 @@ def parse_amount(text: str, label: str) -> int | None:
     return int(cleaned)
 
 
+def parse_day(text: str, label: str) -> date | None:
+    """A day as an `<input type="date">` sends it ("2026-12-04" or empty), or InvalidInput naming the field."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"The {label} “{text}” is not a date.") from None
+
+
 @dataclass(frozen=True)
 class OfferRecorded:
     offer: Offer
