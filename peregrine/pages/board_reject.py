@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.dialogs import confirm_dialog
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage, reasons_for
 from peregrine.pages.state import AppState
 from peregrine.services import jobs as job_service
@@ -64,32 +65,24 @@ def _stage_of(card_id: int) -> Stage:
 
 
 def reject_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Move to Rejected"),
-            rx.alert_dialog.description(
-                "Why did ", RejectDialogState.heading, " end? The stage it ended in is kept for your analytics."
-            ),
-            rx.radio_group.root(
-                rx.vstack(
-                    rx.foreach(
-                        RejectDialogState.reasons,
-                        lambda reason: rx.el.label(rx.hstack(rx.radio_group.item(value=reason[0]), rx.text(reason[1]))),
-                    ),
-                    spacing="2",
+    return confirm_dialog(
+        rx.radio_group.root(
+            rx.vstack(
+                rx.foreach(
+                    RejectDialogState.reasons,
+                    lambda reason: rx.el.label(rx.hstack(rx.radio_group.item(value=reason[0]), rx.text(reason[1]))),
                 ),
-                value=RejectDialogState.reason,
-                on_change=RejectDialogState.set_reason,
-                aria_label="Reason",
-                padding_y="3",
+                spacing="2",
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Reject", color_scheme="red", on_click=RejectDialogState.confirm)),
-                justify="end",
-                spacing="3",
-            ),
+            value=RejectDialogState.reason,
+            on_change=RejectDialogState.set_reason,
+            aria_label="Reason",
+            padding_y="3",
         ),
+        title="Move to Rejected",
+        description=["Why did ", RejectDialogState.heading, " end? The stage it ended in is kept for your analytics."],
+        confirm_label="Reject",
+        on_confirm=RejectDialogState.confirm,
         open=RejectDialogState.open,
         on_open_change=RejectDialogState.set_open,
     )
