@@ -22,6 +22,15 @@ def labelled(label: str, control: rx.Component) -> rx.Component:
     return rx.el.label(rx.text(label, size="2", weight="medium"), control, class_name="form-field")
 
 
+def text_box(
+    label: str, *, value: rx.Var[str], on_change: Any, max_length: int, noun: str, rows: str = "4"
+) -> rx.Component:
+    """A labelled text area whose text the state holds (it stays when a send is refused), with its
+    length notice."""
+    control = rx.text_area(value=value, on_change=on_change, max_length=max_length, rows=rows, width="100%")
+    return length_notice(labelled(label, control), noun)
+
+
 def draft_input(label: str, name: str, draft: rx.Var[dict[str, str]], **props: Any) -> rx.Component:
     """A labelled input named `name`, opening with `draft[name]`."""
     return labelled(label, rx.input(name=name, default_value=draft[name], width="100%", **props))

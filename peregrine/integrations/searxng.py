@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from peregrine.config import ConfigNotice, config_dir, read_yaml
+from peregrine.config import ConfigNotice, read_section
 
 logger = logging.getLogger(__name__)
 
@@ -73,15 +73,12 @@ def load_searxng_settings() -> SearxngSettings:
     reported as a `ConfigNotice` (shown in Settings) while the default is used in its place.
     ``timeout_s`` (seconds, > 0) is read too when present; the documented key is ``url``.
     """
-    raw, notices = read_yaml("services.yaml")
-    path = str(config_dir() / "services.yaml")
-    section = raw.get("searxng")
+    section, notices, path = read_section(
+        "services.yaml",
+        "searxng",
+        not_a_mapping=f"`searxng` must be a mapping such as `searxng: {{url: {DEFAULT_URL}}}`; using defaults",
+    )
     if section is None:
-        return SearxngSettings(notices=tuple(notices))
-    if not isinstance(section, dict):
-        notices.append(
-            ConfigNotice(path, f"`searxng` must be a mapping such as `searxng: {{url: {DEFAULT_URL}}}`; using defaults")
-        )
         return SearxngSettings(notices=tuple(notices))
 
     url = DEFAULT_URL

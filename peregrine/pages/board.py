@@ -180,19 +180,7 @@ class BoardState(AppState):
         placement = self._mirror.place(card_id, target, index)
         if origin[0] is target:
             return self._reorder(card_id, placement, origin)
-        return self._move(
-            card_id,
-            lambda session: job_service.move_job(
-                session,
-                card_id,
-                target,
-                source=MoveSource.DRAG,
-                expected_version=self._mirror.version_of(card_id),
-                placement=placement,
-                candidate_id=self._candidate_id,
-            ),
-            origin=origin,
-        )
+        return self._move_to(card_id, target, source=MoveSource.DRAG, placement=placement, origin=origin)
 
     @rx.event
     def handle_card_action(self, request: dict[str, Any]) -> Any:
@@ -209,7 +197,7 @@ class BoardState(AppState):
         if action == "advance":
             return self._advance(card_id)
         if action == "survey":
-            return self._button_move(card_id, Stage.SURVEY)
+            return self._move_to(card_id, Stage.SURVEY)
         if action == "retry_research":
             return self._retry_research(card_id)
         if action == "restore":
@@ -237,11 +225,20 @@ class BoardState(AppState):
         target = next_stage(origin[0]) if origin else None
         if target is None:
             return rx.toast.info("This job is at the end of the pipeline.")
-        return self._button_move(card_id, target)
+        return self._move_to(card_id, target)
 
-    def _button_move(
-        self, card_id: int, target: Stage, reason: RejectionReason | None = None, source: MoveSource = MoveSource.BUTTON
+    def _move_to(
+        self,
+        card_id: int,
+        target: Stage,
+        *,
+        source: MoveSource = MoveSource.BUTTON,
+        reason: RejectionReason | None = None,
+        placement: job_service.Placement | None = None,
+        origin: Where | None = None,
     ) -> Any:
+        """Move the card to `target` through the move service (a drop gives its `placement` and
+        the `origin` to put it back at; a button puts it on top)."""
         return self._move(
             card_id,
             lambda session: job_service.move_job(
@@ -251,14 +248,17 @@ class BoardState(AppState):
                 source=source,
                 reason=reason,
                 expected_version=self._mirror.version_of(card_id),
+                placement=placement,
+                candidate_id=self._candidate_id,
             ),
+            origin=origin,
         )
 
     @rx.event
     def reject(self, card_id: int, reason: str, source: str = MoveSource.BUTTON.value) -> Any:
         """The reject dialog's answer; `source` says what opened it (a drop on Rejected, or the button)."""
         moved_by = MoveSource.DRAG if source == MoveSource.DRAG.value else MoveSource.BUTTON
-        return self._button_move(card_id, Stage.REJECTED, RejectionReason(reason), moved_by)
+        return self._move_to(card_id, Stage.REJECTED, source=moved_by, reason=RejectionReason(reason))
 
     @rx.event
     def undo(self, card_id: int) -> Any:
