@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.buttons import icon_button
 from peregrine.components.callouts import message_callout
 from peregrine.components.forms import labelled
 from peregrine.domain import limits
@@ -85,11 +86,11 @@ def api_access_section() -> rx.Component:
         ),
         message_callout(
             ApiAccessState.shown_once,
-            rx.button(
+            icon_button(
+                "copy",
                 "Copy the token",
                 on_click=rx.set_clipboard(ApiAccessState.shown_once),
                 size="1",
-                variant="soft",
                 width="fit-content",
             ),
             icon="key-round",

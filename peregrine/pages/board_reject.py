@@ -13,15 +13,14 @@ import reflex as rx
 from peregrine import db
 from peregrine.components.dialogs import confirm_dialog
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage, reasons_for
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
 
 
-class RejectDialogState(AppState):
+class RejectDialogState(DialogMixin, AppState):
     """The reason asked before a job moves to Rejected."""
 
-    open: bool = False
     card_id: int = 0
     heading: str = ""
     reason: str = RejectionReason.REJECTED_BY_COMPANY.value
@@ -37,22 +36,18 @@ class RejectDialogState(AppState):
         self.heading = heading
         self.reasons = [(reason.value, reason.label) for reason in reasons_for(_stage_of(card_id))]
         self.reason = RejectionReason.REJECTED_BY_COMPANY.value
-        self.open = True
+        self.dialog_open = True
 
     @rx.event
     def set_reason(self, reason: str) -> None:
         self.reason = reason
 
     @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.open = is_open
-
-    @rx.event
     def confirm(self) -> Any:
         # Imported here: the board imports this module to open the dialog.
         from peregrine.pages.board import BoardState
 
-        self.open = False
+        self.dialog_open = False
         return BoardState.reject(self.card_id, self.reason, self._source)
 
 
@@ -83,6 +78,6 @@ def reject_dialog() -> rx.Component:
         description=["Why did ", RejectDialogState.heading, " end? The stage it ended in is kept for your analytics."],
         confirm_label="Reject",
         on_confirm=RejectDialogState.confirm,
-        open=RejectDialogState.open,
+        open=RejectDialogState.dialog_open,
         on_open_change=RejectDialogState.set_open,
     )

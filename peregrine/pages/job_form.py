@@ -25,7 +25,7 @@ from peregrine.domain import limits
 from peregrine.domain.dates import calendar_date
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import Stage
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services import offers as offer_service
@@ -81,8 +81,7 @@ def _fields_of(form: dict[str, Any]) -> job_service.JobFields:
     )
 
 
-class JobFormState(AppState):
-    open: bool = False
+class JobFormState(DialogMixin, AppState):
     job_id: int = 0
     #: What the dialog's fields show when it opens, by their names (`_draft`).
     draft: dict[str, str] = {}
@@ -105,7 +104,7 @@ class JobFormState(AppState):
     @rx.event
     def open_new(self) -> None:
         self._fill(0, {}, 0)
-        self.open = True
+        self.dialog_open = True
 
     @rx.event
     def open_edit(self, job_id: int) -> Any:
@@ -119,7 +118,7 @@ class JobFormState(AppState):
         self._fill(job_id, values, version)
         self._check_history()
         self._check_duplicates(int(values["candidate_id"]))
-        self.open = True
+        self.dialog_open = True
         return None
 
     def _fill(self, job_id: int, values: dict[str, Any], version: int) -> None:
@@ -131,10 +130,6 @@ class JobFormState(AppState):
         self.history = []
         self.duplicates = []
         self.confirming_delete = False
-
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.open = is_open
 
     @rx.event
     async def company_entered(self, company: str) -> None:
@@ -202,14 +197,14 @@ class JobFormState(AppState):
                 job_service.delete_job(session, self.job_id, expected_version=self._version)
         except ServiceError as exc:
             return self._refused(exc)
-        self.open = False
+        self.dialog_open = False
         return [BoardState.card_deleted(self.job_id), rx.toast.success(f"Deleted {heading}.")]
 
     @rx.event
     def save(self, form: dict[str, Any]) -> Any:
         from peregrine.pages.board import BoardState  # here: the board imports this dialog
 
-        if not self.open:
+        if not self.dialog_open:
             return None  # a repeat of a save that went through (its answer was on its way): never add twice
         self.answers += 1
         try:
@@ -224,7 +219,7 @@ class JobFormState(AppState):
                 job_id, heading = job.id, f"{job.company} — {job.title}"
         except ServiceError as exc:
             return self._refused(exc)
-        self.open = False
+        self.dialog_open = False
         return [BoardState.card_saved(job_id, not self.job_id), rx.toast.success(f"Saved {heading}.")]
 
     def _refused(self, exc: ServiceError) -> Any:
@@ -233,7 +228,7 @@ class JobFormState(AppState):
         from peregrine.pages.board import BoardState  # here: the board imports this dialog
 
         if isinstance(exc, StaleVersion):
-            self.open = False
+            self.dialog_open = False
             return [rx.toast.warning(str(exc)), BoardState.reload]
         self.error = str(exc)
         return None
@@ -344,7 +339,7 @@ def job_dialog() -> rx.Component:
         save_watch(answered=JobFormState.answers, wait_ms=SAVE_WAIT_MS, late_message=SAVE_LOST),
         title=JobFormState.heading,
         description="Company and title are required; everything else helps later.",
-        open=JobFormState.open,
+        open=JobFormState.dialog_open,
         on_open_change=JobFormState.set_open,
         on_submit=JobFormState.save,
         error=JobFormState.error,

@@ -12,13 +12,13 @@ from peregrine import db, routes
 from peregrine.components.dialogs import form_dialog
 from peregrine.components.facts import Fact, fact_list
 from peregrine.components.forms import draft_input, draft_text_area
-from peregrine.components.layout import page_layout
+from peregrine.components.layout import or_empty, page_layout, titled_section
 from peregrine.domain import limits
 from peregrine.domain.dates import calendar_date
 from peregrine.domain.errors import UserFacingError
 from peregrine.domain.stages import Stage
 from peregrine.models import Offer
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import offers
 from peregrine.services.offers import OfferFields
 
@@ -55,11 +55,10 @@ def _draft(offer: Offer) -> dict[str, str]:
     }
 
 
-class OfferState(AppState):
+class OfferState(DialogMixin, AppState):
     """The job page's Offer section."""
 
     facts: list[Fact] = []
-    dialog_open: bool = False
     error: str = ""
     #: What the dialog's fields show when it opens, by their names (`FIELDS`).
     draft: dict[str, str] = {}
@@ -76,10 +75,6 @@ class OfferState(AppState):
         with db.session_scope() as session:
             self.draft = _draft(offers.offer_of(session, self._job) or Offer(job_id=self._job))
         self.error, self.dialog_open = "", True
-
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.dialog_open = is_open
 
     @rx.event
     def save(self, form: dict[str, Any]) -> Any:
@@ -113,10 +108,15 @@ class OfferState(AppState):
 
 
 def offer_section() -> rx.Component:
-    return rx.el.section(
-        rx.hstack(
-            rx.heading("Offer", size="4", as_="h2"),
-            rx.spacer(),
+    return titled_section(
+        "Offer",
+        or_empty(
+            OfferState.facts,
+            fact_list(OfferState.facts),
+            "No offer recorded. Recording one moves the job to Offer.",
+        ),
+        _offer_dialog(),
+        actions=(
             rx.button(
                 rx.cond(OfferState.facts.length() > 0, "Edit offer", "Record an offer"),
                 on_click=OfferState.open_dialog,
@@ -125,19 +125,7 @@ def offer_section() -> rx.Component:
                 class_name="no-print",
             ),
             rx.link("Compare offers", href=routes.OFFERS, size="2", class_name="no-print"),
-            align="center",
-            width="100%",
-            spacing="3",
         ),
-        rx.cond(
-            OfferState.facts.length() > 0,
-            fact_list(OfferState.facts),
-            rx.text("No offer recorded. Recording one moves the job to Offer.", size="2", color_scheme="gray"),
-        ),
-        _offer_dialog(),
-        aria_label="Offer",
-        class_name="rounds",
-        width="100%",
     )
 
 

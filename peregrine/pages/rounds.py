@@ -11,6 +11,7 @@ from peregrine.components.buttons import icon_button
 from peregrine.components.callouts import message_callout
 from peregrine.components.dialogs import form_dialog
 from peregrine.components.forms import draft_input, draft_select, draft_text_area
+from peregrine.components.layout import or_empty, titled_section
 from peregrine.domain import limits
 from peregrine.domain.errors import UserFacingError
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
@@ -24,16 +25,15 @@ from peregrine.pages.round_view import (
     round_draft,
     round_line,
 )
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import interviews
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
 from peregrine.services.interviews import RoundFields
 
 
-class RoundsState(AppState):
+class RoundsState(DialogMixin, AppState):
     rounds: list[RoundLine] = []
-    dialog_open: bool = False
     editing_id: int = 0
     #: What the dialog's fields show when it opens, by their names (`round_view.round_draft`).
     draft: dict[str, str] = {}
@@ -68,10 +68,6 @@ class RoundsState(AppState):
         self.editing_id, self.draft = interview_id, draft
         self.error, self.past_notice = "", ""
         self.dialog_open = True
-
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.dialog_open = is_open
 
     @rx.event
     def check_when(self, value: str) -> None:
@@ -333,14 +329,8 @@ def _round_dialog() -> rx.Component:
 
 
 def rounds_section() -> rx.Component:
-    return rx.el.section(
-        rx.hstack(
-            rx.heading("Interview rounds", size="4", as_="h2"),
-            rx.spacer(),
-            icon_button("plus", "Schedule a round", on_click=RoundsState.open_new),
-            width="100%",
-            align="center",
-        ),
+    return titled_section(
+        "Interview rounds",
         message_callout(
             RoundsState.reject_offer,
             rx.hstack(
@@ -351,13 +341,11 @@ def rounds_section() -> rx.Component:
             color="red",
             class_name="no-print",
         ),
-        rx.cond(
-            RoundsState.rounds.length() > 0,
+        or_empty(
+            RoundsState.rounds,
             rx.el.ol(rx.foreach(RoundsState.rounds, _round_item), class_name="round-list"),
-            rx.text("No rounds yet.", size="2", color_scheme="gray"),
+            "No rounds yet.",
         ),
         _round_dialog(),
-        aria_label="Interview rounds",
-        class_name="rounds",
-        width="100%",
+        actions=(icon_button("plus", "Schedule a round", on_click=RoundsState.open_new),),
     )
