@@ -22,7 +22,7 @@ from peregrine.components.callouts import list_callout
 from peregrine.components.dialogs import form_dialog
 from peregrine.components.forms import draft_input, draft_select, draft_text_area, save_watch
 from peregrine.domain import limits
-from peregrine.domain.dates import calendar_date
+from peregrine.domain.dates import calendar_date, date_input_value
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import Stage
 from peregrine.pages.state import AppState, DialogMixin
@@ -33,6 +33,8 @@ from peregrine.services.errors import ServiceError, StaleVersion
 
 SOURCE_SUGGESTIONS = ["LinkedIn", "Referral", "Recruiter", "Company site", "Job board", "Other"]
 FIELDS = ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text")
+#: The fields read as they are typed: a company that turned the candidate down, a job already on the board.
+CHECKED_FIELDS = ("company", "title", "url")
 #: No answer to a Save after this long: the connection probably dropped with it.
 SAVE_WAIT_MS = 5000
 SAVE_LOST = (
@@ -59,7 +61,7 @@ def _draft(values: dict[str, Any]) -> dict[str, str]:
     applied = values.get("applied_on")
     return {name: values.get(name) or "" for name in FIELDS} | {
         # A new job was applied to today unless the user says otherwise.
-        "applied_on": applied.isoformat() if isinstance(applied, date) else date.today().isoformat(),
+        "applied_on": date_input_value(applied if isinstance(applied, date) else date.today()),
         "work_mode": values.get("work_mode") or "",
         "salary_min": _amount_text(values.get("salary_min")),
         "salary_max": _amount_text(values.get("salary_max")),
@@ -92,10 +94,8 @@ class JobFormState(DialogMixin, AppState):
     #: Grows with every answer to a Save, so the browser's save watch knows the save arrived.
     answers: int = 0
     _version: int = 0
-    # The company, title and URL as typed so far: what the history and duplicate checks read.
-    _company: str = ""
-    _title: str = ""
-    _url: str = ""
+    #: The fields of `CHECKED_FIELDS` as typed so far: what the history and duplicate checks read.
+    _typed: dict[str, str] = {}
 
     @rx.var
     def heading(self) -> str:
@@ -125,30 +125,24 @@ class JobFormState(DialogMixin, AppState):
         self.job_id = job_id
         self._version = version
         self.draft = _draft(values)
-        self._company, self._title, self._url = self.draft["company"], self.draft["title"], self.draft["url"]
+        self._typed = {name: self.draft[name] for name in CHECKED_FIELDS}
         self.error = ""
         self.history = []
         self.duplicates = []
         self.confirming_delete = False
 
+    # ---- a company that turned the candidate down, possible duplicates: warned, never refused ----
+
     @rx.event
-    async def company_entered(self, company: str) -> None:
-        self._company = company[: limits.COMPANY]  # the field's maxlength; only the history check reads it
+    async def entered(self, field: str, value: str) -> None:
+        """The company, title or URL as typed, once its field is left: the checks read it again."""
+        if field not in CHECKED_FIELDS:
+            return
+        self._typed = {**self._typed, field: value[: limits.JOB_FIELDS[field][1]]}  # the field's maxlength
         candidate_id = self.read_candidate_id()
-        self._check_history(candidate_id)
+        if field == "company":
+            self._check_history(candidate_id)
         self._check_duplicates(candidate_id)
-
-    # ---- possible duplicates: warned, never refused --------------------------------------------
-
-    @rx.event
-    async def title_entered(self, title: str) -> None:
-        self._title = title[: limits.JOB_TITLE]  # as typed, for the duplicate check only
-        self._check_duplicates(self.read_candidate_id())
-
-    @rx.event
-    async def url_entered(self, url: str) -> None:
-        self._url = url[: limits.JOB_URL]
-        self._check_duplicates(self.read_candidate_id())
 
     def _check_duplicates(self, candidate_id: int) -> None:
         """Warn, before saving, when this looks like a job already on the board."""
@@ -156,9 +150,9 @@ class JobFormState(DialogMixin, AppState):
             found = job_service.possible_duplicates(
                 session,
                 candidate_id,
-                company=self._company,
-                title=self._title,
-                url=self._url,
+                company=self._typed["company"],
+                title=self._typed["title"],
+                url=self._typed["url"],
                 exclude_job_id=self.job_id or None,
             )
             self.duplicates = [
@@ -168,14 +162,15 @@ class JobFormState(DialogMixin, AppState):
 
     def _check_history(self, candidate_id: int | None = None) -> None:
         """Warn, before saving, when this company already turned the candidate down."""
-        if not self._company.strip():
+        company = self._typed["company"]
+        if not company.strip():
             self.history = []
             return
         with db.session_scope() as session:
             if candidate_id is None:
                 candidate_id = job_service.get_job(session, self.job_id).candidate_id
             earlier = job_service.recent_rejections_at(
-                session, candidate_id, self._company, exclude_job_id=self.job_id or None
+                session, candidate_id, company, exclude_job_id=self.job_id or None
             )
             self.history = [
                 f"{job.title} — {board_service.rejection_label(job.rejection_stage, job.rejection_reason)}"
@@ -191,7 +186,7 @@ class JobFormState(DialogMixin, AppState):
     def delete(self) -> Any:
         from peregrine.pages.board import BoardState  # here: the board imports this dialog
 
-        heading = f"{self._company} — {self._title}"
+        heading = f"{self._typed['company']} — {self._typed['title']}"
         try:
             with db.session_scope() as session:
                 job_service.delete_job(session, self.job_id, expected_version=self._version)
@@ -263,6 +258,11 @@ def _details_fields() -> rx.Component:
     )
 
 
+def _checked(field: str) -> Any:
+    """Leaving the field sends what it holds to the checks (`JobFormState.entered`)."""
+    return lambda value: JobFormState.entered(field, value)
+
+
 def _delete_confirmation() -> rx.Component:
     """Delete… asks here, inside the dialog, before the job and its history go."""
     return rx.cond(
@@ -289,16 +289,14 @@ def job_dialog() -> rx.Component:
             "company",
             draft,
             max_length=limits.COMPANY,
-            on_blur=JobFormState.company_entered,
+            on_blur=_checked("company"),
             required=True,
             auto_focus=True,
         ),
         list_callout(
             "This company turned you down before:", JobFormState.history, lambda line: line, icon="triangle-alert"
         ),
-        draft_input(
-            "Title", "title", draft, max_length=limits.JOB_TITLE, on_blur=JobFormState.title_entered, required=True
-        ),
+        draft_input("Title", "title", draft, max_length=limits.JOB_TITLE, on_blur=_checked("title"), required=True),
         rx.hstack(
             draft_input("Source", "source", draft, max_length=limits.SOURCE, list="job-sources"),
             draft_input("Recruiter", "recruiter", draft, max_length=limits.RECRUITER),
@@ -318,7 +316,7 @@ def job_dialog() -> rx.Component:
                 "url",
                 draft,
                 max_length=limits.JOB_URL,
-                on_blur=JobFormState.url_entered,
+                on_blur=_checked("url"),
                 type="url",
                 placeholder="https://",
             ),

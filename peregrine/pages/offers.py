@@ -14,7 +14,7 @@ from peregrine.components.facts import Fact, fact_list
 from peregrine.components.forms import draft_input, draft_text_area
 from peregrine.components.layout import or_empty, page_layout, titled_section
 from peregrine.domain import limits
-from peregrine.domain.dates import calendar_date
+from peregrine.domain.dates import calendar_date, date_input_value
 from peregrine.domain.errors import UserFacingError
 from peregrine.domain.stages import Stage
 from peregrine.models import Offer
@@ -49,8 +49,8 @@ def _draft(offer: Offer) -> dict[str, str]:
         "bonus": str(offer.bonus or ""),
         "equity": offer.equity,
         "signing_bonus": str(offer.signing_bonus or ""),
-        "start_date": offer.start_date.isoformat() if offer.start_date else "",
-        "decision_deadline": offer.decision_deadline.isoformat() if offer.decision_deadline else "",
+        "start_date": date_input_value(offer.start_date),
+        "decision_deadline": date_input_value(offer.decision_deadline),
         "notes": offer.notes,
     }
 
