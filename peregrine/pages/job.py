@@ -129,12 +129,12 @@ class JobPageState(AppState):
                 if self.found and (changes is None or self._job in changes.ids):
                     try:
                         with db.session_scope() as session:
-                            job = job_service.get_job(session, self._job)
+                            job = job_service.get_job(session, self._job, candidate_id=self.candidate_id(session))
                             self._show_job(job, job_service.stage_history(session, self._job))
                     except NotFound:
                         self.found, self.missing_message = False, f"Job {self._job} was deleted."
 
-    # ---- the job's details and notes ---------------------------------------------------------------
+    # ---- the job's notes ---------------------------------------------------------------------------
 
     def _read_notes(self, job: Job) -> None:
         self.notes = self._notes_base = job.notes

@@ -110,7 +110,7 @@ class JobFormState(DialogMixin, AppState):
     def open_edit(self, job_id: int) -> Any:
         try:
             with db.session_scope() as session:
-                job = job_service.get_job(session, job_id)
+                job = job_service.get_job(session, job_id, candidate_id=self.candidate_id(session))
                 values = job.model_dump()
                 version = job.version
         except ServiceError as exc:
