@@ -121,6 +121,25 @@ def job_tool_page(
     )
 
 
+def titled_section(title: str, *content: rx.Component, actions: tuple[rx.Component, ...] = ()) -> rx.Component:
+    """A section of a page about one record (the job's rounds, its offer): its heading with the
+    section's `actions` at the right, then `content`. The heading names the section."""
+    return rx.el.section(
+        rx.hstack(
+            rx.heading(title, size="4", as_="h2"), rx.spacer(), *actions, align="center", width="100%", spacing="3"
+        ),
+        *content,
+        aria_label=title,
+        class_name="rounds",
+        width="100%",
+    )
+
+
+def or_empty(items: rx.Var[list[Any]], content: rx.Component, empty: str) -> rx.Component:
+    """`content` while `items` has any, else the grey sentence `empty`."""
+    return rx.cond(items.length() > 0, content, rx.text(empty, size="2", color_scheme="gray"))
+
+
 def paid_only(paid: rx.Var[bool], feature: str, content: rx.Component) -> rx.Component:
     """A paid-tier feature: its content, or what switching the tier on takes (`tier: paid`)."""
     return rx.cond(paid, content, upgrade_notice(feature))

@@ -155,7 +155,7 @@ class PrepState(AppState):
         self.paid = user_profile().paid
         self.llm_ready = llm_configured()
         try:
-            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]/…
+            routed = job_of_route(str(self.job_id), self)  # the route argument of /applications/[job_id]/…
         except ServiceError as exc:
             self.missing_message = str(exc)
             return None

@@ -100,7 +100,7 @@ class SurveyState(AppState):
         self.found, self.refusals, self.notice = False, [], ""
         self.paid = user_profile().paid
         try:
-            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]/survey
+            routed = job_of_route(str(self.job_id), self)  # the route argument of /applications/[job_id]/survey
         except ServiceError as exc:
             self.missing_message = str(exc)
             return None
