@@ -39,12 +39,18 @@ F = ImportField
             ["Company", "Job Title", "Status", "Date Applied", "URL", "Location", "Salary", "Source", "Contact"],
             [F.COMPANY, F.TITLE, F.STATUS, F.APPLIED_ON, F.URL, F.LOCATION, F.SALARY, F.SOURCE, F.RECRUITER],
         ),
-        (["Employer", "Position", "Stage", "Applied On", "Link", "Notes"], [F.COMPANY, F.TITLE, F.STATUS, F.APPLIED_ON, F.URL, F.NOTES]),
+        (
+            ["Employer", "Position", "Stage", "Applied On", "Link", "Notes"],
+            [F.COMPANY, F.TITLE, F.STATUS, F.APPLIED_ON, F.URL, F.NOTES],
+        ),
         (["company_name", "Role", "Job Description", "Recruiter"], [F.COMPANY, F.TITLE, F.DESCRIPTION, F.RECRUITER]),
         # Teal's export: a salary range in two columns.
-        (["Company Name", "Job Position", "Min Salary", "Max Salary", "Date Saved"], [F.COMPANY, F.TITLE, F.SALARY_MIN, F.SALARY_MAX, F.IGNORE]),
+        (
+            ["Company Name", "Job Position", "Min Salary", "Max Salary", "Date Saved"],
+            [F.COMPANY, F.TITLE, F.SALARY_MIN, F.SALARY_MAX, F.IGNORE],
+        ),
     ],
-)  # fmt: skip
+)
 def test_the_mapping_is_guessed_from_the_headers_trackers_use(headers: list[str], expected: list[ImportField]) -> None:
     assert guess_mapping(headers) == expected
 
@@ -132,7 +138,7 @@ def test_what_is_not_a_date_says_so(text: str) -> None:
         ("85000", (85000, None, "")),
         ("$120k", (120000, None, "USD")),
         ("120,000 - 150,000 USD", (120000, 150000, "USD")),
-        ("€90.000–110.000", (90000, 110000, "EUR")),
+        ("€90.000\u2013110.000", (90000, 110000, "EUR")),  # an en dash, as spreadsheets type it
         ("90-110k GBP", (90000, 110000, "GBP")),
         ("", (None, None, "")),
     ],
@@ -205,7 +211,8 @@ def _row(*cells: str) -> ImportRow | RowError | None:
 def test_a_row_becomes_a_job_with_its_history() -> None:
     row = _row("Acme", "Engineer", "Onsite", "05/01/2026", "https://acme.example/1", "<b>note</b>")
     assert isinstance(row, ImportRow)
-    assert row.values["company"] == "Acme" and row.applied_on == D1
+    assert row.values["company"] == "Acme"
+    assert row.applied_on == D1
     assert row.notes == "<b>note</b>"  # kept as the text it is; the pages show it escaped
     assert row.stage is Stage.INTERVIEWING
 
