@@ -30,7 +30,9 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, select
@@ -59,6 +61,9 @@ MAX_UNPACKED_BYTES = 200 * MB
 csv.field_size_limit(2 * 100_000 * 4)
 
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 class FileRefused(InvalidInput):
@@ -275,6 +280,26 @@ def first_plan(session: Session, candidate_id: int, table: Table) -> ImportPlan:
     if plan.date_order is None:
         plan.date_order = spreadsheet.settled_date_order(date_cells(table, plan.columns))
     return plan
+
+
+def apply_choices(table: Table, plan: ImportPlan, choices: dict[str, Any]) -> None:
+    """Apply choices written as the CLI's --mapping file holds them (headers, statuses and the date
+    order by name) over `plan`; an unknown header, field or choice is `InvalidInput` naming it."""
+    for header, meaning in dict(choices.get("columns", {})).items():
+        if header not in table.headers:
+            raise InvalidInput(f"The file has no column “{header}”; its columns are {', '.join(table.headers)}.")
+        plan.columns[table.headers.index(header)] = _one_of(ImportField, meaning)
+    for status, choice in dict(choices.get("statuses", {})).items():
+        plan.statuses[spreadsheet.normalise_status(status)] = _one_of(StatusChoice, choice)
+    if choices.get("date_order"):
+        plan.date_order = _one_of(DateOrder, choices["date_order"])
+
+
+def _one_of(kind: type[_Choice], value: object) -> _Choice:
+    try:
+        return kind(str(value))
+    except ValueError:
+        raise InvalidInput(f"“{value}” is not one of {', '.join(kind)}.") from None
 
 
 def remember_plan(session: Session, candidate_id: int, table: Table, plan: ImportPlan) -> None:
