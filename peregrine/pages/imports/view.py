@@ -6,10 +6,13 @@ Every event goes to `ImportState` (`state.py`); the rules are `domain.spreadshee
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peregrine import routes
 from peregrine.components.dropzone import dropzone
+from peregrine.components.edit_controls import dialog_error
 from peregrine.components.layout import page_layout
 from peregrine.domain.spreadsheet import DateOrder, ImportField, StatusChoice
 from peregrine.pages.imports.state import UPLOAD_ID, ColumnView, ErrorView, ImportState, StatusView
@@ -39,22 +42,9 @@ def _upload_step() -> rx.Component:
             hint=f"or drop a .csv or .xlsx file here (up to {MAX_FILE_BYTES // MB} MB)",
             max_files=1,
         ),
-        _error_callout(ImportState.file_error),
+        dialog_error(ImportState.file_error),  # the same alert a refused dialog shows
         width="100%",
         spacing="3",
-    )
-
-
-def _error_callout(message: rx.Var[str]) -> rx.Component:
-    return rx.cond(
-        message != "",
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert")),
-            rx.callout.text(message),
-            color_scheme="red",
-            role="alert",
-            width="100%",
-        ),
     )
 
 
@@ -80,8 +70,24 @@ def _preview() -> rx.Component:
     )
 
 
+def _choice_row(what: rx.Component, control: rx.Component, **props: object) -> rx.Component:
+    """One line of a list of choices: what is chosen for (left), its select (right, below on a phone)."""
+    return rx.hstack(what, control, align="center", wrap="wrap", width="100%", padding_y="0.25rem", **props)
+
+
+def _select(
+    name: rx.Var[str], choices: type[ImportField] | type[StatusChoice], value: rx.Var[str], on_change: Any
+) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(aria_label=name, min_width="14rem"),
+        rx.select.content(*[rx.select.item(choice.label, value=choice.value) for choice in choices]),
+        value=value,
+        on_change=on_change,
+    )
+
+
 def _column_row(column: ColumnView) -> rx.Component:
-    return rx.hstack(
+    return _choice_row(
         rx.vstack(
             rx.text(column.header, weight="bold", size="2"),
             rx.text(column.sample, size="1", color_scheme="gray", trim="both", class_name="import-sample"),
@@ -89,41 +95,26 @@ def _column_row(column: ColumnView) -> rx.Component:
             min_width="10rem",
             flex="1",
         ),
-        rx.select.root(
-            rx.select.trigger(aria_label="What the column " + column.header + " holds", min_width="12rem"),
-            rx.select.content(*[rx.select.item(meaning.label, value=meaning.value) for meaning in ImportField]),
-            value=column.meaning,
-            on_change=lambda meaning: ImportState.set_column(column.index, meaning),
+        _select(
+            "What the column " + column.header + " holds",
+            ImportField,
+            column.meaning,
+            lambda meaning: ImportState.set_column(column.index, meaning),
         ),
-        align="center",
-        wrap="wrap",
-        width="100%",
-        padding_y="0.25rem",
         border_bottom="1px solid var(--gray-a3)",
     )
 
 
 def _status_row(status: StatusView) -> rx.Component:
-    return rx.hstack(
-        rx.text(
-            status.text,
-            " (",
-            status.rows.to_string(),
-            rx.cond(status.rows == 1, " row)", " rows)"),
-            size="2",
-            flex="1",
-            min_width="10rem",
+    rows = rx.cond(status.rows == 1, " row)", " rows)")
+    return _choice_row(
+        rx.text(status.text, " (", status.rows.to_string(), rows, size="2", flex="1", min_width="10rem"),
+        _select(
+            "What the status " + status.text + " becomes",
+            StatusChoice,
+            status.choice,
+            lambda choice: ImportState.set_status(status.key, choice),
         ),
-        rx.select.root(
-            rx.select.trigger(aria_label="What the status " + status.text + " becomes", min_width="14rem"),
-            rx.select.content(*[rx.select.item(choice.label, value=choice.value) for choice in StatusChoice]),
-            value=status.choice,
-            on_change=lambda choice: ImportState.set_status(status.key, choice),
-        ),
-        align="center",
-        wrap="wrap",
-        width="100%",
-        padding_y="0.25rem",
     )
 
 
