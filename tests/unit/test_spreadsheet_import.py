@@ -15,6 +15,7 @@ from peregrine import db
 from peregrine.domain.spreadsheet import MAX_ROWS, DateOrder, ImportField, StatusChoice
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Candidate, Job, StageEvent
+from peregrine.services import analytics
 from peregrine.services import spreadsheet_import as imports
 from peregrine.services.errors import InvalidInput, NotFound
 from tests.factories import new_job
@@ -142,6 +143,7 @@ def test_the_import_keeps_the_files_dates_and_rebuilds_the_history(session: Sess
         assert set(jobs) == {"Acme", "Globex", "Hooli"}
         acme = jobs["Acme"]
         assert (acme.stage, acme.applied_on) == ("interviewing", date(2026, 1, 5))
+        assert acme.created_at.date() == date(2026, 1, 5)  # the analytics count it from then
         assert acme.notes == "<script>alert(1)</script>"  # text, shown escaped
         assert jobs["Hooli"].url == "https://hooli.example"
         assert jobs["Hooli"].notes == "=cmd|' /C calc'!A0"  # a formula stays the characters it is
@@ -238,3 +240,12 @@ def test_imported_jobs_land_on_top_of_their_columns(session: Session, candidate:
     applied = session.exec(select(Job).where(Job.stage == Stage.APPLIED.value).order_by(col(Job.position))).all()
     assert [job.company for job in applied] == ["Hooli", "Old"]
     assert applied[-1].id == existing
+
+
+def test_the_analytics_read_an_imported_history_by_the_files_dates(session: Session, candidate: Candidate) -> None:
+    table = _table("Company,Title,Status,Date Applied,Rejected date\nAcme,Engineer,Rejected,2026-01-05,2026-01-15\n")
+    imports.import_table(session, candidate.id or 0, table, _plan(session, candidate, table))
+    session.commit()
+    days, decided = analytics.time_to_decision(session, candidate.id or 0)
+    assert decided == 1
+    assert days == pytest.approx(10.0, abs=0.01)  # ten days, whatever the seconds that keep a day's moves in order
