@@ -26,6 +26,7 @@ import io
 import json
 import re
 import secrets
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -410,8 +411,16 @@ def _held_dir(candidate_id: int) -> Path:
     return private_dir(data_dir() / "imports" / str(candidate_id))
 
 
+#: A held file nobody came back to within a day (a tab closed mid-way) is let go at the next upload.
+HELD_FOR_S = 24 * 3600
+
+
 def hold_table(candidate_id: int, table: Table) -> str:
     """Keep a read file for the page's next steps; the key to find it again."""
+    cutoff = time.time() - HELD_FOR_S
+    for stale in _held_dir(candidate_id).glob("*.json"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
     key = secrets.token_urlsafe(16)
     payload = {"name": table.name, "kind": table.kind, "headers": table.headers, "rows": table.rows}
     (_held_dir(candidate_id) / f"{key}.json").write_text(json.dumps(payload), encoding="utf-8")

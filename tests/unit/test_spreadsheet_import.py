@@ -4,8 +4,11 @@ its histories, all or nothing, the remembered mapping, and every bad file."""
 from __future__ import annotations
 
 import io
+import os
+import time
 import zipfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -230,6 +233,17 @@ def test_a_held_file_is_found_again_by_its_key_only(db_url: str) -> None:
     imports.release_table(1, key)
     with pytest.raises(NotFound):
         imports.held_table(1, key)
+
+
+def test_a_file_left_for_a_day_is_let_go_at_the_next_upload(db_url: str) -> None:
+    left = imports.hold_table(1, _table())
+    day_ago = time.time() - imports.HELD_FOR_S - 60
+    held = next((Path(db_url.removeprefix("sqlite:///")).parent / "imports" / "1").glob(f"{left}.json"))
+    os.utime(held, (day_ago, day_ago))
+    kept = imports.hold_table(1, _table())
+    with pytest.raises(NotFound):
+        imports.held_table(1, left)
+    assert imports.held_table(1, kept).name == "jobs.csv"
 
 
 def test_imported_jobs_land_on_top_of_their_columns(session: Session, candidate: Candidate) -> None:
