@@ -385,7 +385,7 @@ def _worded_date(value: str) -> date:
     numbers = [int(word) for word in words if word.isdigit()]
     if len(months) != 1 or len(numbers) != 2:
         raise BadValue(f"“{value}” is not a date; write it like 2026-03-01")
-    day, year = (numbers[0], numbers[1]) if numbers[1] > 31 or numbers[0] <= 31 else (numbers[1], numbers[0])
+    day, year = (numbers[1], numbers[0]) if numbers[0] > 31 else (numbers[0], numbers[1])  # 2026 March 1
     if year < 100:
         year += 2000
     return date(year, months[0], day)
