@@ -529,10 +529,11 @@ def build_row(
     order: DateOrder | None,
 ) -> ImportRow | RowError | None:
     """One row of the file as a job to import, the first problem with it, or None when its status
-    is not imported (a wishlist entry)."""
+    is not imported (a wishlist entry). A status missing from `statuses` is as `guess_status` says."""
     by_field = {meaning: (cells[index] if index < len(cells) else "").strip() for index, meaning in enumerate(mapping)}
     column = {meaning: headers[index] for index, meaning in enumerate(mapping)}
-    choice = statuses.get(normalise_status(by_field.get(ImportField.STATUS, "")), StatusChoice.APPLIED)
+    status = normalise_status(by_field.get(ImportField.STATUS, ""))
+    choice = statuses.get(status) or guess_status(status)  # a status nobody chose for is as guessed
     if choice is StatusChoice.SKIP:
         return None
     try:

@@ -256,3 +256,10 @@ def test_duplicates_follow_the_boards_rule_and_the_file_itself() -> None:
     assert not index.repeats(new)
     index.add(new)
     assert index.repeats(new)  # a later row of the same file
+
+
+def test_a_status_nobody_chose_for_is_as_guessed() -> None:
+    row = build_row(2, ["Acme", "Engineer", "Phone screen", "05/01/2026", "", ""], MAPPING, HEADERS, {}, None)
+    assert isinstance(row, ImportRow)
+    assert row.stage is Stage.PHONE_SCREEN
+    assert build_row(3, ["Acme", "Engineer", "Saved", "05/01/2026", "", ""], MAPPING, HEADERS, {}, None) is None

@@ -21,6 +21,11 @@ UPLOAD_ID = "spreadsheet_import_upload"
 #: Rows of the file shown before the mapping, and row errors listed after the dry run.
 PREVIEW_ROWS = 5
 ERRORS_SHOWN = 200
+#: A preview cell's characters: five rows of 100,000-character descriptions would near the
+#: websocket's ~1 MB message cap (see domain.limits), and a glance needs far less.
+PREVIEW_CHARS = 120
+#: Statuses listed with their select; a file's others are guessed (a tracker has a dozen at most).
+STATUSES_SHOWN = 40
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class ImportState(AppState):
     preview: list[list[str]] = []
     columns: list[ColumnView] = []
     statuses: list[StatusView] = []
+    status_note: str = ""
     ask_date_order: bool = False
     date_order: str = ""
     summary: str = ""
@@ -92,7 +98,10 @@ class ImportState(AppState):
             plan = imports.first_plan(session, candidate_id, table)
         self.file_error, self.file_name, self.row_count = "", table.name, len(table.rows)
         self.headers = table.headers
-        self.preview = [cells + [""] * (len(table.headers) - len(cells)) for _, cells in table.rows[:PREVIEW_ROWS]]
+        self.preview = [
+            [_glimpse(cell) for cell in cells + [""] * (len(table.headers) - len(cells))]
+            for _, cells in table.rows[:PREVIEW_ROWS]
+        ]
         self.date_order = plan.date_order.value if plan.date_order else ""
         self._show_plan(table, plan)
         self.step = "map"
@@ -170,10 +179,20 @@ class ImportState(AppState):
             for index, (header, meaning) in enumerate(zip(table.headers, plan.columns, strict=True))
         ]
         chosen = plan.statuses
+        values = imports.status_values(table, plan.columns)
         self.statuses = [
-            StatusView(value.key, value.text, value.rows, chosen.get(value.key, guess_status(value.key)).value)
-            for value in imports.status_values(table, plan.columns)
+            StatusView(
+                value.key, _glimpse(value.text), value.rows, chosen.get(value.key, guess_status(value.key)).value
+            )
+            for value in values[:STATUSES_SHOWN]
         ]
+        unlisted = len(values) - STATUSES_SHOWN
+        self.status_note = (
+            f"…and {unlisted:,} more statuses, each as guessed. So many different values suggest the column "
+            "chosen as the status holds something else."
+            if unlisted > 0
+            else ""
+        )
         # Asked whenever the file leaves it open, so a remembered or chosen answer stays visible and changeable.
         self.ask_date_order = imports.needs_date_order(table, replace(plan, date_order=None))
         self._forget_dry_run()
@@ -189,3 +208,7 @@ class ImportState(AppState):
         self.held_key, self.headers, self.preview, self.columns, self.statuses = "", [], [], [], []
         self.date_order, self.ask_date_order = "", False
         self._forget_dry_run()
+
+
+def _glimpse(text: str) -> str:
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"

@@ -166,6 +166,7 @@ def _mapping_step() -> rx.Component:
                     color_scheme="gray",
                 ),
                 rx.foreach(ImportState.statuses, _status_row),
+                rx.cond(ImportState.status_note != "", rx.text(ImportState.status_note, size="2", role="note")),
                 width="100%",
             ),
         ),
