@@ -259,7 +259,7 @@ def test_duplicates_follow_the_boards_rule_and_the_file_itself() -> None:
 
 
 def test_a_status_nobody_chose_for_is_as_guessed() -> None:
-    row = build_row(2, ["Acme", "Engineer", "Phone screen", "05/01/2026", "", ""], MAPPING, HEADERS, {}, None)
+    row = build_row(2, ["Acme", "Engineer", "Phone screen", "2026-01-05", "", ""], MAPPING, HEADERS, {}, None)
     assert isinstance(row, ImportRow)
     assert row.stage is Stage.PHONE_SCREEN
-    assert build_row(3, ["Acme", "Engineer", "Saved", "05/01/2026", "", ""], MAPPING, HEADERS, {}, None) is None
+    assert build_row(3, ["Acme", "Engineer", "Saved", "2026-01-05", "", ""], MAPPING, HEADERS, {}, None) is None
