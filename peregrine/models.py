@@ -437,3 +437,21 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class ImportMapping(SQLModel, table=True):
+    """How a candidate mapped a spreadsheet's columns and statuses, kept for the next file with the
+    same headers (`headers_key` is a hash of the normalised headers, `domain.spreadsheet.headers_key`)."""
+
+    __table_args__ = (Index("ux_importmapping_candidate_headers", "candidate_id", "headers_key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    headers_key: str
+    #: One `domain.spreadsheet.ImportField` value per column, in the file's order.
+    columns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: Each normalised status value of the file and the `StatusChoice` value it became.
+    statuses: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: "" or a `domain.spreadsheet.DateOrder` value.
+    date_order: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)

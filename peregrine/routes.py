@@ -20,6 +20,7 @@ OFFERS = "/offers"
 RESUME = "/resume"
 INBOX = "/inbox"
 SETTINGS = "/settings"
+IMPORT = "/import"
 
 
 def job_url(job_id: Any) -> Any:

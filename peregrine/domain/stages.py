@@ -139,3 +139,5 @@ class MoveSource(StrEnum):
     OFFER = "offer"
     #: Marking a survey done moves the job on from Survey.
     SURVEY = "survey"
+    #: A history read from a spreadsheet (`services.jobs.import_jobs`), dated from the file.
+    IMPORT = "import"

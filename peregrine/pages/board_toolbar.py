@@ -1,4 +1,4 @@
-"""The board's toolbar: its heading, the filters (text, source, work mode, tag) and Add job.
+"""The board's toolbar: its heading, the filters (text, source, work mode, tag), Import and Add job.
 
 It takes the board's state as an argument, so the board can import it without a cycle.
 """
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import reflex as rx
 from reflex.event import EventType
 
+from peregrine import routes
 from peregrine.domain import limits
 from peregrine.domain.job_details import WorkMode
 
@@ -49,6 +50,7 @@ def board_toolbar(board: type[BoardState], *, on_add: EventType[()]) -> rx.Compo
         ),
         _choice_filter(board, "tag", "All tags", [rx.foreach(board.tags, lambda tag: rx.select.item(tag, value=tag))]),
         rx.cond(board.filtered, rx.button("Clear filters", variant="ghost", on_click=board.clear_filters)),
+        rx.link("Import a spreadsheet", href=routes.IMPORT, size="2"),
         rx.button(rx.icon("plus", size=16, aria_hidden="true"), "Add job", on_click=on_add),
         align="center",
         spacing="3",

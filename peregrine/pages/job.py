@@ -215,6 +215,7 @@ _SOURCE_LABELS = {
     MoveSource.INTERVIEW: "from an interview round",
     MoveSource.OFFER: "an offer was recorded",
     MoveSource.SURVEY: "survey marked done",
+    MoveSource.IMPORT: "imported from a spreadsheet",
 }
 
 
