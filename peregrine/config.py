@@ -97,6 +97,11 @@ def database_url() -> str:
     return os.environ.get("PEREGRINE_DB_URL") or f"sqlite:///{data_location() / 'peregrine.db'}"
 
 
+def public_url() -> str | None:
+    """`PEREGRINE_PUBLIC_URL`: the address people reach the app at beyond this machine, if any."""
+    return os.environ.get("PEREGRINE_PUBLIC_URL", "").strip() or None
+
+
 def app_port() -> int:
     return int(os.environ.get("PEREGRINE_PORT", "3000"))
 
