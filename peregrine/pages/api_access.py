@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.shown_once import shown_once_callout
 from peregrine.domain import limits
 from peregrine.domain.dates import calendar_date, local_moment
 from peregrine.pages.state import AppState
@@ -85,24 +86,11 @@ def api_access_section() -> rx.Component:
             ".",
             size="2",
         ),
-        rx.cond(
-            ApiAccessState.shown_once != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("key-round")),
-                rx.callout.text(
-                    "Copy this token now: it is shown only once (only its fingerprint is stored). ",
-                    rx.code(ApiAccessState.shown_once, class_name="api-token"),
-                ),
-                rx.button(
-                    "Copy the token",
-                    on_click=rx.set_clipboard(ApiAccessState.shown_once),
-                    size="1",
-                    variant="soft",
-                    width="fit-content",
-                ),
-                color_scheme="green",
-                role="status",
-            ),
+        shown_once_callout(
+            ApiAccessState.shown_once,
+            intro="Copy this token now: it is shown only once (only its fingerprint is stored).",
+            copy_label="Copy the token",
+            icon="key-round",
         ),
         rx.table.root(
             rx.table.header(

@@ -10,6 +10,7 @@ from reflex.config import get_config
 
 from peregrine import config, db
 from peregrine.components.dialogs import confirm_dialog
+from peregrine.components.shown_once import shown_once_callout
 from peregrine.domain.dates import calendar_date
 from peregrine.pages.state import AppState
 from peregrine.services import calendar_feed
@@ -62,24 +63,11 @@ def calendar_feed_section() -> rx.Component:
             "the address can read these events: replace it if it leaks.",
             size="2",
         ),
-        rx.cond(
-            CalendarFeedState.shown_once != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("calendar")),
-                rx.callout.text(
-                    "Copy this address into your calendar app now: it is shown only once. ",
-                    rx.code(CalendarFeedState.shown_once, class_name="api-token"),
-                ),
-                rx.button(
-                    "Copy the address",
-                    on_click=rx.set_clipboard(CalendarFeedState.shown_once),
-                    size="1",
-                    variant="soft",
-                    width="fit-content",
-                ),
-                color_scheme="green",
-                role="status",
-            ),
+        shown_once_callout(
+            CalendarFeedState.shown_once,
+            intro="Copy this address into your calendar app now: it is shown only once.",
+            copy_label="Copy the address",
+            icon="calendar",
         ),
         rx.cond(
             CalendarFeedState.live_since != "",
