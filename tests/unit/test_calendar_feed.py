@@ -16,6 +16,7 @@ from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import CalendarFeed, Candidate
 from peregrine.routes import calendar_feed_url, job_url, prep_url
 from peregrine.services import calendar_feed, interviews, jobs, offers
+from peregrine.services.calendar_ics import CalendarEntry, render_calendar
 from peregrine.services.interviews import RoundFields
 from peregrine.web import site
 from tests.factories import new_job, new_round
@@ -188,3 +189,36 @@ async def test_the_feed_is_served_behind_the_edge_to_its_secret_only(session: Se
         calendar_feed.revoke_feed(session, candidate.id or 0)
         session.commit()
         assert (await http.get(url)).status_code == 404
+
+
+def test_long_text_is_folded_whole_and_durations_and_days_are_rfc_5545() -> None:
+    moment = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    long_line = "Ünïcödé, ünd; \\ ëmøjï 🦅 " * 20
+    ics = render_calendar(
+        [
+            CalendarEntry(
+                uid="a@peregrine",
+                summary="Long",
+                start=moment,
+                changed_at=moment,
+                duration=timedelta(days=1, minutes=90),
+                description=f"{long_line}\nsecond line",
+                url="https://jobs.example.org/" + "x" * 200,
+            ),
+            CalendarEntry(uid="b@peregrine", summary="Zero", start=moment, changed_at=moment, duration=timedelta()),
+            CalendarEntry(uid="c@peregrine", summary="Day", start=date(2026, 2, 28), changed_at=moment),
+        ]
+    )
+    lines = ics.split(b"\r\n")
+    assert lines[-1] == b""
+    assert all(len(line) <= 75 for line in lines)
+    assert b"\n" not in ics.replace(b"\r\n", b"")
+    for line in lines:
+        line.decode("utf-8")  # never cut inside a character
+    events = {str(event["UID"]): event for event in Calendar.from_ical(ics).walk("VEVENT") if isinstance(event, Event)}
+    assert str(events["a@peregrine"]["DESCRIPTION"]) == long_line.strip() + "\nsecond line"
+    assert str(events["a@peregrine"]["URL"]) == "https://jobs.example.org/" + "x" * 200
+    assert events["a@peregrine"].decoded("DURATION") == timedelta(days=1, minutes=90)
+    assert events["b@peregrine"].decoded("DURATION") == timedelta()
+    assert events["c@peregrine"].decoded("DTSTART") == date(2026, 2, 28)
+    assert events["c@peregrine"].decoded("DTEND") == date(2026, 3, 1)
