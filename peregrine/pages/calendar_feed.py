@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from reflex.config import get_config
 
 from peregrine import config, db
 from peregrine.components.dialogs import confirm_dialog
@@ -14,11 +13,12 @@ from peregrine.components.shown_once import shown_once_callout
 from peregrine.domain.dates import calendar_date
 from peregrine.pages.state import AppState
 from peregrine.services import calendar_feed
+from peregrine.web import site
 
 
 def feed_base_url() -> str:
-    """Where the feed is served: the public address, else the backend's (the pages' own in production)."""
-    return config.public_url() or get_config().api_url
+    """Where the feed is served: the public address, else the backend's."""
+    return config.public_url() or site.backend_url()
 
 
 class CalendarFeedState(AppState):

@@ -76,10 +76,9 @@ class Backup:
 
 @dataclass(frozen=True)
 class Restored:
-    """What a restore did: the file it restored, the backup of what was there before it, and the
-    schema revision the file had when it was older than this version's (migrated forward)."""
+    """What a restore did: the backup of what was there before it, and the schema revision the
+    file had when it was older than this version's (migrated forward)."""
 
-    source: Path
     previous: Backup
     migrated_from: str | None
 
@@ -211,14 +210,6 @@ def known_revisions() -> tuple[set[str], str]:
     return {script.revision for script in scripts.walk_revisions()}, head
 
 
-def check_backup(path: Path) -> str:
-    """The schema revision of the Peregrine database at `path`, or `RestoreRefused` saying why not.
-
-    Reads a copy, never the file itself (opening a database can write its journal)."""
-    with _staged_copy(path) as staged:
-        return _checked_revision(staged, shown_as=path.name)
-
-
 def restore(path: Path) -> Restored:
     """Restore the database from the file at `path` (a backup, or a database copied from elsewhere).
 
@@ -238,7 +229,7 @@ def restore(path: Path) -> Restored:
             source.backup(target)
     db.engine().dispose()  # pooled connections start afresh on the restored data
     log.warning("Database restored from %s (the previous one is backed up as %s)", path, previous.path)
-    return Restored(path, previous, revision if revision != head else None)
+    return Restored(previous, revision if revision != head else None)
 
 
 @contextmanager
