@@ -91,7 +91,10 @@ def migrate(revision: str = "head", *, url: str | None = None) -> None:
     Alembic revision, or to `revision` (idempotent)."""
     from alembic import command
 
-    command.upgrade(alembic_config(url or config.database_url()), revision)
+    alembic_cfg = alembic_config(url or config.database_url())
+    if url is not None:  # a restore, inside the running app: alembic.ini's logging must not replace the app's
+        alembic_cfg.attributes["quiet"] = True
+    command.upgrade(alembic_cfg, revision)
 
 
 def alembic_config(url: str) -> Config:

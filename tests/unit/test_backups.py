@@ -4,6 +4,7 @@ data through its own engine."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import stat
 import threading
@@ -232,3 +233,32 @@ def test_the_command_line_backs_up_and_restores(
     assert main(["restore", str(not_a_backup)]) == 1
     assert "not a SQLite database" in capsys.readouterr().err
     assert _companies() == ["Before the command"]
+
+
+def test_a_connection_open_during_the_restore_reads_the_restored_data(session: Session) -> None:
+    new_job(session, company="In the backup")
+    chosen = backups.make_backup()
+    new_job(session, company="Only in the live database")
+    session.close()
+    with db.engine().connect() as held:  # checked out of the pool: disposing the engine cannot close it
+        assert held.exec_driver_sql("SELECT count(*) FROM job").scalar() == 2
+        held.commit()
+        backups.restore(chosen.path)
+        assert held.exec_driver_sql("SELECT company FROM job").scalars().all() == ["In the backup"]
+
+
+@pytest.mark.asyncio
+async def test_the_daily_task_backs_up_at_start_up(session: Session) -> None:
+    new_job(session, company="Daily")
+    session.close()
+    task = asyncio.create_task(backups.back_up_daily_forever())
+    try:
+        for _ in range(200):
+            if backups.list_backups():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        task.cancel()
+    [daily] = backups.list_backups()
+    assert daily.kind is BackupKind.DAILY
+    assert ("Daily",) in _rows(daily.path, "SELECT company FROM job")
