@@ -52,6 +52,7 @@ class BackupsState(AppState):
 
     @rx.event
     def load(self) -> None:
+        self.restored_note = ""  # said until the page is loaded again, which is what it asks for
         self.available = backups.backups_available()
         self.kept = config.user_profile().backups_kept
         self._list()

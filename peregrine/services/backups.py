@@ -136,7 +136,13 @@ def list_backups() -> list[Backup]:
     folder = config.data_location() / FOLDER
     if not folder.is_dir():
         return []
-    found = [_describe(path) for path in folder.iterdir() if _NAME.match(path.name) and path.is_file()]
+    found = []
+    for path in folder.iterdir():
+        if _NAME.match(path.name) and path.is_file():
+            try:
+                found.append(_describe(path))
+            except FileNotFoundError:  # pruned meanwhile by another process (the CLI, the daily task)
+                continue
     return sorted(found, key=lambda backup: backup.made_at, reverse=True)
 
 

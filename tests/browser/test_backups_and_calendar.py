@@ -45,6 +45,8 @@ def test_a_backup_made_in_settings_is_restored_from_the_list(page: Page, app_url
     expect(section.get_by_role("row").filter(has_text="before a restore")).to_have_count(1)
     assert _companies() == ["Kept Co"]
     section.get_by_role("button", name="Reload the page").click()
+    expect(section.get_by_role("row").filter(has_text="before a restore")).to_have_count(1, timeout=30_000)
+    expect(section.get_by_role("status")).to_have_count(0)  # said once; the reload it asked for is done
     open_board(page, app_url)
     expect(page.get_by_role("article", name="Kept Co — Engineer")).to_be_visible()
     expect(page.get_by_role("article", name="Added after the backup — Engineer")).to_have_count(0)
