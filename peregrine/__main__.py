@@ -1,4 +1,4 @@
-"""Command line: `python -m peregrine migrate | demo | import FILE`."""
+"""Command line: `python -m peregrine migrate | demo | import FILE | backup | restore FILE`."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         '"date_order": "day_first" | "month_first"}; what it leaves out is guessed (or remembered)',
     )
     spreadsheet.add_argument("--dry-run", action="store_true", help="say what would be imported, write nothing")
+    commands.add_parser("backup", help="back the database up into data/backups/ now")
+    restore = commands.add_parser(
+        "restore", help="restore the database from a backup (the current one is backed up first)"
+    )
+    restore.add_argument("file", type=Path, help="the backup: a file of data/backups/ or a Peregrine database")
     args = parser.parse_args(argv)
 
     from peregrine import db
@@ -45,8 +50,30 @@ def main(argv: list[str] | None = None) -> int:
             print(exc, file=sys.stderr)
             return 1
         print(f"Loaded {count} demo jobs. Start the app with `make run`.")
-    if args.command == "import":
+    elif args.command == "import":
         return _import(args.file, args.mapping, dry_run=args.dry_run)
+    elif args.command in ("backup", "restore"):
+        return _backup_or_restore(args.file if args.command == "restore" else None)
+    return 0
+
+
+def _backup_or_restore(file: Path | None) -> int:
+    """A backup now (`file` None), or a restore from `file`; a refusal is printed, exit status 1."""
+    from peregrine.services import backups
+    from peregrine.services.errors import ServiceError
+
+    try:
+        if file is None:
+            made = backups.make_backup()
+            print(f"Backed up to {made.path} ({made.size_bytes:,} bytes).")
+            return 0
+        restored = backups.restore(file)
+    except ServiceError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    migrated = f" (migrated forward from schema {restored.migrated_from})" if restored.migrated_from else ""
+    print(f"Restored from {file}{migrated}. The database before it is backed up as {restored.previous.path}.")
+    print("Reload any open Peregrine page to see the restored data.")
     return 0
 
 

@@ -21,6 +21,10 @@ RESUME = "/resume"
 INBOX = "/inbox"
 SETTINGS = "/settings"
 IMPORT = "/import"
+#: The calendar feeds, `/calendar/<secret>.ics`: served outside Reflex, beside the API (`api/calendar.py`).
+CALENDAR_FEEDS = "/calendar/"
+#: Addresses above that are not pages (`add_page` registers the others).
+OUTSIDE_REFLEX = (CALENDAR_FEEDS,)
 
 
 def job_url(job_id: Any) -> Any:
@@ -41,6 +45,17 @@ def prep_sheet_url(job_id: Any, interview_id: Any = None) -> Any:
 
 def survey_url(job_id: Any) -> Any:
     return job_url(job_id) + "/survey"
+
+
+def calendar_feed_url(secret: Any) -> Any:
+    """`/calendar/{secret}.ics`, the address a calendar app subscribes to."""
+    return CALENDAR_FEEDS + _text(secret) + ".ics"
+
+
+def calendar_feed_secret(file_name: str) -> str | None:
+    """The secret of a feed's file name (`<secret>.ics`, after CALENDAR_FEEDS), or None."""
+    secret, dot, extension = file_name.rpartition(".")
+    return secret if dot and extension == "ics" else None
 
 
 def _text(value: Any) -> Any:

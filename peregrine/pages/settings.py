@@ -9,6 +9,8 @@ import reflex as rx
 from peregrine import routes
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
+from peregrine.pages.backups import backups_section
+from peregrine.pages.calendar_feed import calendar_feed_section
 from peregrine.pages.state import AppState
 from peregrine.services.health import (
     ImapOverview,
@@ -302,4 +304,6 @@ def settings_page() -> rx.Component:
             size="2",
         ),
         api_access_section(),
+        calendar_feed_section(),
+        backups_section(),
     )
