@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from peregrine.llm.prompts import company_research, email_classify, practice
+from peregrine.llm.prompts import company_research, email_classify, interview_prep, practice
 from tests.fakes.fixtures import WriteLLMConfig
 from tests.fakes.openai_server import FakeOpenAIServer
 from tests.llm.people import client_for
@@ -93,6 +93,14 @@ def test_a_brief_drops_claims_citing_nothing_and_keeps_at_most_eight_a_section()
     assert len(brief.overview) == 8
     assert [claim.sources for claim in brief.leadership] == [[2]]
     assert [claim["text"] for claim in brief.model_dump()["accessibility"]] == [CLAIM["text"]]
+
+
+def test_a_prep_section_with_one_question_too_many_keeps_the_first_five() -> None:
+    asked = [{"question": f"What would you change in release {n}?", "rationale": "ownership"} for n in range(6)]
+    section = interview_prep.QuestionsToAsk.model_validate({"questions": asked})
+
+    assert [question.question for question in section.questions] == [entry["question"] for entry in asked[:5]]
+    assert interview_prep.QuestionsToAsk.model_json_schema()["properties"]["questions"]["maxItems"] == 5
 
 
 def test_a_claim_too_long_is_cut_and_one_too_short_is_dropped() -> None:

@@ -8,10 +8,11 @@ and `output_tokens` are sized for that section alone.
 from __future__ import annotations
 
 from string import Template
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from peregrine.llm.prompts.repair import at_most
 from peregrine.llm.prompts.sections import SectionModel, SectionPrompt
 
 SYSTEM = Template(
@@ -43,7 +44,7 @@ class CallbackDrivers(SectionModel):
     #: 1-3 drivers of ~120 tokens each, and the JSON around them.
     output_tokens: ClassVar[int] = 600
 
-    drivers: list[CallbackDriver] = Field(min_length=1, max_length=3)
+    drivers: Annotated[list[CallbackDriver], at_most(3)] = Field(min_length=1, max_length=3)
 
 
 class FormattedDescription(SectionModel):

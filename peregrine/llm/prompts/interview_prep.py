@@ -10,10 +10,11 @@ breaks them is asked for again.
 from __future__ import annotations
 
 from string import Template
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field
 
+from peregrine.llm.prompts.repair import at_most
 from peregrine.llm.prompts.sections import SectionModel, SectionPrompt
 
 SYSTEM = Template(
@@ -39,7 +40,7 @@ HEADINGS = {
 
 
 class RoadmapPhase(SectionModel):
-    tasks: list[str] = Field(min_length=1, max_length=8, description="concrete tasks, in order")
+    tasks: Annotated[list[str], at_most(8)] = Field(min_length=1, max_length=8, description="concrete tasks, in order")
 
 
 class Roadmap(SectionModel):
@@ -53,7 +54,7 @@ class RoadmapAnswer(SectionModel):
     #: Four phases of a few tasks, and the weak areas they target.
     output_tokens: ClassVar[int] = 600
 
-    weak_areas_targeted: list[str] = Field(default_factory=list, max_length=8)
+    weak_areas_targeted: Annotated[list[str], at_most(8)] = Field(default_factory=list, max_length=8)
     roadmap: Roadmap
 
 
@@ -75,7 +76,7 @@ class PredictedQuestions(SectionModel):
     #: 3-5 questions with STAR answers, ~300 tokens each.
     output_tokens: ClassVar[int] = 1500
 
-    questions: list[PredictedQuestion] = Field(min_length=3, max_length=5)
+    questions: Annotated[list[PredictedQuestion], at_most(5)] = Field(min_length=3, max_length=5)
 
 
 class InterviewerQuestion(SectionModel):
@@ -87,7 +88,7 @@ class QuestionsToAsk(SectionModel):
     #: Five questions of ~60 tokens each.
     output_tokens: ClassVar[int] = 400
 
-    questions: list[InterviewerQuestion] = Field(min_length=5, max_length=5)
+    questions: Annotated[list[InterviewerQuestion], at_most(5)] = Field(min_length=5, max_length=5)
 
 
 class BulletDefense(SectionModel):
@@ -101,7 +102,7 @@ class ResumeDefense(SectionModel):
     #: Up to eight bullets of ~100 tokens each.
     output_tokens: ClassVar[int] = 900
 
-    bullets: list[BulletDefense] = Field(min_length=1, max_length=8)
+    bullets: Annotated[list[BulletDefense], at_most(8)] = Field(min_length=1, max_length=8)
 
 
 class DeepDive(SectionModel):
@@ -114,7 +115,7 @@ class DeepDives(SectionModel):
     #: Up to six topics of ~150 tokens each.
     output_tokens: ClassVar[int] = 900
 
-    dives: list[DeepDive] = Field(min_length=1, max_length=6)
+    dives: Annotated[list[DeepDive], at_most(6)] = Field(min_length=1, max_length=6)
 
 
 #: In the order they are written and shown.

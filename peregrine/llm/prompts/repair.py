@@ -69,6 +69,12 @@ def at_most_items(value: Any, *, count: int) -> Any:
     return value
 
 
+def at_most(count: int) -> BeforeValidator:
+    """The validator of a list field bounded by `Field(max_length=count)`: one item too many is
+    dropped rather than failing the answer, `Annotated[list[X], at_most(5)] = Field(max_length=5)`."""
+    return BeforeValidator(partial(at_most_items, count=count))
+
+
 def cut_text(value: Any, limit: int) -> Any:
     """A text over `limit` characters cut at a word before it, with an ellipsis."""
     if not isinstance(value, str) or len(value) <= limit:
