@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import reflex as rx
@@ -27,6 +26,9 @@ from peregrine.services import resume_document, resume_import, uploads
 from peregrine.services.resume_import import Proposal
 
 log = logging.getLogger(__name__)
+
+#: Files between their upload and their reading: (the name shown, the bytes).
+_HELD: uploads.HeldUploads[tuple[str, bytes]] = uploads.HeldUploads()
 
 DOCUMENT_UPLOAD_ID = "resume_document_upload"
 #: The box holding the document's text: the selection script reads it by this id.
@@ -55,6 +57,7 @@ class ResumeDocumentState(AppState):
     #: Why there are no proposals from the model (none configured, it failed, it found none), or "".
     split_note: str = ""
     proposals: list[Proposal] = []
+    _held: str = ""  # the key of the file `read_document` reads
     _run: int = 0  # each split's number: a split the user replaced by another file shows nothing
 
     @rx.event
@@ -62,28 +65,44 @@ class ResumeDocumentState(AppState):
         self.panel_open = not self.panel_open
 
     @rx.event
-    async def handle_document(self, files: list[rx.UploadFile]) -> AsyncIterator[Any]:
-        """Read the chosen file's text (in a worker thread), then split it in the background.
+    async def handle_document(self, files: list[rx.UploadFile]) -> Any:
+        """Hold the chosen file for `read_document`, which reads it in the background: a scanned
+        PDF read by OCR takes seconds, and an upload handler holds its tab's state lock."""
+        if not files:
+            return None
+        upload = files[0]
+        data = await upload.read(resume_document.MAX_DOCUMENT_BYTES + 1)
+        self.reading, self.refusal = True, ""
+        self._held = _HELD.hold((uploads.display_name(upload.name), data))
+        return ResumeDocumentState.read_document
+
+    @rx.event(background=True)
+    async def read_document(self) -> Any:
+        """Read the held file's text (in a worker thread), then split it in the background.
 
         Proposals not yet reviewed stay: a second file adds to them.
         """
-        if not files:
-            return
-        upload = files[0]
-        name = uploads.display_name(upload.name)
-        data = await upload.read(resume_document.MAX_DOCUMENT_BYTES + 1)
-        self.reading, self.refusal = True, ""
-        yield  # "Reading the file…" shows while it is read
+        async with self:
+            key = self._held
+        held = _HELD.claim(key)
+        if held is None:  # read already, or the server restarted since the upload
+            async with self:
+                self.reading = False
+            return None
+        name, data = held
         try:
             document = await resume_document.read_document_off_loop(data)
         except UserFacingError as exc:  # the text of an earlier file, if any, stays
-            self.refusal = f"{name}: {exc}"
-            return
+            async with self:
+                self.refusal, self.reading = f"{name}: {exc}", False
+            return None
         finally:
+            _HELD.release(key)
+        async with self:
             self.reading = False
-        self.file_name, self.summary, self.text = name, document.summary, document.text
-        self._run += 1
-        yield self._split()
+            self.file_name, self.summary, self.text = name, document.summary, document.text
+            self._run += 1
+            return self._split()
 
     def _split(self) -> Any:
         if not llm_configured():

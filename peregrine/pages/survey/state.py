@@ -53,7 +53,7 @@ from peregrine.services.errors import ServiceError
 log = logging.getLogger(__name__)
 UPLOAD_ID = "survey_screenshots"  # the dropzone of view.py
 #: Uploads screened by a handler, waiting for `check_screenshots` to decode them (process memory).
-_HELD = uploads.HeldUploads()
+_HELD: uploads.HeldUploads[uploads.Screened] = uploads.HeldUploads()
 _STILL_CHECKING = "the screenshots added just before are still being checked; add it again in a moment"
 
 
