@@ -36,7 +36,6 @@ JOB_COLUMNS: tuple[str, ...] = (
     "Position",
     "Stage",
     "Outcome",
-    "Date applied",
     "URL",
     "Location",
     "Source",
@@ -97,13 +96,12 @@ def applied_day(job: Job) -> date:
 # ----------------------------------------------------------------------------- the jobs table
 def job_rows(session: Session, candidate_id: int) -> Iterator[list[Any]]:
     """The header, then one row per job (oldest application first), each with the first day it
-    entered each stage: Applied is the day applied, the others come from its moves."""
+    entered each stage: "Applied on" is the day applied, the others come from its moves."""
     yield list(JOB_COLUMNS)
     steps = _steps_by_job(session, candidate_id)
     for job in _jobs(session, candidate_id):
-        entered = stage_entry_days(steps.get(job.id or 0, []))
-        entered.setdefault(Stage.APPLIED, applied_day(job))
-        entered[Stage.APPLIED] = min(entered[Stage.APPLIED], applied_day(job))
+        # Applied is the day the application went out, whatever moves came back to it later.
+        entered = stage_entry_days(steps.get(job.id or 0, [])) | {Stage.APPLIED: applied_day(job)}
         yield inert_row(
             [
                 job.id,
@@ -111,7 +109,6 @@ def job_rows(session: Session, candidate_id: int) -> Iterator[list[Any]]:
                 job.title,
                 Stage(job.stage).label,
                 outcome_label(job.stage, job.rejection_reason),
-                applied_day(job),
                 job.url,
                 job.location,
                 job.source,
