@@ -20,6 +20,9 @@ OFFERS = "/offers"
 RESUME = "/resume"
 INBOX = "/inbox"
 SETTINGS = "/settings"
+SEARCH_LOG = "/log"
+#: Where the browser fetches a file a page prepared (served by the backend's API, see services.downloads).
+EXPORT_DOWNLOAD = "/api/v1/export/download/"
 
 
 def job_url(job_id: Any) -> Any:
@@ -40,6 +43,15 @@ def prep_sheet_url(job_id: Any, interview_id: Any = None) -> Any:
 
 def survey_url(job_id: Any) -> Any:
     return job_url(job_id) + "/survey"
+
+
+def search_log_url(start: Any, end: Any) -> Any:
+    """The job-search log of a date range: `/log?from=2026-03-01&to=2026-03-31` (ISO days)."""
+    return SEARCH_LOG + "?from=" + _text(start) + "&to=" + _text(end)
+
+
+def export_download_path(ticket: str) -> str:
+    return EXPORT_DOWNLOAD + ticket
 
 
 def _text(value: Any) -> Any:

@@ -9,6 +9,7 @@ import reflex as rx
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
 from peregrine.pages.state import AppState
+from peregrine.pages.your_data import your_data_section
 from peregrine.services.health import (
     ImapOverview,
     PollerView,
@@ -294,4 +295,5 @@ def settings_page() -> rx.Component:
             color_scheme="gray",
         ),
         api_access_section(),
+        your_data_section(),
     )

@@ -79,7 +79,7 @@ class ArchiveSummary:
 
     def sentence(self) -> str:
         total = sum(self.rows.values())
-        return f"{self.jobs} jobs ({total} records in all) and {self.files} files"
+        return f"{_count(self.jobs, 'job')} ({_count(total, 'record')} in all) and {_count(self.files, 'file')}"
 
 
 def archived_tables() -> list[Table]:
@@ -303,12 +303,16 @@ def _check_empty(session: Session) -> None:
     candidates = session.execute(select(func.count()).select_from(Candidate)).scalar_one()
     if held or candidates > 1:
         jobs = held.get(_JOB, 0)
-        what = f"{jobs} jobs" if jobs else f"{sum(held.values()) or candidates} records"
+        what = _count(jobs, "job") if jobs else _count(sum(held.values()) or candidates, "record")
         raise ArchiveRefused(
             f"This database already holds {what}: an archive is imported only into an empty database, so nothing "
             "is mixed or overwritten. Nothing was imported. Start Peregrine on a new data folder (PEREGRINE_DATA_DIR) "
             "and import the archive there."
         )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _merge_candidate(session: Session, rows: list[dict[str, Any]]) -> int:
