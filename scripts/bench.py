@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import http.client
 import io
@@ -931,7 +932,7 @@ def bench_export() -> None:
                 )
 
     for kind in ("csv", "xlsx", "archive"):
-        samples = [timed(lambda kind=kind: run(kind)) for _ in range(5)]
+        samples = [timed(functools.partial(run, kind)) for _ in range(5)]
         emit(
             f"export_{kind}_ms",
             unit="ms",
