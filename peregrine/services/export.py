@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import IO, Any
 
+import sqlalchemy as sa
 from openpyxl import Workbook
 from sqlmodel import Session, col, select
 
@@ -67,28 +68,40 @@ MAX_LOG_DAYS = 3 * 366
 
 
 # ----------------------------------------------------------------------------- reads
-def _jobs(session: Session, candidate_id: int, applied_from: date | None = None) -> list[Job]:
-    query = select(Job).where(Job.candidate_id == candidate_id).order_by(col(Job.applied_on), col(Job.id))
+#: The columns an export shows: all but the job description, the bulk of a job (and of reading 2,000).
+_EXPORTED = [column for column in Job.__table__.columns if column.name != "raw_jd_text"]  # type: ignore[attr-defined]
+
+
+def _jobs(session: Session, candidate_id: int, applied_from: date | None = None) -> list[Any]:
+    """The candidate's jobs as rows of `_EXPORTED` (read like a `Job`), by day applied."""
+    query = select(*_EXPORTED).where(col(Job.candidate_id) == candidate_id).order_by(col(Job.applied_on), col(Job.id))
     if applied_from is not None:
         # A job without a day applied counts from the day it was added (read below, in Python).
         query = query.where((col(Job.applied_on) >= applied_from) | col(Job.applied_on).is_(None))
-    return list(session.exec(query))
+    return list(session.execute(query))
 
 
 def _steps_by_job(session: Session, candidate_id: int) -> dict[int, list[Step]]:
-    events: dict[int, list[StageEvent]] = defaultdict(list)
+    events: dict[int, list[Any]] = defaultdict(list)
     query = (
-        select(StageEvent)
+        # The fields a step reads (`MoveRecord`), not whole events: thousands of them.
+        sa.select(
+            col(StageEvent.job_id),
+            col(StageEvent.to_stage),
+            col(StageEvent.at),
+            col(StageEvent.source),
+            col(StageEvent.rejection_reason),
+        )
         .join(Job, col(Job.id) == StageEvent.job_id)
-        .where(Job.candidate_id == candidate_id)
+        .where(col(Job.candidate_id) == candidate_id)
         .order_by(col(StageEvent.job_id), col(StageEvent.at), col(StageEvent.id))
     )
-    for event in session.exec(query):
+    for event in session.execute(query):
         events[event.job_id].append(event)
     return {job_id: steps_of(history) for job_id, history in events.items()}
 
 
-def applied_day(job: Job) -> date:
+def applied_day(job: Any) -> date:
     """The day the application went out: as the user gave it, else the day the job was added."""
     return job.applied_on or local_day(job.created_at)
 
