@@ -110,7 +110,8 @@ def your_data_section() -> rx.Component:
         ),
         rx.heading("Import an archive", size="3", as_="h3"),
         rx.text(
-            "An archive goes only into an empty database (a new installation), so nothing is mixed or overwritten.",
+            "An archive goes only into an empty database (a new installation), so nothing is mixed or overwritten. "
+            "Up to 100 MB here; python -m peregrine import-archive FILE takes any size.",
             size="2",
         ),
         dropzone(

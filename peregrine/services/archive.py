@@ -284,6 +284,8 @@ def _checked_files(archive: zipfile.ZipFile, names: Any, jobs: list[dict[str, An
         if found is None or int(found[1]) not in job_ids:
             raise _refuse(f"it lists a file that is not a screenshot of one of its jobs ({str(name)[:80]!r})")
         try:
+            if archive.getinfo(name).file_size > uploads.MAX_FILE_BYTES:
+                raise _refuse(f"{name} is larger than a screenshot can be")
             uploads.read_header(archive.read(name))
         except KeyError:
             raise _refuse(f"it lists {name}, which is not in the zip") from None
