@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Date, DateTime, Table, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, SQLModel, col
 
@@ -191,13 +192,21 @@ def import_archive(session: Session, source: IO[bytes]) -> ArchiveSummary:
             rows = checked.tables.get(table.name, [])
             if "candidate_id" in table.c:
                 rows = [{**row, "candidate_id": target} for row in rows]
-            if rows:
-                session.execute(insert(table), rows)
+            try:
+                if rows:
+                    session.execute(insert(table), rows)
+            except (IntegrityError, StatementError) as exc:  # a link to a row it lacks, an id twice…
+                raise _refuse(f"its {table.name} records do not fit together ({_first_line(exc)})") from exc
         session.flush()
         _continue_sequences(session)
         written = _write_files(archive, checked.files)
     counts = {name: len(rows) for name, rows in checked.tables.items()} | {_CANDIDATE: 1}
     return ArchiveSummary(counts, written)
+
+
+def _first_line(exc: Exception) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    return str(cause).splitlines()[0][:200]
 
 
 def _refuse(problem: str) -> ArchiveRefused:

@@ -133,9 +133,13 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+PERSON = {"id": 1, "name": "Ada", "email": "", "headline": "", "created_at": "2026-01-01T00:00:00+00:00"}
+#: A move of a job the archive does not hold.
+ORPHAN_MOVE = {"id": 1, "job_id": 77, "from_stage": "applied", "to_stage": "survey", "source": "drag"}
+
+
 def _document(**changes: Any) -> bytes:
-    person = {"id": 1, "name": "Ada", "email": "", "headline": "", "created_at": "2026-01-01T00:00:00"}
-    document = {"format": "peregrine-archive", "version": 1, "files": [], "tables": {"candidate": [person]}}
+    document = {"format": "peregrine-archive", "version": 1, "files": [], "tables": {"candidate": [PERSON]}}
     return json.dumps(document | changes).encode()
 
 
@@ -160,6 +164,14 @@ def _document(**changes: Any) -> bytes:
             "bad value",
         ),
         (_zip({"archive.json": _document(files=["../../etc/passwd"])}), "not a screenshot"),
+        (
+            _zip({"archive.json": _document(tables={"candidate": [PERSON], "stageevent": [ORPHAN_MOVE]})}),
+            "stageevent records do not fit together",
+        ),
+        (
+            _zip({"archive.json": _document(tables={"candidate": [PERSON], "job": [{"id": 1, "company": "A"}]})}),
+            "job records do not fit together",
+        ),
     ],
 )
 def test_what_is_not_an_archive_is_refused_and_nothing_is_written(db_url: str, data: bytes, reason: str) -> None:
