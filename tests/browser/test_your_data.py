@@ -37,6 +37,9 @@ def seed_history() -> None:
             event.at = datetime(2026, 3, day, 12, tzinfo=UTC)
         session.commit()
         new_job(session, company="Older Corp", title="Clerk", applied_on=date(2026, 1, 5))
+        new_job(
+            session, company="<img src=x onerror=alert(1)>Tags Ltd", title="<b>Lead</b>", applied_on=date(2026, 3, 20)
+        )
 
 
 def test_the_log_lists_the_periods_applications_with_their_steps_and_prints_without_the_nav(
@@ -54,7 +57,11 @@ def test_the_log_lists_the_periods_applications_with_their_steps_and_prints_with
     expect(row.get_by_role("listitem")).to_have_text(["Mar 06, 2026: Phone screen", "Mar 13, 2026: Interviewing"])
     expect(row).to_contain_text("In progress (Interviewing)")
     expect(page.get_by_text("Older Corp")).to_have_count(0)  # applied before the period
-    expect(page.get_by_text("1 application.", exact=True)).to_be_visible()
+    expect(page.get_by_text("2 applications.", exact=True)).to_be_visible()
+    html = page.get_by_role("row").filter(has_text="Tags Ltd")
+    expect(html).to_contain_text("<img src=x onerror=alert(1)>Tags Ltd")  # shown as text, never as markup
+    expect(html).to_contain_text("<b>Lead</b>")
+    expect(page.locator(".search-log img")).to_have_count(0)
 
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation").first).to_be_hidden()
@@ -97,7 +104,7 @@ def test_your_data_downloads_the_jobs_and_the_archive_and_refuses_an_import_over
     with page.expect_file_chooser() as chooser:
         section.get_by_role("button", name="Import an archive (.zip)").click()
     chooser.value.set_files(saved)
-    expect(section.get_by_role("status")).to_contain_text("already holds 2 jobs")
+    expect(section.get_by_role("status")).to_contain_text("already holds 3 jobs")
 
     not_an_archive = tmp_path / "jobs.zip"
     not_an_archive.write_bytes(io.BytesIO(b"Company,Title\n").getvalue())

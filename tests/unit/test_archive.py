@@ -107,12 +107,17 @@ def test_the_person_made_at_first_start_takes_the_archives_profile(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fill_every_table(session, jobs=3)
+    current_candidate(session).name = "Ada Lovelace"
+    session.commit()
     data = exported(session)
     point_at_new_database(tmp_path, monkeypatch, "fresh")
     with db.session_scope() as fresh:
-        current_candidate(fresh)  # as the app's first start does
+        first = current_candidate(fresh)  # as the app's first start does
+        first.headline = "made at first start"
     import_bytes(data)
     with db.session_scope() as reading:
+        person = current_candidate(reading)
+        assert (person.id, person.name, person.headline) == (first.id, "Ada Lovelace", "")
         assert reading.execute(select(func.count()).select_from(Job)).scalar_one() == 4
 
 
