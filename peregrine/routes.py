@@ -21,8 +21,6 @@ RESUME = "/resume"
 INBOX = "/inbox"
 SETTINGS = "/settings"
 SEARCH_LOG = "/log"
-#: Where the browser fetches a file a page prepared (served by the backend's API, see services.downloads).
-EXPORT_DOWNLOAD = "/api/v1/export/download/"
 
 
 def job_url(job_id: Any) -> Any:
@@ -51,7 +49,8 @@ def search_log_url(start: Any, end: Any) -> Any:
 
 
 def export_download_path(ticket: str) -> str:
-    return EXPORT_DOWNLOAD + ticket
+    """Where the browser fetches a file a page prepared: the backend's API, not a page (services.downloads)."""
+    return "/api/v1/export/download/" + ticket
 
 
 def _text(value: Any) -> Any:
