@@ -1,12 +1,20 @@
-"""Command line: `python -m peregrine migrate | demo | export | import-archive`."""
+"""Command line: `python -m peregrine migrate | demo | import FILE | export | import-archive FILE`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peregrine import config
+
+if TYPE_CHECKING:
+    from peregrine.services.spreadsheet_import import ImportPlan, Table
+
+#: Row errors printed before "… and N more".
+_ERRORS_SHOWN = 50
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,6 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="bring the database to the newest schema")
     demo = commands.add_parser("demo", help="load a sample pipeline into an empty database")
     demo.add_argument("--jobs", type=int, default=40, help="how many jobs to create (default 40)")
+    spreadsheet = commands.add_parser("import", help="import applications from a CSV or XLSX file")
+    spreadsheet.add_argument("file", type=Path, help="the .csv or .xlsx file")
+    spreadsheet.add_argument(
+        "--mapping",
+        type=Path,
+        help='a JSON file: {"columns": {"<header>": "<field>"}, "statuses": {"<status>": "<choice>"}, '
+        '"date_order": "day_first" | "month_first"}; what it leaves out is guessed (or remembered)',
+    )
+    spreadsheet.add_argument("--dry-run", action="store_true", help="say what would be imported, write nothing")
     export = commands.add_parser("export", help="write your jobs (csv, xlsx) or the full archive (json) to a file")
     export.add_argument(
         "--format",
@@ -33,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     db.migrate()
     if args.command == "demo":
         return _demo(args.jobs)
+    if args.command == "import":
+        return _import(args.file, args.mapping, dry_run=args.dry_run)
     if args.command == "export":
         return _export(args.format, args.out)
     if args.command == "import-archive":
@@ -86,6 +105,49 @@ def _import_archive(file: Path) -> int:
         return 1
     print(f"Imported {summary.sentence()}.")
     return 0
+
+
+def _import(path: Path, mapping: Path | None, *, dry_run: bool) -> int:
+    from peregrine import db
+    from peregrine.services import spreadsheet_import as imports
+    from peregrine.services.candidates import current_candidate
+    from peregrine.services.errors import ServiceError
+
+    try:
+        choices = json.loads(mapping.read_text(encoding="utf-8")) if mapping else {}
+        table = imports.read_table(path.read_bytes(), path.name)
+        with db.session_scope() as session:
+            candidate_id = current_candidate(session).id or 0
+            plan = imports.first_plan(session, candidate_id, table)
+            imports.apply_choices(table, plan, choices)
+            _print_plan(table, plan)
+            if imports.needs_date_order(table, plan):
+                print(
+                    "Nothing was imported: dates such as 03/01/2026 read both ways; say which with a --mapping file "
+                    'holding {"date_order": "day_first"} or {"date_order": "month_first"}.',
+                    file=sys.stderr,
+                )
+                return 1
+            if dry_run:
+                result = imports.dry_run(session, candidate_id, table, plan)
+            else:
+                result = imports.import_table(session, candidate_id, table, plan)
+    except (OSError, ValueError, ServiceError) as exc:  # json's errors are ValueErrors
+        print(f"Nothing was imported: {exc}", file=sys.stderr)
+        return 1
+    print(("Dry run: " if dry_run else "Imported: ") + result.summary)
+    for error in result.errors[:_ERRORS_SHOWN]:
+        print(f"  {error.message}")
+    if len(result.errors) > _ERRORS_SHOWN:
+        print(f"  … and {len(result.errors) - _ERRORS_SHOWN:,} more")
+    return 1 if result.errors else 0
+
+
+def _print_plan(table: Table, plan: ImportPlan) -> None:
+    for header, meaning in zip(table.headers, plan.columns, strict=True):
+        print(f"  column {header!r} → {meaning.label}")
+    for key, choice in plan.statuses.items():
+        print(f"  status {key or '(empty)'!r} → {choice.label}")
 
 
 if __name__ == "__main__":

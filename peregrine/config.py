@@ -152,6 +152,20 @@ def read_yaml(name: str) -> tuple[dict[str, Any], list[ConfigNotice]]:
     return loaded, []
 
 
+def read_section(name: str, key: str, *, not_a_mapping: str) -> tuple[dict[str, Any] | None, list[ConfigNotice], str]:
+    """The mapping under `key` in `config/<name>`, the notices about the file, and its path.
+
+    The mapping is None when the section is missing, or when it is not a mapping (then a notice
+    says `not_a_mapping`); the caller then uses its defaults."""
+    raw, notices = read_yaml(name)
+    path = str(config_dir() / name)
+    section = raw.get(key)
+    if section is not None and not isinstance(section, dict):
+        notices.append(ConfigNotice(path, not_a_mapping))
+        section = None
+    return section, notices, path
+
+
 def user_profile() -> UserProfile:
     """The profile of `config/user.yaml`, read again whenever the file changes (no restart needed)."""
     path = config_dir() / "user.yaml"

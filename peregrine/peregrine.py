@@ -13,6 +13,7 @@ from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
 from peregrine.pages.errors import show_error
+from peregrine.pages.imports import ImportState, import_page
 from peregrine.pages.inbox import InboxState, inbox_page
 from peregrine.pages.job import JobPageState, job_page
 from peregrine.pages.offers import CompareOffersState, compare_offers_page
@@ -68,6 +69,7 @@ app.add_page(resume_page, route=routes.RESUME, title="Resume · Peregrine", on_l
 app.add_page(settings_page, route=routes.SETTINGS, title="Settings · Peregrine", on_load=SettingsState.load)
 app.add_page(inbox_page, route=routes.INBOX, title="Inbox · Peregrine", on_load=InboxState.load)
 app.add_page(search_log_page, route=routes.SEARCH_LOG, title="Job-search log · Peregrine", on_load=SearchLogState.load)
+app.add_page(import_page, route=routes.IMPORT, title="Import a spreadsheet · Peregrine", on_load=ImportState.load)
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)
 # Email sync reads the mailbox (read-only) when config/services.yaml has an imap section.

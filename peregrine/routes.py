@@ -21,6 +21,7 @@ RESUME = "/resume"
 INBOX = "/inbox"
 SETTINGS = "/settings"
 SEARCH_LOG = "/log"
+IMPORT = "/import"
 
 
 def job_url(job_id: Any) -> Any:

@@ -69,10 +69,19 @@ def seed_job(company: str = "Acme", title: str = "Engineer", stage: Stage = Stag
 
 def fill_every_table(session: Session, *, jobs: int = 12) -> None:
     """A database where every table holds rows: the demo pipeline (jobs, moves, rounds, offers, the
-    sample resume) plus what only a model or the mailbox writes (research, preps and their
-    revisions, a practice interview, a survey with a screenshot, an email), some with HTML and
-    formulas in them. The archive's round trip and its benchmark read it."""
-    from peregrine.models import CompanyResearch, EmailMessage, InterviewPrep, PrepBase, PrepRevision
+    sample resume) plus what only a model, the mailbox or an import writes (research and its
+    revisions, preps and theirs, a practice interview, a survey with a screenshot, an email, a
+    remembered spreadsheet mapping), some with HTML and formulas in them. The archive's round trip
+    reads it."""
+    from peregrine.models import (
+        CompanyResearch,
+        EmailMessage,
+        ImportMapping,
+        InterviewPrep,
+        PrepBase,
+        PrepRevision,
+        ResearchRevision,
+    )
     from peregrine.services import practice, survey, uploads
     from peregrine.services.demo import load_demo
     from tests.fakes.survey_images import survey_png
@@ -81,7 +90,9 @@ def fill_every_table(session: Session, *, jobs: int = 12) -> None:
     candidate_id = current_candidate(session).id or 0
     job_id = new_job(session, candidate_id, company='=HYPERLINK("http://x")', title="<b>Lead</b>", stage=Stage.SURVEY)
     round_id = new_round(session, job_id, "Deep dive")
-    session.add(CompanyResearch(job_id=job_id, brief={"summary": "A <script>x</script> shop", "sources": [1, 2]}))
+    brief = {"summary": "A <script>x</script> shop", "sources": [1, 2]}
+    session.add_all([CompanyResearch(job_id=job_id, brief=brief), ResearchRevision(job_id=job_id, brief=brief)])
+    session.add(ImportMapping(candidate_id=candidate_id, headers_key="k", columns=["company"], statuses={"x": "y"}))
     base = PrepBase(job_id=job_id, formatted_jd="## The role", edited=["formatted_jd"])
     interview_prep = InterviewPrep(interview_id=round_id, prep_plan="1. Read", predicted=["Why us?"])
     session.add_all([base, interview_prep])

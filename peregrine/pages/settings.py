@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from peregrine import routes
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
 from peregrine.pages.state import AppState
@@ -293,6 +294,13 @@ def settings_page() -> rx.Component:
             "Edit config/user.yaml to change the profile; it applies at the next page load.",
             size="1",
             color_scheme="gray",
+        ),
+        rx.heading("Your data", size="4", as_="h2"),
+        rx.text(
+            "Coming from another tracker or a spreadsheet? ",
+            rx.link("Import a spreadsheet", href=routes.IMPORT),
+            " (CSV or XLSX): your applications keep their dates and their history.",
+            size="2",
         ),
         api_access_section(),
         your_data_section(),
