@@ -1,4 +1,5 @@
-"""Command line: `python -m peregrine migrate | demo | import FILE | export | import-archive FILE`."""
+"""Command line: `python -m peregrine migrate | demo | import FILE | export | import-archive FILE | backup |
+restore FILE`."""
 
 from __future__ import annotations
 
@@ -41,8 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         "a zip of archive.json and the survey screenshots",
     )
     export.add_argument("--out", type=Path, required=True, help="the file to write (replaced if it exists)")
-    restore = commands.add_parser("import-archive", help="import a full archive into an empty database")
-    restore.add_argument("file", type=Path, help="an archive made by export --format json")
+    archived = commands.add_parser("import-archive", help="import a full archive into an empty database")
+    archived.add_argument("file", type=Path, help="an archive made by export --format json")
+    commands.add_parser("backup", help="back the database up into data/backups/ now")
+    restore = commands.add_parser(
+        "restore", help="restore the database from a backup (the current one is backed up first)"
+    )
+    restore.add_argument("file", type=Path, help="the backup: a file of data/backups/ or a Peregrine database")
     args = parser.parse_args(argv)
 
     from peregrine import db
@@ -56,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args.format, args.out)
     if args.command == "import-archive":
         return _import_archive(args.file)
+    if args.command in ("backup", "restore"):
+        return _backup_or_restore(args.file if args.command == "restore" else None)
     return 0
 
 
@@ -104,6 +112,26 @@ def _import_archive(file: Path) -> int:
         print(exc, file=sys.stderr)
         return 1
     print(f"Imported {summary.sentence()}.")
+    return 0
+
+
+def _backup_or_restore(file: Path | None) -> int:
+    """A backup now (`file` None), or a restore from `file`; a refusal is printed, exit status 1."""
+    from peregrine.services import backups
+    from peregrine.services.errors import ServiceError
+
+    try:
+        if file is None:
+            made = backups.make_backup()
+            print(f"Backed up to {made.path} ({made.size_bytes:,} bytes).")
+            return 0
+        restored = backups.restore(file)
+    except ServiceError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    migrated = f" (migrated forward from schema {restored.migrated_from})" if restored.migrated_from else ""
+    print(f"Restored from {file}{migrated}. The database before it is backed up as {restored.previous.path}.")
+    print("Reload any open Peregrine page to see the restored data.")
     return 0
 
 

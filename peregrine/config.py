@@ -104,6 +104,11 @@ def database_url() -> str:
     return os.environ.get("PEREGRINE_DB_URL") or f"sqlite:///{data_location() / 'peregrine.db'}"
 
 
+def public_url() -> str | None:
+    """`PEREGRINE_PUBLIC_URL`: the address people reach the app at beyond this machine, if any."""
+    return os.environ.get("PEREGRINE_PUBLIC_URL", "").strip() or None
+
+
 def app_port() -> int:
     return int(os.environ.get("PEREGRINE_PORT", "3000"))
 
@@ -118,6 +123,9 @@ class ConfigNotice:
     missing: bool = False
 
 
+DEFAULT_BACKUPS_KEPT = 14
+
+
 @dataclass(frozen=True)
 class UserProfile:
     name: str = "Job Seeker"
@@ -126,6 +134,8 @@ class UserProfile:
     candidate_accessibility_focus: bool = False
     candidate_lgbtq_focus: bool = False
     tier: Literal["free", "paid"] = "paid"
+    #: How many database backups `data/backups/` keeps (the newest; older ones are deleted).
+    backups_kept: int = DEFAULT_BACKUPS_KEPT
     notices: tuple[ConfigNotice, ...] = field(default=())
 
     @property
@@ -183,6 +193,11 @@ def _profile_at(_path: str, _stamp: int | None) -> UserProfile:
     if tier not in ("free", "paid"):
         notices.append(ConfigNotice("user.yaml", f"tier {tier!r} is not free or paid; using paid"))
         tier = "paid"
+    backups_kept = raw.get("backups_kept", DEFAULT_BACKUPS_KEPT)
+    if isinstance(backups_kept, bool) or not isinstance(backups_kept, int) or backups_kept < 1:
+        message = f"backups_kept {backups_kept!r} is not a whole number of at least 1; using {DEFAULT_BACKUPS_KEPT}"
+        notices.append(ConfigNotice("user.yaml", message))
+        backups_kept = DEFAULT_BACKUPS_KEPT
     return UserProfile(
         name=str(raw.get("name") or UserProfile.name),
         email=str(raw.get("email") or ""),
@@ -190,5 +205,6 @@ def _profile_at(_path: str, _stamp: int | None) -> UserProfile:
         candidate_accessibility_focus=bool(raw.get("candidate_accessibility_focus", False)),
         candidate_lgbtq_focus=bool(raw.get("candidate_lgbtq_focus", False)),
         tier=tier,
+        backups_kept=backups_kept,
         notices=tuple(notices),
     )

@@ -455,3 +455,15 @@ class ImportMapping(SQLModel, table=True):
     #: "" or a `domain.spreadsheet.DateOrder` value.
     date_order: str = ""
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """The secret of a candidate's calendar subscription (`/calendar/<secret>.ics`), stored only as
+    its SHA-256 hash: calendar apps cannot send an API token, so the address is the credential.
+    Regenerating revokes the old one; a revoked feed answers 404."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    secret_hash: str = Field(unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

@@ -22,7 +22,7 @@ from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.search_log import SearchLogState, search_log_page
 from peregrine.pages.settings import SettingsState, settings_page
 from peregrine.pages.survey import SurveyState, survey_page
-from peregrine.services import api_tokens, task_runner
+from peregrine.services import api_tokens, backups, task_runner
 from peregrine.services.candidates import current_candidate
 from peregrine.services.email import poller
 from peregrine.web import site
@@ -74,6 +74,8 @@ app.add_page(import_page, route=routes.IMPORT, title="Import a spreadsheet · Pe
 app.register_lifespan_task(task_runner.run_forever)
 # Email sync reads the mailbox (read-only) when config/services.yaml has an imap section.
 app.register_lifespan_task(poller.poll_forever)
+# A daily backup of the SQLite database into data/backups/ (made at start-up when one is due).
+app.register_lifespan_task(backups.back_up_daily_forever)
 
 
 @app.register_lifespan_task

@@ -1,5 +1,5 @@
 """`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice, uploads,
-import, exports).
+import, exports, backups and the calendar feed).
 
 Everything runs against real parts: a SQLite file in a temporary folder, the
 production server (`reflex run --env prod`) as a child process, and Debian's
@@ -715,6 +715,113 @@ def bench_scale() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+FEED_ROUNDS = 1000
+
+
+def _scale_database(prefix: str) -> tuple[Path, int]:
+    """A fresh, migrated SQLite database in a temporary folder (the process's from now on); its
+    folder and candidate."""
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.update(
+        {"PEREGRINE_DATA_DIR": str(data_dir), "PEREGRINE_DB_URL": f"sqlite:///{data_dir / 'peregrine.db'}"}
+    )
+    from peregrine import db
+    from peregrine.services.candidates import current_candidate
+
+    db.engine_for.cache_clear()
+    db.migrate()
+    with db.session_scope() as session:
+        return data_dir, current_candidate(session).id or 0
+
+
+def bench_backup() -> None:
+    """A backup and a restore of a 100,000-job database, and the calendar feed at 1,000 rounds."""
+    from peregrine.services import backups
+
+    saved = {name: os.environ.get(name) for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
+    folders: list[Path] = []
+    try:
+        data_dir, candidate_id = _scale_database("peregrine-bench-backup-")
+        folders.append(data_dir)
+        _fill_at_scale(candidate_id)
+        size_mb = (data_dir / "peregrine.db").stat().st_size / 2**20
+        made: list[Any] = []
+        backup_ms = timed(lambda: made.append(backups.make_backup(keep=5)))
+        emit(
+            "backup_ms",
+            backup_ms,
+            unit="ms",
+            jobs=SCALE_JOBS,
+            rounds=SCALE_JOBS * SCALE_ROUNDS_PER_JOB,
+            database_mb=round(size_mb, 1),
+            backup_mb=round(made[0].size_bytes / 2**20, 1),
+        )
+        restore_ms = timed(lambda: backups.restore(made[0].path))
+        emit(
+            "restore_ms",
+            restore_ms,
+            unit="ms",
+            jobs=SCALE_JOBS,
+            includes="checking a copy, backing up the current database, writing the backup into it",
+        )
+
+        data_dir, candidate_id = _scale_database("peregrine-bench-feed-")
+        folders.append(data_dir)
+        _fill_at_scale(candidate_id, jobs_count=FEED_ROUNDS // SCALE_ROUNDS_PER_JOB)
+        wall, cpu = asyncio.run(_feed_samples(candidate_id, samples=50))
+        emit(
+            "calendar_feed_ms",
+            unit="ms",
+            p50=statistics.median(wall),
+            p95=percentile(wall, 0.95),
+            cpu_p50=statistics.median(cpu),
+            cpu_p95=percentile(cpu, 0.95),
+            load_average=os.getloadavg()[0],
+            rounds=FEED_ROUNDS,
+            path="GET through the edge and the API app, in process (no socket); cpu: the process's CPU time",
+            target=100,
+        )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _feed_samples(candidate_id: int, *, samples: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of each GET (CPU shows the cost on a busy machine)."""
+    import httpx
+
+    from peregrine import db
+    from peregrine.api.app import mount_api
+    from peregrine.routes import calendar_feed_url
+    from peregrine.services import calendar_feed
+    from peregrine.web import site
+
+    async def not_reflex(_scope: Any, _receive: Any, _send: Any) -> None:
+        raise AssertionError("the feed never reaches Reflex")
+
+    with db.session_scope() as session:
+        _, secret = calendar_feed.new_feed(session, candidate_id)
+    edge = site.guard(mount_api(not_reflex))
+    wall: list[float] = []
+    cpu: list[float] = []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge), base_url="http://127.0.0.1:3000") as http:
+        for number in range(samples + 3):  # the first few warm the caches up
+            started, cpu_started = time.perf_counter(), time.process_time()
+            answer = await http.get(calendar_feed_url(secret))
+            elapsed, cpu_elapsed = (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
+            assert answer.status_code == 200
+            assert answer.content.count(b"BEGIN:VEVENT") == FEED_ROUNDS
+            if number >= 3:
+                wall.append(elapsed)
+                cpu.append(cpu_elapsed)
+    return wall, cpu
+
+
 def _api_load(url: str, token: str, *, pause_ms: int, seconds: int = API_SECONDS) -> dict[str, Any]:
     """wrk's figures for GET a random job over API_CLIENTS keep-alive connections (see the script)."""
     finished = subprocess.run(
@@ -1049,9 +1156,9 @@ def bench_export() -> None:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents] [export] [import]`:
-    the named groups of figures (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents", "export", "import"}
+    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents] [export] [import]
+    [backup]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents", "export", "import", "backup"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -1092,6 +1199,8 @@ def main(argv: list[str]) -> int:
             bench_export()  # before the import's 6,000 more jobs: the exports are of the demo's 2,000
         if "import" in groups:
             bench_import()
+        if "backup" in groups:
+            bench_backup()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

@@ -1,7 +1,7 @@
 """prep made section by section: each section's failure and what its prompt left out
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-04 18:00:00
 
 Prep is generated one section at a time, so one section can fail while the others are kept: the
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013'
-down_revision: str | None = '0011'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

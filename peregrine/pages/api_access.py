@@ -8,9 +8,8 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.buttons import icon_button
-from peregrine.components.callouts import message_callout
 from peregrine.components.forms import labelled
+from peregrine.components.shown_once import shown_once_callout
 from peregrine.domain import limits
 from peregrine.domain.dates import calendar_date, local_moment
 from peregrine.pages.state import AppState
@@ -84,21 +83,11 @@ def api_access_section() -> rx.Component:
             ".",
             size="2",
         ),
-        message_callout(
+        shown_once_callout(
             ApiAccessState.shown_once,
-            icon_button(
-                "copy",
-                "Copy the token",
-                on_click=rx.set_clipboard(ApiAccessState.shown_once),
-                size="1",
-                width="fit-content",
-            ),
+            intro="Copy this token now: it is shown only once (only its fingerprint is stored).",
+            copy_label="Copy the token",
             icon="key-round",
-            color="green",
-            text=rx.callout.text(
-                "Copy this token now: it is shown only once (only its fingerprint is stored). ",
-                rx.code(ApiAccessState.shown_once, class_name="api-token"),
-            ),
         ),
         rx.table.root(
             rx.table.header(

@@ -1,5 +1,5 @@
-"""Settings → Your data: the jobs as CSV or XLSX, the full archive, the job-search log, and
-importing an archive into an empty database.
+"""Settings → Your data: the way to the spreadsheet import, the jobs as CSV or XLSX, the full
+archive, the job-search log, and importing an archive into an empty database.
 
 Exports are made in a worker thread (a large archive never stalls the event loop) into a one-time
 download (`services.downloads`), which the browser then fetches from the backend.
@@ -88,6 +88,12 @@ def _export_button(kind: str, label: str, icon: str) -> rx.Component:
 def your_data_section() -> rx.Component:
     return rx.el.section(
         rx.heading("Your data", size="4", as_="h2"),
+        rx.text(
+            "Coming from another tracker or a spreadsheet? ",
+            rx.link("Import a spreadsheet", href=routes.IMPORT),
+            " (CSV or XLSX): your applications keep their dates and their history.",
+            size="2",
+        ),
         rx.text(
             "Download your jobs, one row each with the day each stage was entered, or the full archive of "
             "everything Peregrine holds for you (jobs, their history, rounds, offers, prep, practice, resume, "

@@ -50,6 +50,8 @@ NOT_EXPORTED: dict[str, str] = {
     # Hashes of secrets that open this server's API: an archive is not a key. After an import,
     # the new server makes its own first token.
     "apitoken": "API tokens (hashes of secrets)",
+    # The same for the calendar subscription's secret: make a new calendar address after an import.
+    "calendarfeed": "calendar feed secrets (hashes)",
     # Background runs: this installation's queue and their progress, not the candidate's data
     # (the briefs and preps they produced are archived).
     "task": "background tasks",
