@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db, routes
+from peregrine.components.buttons import icon_button
 from peregrine.components.download import prepared_download
 from peregrine.components.layout import page_layout
 from peregrine.domain.dates import calendar_date
@@ -136,22 +137,8 @@ def _range_form() -> rx.Component:
                 class_name="form-field",
             ),
             rx.button("Show", type="submit", size="2"),
-            rx.button(
-                rx.icon("download", size=14, aria_hidden="true"),
-                "Download CSV",
-                type="button",
-                on_click=SearchLogState.download_csv,
-                variant="soft",
-                size="2",
-            ),
-            rx.button(
-                rx.icon("printer", size=14, aria_hidden="true"),
-                "Print",
-                type="button",
-                on_click=rx.call_script("window.print()"),
-                variant="soft",
-                size="2",
-            ),
+            icon_button("download", "Download CSV", on_click=SearchLogState.download_csv, type="button"),
+            icon_button("printer", "Print", on_click=rx.call_script("window.print()"), type="button"),
             align="end",
             wrap="wrap",
             spacing="3",
