@@ -1,4 +1,5 @@
-"""Command line: `python -m peregrine migrate | demo | import FILE | backup | restore FILE`."""
+"""Command line: `python -m peregrine migrate | demo | import FILE | export | import-archive FILE | backup |
+restore FILE`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from peregrine import config
 
 if TYPE_CHECKING:
     from peregrine.services.spreadsheet_import import ImportPlan, Table
@@ -30,6 +33,17 @@ def main(argv: list[str] | None = None) -> int:
         '"date_order": "day_first" | "month_first"}; what it leaves out is guessed (or remembered)',
     )
     spreadsheet.add_argument("--dry-run", action="store_true", help="say what would be imported, write nothing")
+    export = commands.add_parser("export", help="write your jobs (csv, xlsx) or the full archive (json) to a file")
+    export.add_argument(
+        "--format",
+        choices=("csv", "xlsx", "json"),
+        required=True,
+        help="csv or xlsx: a row per job with the day each stage was entered; json: the full archive, "
+        "a zip of archive.json and the survey screenshots",
+    )
+    export.add_argument("--out", type=Path, required=True, help="the file to write (replaced if it exists)")
+    archived = commands.add_parser("import-archive", help="import a full archive into an empty database")
+    archived.add_argument("file", type=Path, help="an archive made by export --format json")
     commands.add_parser("backup", help="back the database up into data/backups/ now")
     restore = commands.add_parser(
         "restore", help="restore the database from a backup (the current one is backed up first)"
@@ -41,19 +55,63 @@ def main(argv: list[str] | None = None) -> int:
 
     db.migrate()
     if args.command == "demo":
-        from peregrine.services.demo import DatabaseNotEmpty, load_demo
-
-        try:
-            with db.session_scope() as session:
-                count = load_demo(session, jobs=args.jobs)
-        except DatabaseNotEmpty as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        print(f"Loaded {count} demo jobs. Start the app with `make run`.")
-    elif args.command == "import":
+        return _demo(args.jobs)
+    if args.command == "import":
         return _import(args.file, args.mapping, dry_run=args.dry_run)
-    elif args.command in ("backup", "restore"):
+    if args.command == "export":
+        return _export(args.format, args.out)
+    if args.command == "import-archive":
+        return _import_archive(args.file)
+    if args.command in ("backup", "restore"):
         return _backup_or_restore(args.file if args.command == "restore" else None)
+    return 0
+
+
+def _demo(jobs: int) -> int:
+    from peregrine import db
+    from peregrine.services.demo import DatabaseNotEmpty, load_demo
+
+    try:
+        with db.session_scope() as session:
+            count = load_demo(session, jobs=jobs)
+    except DatabaseNotEmpty as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Loaded {count} demo jobs. Start the app with `make run`.")
+    return 0
+
+
+def _export(kind: str, out: Path) -> int:
+    from peregrine import db
+    from peregrine.services import archive, export
+    from peregrine.services.candidates import current_candidate
+
+    with db.session_scope() as session:
+        candidate_id = current_candidate(session).id or 0
+        # Someone's job search: the file is readable by its owner only.
+        with config.open_private(out) as file:
+            if kind == "json":
+                what = archive.write_archive(session, candidate_id, file).sentence()
+            else:
+                file.write(
+                    export.jobs_csv(session, candidate_id) if kind == "csv" else export.jobs_xlsx(session, candidate_id)
+                )
+                what = "your jobs"
+    print(f"Wrote {what} to {out}.")
+    return 0
+
+
+def _import_archive(file: Path) -> int:
+    from peregrine import db
+    from peregrine.services import archive
+
+    try:
+        with file.open("rb") as source, db.session_scope() as session:
+            summary = archive.import_archive(session, source)
+    except (OSError, archive.ArchiveRefused) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Imported {summary.sentence()}.")
     return 0
 
 

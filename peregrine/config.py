@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import yaml
 
@@ -90,6 +90,13 @@ def write_private(path: Path, data: bytes) -> None:
     with os.fdopen(descriptor, "wb") as file:
         os.fchmod(file.fileno(), PRIVATE_FILE_MODE)  # an existing file keeps its old mode otherwise
         file.write(data)
+
+
+def open_private(path: Path) -> BinaryIO:
+    """A new or replaced file opened for writing that only its owner can read (an export, an archive)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    os.fchmod(descriptor, PRIVATE_FILE_MODE)
+    return os.fdopen(descriptor, "wb")
 
 
 def database_url() -> str:

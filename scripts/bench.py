@@ -1,5 +1,5 @@
 """`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice, uploads,
-import, backups and the calendar feed).
+import, exports, backups and the calendar feed).
 
 Everything runs against real parts: a SQLite file in a temporary folder, the
 production server (`reflex run --env prod`) as a child process, and Debian's
@@ -1100,10 +1100,65 @@ def bench_import() -> None:
     emit("import_csv_ms", statistics.median(full), unit="ms", max=max(full), target=3000, **common)
 
 
+def bench_export() -> None:
+    """The exports of the demo's 2,000 jobs as the page, the CLI and the API make them (CSV, XLSX, the
+    full archive), and the archive's import into an empty database, each timed end to end."""
+    from peregrine import db
+    from peregrine.services import archive, export
+    from peregrine.services.candidates import current_candidate
+
+    with db.session_scope() as session:
+        candidate_id = current_candidate(session).id or 0
+    made: dict[str, bytes] = {}
+
+    def run(kind: str) -> None:
+        with db.session_scope() as session:
+            if kind == "archive":
+                out = io.BytesIO()
+                archive.write_archive(session, candidate_id, out)
+                made[kind] = out.getvalue()
+            else:
+                made[kind] = (
+                    export.jobs_csv(session, candidate_id) if kind == "csv" else export.jobs_xlsx(session, candidate_id)
+                )
+
+    for kind in ("csv", "xlsx", "archive"):
+        samples = [timed(functools.partial(run, kind)) for _ in range(5)]
+        emit(
+            f"export_{kind}_ms",
+            unit="ms",
+            p50=statistics.median(samples),
+            max=max(samples),
+            n=len(samples),
+            jobs=JOBS,
+            kilobytes=round(len(made[kind]) / 1024),
+        )
+
+    saved = {name: os.environ[name] for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
+    target = Path(tempfile.mkdtemp(prefix="peregrine-bench-import-"))
+    try:
+        os.environ["PEREGRINE_DATA_DIR"] = str(target)
+        os.environ["PEREGRINE_DB_URL"] = f"sqlite:///{target / 'peregrine.db'}"
+        db.migrate()
+        started = time.perf_counter()
+        with db.session_scope() as session:
+            summary = archive.import_archive(session, io.BytesIO(made["archive"]))
+        emit(
+            "archive_import_ms",
+            (time.perf_counter() - started) * 1000,
+            unit="ms",
+            jobs=summary.jobs,
+            rows=sum(summary.rows.values()),
+        )
+    finally:
+        os.environ.update(saved)
+        shutil.rmtree(target, ignore_errors=True)
+
+
 def main(argv: list[str]) -> int:
-    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents] [import] [backup]`:
-    the named groups of figures (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents", "import", "backup"}
+    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents] [export] [import]
+    [backup]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents", "export", "import", "backup"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -1140,6 +1195,8 @@ def main(argv: list[str]) -> int:
             bench_uploads()
         if "documents" in groups:
             bench_documents()
+        if "export" in groups:
+            bench_export()  # before the import's 6,000 more jobs: the exports are of the demo's 2,000
         if "import" in groups:
             bench_import()
         if "backup" in groups:

@@ -1,13 +1,16 @@
 """The `/api/v1` endpoints (interview processes = jobs, their stages = rounds, outcomes, analytics)
-plus jobs and the stage move. Every lookup is scoped to the token's candidate: another
-candidate's job is simply not found.
+plus jobs and the stage move, and the exports. Every lookup is scoped to the token's candidate:
+another candidate's job is simply not found.
 """
 
 from __future__ import annotations
 
+import tempfile
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import Row
 
@@ -34,7 +37,7 @@ from peregrine.domain import limits
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Interview, Job, JobBase, Offer
-from peregrine.services import analytics, interviews, offers
+from peregrine.services import analytics, archive, downloads, export, interviews, offers
 from peregrine.services import jobs as job_service
 from peregrine.services.analytics import Filters
 from peregrine.services.errors import NotFound
@@ -301,3 +304,67 @@ def company_stats(
         offer_rate=c.offer_rate,
         hired=c.hired,
     )
+
+
+# ----------------------------------------------------------------------------- exports
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
+#: An archive up to this size is built in memory, a larger one in a temporary file.
+ARCHIVE_IN_MEMORY_BYTES = 16 * 1024 * 1024
+
+
+def _file(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {status.HTTP_200_OK: {"content": {media_type: {}}, "description": "The file, as an attachment."}}
+
+
+def _attachment(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/export/jobs.csv", response_class=Response, responses=_file(CSV), tags=["export"])
+def export_jobs_csv(session: DbSession, candidate: CandidateId) -> Response:
+    """A row per job, with the day each stage was entered (UTF-8 with a BOM, for Excel)."""
+    return _attachment(export.jobs_csv(session, candidate), CSV, "peregrine-jobs.csv")
+
+
+@router.get("/export/jobs.xlsx", response_class=Response, responses=_file(XLSX), tags=["export"])
+def export_jobs_xlsx(session: DbSession, candidate: CandidateId) -> Response:
+    return _attachment(export.jobs_xlsx(session, candidate), XLSX, "peregrine-jobs.xlsx")
+
+
+@router.get("/export/log.csv", response_class=Response, responses=_file(CSV), tags=["export"])
+def export_search_log(
+    session: DbSession,
+    candidate: CandidateId,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+) -> Response:
+    """The job-search log: each job applied for from `from` to `to`, its later steps and outcome."""
+    data = export.log_csv(session, candidate, start=start, end=end)
+    return _attachment(data, CSV, f"job-search-log-{start.isoformat()}-{end.isoformat()}.csv")
+
+
+@router.get("/export/archive", response_class=StreamingResponse, responses=_file(ZIP), tags=["export"])
+def export_archive(session: DbSession, candidate: CandidateId) -> StreamingResponse:
+    """Everything the candidate owns: a zip of archive.json (every table) and files/ (survey screenshots),
+    which `python -m peregrine import-archive` imports into an empty database."""
+    spool = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY_BYTES)  # noqa: SIM115 (closed once streamed)
+    archive.write_archive(session, candidate, spool)
+    headers = {"Content-Disposition": 'attachment; filename="peregrine-archive.zip"'}
+    return StreamingResponse(downloads.chunks(spool), media_type=ZIP, headers=headers)
+
+
+@router.get(
+    "/export/download/{ticket}",
+    response_class=StreamingResponse,
+    responses={**_file("application/octet-stream"), **MISSING},
+    tags=["export"],
+)
+def download_prepared(ticket: Annotated[str, Path(min_length=1, max_length=64)]) -> StreamingResponse:
+    """A file the Settings page prepared: fetched once with its ticket (the ticket is the credential)."""
+    path = downloads.find(ticket)
+    if path is None:
+        raise NotFound("This download has expired or was already fetched; export again from Settings.")
+    headers = {"Content-Disposition": f'attachment; filename="{downloads.filename_of(path)}"'}
+    return StreamingResponse(downloads.stream_once(path), media_type="application/octet-stream", headers=headers)

@@ -6,12 +6,12 @@ from typing import Any
 
 import reflex as rx
 
-from peregrine import routes
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
 from peregrine.pages.backups import backups_section
 from peregrine.pages.calendar_feed import calendar_feed_section
 from peregrine.pages.state import AppState
+from peregrine.pages.your_data import your_data_section
 from peregrine.services.health import (
     ImapOverview,
     PollerView,
@@ -296,13 +296,7 @@ def settings_page() -> rx.Component:
             size="1",
             color_scheme="gray",
         ),
-        rx.heading("Your data", size="4", as_="h2"),
-        rx.text(
-            "Coming from another tracker or a spreadsheet? ",
-            rx.link("Import a spreadsheet", href=routes.IMPORT),
-            " (CSV or XLSX): your applications keep their dates and their history.",
-            size="2",
-        ),
+        your_data_section(),
         api_access_section(),
         calendar_feed_section(),
         backups_section(),
