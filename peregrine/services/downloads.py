@@ -22,7 +22,9 @@ from peregrine import config
 
 TICKET_TTL_S = 10 * 60
 CHUNK_BYTES = 256 * 1024
-_TICKET = re.compile(r"[A-Za-z0-9_-]{43}")
+#: `secrets.token_urlsafe(32)`: 43 characters, which may themselves hold "--".
+_TICKET_CHARS = 43
+_TICKET = re.compile(rf"[A-Za-z0-9_-]{{{_TICKET_CHARS}}}")
 #: The names a download is saved under; anything else is refused (the name travels in a header).
 _FILENAME = re.compile(r"[A-Za-z0-9._-]{1,80}")
 
@@ -66,7 +68,8 @@ def find(ticket: str) -> Path | None:
 
 
 def filename_of(path: Path) -> str:
-    return path.name.partition("--")[2]
+    """The name a download is saved under: what follows its ticket and "--"."""
+    return path.name[_TICKET_CHARS + 2 :]
 
 
 def stream_once(path: Path) -> Iterator[bytes]:

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlmodel import Session, col, select
 
 from peregrine.domain.cell_safety import inert_row
@@ -161,10 +162,16 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, sheet: str) -> bytes:
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet)
     for row in rows:
-        worksheet.append(list(row))
+        worksheet.append([_xml_safe(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _xml_safe(value: Any) -> Any:
+    """A text without the control characters a worksheet cannot hold (XML 1.0 forbids them; the API
+    and an import may have stored one): dropped, as a spreadsheet program would."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def jobs_csv(session: Session, candidate_id: int) -> bytes:

@@ -110,6 +110,19 @@ def test_no_exported_cell_starts_a_formula(session: Session, candidate: Candidat
     assert by_name["Applied on"].is_date
 
 
+def test_a_control_character_in_a_field_is_dropped_from_the_workbook(session: Session, candidate: Candidate) -> None:
+    job = session.get(Job, new_job(session))
+    assert job is not None
+    job.notes, job.location = "Call\x07 back", "Berlin\x1f"  # as the API may have stored them
+    session.commit()
+
+    sheet = load_workbook(io.BytesIO(export.jobs_xlsx(session, candidate.id or 0))).active
+    assert sheet is not None
+    header, cells = (list(line) for line in sheet.iter_rows(max_row=2))
+    by_name = {str(head.value): cell.value for head, cell in zip(header, cells, strict=True)}
+    assert (by_name["Notes"], by_name["Location"]) == ("Call back", "Berlin")
+
+
 @pytest.mark.parametrize(
     ("value", "cell"),
     [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=b", "a=b")],

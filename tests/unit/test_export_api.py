@@ -89,3 +89,14 @@ def test_a_download_nobody_fetched_is_swept_away(db_url: str) -> None:
     assert downloads.find(prepared.ticket) is not None
     downloads.sweep(now=time.time() + downloads.TICKET_TTL_S + 1)
     assert downloads.find(prepared.ticket) is None
+
+
+def test_a_ticket_holding_two_dashes_keeps_the_name_it_is_saved_under(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One ticket in ~40 holds "--" (token_urlsafe's alphabet has "-"): the name must still be the file's.
+    monkeypatch.setattr(downloads.secrets, "token_urlsafe", lambda _: "a" * 20 + "--" + "b" * 21)
+    prepared = downloads.prepare("peregrine-jobs.csv", lambda file: file.write(b"Company\n"))
+    found = downloads.find(prepared.ticket)
+    assert found is not None
+    assert downloads.filename_of(found) == "peregrine-jobs.csv"

@@ -193,7 +193,7 @@ def test_interview_prep_builds_the_base_first_and_sends_projects_and_earlier_not
         assert len(stored.predicted) == 3
 
 
-def test_wrong_counts_are_asked_again_with_the_validation_error(
+def test_too_few_items_are_asked_again_with_the_validation_error_and_too_many_are_cut(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
     job_id = new_job(session, candidate.id, **PREP_JOB)
@@ -201,7 +201,7 @@ def test_wrong_counts_are_asked_again_with_the_validation_error(
     answers = interview_prep_answers(tag="fixed")
     queue_base_prep(fake_llm)
     fake_llm.queue_json(interview_prep_answers(asks=4)["QuestionsToAsk"], schema="QuestionsToAsk")  # four, not five
-    fake_llm.queue_json(interview_prep_answers(questions=6)["PredictedQuestions"], schema="PredictedQuestions")
+    fake_llm.queue_json(interview_prep_answers(questions=2)["PredictedQuestions"], schema="PredictedQuestions")
     queue_answers(fake_llm, answers)
     task = prep.queue_interview_prep(session, interview_id)
     session.commit()
@@ -216,6 +216,26 @@ def test_wrong_counts_are_asked_again_with_the_validation_error(
         stored = prep.prep_of(check, interview_id)
         assert stored is not None
         assert "(fixed)" in stored.predicted_questions
+        assert stored.interviewer_questions.count("**Question to ask number") == 5
+
+
+def test_one_item_too_many_is_cut_without_asking_again(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    job_id = new_job(session, candidate.id, **PREP_JOB)
+    interview_id = new_round(session, job_id, "Panel", **PREP_ROUND)
+    queue_base_prep(fake_llm)
+    fake_llm.queue_json(interview_prep_answers(asks=6)["QuestionsToAsk"], schema="QuestionsToAsk")  # six, not five
+    queue_answers(fake_llm, interview_prep_answers())
+    task = prep.queue_interview_prep(session, interview_id)
+    session.commit()
+    run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+
+    asked = [requested_schema(request) for request in fake_llm.requests]
+    assert asked.count("QuestionsToAsk") == 1
+    with db.session_scope() as check:
+        stored = prep.prep_of(check, interview_id)
+        assert stored is not None
         assert stored.interviewer_questions.count("**Question to ask number") == 5
 
 
