@@ -33,6 +33,11 @@ def job_url(job_id: Any) -> Any:
     return "/applications/" + _text(job_id)
 
 
+def job_draft_url(job_id: Any, kind: Any) -> Any:
+    """The job page with one draft open: `/applications/{job_id}?draft=follow_up` (a `DraftKind` value)."""
+    return job_url(job_id) + "?draft=" + _text(kind)
+
+
 def prep_url(job_id: Any, interview_id: Any = None) -> Any:
     """The prep page of a job, opened on one interview when `interview_id` is given."""
     url = job_url(job_id) + "/interview-prep"
