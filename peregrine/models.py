@@ -219,6 +219,10 @@ class Interview(SQLModel, table=True):
     communication_rating: int | None = None
     notes: str = ""
     questions_asked: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: The reflection written after the round (`domain.reflection.Reflection`), {} until one is.
+    reflection: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     feedback: str = ""
     next_steps: str = ""
     created_at: datetime = Field(default_factory=utcnow)

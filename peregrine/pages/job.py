@@ -25,6 +25,7 @@ from peregrine.pages.drafts import DraftsState, drafts_section
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.job_research import ResearchState, research_section
 from peregrine.pages.offers import OfferState, offer_section
+from peregrine.pages.reflection import ReflectionState
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
 from peregrine.pages.state import AppState
@@ -87,6 +88,8 @@ class JobPageState(AppState):
         self.found = True
         rounds = await self.get_state(RoundsState)
         rounds._load_rounds(self._job)
+        reflections = await self.get_state(ReflectionState)
+        reflections._load_due(self._job)
         offer = await self.get_state(OfferState)
         offer._load_offer(self._job)
         company_research = await self.get_state(ResearchState)
