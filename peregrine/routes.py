@@ -22,6 +22,8 @@ INBOX = "/inbox"
 SETTINGS = "/settings"
 SEARCH_LOG = "/log"
 IMPORT = "/import"
+#: The question bank: every predicted and asked question across the jobs.
+QUESTIONS = "/questions"
 #: The calendar feeds, `/calendar/<secret>.ics`: served outside Reflex, beside the API (`api/calendar.py`).
 CALENDAR_FEEDS = "/calendar/"
 #: Addresses above that are not pages (`add_page` registers the others).

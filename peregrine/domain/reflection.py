@@ -10,6 +10,7 @@ Confidence is typed one topic a line, "Kafka: 2" (also "Kafka - 2", "Kafka 2/5")
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ class Reflection:
     at: str = ""
 
     @classmethod
-    def of(cls, stored: dict[str, Any]) -> Reflection:
+    def of(cls, stored: Mapping[str, Any]) -> Reflection:
         """The reflection a round stores ({} when none was written)."""
         confidence = stored.get("confidence") or {}
         return cls(
