@@ -1207,7 +1207,9 @@ def bench_questions() -> None:
                 words, tag = searches[run % len(searches)]
                 samples.append(
                     timed(
-                        lambda w=words, t=tag: question_bank.search(session, candidate_id=candidate_id, words=w, tag=t)
+                        functools.partial(
+                            question_bank.search, session, candidate_id=candidate_id, words=words, tag=tag
+                        )
                     )
                 )
         emit(
