@@ -45,14 +45,15 @@ class BankLine:
     where: str
 
 
-def _wanted(session: Session, candidate_id: int) -> dict[tuple[int, str, str], tuple[int, str]]:
+def _wanted(session: Session, candidate_id: int, job_id: int | None) -> dict[tuple[int, str, str], tuple[int, str]]:
     """(round, source, text) → (job, round kind) of every question the preps and rounds hold now."""
     wanted: dict[tuple[int, str, str], tuple[int, str]] = {}
-    rounds = session.exec(
+    query = (
         select(Interview, InterviewPrep.predicted)
         .join(InterviewPrep, col(InterviewPrep.interview_id) == col(Interview.id), isouter=True)
         .where(Interview.candidate_id == candidate_id)
     )
+    rounds = session.exec(query if job_id is None else query.where(Interview.job_id == job_id))
     for interview, predicted in rounds:
         for source, questions in ((ASKED, interview.questions_asked), (PREDICTED, predicted or [])):
             for text in questions:
@@ -60,15 +61,17 @@ def _wanted(session: Session, candidate_id: int) -> dict[tuple[int, str, str], t
     return wanted
 
 
-def sync_bank(session: Session, *, candidate_id: int) -> int:
-    """Bring the bank in step with the preps and rounds; how many questions it holds."""
-    wanted = _wanted(session, candidate_id)
+def sync_bank(session: Session, *, candidate_id: int, job_id: int | None = None) -> int:
+    """Bring the bank in step with the preps and rounds (of one job, if given); how many questions it
+    holds (of that job)."""
+    wanted = _wanted(session, candidate_id, job_id)
+    rows = select(BankQuestion.id, BankQuestion.interview_id, BankQuestion.source, BankQuestion.text).where(
+        BankQuestion.candidate_id == candidate_id
+    )
     held = {
         (interview_id, source, text): row_id
         for row_id, interview_id, source, text in session.exec(
-            select(BankQuestion.id, BankQuestion.interview_id, BankQuestion.source, BankQuestion.text).where(
-                BankQuestion.candidate_id == candidate_id
-            )
+            rows if job_id is None else rows.where(BankQuestion.job_id == job_id)
         )
     }
     gone = [row_id for key, row_id in held.items() if key not in wanted]
@@ -164,10 +167,10 @@ def _practice_scores(session: Session, candidate_id: int) -> list[tuple[str, flo
     ]
 
 
-def weakest(session: Session, *, candidate_id: int, count: int = 5) -> list[BankLine]:
-    """The `count` questions that went worst: the lowest of the reflection's confidence in a topic the
-    question names and the practice scores of the same question. Questions with no such evidence
-    are left out: nothing says they are weak."""
+def weakest(session: Session, *, candidate_id: int, count: int = 5, job_id: int | None = None) -> list[BankLine]:
+    """The `count` questions (of one job, if given) that went worst: the lowest of the reflection's
+    confidence in a topic the question names and the practice scores of the same question.
+    Questions with no such evidence are left out: nothing says they are weak."""
     confidence = {
         interview_id: Reflection.of(stored).confidence or {}
         for interview_id, stored in session.exec(
@@ -176,7 +179,8 @@ def weakest(session: Session, *, candidate_id: int, count: int = 5) -> list[Bank
     }
     practised = _practice_scores(session, candidate_id)
     ranked: list[tuple[float, BankLine]] = []
-    for row in session.exec(_lines_query(candidate_id)):
+    lines = _lines_query(candidate_id)
+    for row in session.exec(lines if job_id is None else lines.where(BankQuestion.job_id == job_id)):
         line = _line(*row)
         words = content_words(line.text)
         evidence = [

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from peregrine.config import UserProfile
 from peregrine.domain.question_tags import QuestionTag, tag_question
 from peregrine.models import Candidate, Interview, InterviewPrep, PracticeSession, utcnow
-from peregrine.services import question_bank
+from peregrine.services import practice, question_bank
 from peregrine.services.errors import InvalidInput, NotFound
 from tests.factories import new_job, new_round
 
@@ -108,3 +109,15 @@ def test_the_weakest_are_ranked_by_reflection_confidence_and_practice_scores(
         "Why this company?",
         "How do you partition a Kafka topic?",
     ]
+
+
+def test_a_practice_interview_draws_on_the_jobs_weakest_questions(session: Session, candidate: Candidate) -> None:
+    job_id, _ = seed(session, candidate)
+    next_round = new_round(session, job_id, "Onsite", kind="technical")
+
+    started = practice.start_session(session, next_round)
+    session.commit()
+
+    system = practice.interviewer_messages(session, started.id or 0, UserProfile(name="Ada"))[0]["content"]
+    assert "Questions that went worst before: ask some of them again\n- How do you partition a Kafka topic?" in system
+    assert "Tell me about a time you failed" not in system, "a question nothing says went badly is not singled out"
