@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.buttons import icon_button, icon_link
 from peregrine.components.forms import labelled, text_box
 from peregrine.components.layout import titled_section
 from peregrine.components.needs_llm import when_llm_missing
@@ -154,15 +155,15 @@ def _draft_dialog() -> rx.Component:
                         run=DraftsState.run,
                     ),
                     rx.spacer(),
-                    rx.button(
-                        rx.icon("copy", size=14, aria_hidden="true"),
+                    icon_button(
+                        "copy",
                         "Copy",
-                        variant="soft",
-                        disabled=DraftsState.body == "",
                         on_click=[rx.set_clipboard(DraftsState.body), DraftsState.copied],
+                        disabled=DraftsState.body == "",
                     ),
-                    rx.link(
-                        rx.button(rx.icon("mail", size=14, aria_hidden="true"), "Open in mail", variant="soft"),
+                    icon_link(
+                        "mail",
+                        "Open in mail",
                         href=DraftsState.mailto,
                         aria_label="Open the draft in your mail program",
                     ),
