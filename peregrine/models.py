@@ -219,6 +219,10 @@ class Interview(SQLModel, table=True):
     communication_rating: int | None = None
     notes: str = ""
     questions_asked: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: The reflection written after the round (`domain.reflection.Reflection`), {} until one is.
+    reflection: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     feedback: str = ""
     next_steps: str = ""
     created_at: datetime = Field(default_factory=utcnow)
@@ -467,3 +471,24 @@ class CalendarFeed(SQLModel, table=True):
     secret_hash: str = Field(unique=True)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+
+
+class BankQuestion(SQLModel, table=True):
+    """One question of the question bank: predicted by a round's prep or asked in the round.
+
+    The rows are kept in step with the preps and the rounds (`services/question_bank.sync_bank`);
+    the user's best answer is theirs, kept while the question is still in its prep or round.
+    """
+
+    __table_args__ = (Index("ix_bankquestion_candidate_tag", "candidate_id", "tag"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    job_id: int = Field(foreign_key="job.id", ondelete="CASCADE")
+    interview_id: int = Field(foreign_key="interview.id", index=True, ondelete="CASCADE")
+    #: "predicted" (the round's prep) or "asked" (the reflection or the prep page's questions asked).
+    source: str
+    text: str
+    tag: str
+    best_answer: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -18,6 +18,7 @@ from peregrine.pages.inbox import InboxState, inbox_page
 from peregrine.pages.job import JobPageState, job_page
 from peregrine.pages.offers import CompareOffersState, compare_offers_page
 from peregrine.pages.prep import PrepState, prep_page, sheet_page
+from peregrine.pages.questions import QuestionBankState, questions_page
 from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.search_log import SearchLogState, search_log_page
 from peregrine.pages.settings import SettingsState, settings_page
@@ -69,6 +70,7 @@ app.add_page(resume_page, route=routes.RESUME, title="Resume · Peregrine", on_l
 app.add_page(settings_page, route=routes.SETTINGS, title="Settings · Peregrine", on_load=SettingsState.load)
 app.add_page(inbox_page, route=routes.INBOX, title="Inbox · Peregrine", on_load=InboxState.load)
 app.add_page(search_log_page, route=routes.SEARCH_LOG, title="Job-search log · Peregrine", on_load=SearchLogState.load)
+app.add_page(questions_page, route=routes.QUESTIONS, title="Question bank · Peregrine", on_load=QuestionBankState.load)
 app.add_page(import_page, route=routes.IMPORT, title="Import a spreadsheet · Peregrine", on_load=ImportState.load)
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)

@@ -22,6 +22,8 @@ INBOX = "/inbox"
 SETTINGS = "/settings"
 SEARCH_LOG = "/log"
 IMPORT = "/import"
+#: The question bank: every predicted and asked question across the jobs.
+QUESTIONS = "/questions"
 #: The calendar feeds, `/calendar/<secret>.ics`: served outside Reflex, beside the API (`api/calendar.py`).
 CALENDAR_FEEDS = "/calendar/"
 #: Addresses above that are not pages (`add_page` registers the others).
@@ -31,6 +33,11 @@ OUTSIDE_REFLEX = (CALENDAR_FEEDS,)
 def job_url(job_id: Any) -> Any:
     """`/applications/{job_id}`; `job_id` may be an int, a str or a Reflex var."""
     return "/applications/" + _text(job_id)
+
+
+def job_draft_url(job_id: Any, kind: Any) -> Any:
+    """The job page with one draft open: `/applications/{job_id}?draft=follow_up` (a `DraftKind` value)."""
+    return job_url(job_id) + "?draft=" + _text(kind)
 
 
 def prep_url(job_id: Any, interview_id: Any = None) -> Any:

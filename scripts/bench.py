@@ -1155,10 +1155,100 @@ def bench_export() -> None:
         shutil.rmtree(target, ignore_errors=True)
 
 
+#: The question bank's size for its search figure: 500 jobs x 4 rounds x 10 questions asked.
+BANK_QUESTIONS = 20_000
+_BANK_WORDS = ("kafka", "design", "conflict", "sql", "culture", "partition", "latency", "team", "python", "failure")
+
+
+def bench_questions() -> None:
+    """The question bank's search at 20,000 questions (one indexed query, the page's words and tag),
+    and filling the bank from the rounds once."""
+    from peregrine import db
+    from peregrine.models import Interview
+    from peregrine.services import question_bank
+    from peregrine.services.jobs import JobFields, create_job
+
+    saved = {name: os.environ.get(name) for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
+    data_dir, candidate_id = _scale_database("peregrine-bench-questions-")
+    try:
+        rounds_per_job, per_round = 4, 10
+        with db.session_scope() as session:
+            for job_number in range(BANK_QUESTIONS // (rounds_per_job * per_round)):
+                job = create_job(session, candidate_id, JobFields(company=f"Bank {job_number}", title="Engineer"))
+                session.flush()
+                session.add_all(
+                    Interview(
+                        job_id=job.id or 0,
+                        candidate_id=candidate_id,
+                        order=order,
+                        name=f"Round {order}",
+                        questions_asked=[
+                            f"Question {job_number}-{order}-{n} about {_BANK_WORDS[(job_number + n) % 10]} "
+                            f"and {_BANK_WORDS[(order + n) % 10]}"
+                            for n in range(per_round)
+                        ],
+                    )
+                    for order in range(1, rounds_per_job + 1)
+                )
+        with db.session_scope() as session:
+            sync_ms = timed(lambda: question_bank.sync_bank(session, candidate_id=candidate_id))
+        emit("question_bank_sync_ms", sync_ms, unit="ms", questions=BANK_QUESTIONS, writes="every question, once")
+        with db.session_scope() as session:  # what opening /questions costs when nothing changed
+            resync_ms = timed(lambda: question_bank.sync_bank(session, candidate_id=candidate_id))
+        emit("question_bank_resync_ms", resync_ms, unit="ms", questions=BANK_QUESTIONS, writes="none")
+        searches = [
+            ("", ""),
+            ("kafka", ""),
+            ("design latency", ""),
+            ("", "technical"),
+            ("team", "culture"),
+            ("zzz", ""),
+        ]
+        samples: list[float] = []
+        with db.session_scope() as session:
+            for run in range(120):
+                words, tag = searches[run % len(searches)]
+                samples.append(
+                    timed(
+                        functools.partial(
+                            question_bank.search, session, candidate_id=candidate_id, words=words, tag=tag
+                        )
+                    )
+                )
+        emit(
+            "question_bank_search_ms",
+            unit="ms",
+            p50=statistics.median(samples),
+            p95=percentile(samples, 0.95),
+            questions=BANK_QUESTIONS,
+            load_average=os.getloadavg()[0],
+            searches="no words, one word, two words, a tag, a word and a tag, no match (the first 50 and the count)",
+            target=100,
+        )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def main(argv: list[str]) -> int:
     """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents] [export] [import]
-    [backup]`: the named groups of figures (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents", "export", "import", "backup"}
+    [backup] [questions]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {
+        "board",
+        "llm",
+        "scale",
+        "uploads",
+        "sessions",
+        "documents",
+        "export",
+        "import",
+        "backup",
+        "questions",
+    }
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -1201,6 +1291,8 @@ def main(argv: list[str]) -> int:
             bench_import()
         if "backup" in groups:
             bench_backup()
+        if "questions" in groups:
+            bench_questions()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

@@ -70,7 +70,7 @@ def seed_job(company: str = "Acme", title: str = "Engineer", stage: Stage = Stag
 def fill_every_table(session: Session, *, jobs: int = 12) -> None:
     """A database where every table holds rows: the demo pipeline (jobs, moves, rounds, offers, the
     sample resume) plus what only a model, the mailbox or an import writes (research and its
-    revisions, preps and theirs, a practice interview, a survey with a screenshot, an email, a
+    revisions, preps and theirs, the question bank, a practice interview, a survey with a screenshot, an email, a
     remembered spreadsheet mapping), some with HTML and formulas in them. The archive's round trip
     reads it."""
     from peregrine.models import (
@@ -82,7 +82,7 @@ def fill_every_table(session: Session, *, jobs: int = 12) -> None:
         PrepRevision,
         ResearchRevision,
     )
-    from peregrine.services import practice, survey, uploads
+    from peregrine.services import practice, question_bank, survey, uploads
     from peregrine.services.demo import load_demo
     from tests.fakes.survey_images import survey_png
 
@@ -97,6 +97,7 @@ def fill_every_table(session: Session, *, jobs: int = 12) -> None:
     interview_prep = InterviewPrep(interview_id=round_id, prep_plan="1. Read", predicted=["Why us?"])
     session.add_all([base, interview_prep])
     session.flush()
+    question_bank.sync_bank(session, candidate_id=candidate_id)
     session.add_all(
         [
             PrepRevision(owner="base", owner_id=base.id or 0, section="formatted_jd", text="old", replaced_by="edit"),

@@ -15,6 +15,7 @@ from peregrine import routes
 NAV_LINKS: list[tuple[str, str]] = [
     ("Interviews", "/"),
     ("Prep", routes.BULK_PREP),
+    ("Questions", routes.QUESTIONS),
     ("Resume", routes.RESUME),
     ("Inbox", routes.INBOX),
     ("Analytics", routes.ANALYTICS),

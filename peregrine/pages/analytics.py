@@ -13,8 +13,10 @@ import reflex as rx
 
 from peregrine import db
 from peregrine.components.layout import page_layout
+from peregrine.components.reports import bar_chart, figures_table, report_card
 from peregrine.domain.dates import calendar_date
 from peregrine.domain.interviews import RATING_FIELDS
+from peregrine.pages.analytics_progress import ProgressState, progress_section
 from peregrine.pages.state import AppState
 from peregrine.services import analytics
 from peregrine.services.analytics import Filters
@@ -111,8 +113,9 @@ class AnalyticsState(AppState):
     placements: list[PlacementRow] = []
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         self._refresh()
+        (await self.get_state(ProgressState))._load()
 
     @rx.event
     def set_filter(self, name: str, value: str) -> Any:
@@ -228,49 +231,6 @@ class AnalyticsState(AppState):
 
 
 # ---------------------------------------------------------------------------------------------- view
-def _card(title: str, *children: rx.Component, wide: bool = False) -> rx.Component:
-    """One report; a `wide` one (a table of many columns) takes a whole row of the grid, its chart
-    and table side by side while there is room."""
-    body = (rx.el.div(*children, class_name="analytics-split"),) if wide else children
-    return rx.el.section(
-        rx.heading(title, size="4", as_="h2"),
-        *body,
-        aria_label=title,
-        class_name="analytics-card analytics-card-wide" if wide else "analytics-card",
-    )
-
-
-def _bar_chart(rows: rx.Var[list[Any]], x: str, y: str, label: str, unit: str = "") -> rx.Component:
-    """Horizontal bars, one a category, its name to the left: names like "Phone screen" stay whole
-    and readable however narrow the card, where upright bars would crowd their labels together."""
-    return rx.box(
-        rx.recharts.bar_chart(
-            rx.recharts.cartesian_grid(stroke_dasharray="3 3", horizontal=False),
-            rx.recharts.bar(data_key=y, fill=rx.color("accent", 9), radius=4, is_animation_active=False, unit=unit),
-            rx.recharts.x_axis(type_="number", allow_decimals=False, tick={"fontSize": 12}, unit=unit),
-            rx.recharts.y_axis(data_key=x, type_="category", interval=0, width=104, tick={"fontSize": 12}),
-            rx.recharts.graphing_tooltip(),
-            data=rows.to(list[dict[str, Any]]),  # each row reaches the browser as a mapping
-            layout="vertical",
-            width="100%",
-            height=220,
-        ),
-        role="img",
-        aria_label=label,
-        width="100%",
-    )
-
-
-def _table(headers: list[str], rows: rx.Var[list[Any]], cells: Any) -> rx.Component:
-    return rx.table.root(
-        rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
-        rx.table.body(rx.foreach(rows, lambda row: rx.table.row(*[rx.table.cell(cell) for cell in cells(row)]))),
-        size="1",
-        variant="surface",
-        width="100%",
-    )
-
-
 def _clamped(text: rx.Var[str]) -> rx.Component:
     """A name or title in a table cell: two lines at most, the whole of it on hover."""
     return rx.el.span(text, title=text, class_name="cell-clamp")
@@ -333,19 +293,19 @@ def analytics_page() -> rx.Component:
 def _reports() -> rx.Component:
     s = AnalyticsState
     return rx.box(
-        _card(
+        report_card(
             "Conversion funnel",
-            _bar_chart(s.funnel, "stage", "percent", "Share of jobs that reached each stage", "%"),
-            _table(
+            bar_chart(s.funnel, "stage", "percent", "Share of jobs that reached each stage", "%"),
+            figures_table(
                 ["Stage", "Reached", "Share of jobs", "Passed from previous"],
                 s.funnel,
                 lambda r: [r.stage, r.reached, r.share, r.pass_rate],
             ),
         ),
-        _card(
+        report_card(
             "Rounds by kind",
-            _bar_chart(s.kinds, "kind", "success_percent", "Success rate per round kind", "%"),
-            _table(
+            bar_chart(s.kinds, "kind", "success_percent", "Success rate per round kind", "%"),
+            figures_table(
                 ["Kind", "Rounds", "Passed", "Failed", "Success", "Overall", "Technical", "Culture", "Comm."],
                 s.kinds,
                 lambda r: [
@@ -362,20 +322,20 @@ def _reports() -> rx.Component:
             ),
             wide=True,
         ),
-        _card(
+        report_card(
             "Time in each stage",
-            _bar_chart(s.times, "stage", "days", "Average days in each stage", " d"),
-            _table(["Stage", "Average", "Stays measured"], s.times, lambda r: [r.stage, r.label, r.stays]),
+            bar_chart(s.times, "stage", "days", "Average days in each stage", " d"),
+            figures_table(["Stage", "Average", "Stays measured"], s.times, lambda r: [r.stage, r.label, r.stays]),
             rx.text("Time to a decision: ", s.decision, size="2"),
         ),
-        _card(
+        report_card(
             "Where rejections happen",
-            _bar_chart(s.rejection_stages, "label", "count", "Rejections by the stage they happened at"),
-            _table(["Reason", "Jobs"], s.rejection_reasons, lambda r: [r.label, r.count]),
+            bar_chart(s.rejection_stages, "label", "count", "Rejections by the stage they happened at"),
+            figures_table(["Reason", "Jobs"], s.rejection_reasons, lambda r: [r.label, r.count]),
         ),
-        _card(
+        report_card(
             "Conversion per source",
-            _table(
+            figures_table(
                 ["Source", "Jobs", "Interviews", "Offers", "Hired", "Interview rate", "Offer rate", "Conversion"],
                 s.conversions,
                 lambda r: [
@@ -391,22 +351,22 @@ def _reports() -> rx.Component:
             ),
             wide=True,
         ),
-        _card(
+        report_card(
             "Company insights",
             rx.cond(
                 s.insight_lines.length() > 0,
                 rx.vstack(
                     rx.foreach(s.insight_lines, lambda line: rx.text(line, size="2")),
-                    _table(["Rejection reason", "Jobs"], s.insights, lambda r: [r.label, r.count]),
+                    figures_table(["Rejection reason", "Jobs"], s.insights, lambda r: [r.label, r.count]),
                 ),
                 rx.text("Choose a company in the filters to see its figures.", size="2", color_scheme="gray"),
             ),
         ),
-        _card(
+        report_card(
             "Placements",
             rx.cond(
                 s.placements.length() > 0,
-                _table(
+                figures_table(
                     ["Company", "Role", "Hired", "Base salary"],
                     s.placements,
                     lambda r: [_clamped(r.company), _clamped(r.title), r.hired_on, r.offer],
@@ -414,5 +374,6 @@ def _reports() -> rx.Component:
                 rx.text("No placements yet.", size="2", color_scheme="gray"),
             ),
         ),
+        progress_section(),
         class_name="analytics-grid",
     )

@@ -21,9 +21,11 @@ from peregrine.domain.dates import calendar_date, local_moment
 from peregrine.domain.job_details import salary_label, split_tags, work_mode_label
 from peregrine.domain.stages import MoveNotAllowed, MoveSource, Stage
 from peregrine.models import Job, StageEvent
+from peregrine.pages.drafts import DraftsState, drafts_section
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.job_research import ResearchState, research_section
 from peregrine.pages.offers import OfferState, offer_section
+from peregrine.pages.reflection import ReflectionState
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
 from peregrine.pages.state import AppState
@@ -86,11 +88,16 @@ class JobPageState(AppState):
         self.found = True
         rounds = await self.get_state(RoundsState)
         rounds._load_rounds(self._job)
+        reflections = await self.get_state(ReflectionState)
+        reflections._load_due(self._job)
         offer = await self.get_state(OfferState)
         offer._load_offer(self._job)
         company_research = await self.get_state(ResearchState)
         watch_research = company_research.load_research(self._job)
-        return [JobPageState.follow_changes, *([watch_research] if watch_research is not None else [])]
+        job_drafts = await self.get_state(DraftsState)
+        job_drafts._for_job(self._job)
+        write_draft = job_drafts.open_from_route(self.router.url.query_parameters.get("draft", ""))
+        return [JobPageState.follow_changes, *[event for event in (watch_research, write_draft) if event is not None]]
 
     @rx.var
     def stage_label(self) -> str:
@@ -285,6 +292,7 @@ def job_page() -> rx.Component:
                     class_name="stage-history",
                 ),
                 rounds_section(),
+                drafts_section(),
                 offer_section(),
                 research_section(JobPageState.research_hint),
                 rx.heading("Job description", size="4", as_="h2"),

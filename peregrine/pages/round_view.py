@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from peregrine.domain.dates import datetime_local_value, local_moment
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
+from peregrine.domain.reflection import Reflection
 from peregrine.models import Interview
 from peregrine.services.errors import InvalidInput
 
@@ -31,6 +32,8 @@ class RoundLine:
     ratings: str = ""
     feedback: str = ""
     next_steps: str = ""
+    #: The reflection in one line: confidence per topic, weak spots first ("" when none was written).
+    reflection: str = ""
 
 
 def round_line(interview: Interview) -> RoundLine:
@@ -64,7 +67,19 @@ def after_round_record(interview: Interview) -> dict[str, str]:
         "ratings": " · ".join(ratings),
         "feedback": interview.feedback or "",
         "next_steps": interview.next_steps or "",
+        "reflection": _reflection_summary(Reflection.of(interview.reflection)),
     }
+
+
+def _reflection_summary(reflection: Reflection) -> str:
+    scores = reflection.confidence or {}
+    ranked = sorted(scores, key=lambda topic: scores[topic])
+    parts = [
+        "Confidence " + ", ".join(f"{topic} {scores[topic]}/5" for topic in ranked) if ranked else "",
+        f"Went well: {reflection.went_well}" if reflection.went_well else "",
+        f"Unsure: {reflection.unsure}" if reflection.unsure else "",
+    ]
+    return " · ".join(part for part in parts if part) or ("Written" if reflection.written else "")
 
 
 def round_draft(interview: Interview | None) -> dict[str, str]:

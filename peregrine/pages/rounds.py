@@ -16,6 +16,7 @@ from peregrine.domain import limits
 from peregrine.domain.errors import UserFacingError
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
+from peregrine.pages.reflection import ReflectionState, reflection_prompt
 from peregrine.pages.round_view import (
     RoundLine,
     parse_people,
@@ -49,6 +50,11 @@ class RoundsState(DialogMixin, AppState):
         self._job, self.job_route = job_id, str(job_id)
         with db.session_scope() as session:
             self.rounds = [round_line(interview) for interview in interviews.rounds_of(session, job_id)]
+
+    @rx.event
+    def reload(self) -> None:
+        """The rounds read again after something beside this section wrote one (a reflection)."""
+        self._load_rounds(self._job)
 
     @rx.event
     def open_new(self) -> None:
@@ -213,6 +219,13 @@ def _round_item(line: RoundLine) -> rx.Component:
                     aria_label="Prepare for " + line.name,
                 ),
                 rx.button(
+                    "Reflect",
+                    size="1",
+                    variant="soft",
+                    on_click=ReflectionState.open_for(line.id),
+                    aria_label="Reflection on " + line.name,
+                ),
+                rx.button(
                     "Edit",
                     size="1",
                     variant="soft",
@@ -252,6 +265,7 @@ def _round_record(line: RoundLine) -> rx.Component:
         part("Notes", line.notes),
         part("Feedback", line.feedback),
         part("Next steps", line.next_steps),
+        part("Reflection", line.reflection),
     )
 
 
@@ -341,6 +355,7 @@ def rounds_section() -> rx.Component:
             color="red",
             class_name="no-print",
         ),
+        reflection_prompt(),
         or_empty(
             RoundsState.rounds,
             rx.el.ol(rx.foreach(RoundsState.rounds, _round_item), class_name="round-list"),

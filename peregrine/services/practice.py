@@ -27,6 +27,7 @@ from peregrine.domain.interviews import InterviewKind
 from peregrine.llm.client import LLMClient, LLMUnavailable
 from peregrine.llm.prompts import practice as prompts
 from peregrine.models import Interview, InterviewPrep, Job, PracticeMessage, PracticeSession, utcnow
+from peregrine.services import question_bank
 from peregrine.services.errors import InvalidInput, NotFound, check_length
 from peregrine.services.sanitize import clean_text
 
@@ -55,8 +56,11 @@ def get_session(session: Session, session_id: int) -> PracticeSession:
 
 
 def start_session(session: Session, interview_id: int) -> PracticeSession:
-    if session.get(Interview, interview_id) is None:
+    interview = session.get(Interview, interview_id)
+    if interview is None:
         raise NotFound(f"Interview {interview_id} was not found.")
+    # the interviewer draws on the job's question bank (its weakest questions), so it is brought up to date
+    question_bank.sync_bank(session, candidate_id=interview.candidate_id, job_id=interview.job_id)
     practice = PracticeSession(interview_id=interview_id)
     session.add(practice)
     session.flush()
@@ -114,7 +118,7 @@ def interviewer_messages(session: Session, session_id: int, profile: UserProfile
         focus=f", focused on {interview.focus}" if interview.focus else "",
         style=prompts.STYLES.get(kind.value, prompts.STYLES["other"]),
         questions=QUESTIONS_PER_SESSION,
-        prep=_prep_digest(prep_row),
+        prep=_prep_digest(prep_row, question_bank.weakest(session, candidate_id=job.candidate_id, job_id=job.id)),
     )
     chat: list[dict[str, str]] = [{"role": "system", "content": system}, {"role": "user", "content": prompts.START}]
     for message in messages_of(session, session_id):
@@ -122,15 +126,18 @@ def interviewer_messages(session: Session, session_id: int, profile: UserProfile
     return chat
 
 
-def _prep_digest(prep_row: InterviewPrep | None) -> str:
+def _prep_digest(prep_row: InterviewPrep | None, weakest: list[question_bank.BankLine]) -> str:
+    """The prep the interviewer draws on, and the job's questions that went worst (ask them again)."""
+    hardest = "\n".join(f"- {line.text}" for line in weakest)
+    again = f"\n\n## Questions that went worst before: ask some of them again\n{hardest}" if hardest else ""
     if prep_row is None:
-        return "(no preparation generated for this interview)"
+        return "(no preparation generated for this interview)" + again
     parts = [
         ("Roadmap and targets", prep_row.prep_plan),
         ("Predicted questions", prep_row.predicted_questions),
         ("Resume defense", prep_row.resume_defense_prep),
     ]
-    return "\n\n".join(f"## {title}\n{text[:4000]}" for title, text in parts if text)
+    return "\n\n".join(f"## {title}\n{text[:4000]}" for title, text in parts if text) + again
 
 
 # ----------------------------------------------------------------------------- a streamed turn

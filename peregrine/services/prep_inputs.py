@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind
 from peregrine.domain.question_match import match_questions
+from peregrine.domain.reflection import WEAK_AT_MOST, Reflection
 from peregrine.llm.budget import PromptInput, rank_by_overlap
 from peregrine.models import CompanyResearch, ExperienceProject, Interview, InterviewPrep, Job, PrepBase, ResumeBullet
 
@@ -127,6 +128,18 @@ def interview_facts(interview: Interview) -> str:
     return json.dumps(facts, ensure_ascii=False, separators=(", ", ": "))
 
 
+def _reflection_lines(reflection: Reflection) -> list[str]:
+    """The user's reflection on a round, with its weak spots named so the next prep works on them."""
+    scores = ", ".join(f"{topic} {score}/5" for topic, score in (reflection.confidence or {}).items())
+    weak = ", ".join(reflection.weak_spots)
+    return [
+        f"Went well: {reflection.went_well}" if reflection.went_well else "",
+        f"Unsure about: {reflection.unsure}" if reflection.unsure else "",
+        f"Confidence per topic: {scores}" if scores else "",
+        f"Weak spots to work on (confidence {WEAK_AT_MOST}/5 or less): {weak}" if weak else "",
+    ]
+
+
 def earlier_rounds_input(session: Session, interview: Interview) -> PromptInput:
     """The rounds before this one, the latest first: what was asked, what came up, how it went."""
     rounds = session.exec(
@@ -153,6 +166,7 @@ def earlier_rounds_input(session: Session, interview: Interview) -> PromptInput:
             "Predicted that did not: " + " | ".join(h.predicted for h in hits if not h.came_up) if hits else "",
             f"Feedback: {earlier.feedback}" if earlier.feedback else "",
             f"Ratings: {ratings}" if ratings else "",
+            *_reflection_lines(Reflection.of(earlier.reflection)),
         ]
         blocks.append("\n".join(line for line in lines if line))
     return PromptInput("earlier_rounds", blocks, "earlier rounds", weight=2, order="the latest first")
