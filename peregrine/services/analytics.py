@@ -79,6 +79,12 @@ def conversion_funnel(session: Session, candidate_id: int, filters: Filters = Fi
     return funnel(furthest_counts(session, candidate_id, filters))
 
 
+def saved_count(session: Session, candidate_id: int) -> int:
+    """How many jobs wait in Saved (not applied yet): the page says they are left out of every figure."""
+    query = select(func.count()).where(col(Job.candidate_id) == candidate_id, col(Job.stage) == Stage.SAVED.value)
+    return int(session.execute(query).scalar_one())
+
+
 # ----------------------------------------------------------------------------- rounds
 @dataclass(frozen=True)
 class KindStats:

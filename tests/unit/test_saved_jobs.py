@@ -98,6 +98,7 @@ def test_the_analytics_leave_saved_jobs_out(session: Session, candidate: Candida
     assert (funnel[0].stage, funnel[0].reached) == (Stage.APPLIED, 1)
     assert analytics.furthest_counts(session, owner) == {Stage.APPLIED: 1}
     assert [stats.jobs for stats in analytics.source_conversion(session, owner)] == [1]
+    assert analytics.saved_count(session, owner) == 2  # the page says they are left out
 
 
 def test_time_to_a_decision_counts_from_applying_not_from_saving(session: Session, candidate: Candidate) -> None:
