@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from peregrine.domain import limits
 from peregrine.domain.stages import (
-    OPEN_STAGES,
+    NOT_ENDED,
     PROGRESS,
     MoveNotAllowed,
     RejectionReason,
@@ -686,7 +686,7 @@ class DuplicateIndex:
         if job.url.strip():
             self._urls.add(job.url.strip())
         names = _names(job.company, job.title)
-        if job.stage in {stage.value for stage in OPEN_STAGES | {Stage.SAVED}}:
+        if job.stage in {stage.value for stage in NOT_ENDED}:
             self._open.add(names)
         self._applied.add((*names, job.applied_on))
 

@@ -44,6 +44,9 @@ PROGRESS: tuple[Stage, ...] = (
 
 OPEN_STAGES: frozenset[Stage] = frozenset(PROGRESS) - {Stage.HIRED}
 
+#: A job not ended: open, or saved to apply later. The same company and title there is a duplicate.
+NOT_ENDED: frozenset[Stage] = OPEN_STAGES | {Stage.SAVED}
+
 #: The stages a new job may start in: applied, or saved to apply later.
 ENTRY_STAGES: tuple[Stage, ...] = (Stage.APPLIED, Stage.SAVED)
 

@@ -20,7 +20,7 @@ from peregrine.config import data_dir
 from peregrine.domain import job_details, limits
 from peregrine.domain.spreadsheet import PlannedMove, moment_of
 from peregrine.domain.stages import (
-    OPEN_STAGES,
+    NOT_ENDED,
     MoveNotAllowed,
     MoveSource,
     RejectionReason,
@@ -501,14 +501,14 @@ def possible_duplicates(
     exclude_job_id: int | None = None,
 ) -> list[Job]:
     """Jobs the one being typed may repeat: the same posting URL (in any stage), or the same
-    company and title while that job is still open (a rejected or hired one is history, and
-    applying again is a new application). A warning only: the user may still save."""
+    company and title while that job is still open or saved (a rejected or hired one is history,
+    and applying again is a new application). A warning only: the user may still save."""
     same: list[ColumnElement[bool]] = []
     if url.strip():
         same.append(col(Job.url) == url.strip())
     if clean_name(company) and clean_name(title):
-        open_stages = [stage.value for stage in OPEN_STAGES]
-        same.append(company_is(company) & _name_is(col(Job.title), title) & col(Job.stage).in_(open_stages))
+        not_ended = [stage.value for stage in NOT_ENDED]
+        same.append(company_is(company) & _name_is(col(Job.title), title) & col(Job.stage).in_(not_ended))
     if not same:
         return []
     query = select(Job).where(Job.candidate_id == candidate_id, or_(*same))

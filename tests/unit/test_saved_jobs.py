@@ -89,6 +89,14 @@ def test_no_job_moves_back_into_saved(session: Session, candidate: Candidate) ->
         job_service.move_job(session, applied, Stage.SAVED, source=MoveSource.API)
 
 
+def test_a_saved_job_with_the_same_company_and_title_is_a_possible_duplicate(
+    session: Session, candidate: Candidate
+) -> None:
+    job = _saved(session, candidate, "Acme")
+    found = job_service.possible_duplicates(session, candidate.id or 0, company="acme", title="engineer")
+    assert [duplicate.id for duplicate in found] == [job.id]
+
+
 def test_the_analytics_leave_saved_jobs_out(session: Session, candidate: Candidate) -> None:
     owner = candidate.id or 0
     new_job(session, owner, company="Applied Co")
