@@ -243,7 +243,9 @@ def _not_applied_choice() -> rx.Component:
         JobFormState.job_id == 0,
         rx.el.label(
             rx.el.input(type="checkbox", name=NOT_APPLIED, value="yes", class_name="not-applied-box"),
-            rx.el.span("Not applied yet: save it to the Saved column, and move it to Applied when you apply"),
+            rx.el.span(
+                "Not applied yet: save it to the Saved column (the date applied is set when you move it to Applied)"
+            ),
             class_name="not-applied-choice",
         ),
     )

@@ -187,3 +187,14 @@ async def test_the_api_creates_filters_and_applies_a_saved_job(session: Session,
         schema = (await client.get("/api/openapi.json")).json()
     stage = schema["components"]["schemas"]["JobCreate"]["properties"]["stage"]
     assert set(stage["enum"]) == {"applied", "saved"}
+
+
+def test_the_saved_column_comes_first_folds_and_offers_i_applied() -> None:
+    from peregrine.components.kanban import COLUMNS
+
+    saved, applied = COLUMNS[0], COLUMNS[1]
+    assert (saved["id"], applied["id"]) == ("saved", "applied")
+    assert (saved["collapsible"], saved["advanceText"], saved["advanceLabel"]) == (True, "I applied", "Applied")
+    assert (saved["canReject"], saved["canSurvey"], saved["canEnter"]) == (False, False, False)
+    assert [column["id"] for column in COLUMNS if column["collapsible"]] == ["saved"]
+    assert all(column["canEnter"] for column in COLUMNS[1:])  # the Move to… sheet offers every other
