@@ -12,6 +12,8 @@
 // was grabbed. The keyboard drags it by its handle (Space, arrows, Space), announced
 // to screen readers. On a phone the board shows one column at a time behind a stage
 // switcher, and each card's "Move to…" sheet moves it with a tap (same path as a drop).
+// A collapsible column (Saved) folds to a narrow strip on a wide screen; the browser remembers it.
+// Empty, it is always a strip, so a board without saved jobs is as wide as it ever was.
 import React, { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   DndContext,
@@ -95,6 +97,8 @@ const PENCIL = ["M21.17 6.81a1 1 0 0 0-3.98-3.98L3.84 16.17a2 2 0 0 0-.5.83l-1.3
 const CROSS = ["M18 6 6 18", "m6 6 12 12"];
 const MOVE = ["m16 3 4 4-4 4", "M20 7H4", "m8 21-4-4 4-4", "M4 17h16"];
 const RESTORE = ["M9 14 4 9l5-5", "M4 9h10.5a5.5 5.5 0 0 1 5.5 5.5a5.5 5.5 0 0 1-5.5 5.5H11"];
+const CHEVRON_LEFT = ["m15 18-6-6 6-6"];
+const CHEVRON_RIGHT = ["m9 18 6-6-6-6"];
 const CLOCK = ["M12 6v6l4 2", "M22 12a10 10 0 1 1-20 0 10 10 0 0 1 20 0"];
 const SURVEY = ["M9 2h6a1 1 0 0 1 1 1v2a1 1 0 0 1-1 1H9a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z",
   "M16 4h2a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2h2", "M12 11h4", "M12 16h4", "M8 11h.01", "M8 16h.01"];
@@ -183,8 +187,9 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
         <div className="card-actions">
           {meta.advanceLabel && (
             <button type="button" className="card-button card-button-soft" onClick={act("advance")}
-              aria-label={`Advance to ${meta.advanceLabel}`} title={`Advance to ${meta.advanceLabel}`}>
-              <Icon d={ARROW} /><span className="card-button-text">{meta.advanceLabel}</span>
+              aria-label={meta.advanceText ? `${meta.advanceText}: move ${label} to ${meta.advanceLabel}` : `Advance to ${meta.advanceLabel}`}
+              title={meta.advanceText ? `Move to ${meta.advanceLabel}` : `Advance to ${meta.advanceLabel}`}>
+              <Icon d={ARROW} /><span className="card-button-text">{meta.advanceText || meta.advanceLabel}</span>
             </button>
           )}
           {meta.canSurvey && (
@@ -296,7 +301,57 @@ function countLabel(count, total, filtered) {
   return { text: `${count} of ${total}`, label: `${count} of ${total} cards match the filter` };
 }
 
-const Column = memo(function Column({ meta, ids, cards, patches, onAction, highlighted, current, filtered, hidden }) {
+// Which collapsible columns are folded, kept in this browser's localStorage (a board preference,
+// not the account's): a set of column ids.
+const COLLAPSED_KEY = "peregrine.board.collapsed";
+
+function readCollapsed() {
+  try {
+    const stored = JSON.parse(window.localStorage.getItem(COLLAPSED_KEY) ?? "[]");
+    return new Set(Array.isArray(stored) ? stored : []);
+  } catch {
+    return new Set();  // storage blocked or a hand-edited value: every column open
+  }
+}
+
+function useCollapsed() {
+  const [collapsed, setCollapsed] = useState(readCollapsed);
+  const toggle = useCallback((id) => {
+    setCollapsed((now) => {
+      const next = new Set(now);
+      if (next.has(id)) next.delete(id); else next.add(id);
+      try { window.localStorage.setItem(COLLAPSED_KEY, JSON.stringify([...next])); } catch { /* not kept: fine */ }
+      return next;
+    });
+  }, []);
+  return [collapsed, toggle];
+}
+
+// On a phone one column shows at a time, so nothing folds there.
+const NARROW = "(max-width: 640px)";
+function useNarrow() {
+  const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW).matches);
+  useEffect(() => {
+    const query = window.matchMedia(NARROW);
+    const changed = () => setNarrow(query.matches);
+    query.addEventListener("change", changed);
+    return () => query.removeEventListener("change", changed);
+  }, []);
+  return narrow;
+}
+
+function ColumnToggle({ meta, collapsed, onToggle }) {
+  return (
+    <button type="button" className="column-toggle" aria-expanded={!collapsed} aria-controls={`column-cards-${meta.id}`}
+      aria-label={collapsed ? `Show the ${meta.label} column` : `Collapse the ${meta.label} column`}
+      title={collapsed ? "Show" : "Collapse"} onClick={() => onToggle(meta.id)}>
+      <Icon d={collapsed ? CHEVRON_RIGHT : CHEVRON_LEFT} size={16} />
+    </button>
+  );
+}
+
+const Column = memo(function Column({ meta, ids, cards, patches, onAction, highlighted, current, filtered, hidden,
+  collapsed, onToggle }) {
   const { setNodeRef } = useDroppable({
     id: `column:${meta.id}`,
     data: { type: "column", column: meta.id, label: meta.label },
@@ -306,16 +361,25 @@ const Column = memo(function Column({ meta, ids, cards, patches, onAction, highl
   const rowHeight = meta.cardHeight + CARD_GAP;
   const { first, last, onScroll } = useWindow(shown.length, rowHeight, scroller);
   const count = countLabel(ids.length, ids.length + hidden, filtered);
+  const header = (
+    <header className="column-header">
+      {meta.collapsible && ids.length > 0 && <ColumnToggle meta={meta} collapsed={collapsed} onToggle={onToggle} />}
+      <h2>{meta.label}</h2>
+      <span className="column-count" aria-label={count.label}>{count.text}</span>
+    </header>
+  );
+  const frame = { ref: setNodeRef, "aria-label": meta.label, id: `column-${meta.id}`,
+    className: `kanban-column column-${meta.id}`, "data-over": highlighted ? "true" : undefined,
+    "data-current": current ? "true" : undefined };
+  if (collapsed) {
+    // Folded: its name and count only (still a drop target); its cards are not drawn.
+    return <section {...frame} data-collapsed="true">{header}</section>;
+  }
   return (
-    <section ref={setNodeRef} aria-label={meta.label} id={`column-${meta.id}`} className={`kanban-column column-${meta.id}`}
-      data-over={highlighted ? "true" : undefined} data-current={current ? "true" : undefined}
-      style={{ "--card-height": `${meta.cardHeight}px`, "--card-gap": `${CARD_GAP}px` }}>
-      <header className="column-header">
-        <h2>{meta.label}</h2>
-        <span className="column-count" aria-label={count.label}>{count.text}</span>
-      </header>
+    <section {...frame} style={{ "--card-height": `${meta.cardHeight}px`, "--card-gap": `${CARD_GAP}px` }}>
+      {header}
       <SortableContext id={meta.id} items={shown} strategy={verticalListSortingStrategy}>
-        <div className="column-cards" ref={scroller} onScroll={onScroll}>
+        <div className="column-cards" id={`column-cards-${meta.id}`} ref={scroller} onScroll={onScroll}>
           {first > 0 && <div aria-hidden="true" style={{ height: first * rowHeight, flex: "none" }} />}
           {shown.slice(first, last).map((id) => {
             const card = patches[id] ?? cards.get(id);
@@ -392,7 +456,7 @@ function MoveSheet({ moving, metas, onPick, onClose }) {
     }
   };
   const heading = `Move ${moving.label} to`;
-  const targets = metas.filter((meta) => meta.id !== moving.column);
+  const targets = metas.filter((meta) => meta.id !== moving.column && meta.canEnter);
   return (
     <div className="move-sheet-backdrop" onClick={onClose}>
       <div className="move-sheet" ref={sheet} role="dialog" aria-modal="true" aria-label={heading} onKeyDown={onKeyDown}
@@ -565,8 +629,15 @@ export function KanbanBoard({ columnsMeta, cardFields, cardBatch, snapshot, hidd
     move(active.id, column, index);
   }, [move]);
 
-  // On a phone one column shows at a time; the switcher picks it.
-  const [current, setCurrent] = useState(() => metas[0]?.id ?? null);
+  // On a phone one column shows at a time; the switcher picks it, starting at Applied (the
+  // pipeline's first column; Saved, before it, is one tap away).
+  const [current, setCurrent] = useState(() => (metas.find((meta) => meta.id === "applied") ?? metas[0])?.id ?? null);
+  const [collapsed, toggleCollapsed] = useCollapsed();
+  const narrow = useNarrow();
+  const folded = (meta) =>
+    Boolean(meta.collapsible && !narrow && (collapsed.has(meta.id) || !(columns[meta.id] ?? []).length));
+  // A folded column is a narrow strip; the others share the rest (the grid's template says so).
+  const template = metas.map((meta) => (folded(meta) ? "auto" : "minmax(212px, 1fr)")).join(" ");
   const closeSheet = useCallback(() => {
     const opener = movingNow.current?.opener;
     setMoving(null);
@@ -584,11 +655,12 @@ export function KanbanBoard({ columnsMeta, cardFields, cardBatch, snapshot, hidd
       onDragEnd={onDragEnd} onDragCancel={onDragCancel} accessibility={{ announcements, screenReaderInstructions }}>
       {moving && <MoveSheet moving={moving} metas={metas} onPick={pickTarget} onClose={closeSheet} />}
       <StageTabs metas={metas} columns={columns} current={current} onPick={setCurrent} />
-      <div {...rest}>
+      <div {...rest} style={narrow ? undefined : { gridTemplateColumns: template }}>
         {metas.map((meta) => (
           <Column key={meta.id} meta={meta} ids={columns[meta.id] ?? []} cards={cards} patches={patches} onAction={onAction}
             highlighted={overColumn === meta.id} current={current === meta.id}
-            filtered={Boolean(snapshot?.filtered)} hidden={hidden?.[meta.id] ?? 0} />
+            filtered={Boolean(snapshot?.filtered)} hidden={hidden?.[meta.id] ?? 0}
+            collapsed={folded(meta)} onToggle={toggleCollapsed} />
         ))}
       </div>
       <DragOverlay className="drag-overlay" dropAnimation={null}>

@@ -39,12 +39,14 @@ def new_job(
 ) -> int:
     """A job at `stage`, its id. `walk` brings it there move by move along `PATH_TO` (a history
     like a user's, rejected from the applied stage); otherwise it is moved straight there in one
-    move. Rejection says the company ghosted. History being set up queues no research."""
+    move. Rejection says the company ghosted. History being set up queues no research. A Saved job
+    is created there (not applied to yet, no history)."""
     owner = candidate_id if candidate_id is not None else current_candidate(session).id
     assert owner is not None
-    job = jobs.create_job(session, owner, jobs.JobFields(company=company, title=title, **fields))
+    start = Stage.SAVED if stage is Stage.SAVED else Stage.APPLIED
+    job = jobs.create_job(session, owner, jobs.JobFields(company=company, title=title, **fields), stage=start)
     assert job.id is not None
-    straight = [] if stage is Stage.APPLIED else [stage]
+    straight = [] if stage is start else [stage]
     steps = PATH_TO.get(stage, straight) if walk else straight
     for step in steps:
         reason = RejectionReason.GHOSTED if step is Stage.REJECTED else None

@@ -20,6 +20,7 @@ from peregrine.api.schemas import (
     CompanyStatsOut,
     ConversionOut,
     FunnelStepOut,
+    JobCreate,
     JobIn,
     JobOut,
     JobUpdate,
@@ -61,7 +62,8 @@ def _read_as(schema: type[Out], record: Any, **named: Any) -> Out:
 
 
 def _job_out(job: Job | Row[Any]) -> JobOut:
-    outcome = job.stage if job.stage in (Stage.HIRED.value, Stage.REJECTED.value) else "in_progress"
+    ended_or_saved = (Stage.HIRED.value, Stage.REJECTED.value, Stage.SAVED.value)
+    outcome = job.stage if job.stage in ended_or_saved else "in_progress"
     return _read_as(
         JobOut,
         job,
@@ -141,8 +143,10 @@ def list_jobs(
 
 
 @router.post("/jobs", status_code=status.HTTP_201_CREATED, tags=["jobs"])
-def create_job(body: JobIn, session: DbSession, candidate: CandidateId) -> JobOut:
-    return _job_out(_save_notes(session, job_service.create_job(session, candidate, _fields(body)), body))
+def create_job(body: JobCreate, session: DbSession, candidate: CandidateId) -> JobOut:
+    """Add a job: an application (stage applied, the default), or one saved to apply later (saved)."""
+    job = job_service.create_job(session, candidate, _fields(body), stage=body.stage)
+    return _job_out(_save_notes(session, job, body))
 
 
 @router.get("/jobs/company/{company}", tags=["jobs"])

@@ -15,7 +15,7 @@ accepts, a page can show and edit, and the other way round.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -59,6 +59,13 @@ class JobIn(JobBase):
     )
 
 
+class JobCreate(JobIn):
+    stage: Literal[Stage.APPLIED, Stage.SAVED] = Field(
+        default=Stage.APPLIED,
+        description="applied (the default), or saved: not applied yet, outside the pipeline until moved to applied",
+    )
+
+
 class JobUpdate(JobIn):
     expected_version: Version | None = Field(
         default=None, description="the version you read; a job changed since is refused with 409"
@@ -84,7 +91,7 @@ class JobOut(BaseModel):
     stage: Stage
     rejection_stage: Stage | None
     rejection_reason: RejectionReason | None
-    final_outcome: str = Field(description="in_progress, hired, or rejected")
+    final_outcome: str = Field(description="in_progress, hired, rejected, or saved (not applied yet)")
     version: int
     created_at: datetime
     updated_at: datetime

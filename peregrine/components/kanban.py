@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 import reflex as rx
 
-from peregrine.domain.stages import BOARD_ORDER, OPEN_STAGES, Stage, next_stage
+from peregrine.domain.stages import BOARD_ORDER, OPEN_STAGES, PROGRESS, Stage, next_stage
 from peregrine.services.board import CARD_ROW_FIELDS
 
 
@@ -21,6 +21,12 @@ class ColumnMeta(TypedDict):
     id: str
     label: str
     advanceLabel: str
+    #: The advance button's words when they are not the target's name ("I applied" from Saved).
+    advanceText: str
+    #: Whether the column folds to a strip (Saved: kept out of the way until the user applies).
+    collapsible: bool
+    #: Whether a card may move into it (not Saved: a job is saved only when it is added).
+    canEnter: bool
     canSurvey: bool
     canRestore: bool
     canReject: bool
@@ -33,6 +39,10 @@ CARD_HEIGHT = 128
 CARD_HEIGHTS: dict[Stage, int] = {Stage.APPLIED: 158, Stage.HIRED: 98, Stage.REJECTED: 148}
 
 
+#: The columns a card may be moved into: the "Move to…" sheet offers no other.
+ENTERABLE = frozenset({*PROGRESS, Stage.REJECTED})
+
+
 def column_meta(stage: Stage) -> ColumnMeta:
     target = next_stage(stage)
     return ColumnMeta(
@@ -40,6 +50,9 @@ def column_meta(stage: Stage) -> ColumnMeta:
         id=stage.value,
         label=stage.label,
         advanceLabel=target.label if target else "",
+        advanceText="I applied" if stage is Stage.SAVED else "",
+        collapsible=stage is Stage.SAVED,
+        canEnter=stage in ENTERABLE,
         canSurvey=stage is Stage.APPLIED,
         canRestore=stage is Stage.REJECTED,
         canReject=stage in OPEN_STAGES,

@@ -12,7 +12,7 @@ class                  what it moves (`email_move`)
 ``other``              nothing
 =====================  ===========================================================================
 
-An email never moves a job backwards, never moves a Hired or Rejected job, and never restores one.
+An email never moves a job backwards, never moves a Hired, Rejected or Saved job, and never restores one.
 
 The keyword rules (`classify`) are what Peregrine uses when no language model answers. The text is
 cut into sentences (the subject line is one of them) and every sentence is tried against the
@@ -313,11 +313,17 @@ TARGETS: dict[EmailClass, Stage] = {
 
 def email_move(current: Stage, classification: EmailClass) -> EmailMove:
     """The move an email of `classification` asks for a job in `current`: never backwards, never out
-    of Hired or Rejected."""
+    of Hired or Rejected, never out of Saved (the user moves a saved job to Applied first)."""
     if classification is EmailClass.OTHER:
         return EmailMove(None, "Not about a stage change.")
     if current in (Stage.HIRED, Stage.REJECTED):
         return EmailMove(None, f"The job is already {current.label}; an email never moves it from there.")
+    if current is Stage.SAVED:
+        # An email about a job the board says is not applied to: the user applied elsewhere, or the
+        # match is wrong. Only the user knows which, so nothing moves until they say.
+        return EmailMove(
+            None, "The job is saved, not applied to yet: if you applied, move it to Applied, then apply this email."
+        )
     target = TARGETS[classification]
     if target is current:
         return EmailMove(None, f"The job is already in {current.label}.")

@@ -78,8 +78,11 @@ def reason_label(reason: str) -> str:
 
 
 def outcome_label(stage: str, rejection_reason: str | None) -> str:
-    """How the application stands or ended: "Hired", "Rejected (Ghosted)", "In progress (Interviewing)"."""
+    """How the application stands or ended: "Hired", "Rejected (Ghosted)", "In progress (Interviewing)",
+    or "Not applied yet" (Saved)."""
     current = Stage(stage)
+    if current is Stage.SAVED:
+        return "Not applied yet"
     if current is Stage.HIRED:
         return current.label
     if current is Stage.REJECTED:

@@ -5,8 +5,9 @@ which rows repeat a job, and the stage history a row stands for. Pure: the file 
 - A column's meaning is guessed from its header, as trackers (Huntr, Teal) and people write them;
   each meaning is taken once, by the first column that has it. The user edits the guess.
 - A status is guessed from its words ("Onsite" is Interviewing, "No response" is Rejected because
-  the company ghosted); a wishlist entry is not an application, so it is skipped unless the user
-  picks Applied. The user edits every guess.
+  the company ghosted); a wishlist entry is not an application, so it becomes a Saved job (not
+  applied yet, no history, no date applied needed) unless the user picks another. The user edits
+  every guess.
 - A date that reads both ways (03/01/2026) is never guessed: when no date of the file settles the
   order (13/01/2026 does), the user is asked "day first or month first".
 - A row's history is a forward path of moves checked by `domain.stages` like any other move:
@@ -24,7 +25,7 @@ from enum import StrEnum
 
 from peregrine.domain import limits
 from peregrine.domain.stages import (
-    OPEN_STAGES,
+    NOT_ENDED,
     PROGRESS,
     MoveNotAllowed,
     RejectionReason,
@@ -191,6 +192,7 @@ class StatusChoice(StrEnum):
     """What a status of the file becomes: a stage, a rejection with its reason, or not imported."""
 
     SKIP = "skip"
+    SAVED = "saved"
     APPLIED = "applied"
     SURVEY = "survey"
     PHONE_SCREEN = "phone_screen"
@@ -225,6 +227,7 @@ _REASONS: dict[StatusChoice, RejectionReason] = {
 }
 STATUS_LABELS: dict[StatusChoice, str] = {
     StatusChoice.SKIP: "Not imported",
+    StatusChoice.SAVED: "Saved (not applied yet)",
     StatusChoice.APPLIED: "Applied",
     StatusChoice.SURVEY: "Survey",
     StatusChoice.PHONE_SCREEN: "Phone screen",
@@ -240,7 +243,7 @@ STATUS_LABELS: dict[StatusChoice, str] = {
 #: Words of a status and what they mean, checked in this order: "offer declined" is a declined
 #: offer before it is an offer, "rejected after interview" a rejection before an interview.
 _STATUS_WORDS: tuple[tuple[StatusChoice, tuple[str, ...]], ...] = (
-    (StatusChoice.SKIP, ("wishlist", "wish list", "saved", "bookmark", "interested", "to apply", "not applied")),
+    (StatusChoice.SAVED, ("wishlist", "wish list", "saved", "bookmark", "interested", "to apply", "not applied")),
     (StatusChoice.GHOSTED, ("ghost", "no response", "no reply", "no answer", "never heard", "unresponsive")),
     (StatusChoice.WITHDREW, ("withdr", "not interested", "pulled out")),
     (StatusChoice.DECLINED_OFFER, ("offer declined", "declined offer", "declined the offer", "turned down offer")),
@@ -473,12 +476,15 @@ class ImportRow:
     row: int
     values: dict[str, object]
     notes: str
+    #: The day applied; for a saved job (not applied yet) the day it counts as added.
     applied_on: date
     moves: list[PlannedMove] = field(default_factory=list)
+    #: Where the job starts: Applied (its history follows), or Saved (no history).
+    start: Stage = Stage.APPLIED
 
     @property
     def stage(self) -> Stage:
-        return self.moves[-1].stage if self.moves else Stage.APPLIED
+        return self.moves[-1].stage if self.moves else self.start
 
 
 def plan_history(
@@ -529,7 +535,7 @@ def build_row(
     order: DateOrder | None,
 ) -> ImportRow | RowError | None:
     """One row of the file as a job to import, the first problem with it, or None when its status
-    is not imported (a wishlist entry). A status missing from `statuses` is as `guess_status` says."""
+    is not imported (the user chose so). A status missing from `statuses` is as `guess_status` says."""
     by_field = {meaning: (cells[index] if index < len(cells) else "").strip() for index, meaning in enumerate(mapping)}
     column = {meaning: headers[index] for index, meaning in enumerate(mapping)}
     status = normalise_status(by_field.get(ImportField.STATUS, ""))
@@ -565,8 +571,37 @@ def _build(
                 dates[meaning] = parse_date(cells[meaning], order)
             except BadValue as exc:
                 raise _CellProblem(meaning, str(exc)) from None
+    if choice is StatusChoice.SAVED:
+        return _saved_row(number, cells, column, dates)
     if ImportField.APPLIED_ON not in dates:
         raise _CellProblem(ImportField.APPLIED_ON, "the date applied is empty")
+    values = _job_values(cells, dates[ImportField.APPLIED_ON])
+    notes = _notes(cells)
+    stage_dates = {STAGE_DATE_FIELDS[meaning]: day for meaning, day in dates.items() if meaning in STAGE_DATE_FIELDS}
+    column_of = {stage: column.get(meaning, "") for meaning, stage in STAGE_DATE_FIELDS.items()}
+    try:
+        moves = plan_history(choice, dates[ImportField.APPLIED_ON], stage_dates, column_of=column_of)
+    except BadValue as exc:
+        raise _CellProblem(ImportField.STATUS, str(exc)) from None
+    return ImportRow(number, values, notes, dates[ImportField.APPLIED_ON], moves)
+
+
+def _saved_row(
+    number: int, cells: dict[ImportField, str], column: dict[ImportField, str], dates: dict[ImportField, date]
+) -> ImportRow:
+    """A row saved to apply later: no date applied (one in the file is the day it was added), no history."""
+    dated = [meaning for meaning in dates if meaning in STAGE_DATE_FIELDS]
+    if dated:
+        stage = STAGE_DATE_FIELDS[dated[0]]
+        raise _CellProblem(
+            dated[0],
+            f"{column.get(dated[0]) or 'the row'} dates {stage.label}, but its status is Saved (not applied yet)",
+        )
+    added_on = dates.get(ImportField.APPLIED_ON) or date.today()
+    return ImportRow(number, _job_values(cells, None), _notes(cells), added_on, [], start=Stage.SAVED)
+
+
+def _job_values(cells: dict[ImportField, str], applied_on: date | None) -> dict[str, object]:
     url = link_of(cells.get(ImportField.URL, ""))
     if url and not url.startswith(("http://", "https://")):
         raise _CellProblem(ImportField.URL, "the URL should start with http:// or https://")
@@ -579,25 +614,22 @@ def _build(
         "recruiter": cells.get(ImportField.RECRUITER, ""),
         "raw_jd_text": cells.get(ImportField.DESCRIPTION, ""),
         "tags": cells.get(ImportField.TAGS, ""),
-        "applied_on": dates[ImportField.APPLIED_ON],
+        "applied_on": applied_on,
     }
     for name, meaning in _TEXT_FIELDS.items():
         what, limit = limits.JOB_FIELDS[name]
         if len(str(values[name])) > limit:
             raise _CellProblem(meaning, f"{what.lower()} {len(str(values[name])):,} characters; the limit is {limit:,}")
-    values |= _salary(cells)
+    return values | _salary(cells)
+
+
+def _notes(cells: dict[ImportField, str]) -> str:
     notes = cells.get(ImportField.NOTES, "").replace("\r\n", "\n")
     if len(notes) > limits.JOB_NOTES:
         raise _CellProblem(
             ImportField.NOTES, f"the notes are {len(notes):,} characters; the limit is {limits.JOB_NOTES:,}"
         )
-    stage_dates = {STAGE_DATE_FIELDS[meaning]: day for meaning, day in dates.items() if meaning in STAGE_DATE_FIELDS}
-    column_of = {stage: column.get(meaning, "") for meaning, stage in STAGE_DATE_FIELDS.items()}
-    try:
-        moves = plan_history(choice, dates[ImportField.APPLIED_ON], stage_dates, column_of=column_of)
-    except BadValue as exc:
-        raise _CellProblem(ImportField.STATUS, str(exc)) from None
-    return ImportRow(number, values, notes, dates[ImportField.APPLIED_ON], moves)
+    return notes
 
 
 _TEXT_FIELDS: dict[str, ImportField] = {
@@ -654,7 +686,7 @@ class DuplicateIndex:
         if job.url.strip():
             self._urls.add(job.url.strip())
         names = _names(job.company, job.title)
-        if job.stage in {stage.value for stage in OPEN_STAGES}:
+        if job.stage in {stage.value for stage in NOT_ENDED}:
             self._open.add(names)
         self._applied.add((*names, job.applied_on))
 

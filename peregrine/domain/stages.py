@@ -3,6 +3,11 @@
 Forward to any later stage; rejection from any open stage; a rejected job can be
 restored to the stage it was rejected from. Everything else is refused with a
 message that names what *is* allowed, so the user learns the rule from the refusal.
+
+Saved ("not applied yet") stands before the pipeline, outside it: a job enters it only when it
+is added, and leaves it only for Applied, when the user applies. It is not an open stage, so it
+cannot be rejected (nobody turned down an application never sent): a saved job the user no longer
+wants is deleted.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from peregrine.domain.labelled import LabelledEnum
 
 
 class Stage(LabelledEnum):
+    SAVED = "saved", "Saved"
     APPLIED = "applied", "Applied"
     SURVEY = "survey", "Survey"
     PHONE_SCREEN = "phone_screen", "Phone screen"
@@ -26,7 +32,7 @@ class Stage(LabelledEnum):
 #: The board's columns, left to right.
 BOARD_ORDER: tuple[Stage, ...] = tuple(Stage)
 
-#: Progress order; `rejected` is outside it.
+#: Progress order; `saved` (before it) and `rejected` are outside it.
 PROGRESS: tuple[Stage, ...] = (
     Stage.APPLIED,
     Stage.SURVEY,
@@ -38,8 +44,15 @@ PROGRESS: tuple[Stage, ...] = (
 
 OPEN_STAGES: frozenset[Stage] = frozenset(PROGRESS) - {Stage.HIRED}
 
+#: A job not ended: open, or saved to apply later. The same company and title there is a duplicate.
+NOT_ENDED: frozenset[Stage] = OPEN_STAGES | {Stage.SAVED}
+
+#: The stages a new job may start in: applied, or saved to apply later.
+ENTRY_STAGES: tuple[Stage, ...] = (Stage.APPLIED, Stage.SAVED)
+
 #: Where the advance button leads: survey is a side step, not part of the main path.
 NEXT_ON_MAIN_PATH: dict[Stage, Stage] = {
+    Stage.SAVED: Stage.APPLIED,
     Stage.APPLIED: Stage.PHONE_SCREEN,
     Stage.SURVEY: Stage.PHONE_SCREEN,
     Stage.PHONE_SCREEN: Stage.INTERVIEWING,
@@ -85,6 +98,8 @@ def allowed_moves(current: Stage, rejection_stage: Stage | None = None) -> list[
     """Every stage a job in `current` may move to, in board order."""
     if current is Stage.REJECTED:
         return [rejection_stage] if rejection_stage is not None else []
+    if current is Stage.SAVED:
+        return [Stage.APPLIED]
     if current not in OPEN_STAGES:
         return []
     later = [stage for stage in PROGRESS if rank(stage) > rank(current)]
@@ -109,16 +124,32 @@ def check_move(current: Stage, target: Stage, rejection_stage: Stage | None = No
         reason = f"This job is already in {current.label}."
     elif current is Stage.HIRED:
         reason = "Hired is final: a hired job does not move."
+    elif current is Stage.SAVED:
+        reason = (
+            "A saved job has not been applied to yet: move it to Applied when you apply"
+            " (or delete it if you no longer want it)."
+        )
     elif current is Stage.REJECTED:
         reason = (
             f"A rejected job can only be restored to the stage it was rejected from"
             f" ({rejection_stage.label if rejection_stage else 'unknown'})."
         )
+    elif target is Stage.SAVED:
+        reason = "Only a new job is saved for later; a job you applied to stays in the pipeline."
     elif target in PROGRESS and rank(target) < rank(current):
         reason = f"Jobs don't move backwards from {current.label} to {target.label}."
     else:
         reason = f"{current.label} → {target.label} is not allowed."
     raise MoveNotAllowed(f"{reason} Allowed from {current.label}: {describe(allowed)}.", allowed)
+
+
+def check_entry(stage: Stage) -> None:
+    """Raise `MoveNotAllowed` unless a new job may start in `stage` (Applied or Saved)."""
+    if stage not in ENTRY_STAGES:
+        raise MoveNotAllowed(
+            f"A new job starts in {describe(list(ENTRY_STAGES))}, not {stage.label}: add it, then move it.",
+            list(ENTRY_STAGES),
+        )
 
 
 def next_stage(current: Stage) -> Stage | None:

@@ -101,6 +101,7 @@ class AnalyticsState(AppState):
     companies: list[str] = []
     error: str = ""
     total: int = 0
+    saved: int = 0
     funnel: list[FunnelRow] = []
     kinds: list[KindRow] = []
     times: list[TimeRow] = []
@@ -158,6 +159,7 @@ class AnalyticsState(AppState):
             self.companies = sorted(analytics.company_names(session, candidate_id), key=str.lower)
             steps = analytics.conversion_funnel(session, candidate_id, filters)
             self.total = steps[0].reached if steps else 0
+            self.saved = analytics.saved_count(session, candidate_id)
             self.funnel = [
                 FunnelRow(
                     s.stage.label, s.reached, _percent(s.share), _percent(s.pass_rate), round((s.share or 0) * 100, 1)
@@ -285,7 +287,17 @@ def analytics_page() -> rx.Component:
             s.error != "",
             # No figures beside the error: the ones on screen would belong to the filters before.
             rx.callout.root(rx.callout.text(s.error), color_scheme="red", role="alert"),
-            rx.fragment(rx.text(s.total, " jobs in view.", size="2", color_scheme="gray", role="status"), _reports()),
+            rx.fragment(
+                rx.text(
+                    s.total,
+                    " jobs in view.",
+                    rx.cond(s.saved > 0, rx.fragment(" ", s.saved, " saved but not applied to yet are not counted.")),
+                    size="2",
+                    color_scheme="gray",
+                    role="status",
+                ),
+                _reports(),
+            ),
         ),
     )
 

@@ -333,13 +333,14 @@ class BoardState(AppState):
     # ---- what the job dialog did -------------------------------------------------------------
 
     @rx.event
-    def card_saved(self, job_id: int, added: bool) -> None:
-        """The job dialog saved this job: its card shows at once (a new one on top of Applied)."""
+    def card_saved(self, job_id: int, added_to: str = "") -> None:
+        """The job dialog saved this job: its card shows at once (a new one on top of the stage
+        `added_to`, Applied or Saved; "" for an edited one)."""
         # A new source or tag is offered at once.
         self.sources, self.tags = board_reads.read_filter_choices(self._candidate_id)
         saved = board_reads.read_card_and_version(job_id, self._candidate_id)
         if saved is not None:  # None: deleted meanwhile, and the board follows that change
-            self._send(self._mirror.saved(*saved, added=added))
+            self._send(self._mirror.saved(*saved, added_to=Stage(added_to) if added_to else None))
 
     @rx.event
     def card_deleted(self, job_id: int) -> None:

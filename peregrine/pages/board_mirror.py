@@ -141,9 +141,10 @@ class BoardMirror:
         self.versions[card_id] = version
         return self.op(card_id, stage, self.index_of(card_id, stage))
 
-    def saved(self, view: CardView, version: int, *, added: bool) -> list[Message]:
-        """The job dialog saved a card: a new one goes on top of Applied, an edited one stays put."""
-        where = (Stage.APPLIED, 0) if added else self.where(view.id)
+    def saved(self, view: CardView, version: int, *, added_to: Stage | None) -> list[Message]:
+        """The job dialog saved a card: a new one goes on top of its column `added_to` (Applied, or
+        Saved), an edited one (`added_to` None) stays put."""
+        where = (added_to, 0) if added_to is not None else self.where(view.id)
         self._keep(view, version)
         return [self.op(view.id, *where, view)] if where is not None else []
 

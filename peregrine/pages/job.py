@@ -106,7 +106,7 @@ class JobPageState(AppState):
     @rx.var
     def research_hint(self) -> str:
         """What the research panel says before any research exists."""
-        if self.stage in (Stage.APPLIED, Stage.SURVEY):
+        if self.stage in (Stage.SAVED, Stage.APPLIED, Stage.SURVEY):
             return "Research starts by itself when this job reaches Phone screen."
         return "No research yet: Research now looks the company up (web search, then your language model)."
 
@@ -120,7 +120,8 @@ class JobPageState(AppState):
         self.description = job.raw_jd_text
         # The history's first entry, when it was added, is drawn from created_at, not stored as a
         # move, so the time-in-stage figures are unchanged.
-        added = HistoryLine(when=local_moment(job.created_at), move=f"Added to {Stage.APPLIED.label}", source="")
+        first_stage = Stage(events[0].from_stage) if events else Stage(job.stage)  # Applied, or Saved
+        added = HistoryLine(when=local_moment(job.created_at), move=f"Added to {first_stage.label}", source="")
         self.history = [*[_history_line(event) for event in reversed(events)], added]
         self.notes = job.notes
         self._show_move_back(job, events)

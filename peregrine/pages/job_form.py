@@ -35,6 +35,8 @@ SOURCE_SUGGESTIONS = ["LinkedIn", "Referral", "Recruiter", "Company site", "Job 
 FIELDS = ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text")
 #: The fields read as they are typed: a company that turned the candidate down, a job already on the board.
 CHECKED_FIELDS = ("company", "title", "url")
+#: The new job's "Not applied yet" checkbox: checked, the job is saved into Saved, outside the pipeline.
+NOT_APPLIED = "not_applied"
 #: No answer to a Save after this long: the connection probably dropped with it.
 SAVE_WAIT_MS = 5000
 SAVE_LOST = (
@@ -210,12 +212,14 @@ class JobFormState(DialogMixin, AppState):
                     # tabs' saves, and checking against theirs would let this one overwrite them.
                     job = job_service.update_job(session, self.job_id, fields, expected_version=self._version)
                 else:
-                    job = job_service.create_job(session, self.candidate_id(session), fields)
-                job_id, heading = job.id, f"{job.company} — {job.title}"
+                    stage = Stage.SAVED if form.get(NOT_APPLIED) else Stage.APPLIED
+                    job = job_service.create_job(session, self.candidate_id(session), fields, stage=stage)
+                job_id, heading, stage_now = job.id, f"{job.company} — {job.title}", job.stage
         except ServiceError as exc:
             return self._refused(exc)
         self.dialog_open = False
-        return [BoardState.card_saved(job_id, not self.job_id), rx.toast.success(f"Saved {heading}.")]
+        added_to = "" if self.job_id else stage_now
+        return [BoardState.card_saved(job_id, added_to), rx.toast.success(f"Saved {heading}.")]
 
     def _refused(self, exc: ServiceError) -> Any:
         """A refused save or delete: said in the dialog, beside what was typed; when someone else
@@ -231,6 +235,20 @@ class JobFormState(DialogMixin, AppState):
 
 def _amount_text(amount: Any) -> str:
     return str(amount) if isinstance(amount, int) else ""
+
+
+def _not_applied_choice() -> rx.Component:
+    """A new job only: save it to apply later (the Saved column) instead of into Applied."""
+    return rx.cond(
+        JobFormState.job_id == 0,
+        rx.el.label(
+            rx.el.input(type="checkbox", name=NOT_APPLIED, value="yes", class_name="not-applied-box"),
+            rx.el.span(
+                "Not applied yet: save it to the Saved column (the date applied is set when you move it to Applied)"
+            ),
+            class_name="not-applied-choice",
+        ),
+    )
 
 
 def _details_fields() -> rx.Component:
@@ -323,6 +341,7 @@ def job_dialog() -> rx.Component:
             draft_input("Location", "location", draft, max_length=limits.LOCATION),
             width="100%",
         ),
+        _not_applied_choice(),
         _details_fields(),
         draft_text_area(
             "Job description",

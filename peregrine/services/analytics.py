@@ -27,7 +27,10 @@ TERMINAL = (Stage.HIRED.value, Stage.REJECTED.value)
 
 @dataclass(frozen=True)
 class Filters:
-    """Which jobs count: added between two dates (inclusive, UTC days), from one source, at one company."""
+    """Which jobs count: added between two dates (inclusive, UTC days), from one source, at one company.
+
+    A job saved but not applied to (Saved) is outside the pipeline and never counts.
+    """
 
     date_from: date | None = None
     date_to: date | None = None
@@ -35,7 +38,7 @@ class Filters:
     company: str | None = None
 
     def conditions(self, candidate_id: int) -> list[ColumnElement[bool]]:
-        where: list[ColumnElement[bool]] = [col(Job.candidate_id) == candidate_id]
+        where: list[ColumnElement[bool]] = [col(Job.candidate_id) == candidate_id, col(Job.stage) != Stage.SAVED.value]
         if self.date_from is not None:
             where.append(col(Job.created_at) >= datetime.combine(self.date_from, time.min, tzinfo=UTC))
         if self.date_to is not None:
@@ -48,7 +51,7 @@ class Filters:
 
     @property
     def narrows_jobs(self) -> bool:
-        """Whether any job is left out (beyond belonging to the candidate)."""
+        """Whether any job is left out (beyond belonging to the candidate and not being Saved)."""
         return any((self.date_from, self.date_to, self.source, self.company))
 
 
@@ -74,6 +77,12 @@ def furthest_counts(session: Session, candidate_id: int, filters: Filters = Filt
 
 def conversion_funnel(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[FunnelStep]:
     return funnel(furthest_counts(session, candidate_id, filters))
+
+
+def saved_count(session: Session, candidate_id: int) -> int:
+    """How many jobs wait in Saved (not applied yet): the page says they are left out of every figure."""
+    query = select(func.count()).where(col(Job.candidate_id) == candidate_id, col(Job.stage) == Stage.SAVED.value)
+    return int(session.execute(query).scalar_one())
 
 
 # ----------------------------------------------------------------------------- rounds
@@ -138,7 +147,8 @@ class StageTime:
 
 
 def time_in_stages(session: Session, candidate_id: int, filters: Filters = Filters()) -> list[StageTime]:
-    """Average days a job spent in each stage it left (Applied: from adding the job to its first move).
+    """Average days a job spent in each stage it left (Applied: from adding the job, or from leaving
+    Saved, to its next move). Days in Saved are not a stage of the pipeline and are not shown.
 
     Each move records when its job entered the stage it leaves, so this is one pass over the
     moves; an undo and the move it took back record nothing and count for nothing.
@@ -158,16 +168,26 @@ def time_in_stages(session: Session, candidate_id: int, filters: Filters = Filte
 
 
 def time_to_decision(session: Session, candidate_id: int, filters: Filters = Filters()) -> tuple[float | None, int]:
-    """Average days from adding a job to its first decision (hired or rejected), and how many decided."""
+    """Average days from applying to a job to its first decision (hired or rejected), and how many
+    decided. A job saved first was applied to when it left Saved (its last such move: an undone one
+    was followed by another); any other job when it was added."""
     decided = (
         select(col(StageEvent.job_id).label("job_id"), func.min(col(StageEvent.at)).label("at"))
         .where(col(StageEvent.to_stage).in_(TERMINAL))
         .group_by(col(StageEvent.job_id))
         .subquery()
     )
+    applied = (
+        select(col(StageEvent.job_id).label("job_id"), func.max(col(StageEvent.at)).label("at"))
+        .where(col(StageEvent.from_stage) == Stage.SAVED.value, col(StageEvent.to_stage) == Stage.APPLIED.value)
+        .group_by(col(StageEvent.job_id))
+        .subquery()
+    )
+    started = func.coalesce(applied.c.at, col(Job.created_at))
     days, count = session.execute(
-        select(func.avg(_days(col(Job.created_at), decided.c.at, session)), func.count())
+        select(func.avg(_days(started, decided.c.at, session)), func.count())
         .join(decided, decided.c.job_id == col(Job.id))
+        .outerjoin(applied, applied.c.job_id == col(Job.id))
         .where(*filters.conditions(candidate_id))
     ).one()
     return (float(days) if days is not None else None), count

@@ -74,9 +74,11 @@ _EXPORTED = [column for column in Job.__table__.columns if column.name != "raw_j
 
 
 def _jobs(session: Session, candidate_id: int, applied_from: date | None = None) -> list[Any]:
-    """The candidate's jobs as rows of `_EXPORTED` (read like a `Job`), by day applied."""
+    """The candidate's jobs as rows of `_EXPORTED` (read like a `Job`), by day applied. With
+    `applied_from` (the log), only applications: a job saved but not applied to is none."""
     query = select(*_EXPORTED).where(col(Job.candidate_id) == candidate_id).order_by(col(Job.applied_on), col(Job.id))
     if applied_from is not None:
+        query = query.where(col(Job.stage) != Stage.SAVED.value)
         # A job without a day applied counts from the day it was added (read below, in Python).
         query = query.where((col(Job.applied_on) >= applied_from) | col(Job.applied_on).is_(None))
     return list(session.execute(query))
@@ -114,8 +116,10 @@ def job_rows(session: Session, candidate_id: int) -> Iterator[list[Any]]:
     yield list(JOB_COLUMNS)
     steps = _steps_by_job(session, candidate_id)
     for job in _jobs(session, candidate_id):
-        # Applied is the day the application went out, whatever moves came back to it later.
-        entered = stage_entry_days(steps.get(job.id or 0, [])) | {Stage.APPLIED: applied_day(job)}
+        # Applied is the day the application went out, whatever moves came back to it later (none
+        # yet for a saved job).
+        applied: dict[Stage, date] = {} if job.stage == Stage.SAVED else {Stage.APPLIED: applied_day(job)}
+        entered = stage_entry_days(steps.get(job.id or 0, [])) | applied
         yield inert_row(
             [
                 job.id,

@@ -20,11 +20,12 @@ from peregrine.config import data_dir
 from peregrine.domain import job_details, limits
 from peregrine.domain.spreadsheet import PlannedMove, moment_of
 from peregrine.domain.stages import (
-    OPEN_STAGES,
+    NOT_ENDED,
     MoveNotAllowed,
     MoveSource,
     RejectionReason,
     Stage,
+    check_entry,
     check_move,
     check_reason,
 )
@@ -145,14 +146,18 @@ def read_job(connection: Connection, job_id: int, *, candidate_id: int) -> Row[A
     return row
 
 
-def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
-    """Add an application to the top of Applied."""
+def create_job(session: Session, candidate_id: int, fields: JobFields, *, stage: Stage = Stage.APPLIED) -> Job:
+    """Add an application to the top of Applied, or, with `stage=Stage.SAVED`, a job to apply to
+    later to the top of Saved (no date applied until it moves to Applied)."""
+    check_entry(stage)
     values = fields.cleaned()
-    now = utcnow()  # added and entered Applied at the same instant: its first stay starts here
+    now = utcnow()  # added and entered its stage at the same instant: its first stay starts here
+    if stage is Stage.SAVED:
+        values["applied_on"] = None  # not applied yet, whatever date the form had
     job = Job.model_validate(
         {
             "candidate_id": candidate_id,
-            "stage": Stage.APPLIED.value,
+            "stage": stage.value,
             "created_at": now,
             "stage_entered_at": now,
             "updated_at": now,
@@ -160,7 +165,7 @@ def create_job(session: Session, candidate_id: int, fields: JobFields) -> Job:
             **values,
         }
     )
-    job.position = _top_position(session, candidate_id, Stage.APPLIED)
+    job.position = _top_position(session, candidate_id, stage)
     session.add(job)
     session.flush()
     job_events.mark_changed(session, job.id or 0)
@@ -247,6 +252,8 @@ def move_job(
     elif current is Stage.REJECTED:
         values |= {"rejection_stage": None, "rejection_reason": None}
         values["stage_entered_at"] = _give_back_stay(session, job_id, now)
+    elif current is Stage.SAVED:
+        values["applied_on"] = now.date()  # applied today: a saved job had no date applied
     values["position"] = _position_for(session, job, target, placement)
 
     _write(session, job, loaded_version, **values)
@@ -303,6 +310,8 @@ def undo_last_move(session: Session, job_id: int, *, expected_version: int | Non
         values |= {"rejection_stage": None, "rejection_reason": None}
     elif last.from_stage == Stage.REJECTED:
         values |= {"rejection_stage": last.to_stage, "rejection_reason": _last_rejection_reason(session, job_id)}
+    elif last.from_stage == Stage.SAVED:
+        values["applied_on"] = None  # back to not applied yet
     values["position"] = _top_position(session, job.candidate_id, Stage(last.from_stage))
     _write(session, job, job.version, **values)
     last.from_entered_at = None  # the stay it ended goes on: the next real move measures all of it
@@ -492,14 +501,14 @@ def possible_duplicates(
     exclude_job_id: int | None = None,
 ) -> list[Job]:
     """Jobs the one being typed may repeat: the same posting URL (in any stage), or the same
-    company and title while that job is still open (a rejected or hired one is history, and
-    applying again is a new application). A warning only: the user may still save."""
+    company and title while that job is still open or saved (a rejected or hired one is history,
+    and applying again is a new application). A warning only: the user may still save."""
     same: list[ColumnElement[bool]] = []
     if url.strip():
         same.append(col(Job.url) == url.strip())
     if clean_name(company) and clean_name(title):
-        open_stages = [stage.value for stage in OPEN_STAGES]
-        same.append(company_is(company) & _name_is(col(Job.title), title) & col(Job.stage).in_(open_stages))
+        not_ended = [stage.value for stage in NOT_ENDED]
+        same.append(company_is(company) & _name_is(col(Job.title), title) & col(Job.stage).in_(not_ended))
     if not same:
         return []
     query = select(Job).where(Job.candidate_id == candidate_id, or_(*same))
@@ -571,8 +580,11 @@ class ImportedJob:
 
     values: dict[str, Any]
     notes: str
+    #: The day applied (a saved job's: the day it counts as added).
     applied_on: date
     moves: list[PlannedMove]
+    #: Applied, where the history starts; or Saved (not applied yet, no history).
+    start: Stage = Stage.APPLIED
 
 
 def import_jobs(session: Session, candidate_id: int, imported: list[ImportedJob]) -> list[int]:
@@ -590,13 +602,17 @@ def import_jobs(session: Session, candidate_id: int, imported: list[ImportedJob]
     if not imported:
         return []
     now = utcnow()
-    stages = [(item.moves[-1].stage if item.moves else Stage.APPLIED) for item in imported]
+    stages = [(item.moves[-1].stage if item.moves else item.start) for item in imported]
     tops = {stage: _top_position(session, candidate_id, stage) for stage in set(stages)}
     job_rows: list[dict[str, Any]] = []
     for item, stage in zip(imported, stages, strict=True):
+        check_entry(item.start)
+        if item.start is Stage.SAVED and item.moves:
+            raise MoveNotAllowed("A saved job is imported without a history: it has not been applied to.", [])
         _check_history(item.moves)
         last = item.moves[-1] if item.moves else None
-        values = JobFields(**item.values).cleaned()
+        # Every row names its date applied (the bulk insert takes one set of columns): none while saved.
+        values = JobFields(**item.values).cleaned() | ({"applied_on": None} if item.start is Stage.SAVED else {})
         check_lengths({"notes": item.notes}, limits.JOB_NOTES_FIELDS)
         tops[stage] -= POSITION_STEP
         rejected_from = item.moves[-2].stage if len(item.moves) > 1 else Stage.APPLIED

@@ -400,7 +400,7 @@ def import_table(session: Session, candidate_id: int, table: Table, plan: Import
     jobs.import_jobs(
         session,
         candidate_id,
-        [jobs.ImportedJob(row.values, row.notes, row.applied_on, row.moves) for row in result.new],
+        [jobs.ImportedJob(row.values, row.notes, row.applied_on, row.moves, row.start) for row in result.new],
     )
     remember_plan(session, candidate_id, table, plan)
     return result

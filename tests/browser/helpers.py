@@ -9,7 +9,7 @@ from collections.abc import Callable
 from playwright.sync_api import Locator, Page, expect
 
 from peregrine import db
-from peregrine.domain.stages import PROGRESS, Stage
+from peregrine.domain.stages import Stage
 from peregrine.services import jobs
 from peregrine.services.board import load_board
 from peregrine.services.candidates import current_candidate
@@ -72,7 +72,7 @@ def keyboard_drag_to(page: Page, handle: Locator, stage: Stage, *, key: str = "A
     handle.focus()
     page.keyboard.press("Space")
     expect(live_region(page)).to_contain_text(re.compile("Picked up|is over"))
-    for _ in range(len(PROGRESS) + 1):
+    for _ in range(len(Stage)):
         page.keyboard.press(key)
         page.wait_for_timeout(150)
         if f"the {stage.label} column" in (live_region(page).text_content() or ""):

@@ -34,8 +34,9 @@ def test_the_phone_board_shows_one_stage_at_a_time_and_moves_a_card_by_touch(pho
     phone_tab = tabs.get_by_role("tab", name="Phone screen 2")
 
     expect(applied_tab).to_have_attribute("aria-selected", "true")
+    expect(tabs.get_by_role("tab", name="Saved 0")).to_be_visible()  # before Applied, not opened first
     expect(column(phone, Stage.APPLIED)).to_be_visible()
-    for hidden in (Stage.SURVEY, Stage.PHONE_SCREEN, Stage.REJECTED):
+    for hidden in (Stage.SAVED, Stage.SURVEY, Stage.PHONE_SCREEN, Stage.REJECTED):
         expect(column(phone, hidden)).to_be_hidden()
     phone.screenshot(path="/tmp/phone-board.png", full_page=True)
     # The board's own region (below the top bar, which another change makes fit) stays in the screen.

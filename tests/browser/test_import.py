@@ -55,8 +55,10 @@ def test_a_csv_is_mapped_checked_and_imported_with_its_dates(page: Page, app_url
     expect(page.get_by_role("combobox", name="What the column Position holds")).to_have_text("Job title")
     expect(page.get_by_role("combobox", name="What the status Onsite becomes")).to_have_text("Interviewing")
     expect(page.get_by_role("combobox", name="What the status No response becomes")).to_have_text("Rejected: ghosted")
-    expect(page.get_by_role("combobox", name="What the status Wishlist becomes")).to_have_text("Not imported")
-    _choose(page, "What the status Wishlist becomes", "Applied")
+    # A wishlist entry is kept as a job not applied to yet (the user may still choose otherwise).
+    expect(page.get_by_role("combobox", name="What the status Wishlist becomes")).to_have_text(
+        "Saved (not applied yet)"
+    )
 
     check = page.get_by_role("button", name="Check the import")
     expect(check).to_be_disabled()  # until the dates' order is said
@@ -83,7 +85,7 @@ def test_a_csv_is_mapped_checked_and_imported_with_its_dates(page: Page, app_url
     expect(column(page, Stage.INTERVIEWING).get_by_role("article")).to_have_count(1, timeout=30_000)
     expect(acme).to_contain_text(_in_stage_since(date(2026, 11, 10)))
     expect(column(page, Stage.REJECTED)).to_contain_text("Initech")
-    expect(column(page, Stage.APPLIED)).to_contain_text("Globex")
+    expect(column(page, Stage.SAVED)).to_contain_text("Globex")
     expect(card(page, "Hooli", "<b>Manager</b>")).to_be_visible()
 
     with db.session_scope() as session:

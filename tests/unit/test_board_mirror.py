@@ -124,16 +124,20 @@ def test_every_op_has_the_next_sequence_number_after_the_column_lists(mirror: Bo
 
 
 def test_the_job_dialog_adds_on_top_of_applied_and_edits_in_place(mirror: BoardMirror) -> None:
-    (added,) = mirror.saved(_card(9, "Initech"), 1, added=True)
+    (added,) = mirror.saved(_card(9, "Initech"), 1, added_to=Stage.APPLIED)
     assert (added["column"], added["index"]) == (Stage.APPLIED.value, 0)
     assert mirror.columns[Stage.APPLIED.value] == [9, 1, 2, 3]
 
-    (edited,) = mirror.saved(_card(4, "Renamed"), 2, added=False)
+    (edited,) = mirror.saved(_card(4, "Renamed"), 2, added_to=None)
     assert (edited["column"], edited["index"]) == (Stage.PHONE_SCREEN.value, 0)
     assert edited["card"]["company"] == "Renamed"
 
-    assert mirror.saved(_card(77), 3, added=False) == []  # edited but not shown (filtered out): nothing to send
+    assert mirror.saved(_card(77), 3, added_to=None) == []  # edited but not shown (filtered out): nothing to send
     assert mirror.version_of(77) == 3
+
+    (saved_for_later,) = mirror.saved(_card(10, "Hooli"), 1, added_to=Stage.SAVED)
+    assert (saved_for_later["column"], saved_for_later["index"]) == (Stage.SAVED.value, 0)
+    assert mirror.columns[Stage.SAVED.value] == [10]
 
 
 def test_a_reload_forgets_what_this_tab_changed(mirror: BoardMirror) -> None:

@@ -742,3 +742,28 @@ async def test_a_second_mailbox_is_read_from_its_start_even_with_lower_uids(
         report = await poll_once(second.settings(), llm=no_llm)
     assert report.new == 8
     assert "Second server 0" in messages()
+
+
+@pytest.mark.asyncio
+async def test_an_email_about_a_saved_job_moves_nothing_and_waits_for_the_user(candidate_id: int) -> None:
+    """A saved job was not applied to, as far as the board knows: only the user can say whether they
+    applied elsewhere or the match is wrong, so even a clear rejection waits in the inbox."""
+    job = seed_job("Globex", "Widget Engineer", Stage.SAVED)
+    message_id = store(
+        candidate_id,
+        mail_samples.plain(
+            "careers@globex.com",
+            "Your application to Globex",
+            "Unfortunately, we have decided to move forward with other candidates for the Widget Engineer role.",
+        ),
+    )
+
+    await process_pending(llm=LLMClient(LLMSettings()))
+
+    stored = messages()["Your application to Globex"]
+    assert (stored.classification, stored.job_id, stored.action) == ("rejection", job, "review")
+    assert "saved, not applied to yet: if you applied, move it to Applied" in stored.action_note
+    assert stage_of(job) is Stage.SAVED
+    assert history(job) == []
+    with db.session_scope() as session:
+        assert [item.id for item in inbox.list_inbox(session, candidate_id, show=InboxFilter.REVIEW)] == [message_id]

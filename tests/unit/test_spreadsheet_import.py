@@ -124,7 +124,9 @@ def test_the_dry_run_counts_new_duplicates_errors_and_skipped(session: Session, 
     new_job(session, company="Hooli", title="Manager", url="https://other.example")  # open: Hooli repeats it
     text = CSV + "Umbrella,Chemist,Applied,someday,,,\nAcme,Engineer,Applied,2026-01-05,,https://acme.example/1,\n"
     table = _table(text)
-    result = imports.dry_run(session, candidate.id or 0, table, _plan(session, candidate, table))
+    plan = _plan(session, candidate, table)
+    plan.statuses["wishlist"] = StatusChoice.SKIP  # the user leaves the wishlist out
+    result = imports.dry_run(session, candidate.id or 0, table, plan)
     assert [row.row for row in result.new] == [2, 3]
     assert [(row.row, row.company) for row in result.duplicates] == [(5, "Hooli"), (7, "Acme")]
     assert [error.message for error in result.errors] == [
@@ -140,10 +142,13 @@ def test_the_import_keeps_the_files_dates_and_rebuilds_the_history(session: Sess
     table = _table()
     result = imports.import_table(session, candidate.id or 0, table, _plan(session, candidate, table))
     session.commit()
-    assert len(result.new) == 3
+    assert len(result.new) == 4
     with db.session_scope() as fresh:
         jobs = {job.company: job for job in fresh.exec(select(Job))}
-        assert set(jobs) == {"Acme", "Globex", "Hooli"}
+        assert set(jobs) == {"Acme", "Globex", "Hooli", "Initech"}
+        wishlist = jobs["Initech"]  # saved, not applied to: no date applied, no history
+        assert (wishlist.stage, wishlist.applied_on, wishlist.created_at.date()) == ("saved", None, date(2026, 1, 9))
+        assert fresh.exec(select(StageEvent).where(StageEvent.job_id == wishlist.id)).all() == []
         acme = jobs["Acme"]
         assert (acme.stage, acme.applied_on) == ("interviewing", date(2026, 1, 5))
         assert acme.created_at.date() == date(2026, 1, 5)  # the analytics count it from then
@@ -168,7 +173,7 @@ def test_importing_the_same_file_twice_adds_nothing(session: Session, candidate:
     session.commit()
     again = imports.import_table(session, candidate.id or 0, table, _plan(session, candidate, table))
     assert again.new == []
-    assert len(again.duplicates) == 3
+    assert len(again.duplicates) == 4
 
 
 def test_an_import_with_any_error_writes_nothing(session: Session, candidate: Candidate) -> None:

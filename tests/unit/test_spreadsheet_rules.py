@@ -67,9 +67,9 @@ def test_the_headers_key_ignores_case_and_punctuation_but_not_order() -> None:
 @pytest.mark.parametrize(
     ("status", "choice"),
     [
-        ("Wishlist", StatusChoice.SKIP),
-        ("Saved", StatusChoice.SKIP),
-        ("Bookmarked", StatusChoice.SKIP),
+        ("Wishlist", StatusChoice.SAVED),
+        ("Saved", StatusChoice.SAVED),
+        ("Bookmarked", StatusChoice.SAVED),
         ("Applied", StatusChoice.APPLIED),
         ("", StatusChoice.APPLIED),
         ("Phone screen", StatusChoice.PHONE_SCREEN),
@@ -217,8 +217,25 @@ def test_a_row_becomes_a_job_with_its_history() -> None:
     assert row.stage is Stage.INTERVIEWING
 
 
-def test_a_wishlist_row_is_not_imported() -> None:
+def test_a_wishlist_row_the_user_skips_is_not_imported() -> None:
     assert _row("Acme", "Engineer", "Wishlist", "05/01/2026", "", "") is None
+
+
+def test_a_wishlist_row_is_guessed_saved_without_a_date_applied_or_history() -> None:
+    row = build_row(7, ["Acme", "Engineer", "Bookmarked", "", "", ""], MAPPING, HEADERS, {}, DateOrder.DAY_FIRST)
+    assert isinstance(row, ImportRow)
+    assert (row.stage, row.moves, row.values["applied_on"]) == (Stage.SAVED, [], None)
+    dated = build_row(7, ["Acme", "Engineer", "Saved", "05/01/2026", "", ""], MAPPING, HEADERS, {}, DateOrder.DAY_FIRST)
+    assert isinstance(dated, ImportRow)
+    assert (dated.applied_on, dated.values["applied_on"]) == (D1, None)  # the file's day: when it was added
+
+
+def test_a_saved_row_dated_at_a_later_stage_is_refused() -> None:
+    headers, mapping = [*HEADERS, "Phone screen"], [*MAPPING, F.PHONE_SCREEN_ON]
+    error = build_row(7, ["Acme", "Engineer", "Wishlist", "", "", "", "2026-01-06"], mapping, headers, {}, None)
+    assert isinstance(error, RowError)
+    assert error.column == "Phone screen"
+    assert "its status is Saved (not applied yet)" in error.reason
 
 
 @pytest.mark.parametrize(
@@ -262,4 +279,6 @@ def test_a_status_nobody_chose_for_is_as_guessed() -> None:
     row = build_row(2, ["Acme", "Engineer", "Phone screen", "2026-01-05", "", ""], MAPPING, HEADERS, {}, None)
     assert isinstance(row, ImportRow)
     assert row.stage is Stage.PHONE_SCREEN
-    assert build_row(3, ["Acme", "Engineer", "Saved", "2026-01-05", "", ""], MAPPING, HEADERS, {}, None) is None
+    saved = build_row(3, ["Acme", "Engineer", "Saved", "2026-01-05", "", ""], MAPPING, HEADERS, {}, None)
+    assert isinstance(saved, ImportRow)
+    assert saved.stage is Stage.SAVED

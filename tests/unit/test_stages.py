@@ -9,12 +9,13 @@ import re
 
 import pytest
 
-from peregrine.domain.stages import MoveNotAllowed, Stage, check_move, next_stage
+from peregrine.domain.stages import MoveNotAllowed, Stage, check_entry, check_move, next_stage
 
-ALL = ("applied", "survey", "phone_screen", "interviewing", "offer", "hired", "rejected")
+ALL = ("saved", "applied", "survey", "phone_screen", "interviewing", "offer", "hired", "rejected")
 OPEN = ("applied", "survey", "phone_screen", "interviewing", "offer")
 
 LABEL = {
+    "saved": "Saved",
     "applied": "Applied",
     "survey": "Survey",
     "phone_screen": "Phone screen",
@@ -25,7 +26,9 @@ LABEL = {
 }
 
 #: docs/ARCHITECTURE.md: forward to any later stage, rejection from any open stage; hired is final.
+#: Saved (not applied yet) is left only for Applied; nothing moves into it.
 ALLOWED_FROM = {
+    "saved": {"applied"},
     "applied": {"survey", "phone_screen", "interviewing", "offer", "hired", "rejected"},
     "survey": {"phone_screen", "interviewing", "offer", "hired", "rejected"},
     "phone_screen": {"interviewing", "offer", "hired", "rejected"},
@@ -82,6 +85,10 @@ def test_a_rejected_job_without_a_recorded_stage_cannot_move() -> None:
         ("hired", "rejected", "Hired is final"),
         ("survey", "survey", "already in Survey"),
         ("rejected", "offer", "restored to the stage it was rejected from (Phone screen)"),
+        ("saved", "rejected", "not been applied to yet: move it to Applied when you apply (or delete it"),
+        ("saved", "phone_screen", "not been applied to yet"),
+        ("applied", "saved", "Only a new job is saved for later"),
+        ("rejected", "saved", "restored to the stage it was rejected from"),
     ],
 )
 def test_refusals_say_why(current: str, target: str, explains: str) -> None:
@@ -100,6 +107,7 @@ def test_the_refusal_reads_as_a_sentence() -> None:
 @pytest.mark.parametrize(
     ("current", "expected"),
     [
+        ("saved", "applied"),
         ("applied", "phone_screen"),
         ("survey", "phone_screen"),
         ("phone_screen", "interviewing"),
@@ -123,3 +131,17 @@ def test_declining_an_offer_is_a_reason_only_at_offer() -> None:
     assert RejectionReason.DECLINED_OFFER not in reasons_for(Stage.INTERVIEWING)
     assert RejectionReason.DECLINED_OFFER in reasons_for(Stage.OFFER)
     assert RejectionReason.WITHDREW in reasons_for(Stage.APPLIED)
+
+
+def test_a_new_job_starts_in_applied_or_saved_only() -> None:
+    check_entry(Stage.APPLIED)
+    check_entry(Stage.SAVED)
+    with pytest.raises(MoveNotAllowed, match="A new job starts in Applied or Saved, not Phone screen") as refused:
+        check_entry(Stage.PHONE_SCREEN)
+    assert refused.value.allowed == [Stage.APPLIED, Stage.SAVED]
+
+
+def test_a_saved_job_cannot_be_rejected_for_any_reason() -> None:
+    from peregrine.domain.stages import OPEN_STAGES
+
+    assert Stage.SAVED not in OPEN_STAGES  # no Reject button, no drop on Rejected

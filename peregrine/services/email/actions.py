@@ -239,7 +239,8 @@ def _move(session: Session, message: EmailMessage, *, automatic: bool) -> int | 
     wanted = email_move(Stage(job.stage), cls)
     offer_note = " An offer: look at its details." if cls is EmailClass.OFFER and automatic else ""
     if wanted.target is None:
-        flag = automatic and cls is EmailClass.OFFER and job.stage == Stage.OFFER.value
+        # An offer needs a look; so does any email about a job saved but not applied to.
+        flag = (automatic and cls is EmailClass.OFFER and job.stage == Stage.OFFER.value) or job.stage == Stage.SAVED
         _set_action(message, MessageAction.REVIEW if flag else MessageAction.NONE, wanted.note + offer_note)
         message.stage_event_id = None
         return None
