@@ -150,9 +150,10 @@ def rule_steps(job: JobFacts, rules: StepRules, *, now: datetime, zone: tzinfo) 
 def _round_steps(job_id: int, round_: RoundFacts, rules: StepRules, *, now: datetime, zone: tzinfo) -> list[Step]:
     if round_.outcome in (RoundOutcome.CANCELLED, RoundOutcome.NO_SHOW):
         return []
-    held = as_utc(round_.completed_at or round_.scheduled_at) if (round_.completed_at or round_.scheduled_at) else None
-    if held is None:
+    moment = round_.completed_at or round_.scheduled_at
+    if moment is None:
         return []
+    held = as_utc(moment)
     if held > now and round_.completed_at is None:
         day_before = local_day(held, zone) - timedelta(days=rules.prepare_days_before)
         kind = StepKind.PREPARE
@@ -176,12 +177,13 @@ def pending_steps(rule_set: list[Step], overrides: list[StepOverride], *, job_id
             steps.append(Step(job_id, override.key, kind, override.title, as_utc(override.due_at), by_hand=True))
     pending: list[Step] = []
     for step in steps:
-        override = by_key.get(step.key)
-        if override is None:
+        found = by_key.get(step.key)
+        if found is None:
             pending.append(step)
             continue
-        if override.done_at is not None:
+        if found.done_at is not None:
             continue
+        override = found
         edited = replace(
             step,
             title=override.title or step.title,

@@ -23,6 +23,7 @@ from peregrine.domain.stages import MoveNotAllowed, MoveSource, Stage
 from peregrine.models import Job, StageEvent
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.job_research import ResearchState, research_section
+from peregrine.pages.job_steps import JobStepsState, next_steps_section
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.rounds import RoundsState, rounds_section
 from peregrine.pages.routed_job import job_of_route
@@ -88,6 +89,8 @@ class JobPageState(AppState):
         rounds._load_rounds(self._job)
         offer = await self.get_state(OfferState)
         offer._load_offer(self._job)
+        steps = await self.get_state(JobStepsState)
+        steps._load_steps(self._job, routed.job.company)
         company_research = await self.get_state(ResearchState)
         watch_research = company_research.load_research(self._job)
         return [JobPageState.follow_changes, *([watch_research] if watch_research is not None else [])]
@@ -284,6 +287,7 @@ def job_page() -> rx.Component:
                     ),
                     class_name="stage-history",
                 ),
+                next_steps_section(),
                 rounds_section(),
                 offer_section(),
                 research_section(JobPageState.research_hint),

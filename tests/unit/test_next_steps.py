@@ -276,3 +276,44 @@ def test_a_round_to_come_sets_its_prep_step(session: Session, candidate: Candida
     new_round(session, job_id, "Final", scheduled_at=utcnow() + timedelta(days=3))
     later = utcnow() + timedelta(days=2)
     assert [step.kind for step in _agenda(session, candidate, job_id, later).steps] == [StepKind.PREPARE]
+
+
+def test_the_board_badges_a_due_job_and_its_due_filter_shows_only_those(session: Session, candidate: Candidate) -> None:
+    from peregrine.services.board import BoardFilters, load_board
+
+    owner = candidate.id or 0
+    due_job = new_job(session, company="Due Co")
+    calm_job = new_job(session, company="Calm Co")
+    next_steps.add_step(session, candidate_id=owner, job_id=due_job, title="Call back", due_at=utcnow())
+    board = load_board(session, owner, filters=BoardFilters(due="due"))
+    assert (board.cards[due_job].due, board.cards[due_job].due_step) == ("Due today", "Call back")
+    assert board.cards[calm_job].due == ""
+    assert board.columns[Stage.APPLIED] == [due_job]
+    assert board.hidden[Stage.APPLIED] == 1
+    assert set(load_board(session, owner).columns[Stage.APPLIED]) == {due_job, calm_job}
+
+
+def test_today_lists_due_steps_the_weeks_rounds_deadlines_and_quiet_jobs(
+    session: Session, candidate: Candidate
+) -> None:
+    from peregrine.services import offers
+    from peregrine.services.today import today_view
+
+    owner = candidate.id or 0
+    applied = new_job(session, company="Applied Co")
+    interviewing = new_job(session, company="Round Co", stage=Stage.INTERVIEWING)
+    round_id = new_round(session, interviewing, "Panel", scheduled_at=utcnow() + timedelta(days=10))
+    offered = new_job(session, company="Offer Co", stage=Stage.OFFER)
+    offers.record_offer(session, offered, offers.OfferFields(decision_deadline=date.today() + timedelta(days=12)))
+    later = utcnow() + timedelta(days=8)
+    view = today_view(session, owner, rules=RULES, zone=UTC, now=later)
+    assert [(row.company, row.step, row.status) for row in view.steps] == [
+        ("Applied Co", "Follow up on the application", "overdue")
+    ]
+    assert view.steps[0].due.startswith("Overdue since ")
+    assert [(row.interview_id, row.name) for row in view.rounds] == [(round_id, "Panel")]
+    assert [row.company for row in view.deadlines] == ["Offer Co"]
+    assert view.quiet == []
+    much_later = utcnow() + timedelta(days=22)
+    quiet = today_view(session, owner, rules=RULES, zone=UTC, now=much_later).quiet
+    assert [(row.job_id, row.quiet) for row in quiet] == [(applied, "Quiet 22 days — ghosted?")]  # the round is news
