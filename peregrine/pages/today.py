@@ -21,6 +21,9 @@ class TodayState(AppState):
     rounds: list[RoundRow] = []
     deadlines: list[DeadlineRow] = []
     quiet: list[QuietRow] = []
+    #: "And 12 more…" under a list cut at `services.today.SHOWN`, else "".
+    more_steps: str = ""
+    more_quiet: str = ""
     loaded: bool = False
 
     @rx.event
@@ -29,6 +32,9 @@ class TodayState(AppState):
         with db.session_scope() as session:
             view = today_view(session, self.candidate_id(session), rules=profile.step_rules, zone=profile.zone)
         self.steps, self.rounds, self.deadlines, self.quiet = view.steps, view.rounds, view.deadlines, view.quiet
+        more = view.more_steps
+        self.more_steps = f"And {more} more: the board's Due filter shows them all." if more else ""
+        self.more_quiet = f"And {view.more_quiet} more quiet jobs." if view.more_quiet else ""
         self.loaded = True
 
     @rx.event
@@ -108,16 +114,28 @@ def _list(items: rx.Var[list[Any]], render: Callable[[Any], rx.Component], empty
     return or_empty(items, rx.el.ul(rx.foreach(items, render), class_name="today-list"), empty)
 
 
+def _more(sentence: rx.Var[str]) -> rx.Component:
+    return rx.cond(sentence != "", rx.text(sentence, size="2", color_scheme="gray"))
+
+
 def today_page() -> rx.Component:
     return page_layout(
         rx.vstack(
             rx.heading("Today", size="6", as_="h1"),
-            titled_section("Due and overdue", _list(TodayState.steps, _step_item, "Nothing is due. Well done.")),
+            titled_section(
+                "Due and overdue",
+                _list(TodayState.steps, _step_item, "Nothing is due. Well done."),
+                _more(TodayState.more_steps),
+            ),
             titled_section("Rounds this week", _list(TodayState.rounds, _round_item, "No rounds in the next 7 days.")),
             titled_section(
                 "Offer deadlines", _list(TodayState.deadlines, _deadline_item, "No offer is waiting for an answer.")
             ),
-            titled_section("Quiet jobs", _list(TodayState.quiet, _quiet_item, "No job has gone quiet.")),
+            titled_section(
+                "Quiet jobs",
+                _list(TodayState.quiet, _quiet_item, "No job has gone quiet."),
+                _more(TodayState.more_quiet),
+            ),
             step_dialog(),
             spacing="4",
             width="100%",

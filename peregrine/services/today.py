@@ -15,12 +15,15 @@ from sqlmodel import Session, col
 
 from peregrine.domain.dates import as_utc, calendar_date, day_label, moment_label
 from peregrine.domain.interviews import RoundOutcome
-from peregrine.domain.next_steps import DueStatus, Step, StepRules, due_status, local_day, quiet_label
+from peregrine.domain.next_steps import DueStatus, Step, StepRules, due_status, local_day, quiet_label, start_of_day
 from peregrine.domain.stages import Stage
 from peregrine.models import Interview, Job, Offer, utcnow
-from peregrine.services.next_steps import agendas
+from peregrine.services.next_steps import agendas, plain_rows
 
 WEEK = timedelta(days=7)
+#: How many due steps and quiet jobs Today lists (the most urgent first); the rest are counted, and
+#: the board's Due filter shows them all. A list of hundreds is not a day's work.
+SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ class TodayView:
     rounds: list[RoundRow] = field(default_factory=list)
     deadlines: list[DeadlineRow] = field(default_factory=list)
     quiet: list[QuietRow] = field(default_factory=list)
+    #: Due steps and quiet jobs beyond `SHOWN`, not listed.
+    more_steps: int = 0
+    more_quiet: int = 0
 
 
 def today_view(
@@ -106,37 +112,56 @@ def today_view(
     found = agendas(session, candidate_id, rules=rules, zone=zone, now=now)
     names = _names(session, candidate_id, set(found))
     view = TodayView()
-    due: list[tuple[datetime, StepRow]] = []
-    for job_id, agenda in found.items():
-        company, title = names[job_id]
-        for step in agenda.steps:
-            row = step_row(job_id, company, title, step, now=now, zone=zone)
-            if row.status == DueStatus.LATER:
-                break  # earliest first: the rest are later too
-            due.append((step.due_at, row))
-        if agenda.quiet_days is not None:
-            days = agenda.quiet_days
-            view.quiet.append(QuietRow(job_id, company, title, Stage(agenda.stage).label, quiet_label(days), days))
-    view.steps = [row for _, row in sorted(due, key=lambda pair: (pair[0], pair[1].job_id))]
-    view.quiet.sort(key=lambda row: (-row.days, row.job_id))
+    # Only rows that are shown are formatted: a due moment is "due" when its day is not after today.
+    ends_today = start_of_day(today + timedelta(days=1), zone)
+    due = sorted(
+        (
+            (step.due_at, job_id, step)
+            for job_id, agenda in found.items()
+            for step in agenda.steps[:SHOWN]
+            if step.due_at < ends_today
+        ),
+        key=lambda item: (item[0], item[1]),
+    )
+    view.steps = [step_row(job_id, *names[job_id], step, now=now, zone=zone) for _, job_id, step in due[:SHOWN]]
+    view.more_steps = max(0, len(due) - SHOWN)
+    quiet = sorted(
+        (
+            (agenda.quiet_days, job_id, agenda.stage)
+            for job_id, agenda in found.items()
+            if agenda.quiet_days is not None
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )
+    view.quiet = [
+        QuietRow(job_id, *names[job_id], Stage(stage).label, quiet_label(days), days)
+        for days, job_id, stage in quiet[:SHOWN]
+    ]
+    view.more_quiet = max(0, len(quiet) - SHOWN)
     view.rounds = _week_rounds(session, candidate_id, now=now, zone=zone, today=today)
     view.deadlines = _deadlines(session, candidate_id, today=today)
     return view
 
 
 def _names(session: Session, candidate_id: int, job_ids: set[int]) -> dict[int, tuple[str, str]]:
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         select_columns(col(Job.id), col(Job.company), col(Job.title)).where(
             col(Job.candidate_id) == candidate_id, col(Job.id).in_(job_ids)
-        )
-    ).all()
+        ),
+    )
     return {job_id: (company, title) for job_id, company, title in rows}
 
 
 def _week_rounds(session: Session, candidate_id: int, *, now: datetime, zone: tzinfo, today: date) -> list[RoundRow]:
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         select_columns(
-            col(Interview.id), col(Interview.job_id), col(Interview.name), col(Interview.scheduled_at), col(Job.company)
+            col(Interview.id),
+            col(Interview.job_id),
+            col(Interview.name),
+            col(Interview.scheduled_at),
+            col(Job.company),
         )
         .join(Job, col(Job.id) == Interview.job_id)
         .where(
@@ -145,8 +170,8 @@ def _week_rounds(session: Session, candidate_id: int, *, now: datetime, zone: tz
             col(Interview.scheduled_at) < now + WEEK,
             col(Interview.outcome) == RoundOutcome.PENDING.value,
         )
-        .order_by(col(Interview.scheduled_at), col(Interview.id))
-    ).all()
+        .order_by(col(Interview.scheduled_at), col(Interview.id)),
+    )
     return [
         RoundRow(job_id, round_id, company, name, moment_label(as_utc(at).astimezone(zone), today=today))
         for round_id, job_id, name, at, company in rows
@@ -154,7 +179,8 @@ def _week_rounds(session: Session, candidate_id: int, *, now: datetime, zone: tz
 
 
 def _deadlines(session: Session, candidate_id: int, *, today: date) -> list[DeadlineRow]:
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         select_columns(col(Job.id), col(Job.company), col(Job.title), col(Offer.decision_deadline))
         .join(Offer, col(Offer.job_id) == Job.id)
         .where(
@@ -162,6 +188,6 @@ def _deadlines(session: Session, candidate_id: int, *, today: date) -> list[Dead
             col(Job.stage) == Stage.OFFER.value,
             col(Offer.decision_deadline) >= today,
         )
-        .order_by(col(Offer.decision_deadline), col(Job.id))
-    ).all()
+        .order_by(col(Offer.decision_deadline), col(Job.id)),
+    )
     return [DeadlineRow(job_id, company, title, calendar_date(deadline)) for job_id, company, title, deadline in rows]
