@@ -66,30 +66,23 @@ def _step_item(row: StepRow) -> rx.Component:
     )
 
 
+def _line_item(*parts: rx.Component) -> rx.Component:
+    """A list item of one line, wrapping on a phone."""
+    return rx.el.li(rx.hstack(*parts, wrap="wrap", spacing="2", align="center"), class_name="today-item")
+
+
 def _round_item(row: RoundRow) -> rx.Component:
-    return rx.el.li(
-        rx.hstack(
-            rx.text(row.when, size="2", weight="medium"),
-            rx.link(row.company, " · ", row.name, href=routes.job_url(row.job_id), size="2"),
-            rx.link("Prepare", href=routes.prep_url(row.job_id, row.interview_id), size="2"),
-            wrap="wrap",
-            spacing="2",
-            align="center",
-        ),
-        class_name="today-item",
+    return _line_item(
+        rx.text(row.when, size="2", weight="medium"),
+        rx.link(row.company, " · ", row.name, href=routes.job_url(row.job_id), size="2"),
+        rx.link("Prepare", href=routes.prep_url(row.job_id, row.interview_id), size="2"),
     )
 
 
 def _deadline_item(row: DeadlineRow) -> rx.Component:
-    return rx.el.li(
-        rx.hstack(
-            rx.text("Decide by ", row.deadline, size="2", weight="medium"),
-            _job_line(row.job_id, row.company, row.title),
-            wrap="wrap",
-            spacing="2",
-            align="center",
-        ),
-        class_name="today-item",
+    return _line_item(
+        rx.text("Decide by ", row.deadline, size="2", weight="medium"),
+        _job_line(row.job_id, row.company, row.title),
     )
 
 
