@@ -168,6 +168,17 @@ const CardBody = memo(function CardBody({ card, meta, label, handle, onAction })
       </div>
       <a className="card-title" href={`/applications/${card.id}`} title={card.title} onClick={openJob}>{card.title}</a>
       <div className="card-meta">
+        {/* The next step's badge says its state in words (colour only repeats it); its title names the step. */}
+        {card.due && (
+          <span className={`card-badge card-due card-due-${card.due === "Overdue" ? "overdue" : "today"}`}
+            title={`${card.due}: ${card.due_step}`} aria-label={`${card.due}: ${card.due_step}`}>
+            {card.due}
+          </span>
+        )}
+        {card.quiet && (
+          <a className="card-badge card-quiet" href={`/applications/${card.id}`} onClick={openJob}
+            title="Open the job to reject it as ghosted, snooze or follow up">{card.quiet}</a>
+        )}
         {card.research === "failed" ? (
           <button type="button" className="card-badge card-research-failed" title={card.research_error}
             aria-label={`Research failed: ${card.research_error}. Retry research for ${label}`} onClick={act("retry_research")}>

@@ -13,11 +13,15 @@ import logging
 import os
 import stat
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+
+from peregrine.domain.next_steps import QUIET_STAGES, StepRules
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 logger = logging.getLogger(__name__)
@@ -136,7 +140,20 @@ class UserProfile:
     tier: Literal["free", "paid"] = "paid"
     #: How many database backups `data/backups/` keeps (the newest; older ones are deleted).
     backups_kept: int = DEFAULT_BACKUPS_KEPT
+    #: The IANA name of the user's time zone ("Europe/Berlin"); "" is this machine's zone.
+    time_zone: str = ""
+    #: The numbers of the next-step rules and of quiet jobs (`next_steps:` in user.yaml).
+    step_rules: StepRules = field(default_factory=StepRules)
     notices: tuple[ConfigNotice, ...] = field(default=())
+
+    @property
+    def zone(self) -> tzinfo:
+        """The user's time zone: "due today" is today there."""
+        if self.time_zone:
+            return ZoneInfo(self.time_zone)
+        local = datetime.now().astimezone().tzinfo
+        assert local is not None  # astimezone() always gives a zone
+        return local
 
     @property
     def paid(self) -> bool:
@@ -198,6 +215,7 @@ def _profile_at(_path: str, _stamp: int | None) -> UserProfile:
         message = f"backups_kept {backups_kept!r} is not a whole number of at least 1; using {DEFAULT_BACKUPS_KEPT}"
         notices.append(ConfigNotice("user.yaml", message))
         backups_kept = DEFAULT_BACKUPS_KEPT
+    time_zone = _time_zone(raw.get("time_zone"), notices)
     return UserProfile(
         name=str(raw.get("name") or UserProfile.name),
         email=str(raw.get("email") or ""),
@@ -206,5 +224,64 @@ def _profile_at(_path: str, _stamp: int | None) -> UserProfile:
         candidate_lgbtq_focus=bool(raw.get("candidate_lgbtq_focus", False)),
         tier=tier,
         backups_kept=backups_kept,
+        time_zone=time_zone,
+        step_rules=_step_rules(raw.get("next_steps"), notices),
         notices=tuple(notices),
+    )
+
+
+def _time_zone(raw: Any, notices: list[ConfigNotice]) -> str:
+    if raw in (None, ""):
+        return ""
+    try:
+        ZoneInfo(str(raw))
+    except (ZoneInfoNotFoundError, ValueError):
+        notices.append(ConfigNotice("user.yaml", f"time_zone {raw!r} is not a known time zone; using this machine's"))
+        return ""
+    return str(raw)
+
+
+def _whole_number(raw: Any, name: str, default: int, notices: list[ConfigNotice]) -> int:
+    if raw is None:
+        return default
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 3650:
+        notices.append(
+            ConfigNotice("user.yaml", f"{name} {raw!r} is not a whole number from 0 to 3650; using {default}")
+        )
+        return default
+    return raw
+
+
+def _step_rules(raw: Any, notices: list[ConfigNotice]) -> StepRules:
+    """`next_steps:` of user.yaml; a key missing or wrong keeps its default (and says so)."""
+    defaults = StepRules()
+    if raw is None:
+        return defaults
+    if not isinstance(raw, dict):
+        notices.append(ConfigNotice("user.yaml", "next_steps must be a mapping of keys to values; using defaults"))
+        return defaults
+    quiet = dict(defaults.quiet_after_days)
+    raw_quiet = raw.get("quiet_after_days")
+    if isinstance(raw_quiet, int) and not isinstance(raw_quiet, bool):
+        raw_quiet = dict.fromkeys(QUIET_STAGES, raw_quiet)
+    if isinstance(raw_quiet, dict):
+        for stage, days in raw_quiet.items():
+            if stage not in quiet:
+                stages = ", ".join(QUIET_STAGES)
+                notices.append(ConfigNotice("user.yaml", f"quiet_after_days: {stage!r} is not one of {stages}"))
+                continue
+            quiet[stage] = _whole_number(days, f"quiet_after_days.{stage}", quiet[stage], notices)
+    elif raw_quiet is not None:
+        notices.append(ConfigNotice("user.yaml", "quiet_after_days must be a number or a stage → days mapping"))
+    return StepRules(
+        follow_up_after_days=_whole_number(
+            raw.get("follow_up_after_days"), "follow_up_after_days", defaults.follow_up_after_days, notices
+        ),
+        thank_you_within_hours=_whole_number(
+            raw.get("thank_you_within_hours"), "thank_you_within_hours", defaults.thank_you_within_hours, notices
+        ),
+        prepare_days_before=_whole_number(
+            raw.get("prepare_days_before"), "prepare_days_before", defaults.prepare_days_before, notices
+        ),
+        quiet_after_days=quiet,
     )

@@ -492,3 +492,26 @@ class BankQuestion(SQLModel, table=True):
     tag: str
     best_answer: str = ""
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NextStep(SQLModel, table=True):
+    """A next step the user wrote on a job, or what they did to one a rule set (`domain.next_steps`).
+
+    The rules' steps are worked out when read, not stored: a row exists only once the user acts.
+    `rule_key` names the rule's step ("follow_up", "thank_you:12", "quiet" for a quiet mark), or
+    the user's own step ("own:…"); title and due moment are set when written or edited by hand.
+    """
+
+    __table_args__ = (Index("ux_nextstep_job_key", "job_id", "rule_key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    job_id: int = Field(foreign_key="job.id", ondelete="CASCADE")
+    rule_key: str
+    kind: str = "own"
+    title: str = ""
+    due_at: datetime | None = None
+    done_at: datetime | None = None
+    snoozed_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)

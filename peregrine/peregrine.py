@@ -23,6 +23,7 @@ from peregrine.pages.resume import ResumeState, resume_page
 from peregrine.pages.search_log import SearchLogState, search_log_page
 from peregrine.pages.settings import SettingsState, settings_page
 from peregrine.pages.survey import SurveyState, survey_page
+from peregrine.pages.today import TodayState, today_page
 from peregrine.services import api_tokens, backups, task_runner
 from peregrine.services.candidates import current_candidate
 from peregrine.services.email import poller
@@ -53,6 +54,7 @@ app = PeregrineApp(stylesheets=["/peregrine.css"], head_components=HEAD, backend
 if app.sio is not None:
     # Socket.IO accepts any Origin by default (`cors_allowed_origins="*"`): the same rule as the Guard's.
     app.sio.eio.cors_allowed_origins = site.socket_origin_allowed
+app.add_page(today_page, route=routes.TODAY, title="Today · Peregrine", on_load=TodayState.load)
 app.add_page(board_page, route=routes.BOARD, title="Interviews · Peregrine", on_load=BoardState.load)
 app.add_page(job_page, route=routes.JOB, title="Job · Peregrine", on_load=JobPageState.load)
 app.add_page(prep_page, route=routes.PREP, title="Interview prep · Peregrine", on_load=PrepState.load)

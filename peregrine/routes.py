@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 BOARD = "/"
+TODAY = "/today"
 JOB = "/applications/[job_id]"
 PREP = "/applications/[job_id]/interview-prep"
 PREP_SHEET = "/applications/[job_id]/interview-prep/sheet"

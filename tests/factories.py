@@ -72,9 +72,9 @@ def seed_job(company: str = "Acme", title: str = "Engineer", stage: Stage = Stag
 def fill_every_table(session: Session, *, jobs: int = 12) -> None:
     """A database where every table holds rows: the demo pipeline (jobs, moves, rounds, offers, the
     sample resume) plus what only a model, the mailbox or an import writes (research and its
-    revisions, preps and theirs, the question bank, a practice interview, a survey with a screenshot, an email, a
-    remembered spreadsheet mapping), some with HTML and formulas in them. The archive's round trip
-    reads it."""
+    revisions, preps and theirs, the question bank, a practice interview, a survey with a screenshot,
+    an email, a remembered spreadsheet mapping, a next step written by hand), some with HTML and
+    formulas in them. The archive's round trip reads it."""
     from peregrine.models import (
         CompanyResearch,
         EmailMessage,
@@ -83,8 +83,9 @@ def fill_every_table(session: Session, *, jobs: int = 12) -> None:
         PrepBase,
         PrepRevision,
         ResearchRevision,
+        utcnow,
     )
-    from peregrine.services import practice, question_bank, survey, uploads
+    from peregrine.services import next_steps, practice, question_bank, survey, uploads
     from peregrine.services.demo import load_demo
     from tests.fakes.survey_images import survey_png
 
@@ -95,6 +96,7 @@ def fill_every_table(session: Session, *, jobs: int = 12) -> None:
     brief = {"summary": "A <script>x</script> shop", "sources": [1, 2]}
     session.add_all([CompanyResearch(job_id=job_id, brief=brief), ResearchRevision(job_id=job_id, brief=brief)])
     session.add(ImportMapping(candidate_id=candidate_id, headers_key="k", columns=["company"], statuses={"x": "y"}))
+    next_steps.add_step(session, candidate_id=candidate_id, job_id=job_id, title="=1+1 <i>call</i>", due_at=utcnow())
     base = PrepBase(job_id=job_id, formatted_jd="## The role", edited=["formatted_jd"])
     interview_prep = InterviewPrep(interview_id=round_id, prep_plan="1. Read", predicted=["Why us?"])
     session.add_all([base, interview_prep])

@@ -13,6 +13,7 @@ import reflex as rx
 from peregrine import routes
 
 NAV_LINKS: list[tuple[str, str]] = [
+    ("Today", routes.TODAY),
     ("Interviews", "/"),
     ("Prep", routes.BULK_PREP),
     ("Questions", routes.QUESTIONS),

@@ -50,6 +50,8 @@ INTERVIEWERS_TEXT = INTERVIEWERS * (INTERVIEWER_NAME + len(" — ") + INTERVIEWE
 ROUND_NOTES = 20_000
 ROUND_FEEDBACK = 20_000
 ROUND_NEXT_STEPS = 5_000
+#: What a job's next step says (`NextStep.title`): one line.
+NEXT_STEP = 300
 
 # ----------------------------------------------------------------------------- offers
 OFFER_EQUITY = 300

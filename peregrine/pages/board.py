@@ -137,6 +137,11 @@ class BoardState(AppState):
         self._refilter(**{field: "" if choice == ALL_CHOICES else choice})
 
     @rx.event
+    def toggle_due(self) -> None:
+        """The toolbar's Due: only jobs with a step due today or overdue, or every job again."""
+        self._refilter(due="" if self.filters.due else "due")
+
+    @rx.event
     def clear_filters(self) -> None:
         self.filters = board_service.BoardFilters()
         self._refilter()
@@ -151,7 +156,7 @@ class BoardState(AppState):
 
     def _send_columns(self, snapshot: board_service.BoardSnapshot) -> None:
         # Filtered by text or source: the columns' counts say "shown of all".
-        filtered = bool(self.filters.text.strip() or self.filters.source)
+        filtered = self.filters != board_service.BoardFilters()
         self.snapshot = self._mirror.columns_message(snapshot, filtered=filtered)
         self._show_hidden(snapshot)
         self.ops = []
@@ -282,7 +287,7 @@ class BoardState(AppState):
         target = Stage(job.stage)
         # A drop keeps the place it was dropped at; a button puts the card on top.
         index = 0 if origin is None else self._mirror.index_of(card_id, target)
-        shown = board_service.matches_filter(job, filters=self.filters)
+        shown = board_service.matches_filter(job, filters=self.filters, due=bool(view.due))
         self._send([self._mirror.changed(view, job.version, target if shown else None, index)])
         if not offer_undo:
             return rx.toast.info(f"Undone: {job.company} is back in {target.label}.")

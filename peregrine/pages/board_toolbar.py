@@ -1,4 +1,4 @@
-"""The board's toolbar: its heading, the filters (text, source, work mode, tag), Import and Add job.
+"""The board's toolbar: its heading, the filters (text, source, work mode, tag, Due), Import and Add job.
 
 It takes the board's state as an argument, so the board can import it without a cycle.
 """
@@ -49,6 +49,14 @@ def board_toolbar(board: type[BoardState], *, on_add: EventType[()]) -> rx.Compo
             noun="work mode",
         ),
         _choice_filter(board, "tag", "All tags", [rx.foreach(board.tags, lambda tag: rx.select.item(tag, value=tag))]),
+        rx.button(
+            rx.icon("bell", size=16, aria_hidden="true"),
+            "Due",
+            variant=rx.cond(board.filters.due != "", "solid", "outline"),
+            aria_pressed=rx.cond(board.filters.due != "", "true", "false"),
+            on_click=board.toggle_due,
+            title="Only jobs with a step due today or overdue",
+        ),
         rx.cond(board.filtered, rx.button("Clear filters", variant="ghost", on_click=board.clear_filters)),
         rx.link("Import a spreadsheet", href=routes.IMPORT, size="2"),
         rx.button(rx.icon("plus", size=16, aria_hidden="true"), "Add job", on_click=on_add),

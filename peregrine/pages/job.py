@@ -24,6 +24,7 @@ from peregrine.models import Job, StageEvent
 from peregrine.pages.drafts import DraftsState, drafts_section
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.job_research import ResearchState, research_section
+from peregrine.pages.job_steps import JobStepsState, next_steps_section
 from peregrine.pages.offers import OfferState, offer_section
 from peregrine.pages.reflection import ReflectionState
 from peregrine.pages.rounds import RoundsState, rounds_section
@@ -92,6 +93,8 @@ class JobPageState(AppState):
         reflections._load_due(self._job)
         offer = await self.get_state(OfferState)
         offer._load_offer(self._job)
+        steps = await self.get_state(JobStepsState)
+        steps._load_steps(self._job, routed.job.company)
         company_research = await self.get_state(ResearchState)
         watch_research = company_research.load_research(self._job)
         job_drafts = await self.get_state(DraftsState)
@@ -292,6 +295,7 @@ def job_page() -> rx.Component:
                     ),
                     class_name="stage-history",
                 ),
+                next_steps_section(),
                 rounds_section(),
                 drafts_section(),
                 offer_section(),

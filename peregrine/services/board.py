@@ -16,10 +16,13 @@ from sqlalchemy import func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
+from peregrine.config import user_profile
 from peregrine.domain.job_details import split_tags
+from peregrine.domain.next_steps import DueStatus, due_status, quiet_label
 from peregrine.domain.stages import BOARD_ORDER, RejectionReason, Stage
 from peregrine.llm.settings import llm_configured
 from peregrine.models import CompanyResearch, Job, Task, utcnow
+from peregrine.services import next_steps
 from peregrine.services.email.inbox import email_badges
 from peregrine.services.interviews import next_interview_labels
 from peregrine.services.jobs import stage_entered_label
@@ -46,6 +49,12 @@ class CardView:
     email: str = ""
     #: Rejected more than `OLDER_REJECTION` ago: folded away in the Rejected column until asked for.
     older: bool = False
+    #: The next step's badge: "" (none due), "Due today" or "Overdue" — words, not a colour alone.
+    due: str = ""
+    #: What the due step is, for the badge's title and accessible name.
+    due_step: str = ""
+    #: "Quiet 23 days — ghosted?" when the job has gone quiet, else "".
+    quiet: str = ""
 
 
 #: A rejection older than this folds behind "Show N older", so the Rejected column does not grow forever.
@@ -69,6 +78,9 @@ CARD_ROW_FIELDS = (
     "research_error",
     "email",
     "older",
+    "due",
+    "due_step",
+    "quiet",
 )
 
 
@@ -103,8 +115,12 @@ class BoardFilters:
     source: str = ""
     work_mode: str = ""
     tag: str = ""
+    #: "due": only jobs with a step due today or overdue; "" any.
+    due: str = ""
 
-    def admits(self, company: str, title: str, source: str, work_mode: str, tags: str) -> bool:
+    def admits(self, company: str, title: str, source: str, work_mode: str, tags: str, due: bool = False) -> bool:
+        if self.due and not due:
+            return False
         needle = self.text.strip().lower()
         if needle and needle not in company.lower() and needle not in title.lower():
             return False
@@ -154,7 +170,44 @@ def card_view(session: Session, job: Job, now: datetime | None = None) -> CardVi
         **_research_fields(research_states(session, job.candidate_id, job_id=job.id).get(job.id)),
         email=email_badges(session, job.candidate_id, job_id=job.id).get(job.id, ""),
         older=is_older_rejection(job.stage, job.stage_entered_at, now),
+        **_step_fields(due_marks(session, job.candidate_id, now=now, job_id=job.id).get(job.id)),
     )
+
+
+@dataclass(frozen=True)
+class DueMark:
+    due: str
+    due_step: str
+    quiet: str
+
+
+def due_marks(session: Session, candidate_id: int, *, now: datetime, job_id: int | None = None) -> dict[int, DueMark]:
+    """The due badge and quiet mark of each open job that has one (of `job_id` only, when given)."""
+    profile = user_profile()
+    zone = profile.zone
+    found = next_steps.agendas(
+        session,
+        candidate_id,
+        rules=profile.step_rules,
+        zone=zone,
+        now=now,
+        job_ids=frozenset({job_id}) if job_id is not None else None,
+    )
+    marks: dict[int, DueMark] = {}
+    for found_id, agenda in found.items():
+        step = agenda.next_step
+        status = due_status(step.due_at, now=now, zone=zone) if step else DueStatus.LATER
+        badge = {DueStatus.OVERDUE: "Overdue", DueStatus.TODAY: "Due today"}.get(status, "")
+        quiet = quiet_label(agenda.quiet_days) if agenda.quiet_days is not None else ""
+        if badge or quiet:
+            marks[found_id] = DueMark(badge, step.title if badge and step else "", quiet)
+    return marks
+
+
+def _step_fields(mark: DueMark | None) -> dict[str, str]:
+    if mark is None:
+        return {"due": "", "due_step": "", "quiet": ""}
+    return {"due": mark.due, "due_step": mark.due_step, "quiet": mark.quiet}
 
 
 def _research_fields(research: ResearchState | None) -> dict[str, str]:
@@ -221,6 +274,7 @@ def load_board(
     research = research_states(session, candidate_id)
     upcoming = next_interview_labels(session, candidate_id, now=now)
     mail = email_badges(session, candidate_id)
+    marks = due_marks(session, candidate_id, now=now)
     for job_id, company, title, job_source, stage, entered, rejection_stage, reason, version, mode, tags in rows:
         cards[job_id] = CardView(
             id=job_id,
@@ -233,13 +287,14 @@ def load_board(
             **_research_fields(research.get(job_id)),
             email=mail.get(job_id, ""),
             older=is_older_rejection(stage, entered, now),
+            **_step_fields(marks.get(job_id)),
         )
         versions[job_id] = version
         if job_source:
             sources.add(job_source)
         for tag in split_tags(tags):
             all_tags.setdefault(tag.lower(), tag)
-        if not narrow.admits(company, title, job_source, mode, tags):
+        if not narrow.admits(company, title, job_source, mode, tags, due=bool(cards[job_id].due)):
             hidden[Stage(stage)] += 1
             continue
         columns[Stage(stage)].append(job_id)
@@ -276,9 +331,12 @@ def count_jobs(session: Session, candidate_id: int) -> int:
     return session.execute(select(func.count()).select_from(Job).where(Job.candidate_id == candidate_id)).scalar_one()
 
 
-def matches_filter(job: Job, *, text: str = "", source: str = "", filters: BoardFilters | None = None) -> bool:
+def matches_filter(
+    job: Job, *, text: str = "", source: str = "", filters: BoardFilters | None = None, due: bool = False
+) -> bool:
+    """Whether the filters show `job`; `due` says it has a step due (`CardView.due`)."""
     narrow = filters or BoardFilters(text=text, source=source)
-    return narrow.admits(job.company, job.title, job.source, job.work_mode, job.tags)
+    return narrow.admits(job.company, job.title, job.source, job.work_mode, job.tags, due=due)
 
 
 __all__ = [

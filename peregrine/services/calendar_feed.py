@@ -7,8 +7,8 @@ simply not found.
 
 The feed holds every scheduled interview round (a cancelled one stays, marked cancelled, so the
 calendar app strikes it rather than keeping a stale copy) and the decision deadline of every offer
-still waiting for an answer. Follow-up dates join when the app records them: a reader beside
-`_round_entries` that returns `CalendarEntry`s, added to `feed_entries`.
+still waiting for an answer, and each open job's pending next steps (`services.next_steps`) as
+all-day events on the day they are due in the user's zone (an offer's deadline is already there).
 """
 
 from __future__ import annotations
@@ -22,10 +22,13 @@ from typing import Any
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
+from peregrine.config import user_profile
 from peregrine.domain.interviews import InterviewKind, RoundOutcome
+from peregrine.domain.next_steps import StepKind, local_day
 from peregrine.domain.stages import Stage
 from peregrine.models import CalendarFeed, Interview, Job, Offer, utcnow
 from peregrine.routes import calendar_feed_url, job_url, prep_url
+from peregrine.services import next_steps
 from peregrine.services.calendar_ics import CalendarEntry, render_calendar
 
 PREFIX = "cal_"
@@ -87,7 +90,11 @@ def feed_ics(session: Session, candidate_id: int, *, base_url: str) -> bytes:
 
 
 def feed_entries(session: Session, candidate_id: int, *, base_url: str) -> list[CalendarEntry]:
-    readers: list[Callable[[Session, int, str], list[CalendarEntry]]] = [_round_entries, _deadline_entries]
+    readers: list[Callable[[Session, int, str], list[CalendarEntry]]] = [
+        _round_entries,
+        _deadline_entries,
+        _step_entries,
+    ]
     return [entry for reader in readers for entry in reader(session, candidate_id, base_url.rstrip("/"))]
 
 
@@ -173,4 +180,32 @@ def _deadline_entries(session: Session, candidate_id: int, base_url: str) -> lis
                 url=link,
             )
         )
+    return entries
+
+
+def _step_entries(session: Session, candidate_id: int, base_url: str) -> list[CalendarEntry]:
+    profile = user_profile()
+    zone = profile.zone
+    agendas = next_steps.agendas(session, candidate_id, rules=profile.step_rules, zone=zone)
+    if not agendas:
+        return []
+    names = dict(
+        session.execute(select_columns(col(Job.id), col(Job.company)).where(col(Job.id).in_(list(agendas)))).all()
+    )
+    entries = []
+    for job_id, agenda in agendas.items():
+        link = base_url + job_url(job_id)
+        for step in agenda.steps:
+            if step.kind is StepKind.OFFER_DEADLINE:
+                continue  # the deadline's own event says it
+            entries.append(
+                CalendarEntry(
+                    uid=f"next-step-{job_id}-{step.key.replace(':', '-')}@{UID_DOMAIN}",
+                    summary=f"{step.title}: {names.get(job_id, '')}",
+                    start=local_day(step.due_at, zone),
+                    changed_at=step.due_at,
+                    description=f"A next step on your application at {names.get(job_id, '')}.\n{link}",
+                    url=link,
+                )
+            )
     return entries

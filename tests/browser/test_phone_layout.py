@@ -11,7 +11,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from peregrine import db
 from peregrine.domain.stages import Stage
-from peregrine.services import interviews
+from peregrine.models import utcnow
+from peregrine.services import interviews, jobs, next_steps
 from tests.browser.helpers import seed_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
@@ -43,7 +44,10 @@ def test_every_page_fits_a_phone_screen(phone: Page, app_url: str) -> None:
     job_id = seed_job("Initech", "Senior Platform Engineer (Infrastructure)", Stage.INTERVIEWING)
     with db.session_scope() as session:
         interviews.add_round(session, job_id, interviews.RoundFields("System design", kind="system_design"))
+        owner = jobs.get_job(session, job_id).candidate_id
+        next_steps.add_step(session, candidate_id=owner, job_id=job_id, title="Send the take-home", due_at=utcnow())
     routes = [
+        "/today",
         "/",
         f"/applications/{job_id}",
         f"/applications/{job_id}/interview-prep",
@@ -73,7 +77,7 @@ def test_the_navigation_opens_from_a_menu_button(phone: Page, app_url: str) -> N
     expect(phone.get_by_role("banner").get_by_role("link", name="Offers")).to_be_hidden()
     menu.tap()
     links = phone.get_by_role("navigation", name="Main").get_by_role("link")
-    for name in ("Interviews", "Prep", "Resume", "Inbox", "Analytics", "Offers", "Settings"):
+    for name in ("Today", "Interviews", "Prep", "Resume", "Inbox", "Analytics", "Offers", "Settings"):
         expect(links.filter(has_text=name).first).to_be_visible()
     links.filter(has_text="Offers").first.tap()
     expect(phone.get_by_role("heading", name="Offers side by side")).to_be_visible()

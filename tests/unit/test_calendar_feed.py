@@ -25,12 +25,17 @@ BASE = "https://jobs.example.org"
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def _events(session: Session, candidate_id: int) -> dict[str, Event]:
+def _events(session: Session, candidate_id: int, *, steps: bool = False) -> dict[str, Event]:
+    """The feed's events by UID; the jobs' next steps only with `steps` (their own test reads them)."""
     ics = calendar_feed.feed_ics(session, candidate_id, base_url=BASE + "/")
     calendar = Calendar.from_ical(ics)
     assert calendar["VERSION"] == "2.0"
     assert calendar["PRODID"]
-    return {str(event["UID"]): event for event in calendar.walk("VEVENT") if isinstance(event, Event)}
+    return {
+        str(event["UID"]): event
+        for event in calendar.walk("VEVENT")
+        if isinstance(event, Event) and (steps or not str(event["UID"]).startswith("next-step-"))
+    }
 
 
 def _round_uid(interview_id: int) -> str:
@@ -178,7 +183,8 @@ async def test_the_feed_is_served_behind_the_edge_to_its_secret_only(session: Se
         assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
         assert answer.headers["content-security-policy"].startswith("default-src 'none'")
         events = Calendar.from_ical(answer.content).walk("VEVENT")
-        assert [str(event["URL"]) for event in events] == ["http://127.0.0.1:3000" + prep_url(job_id, round_id)]
+        rounds = [event for event in events if str(event["UID"]).startswith("interview-round-")]
+        assert [str(event["URL"]) for event in rounds] == ["http://127.0.0.1:3000" + prep_url(job_id, round_id)]
         assert (await http.head(url)).status_code == 200
 
         for wrong in (calendar_feed_url("cal_guessed"), url.removesuffix(".ics"), url + "x", "/calendar/"):
@@ -222,3 +228,15 @@ def test_long_text_is_folded_whole_and_durations_and_days_are_rfc_5545() -> None
     assert events["b@peregrine"].decoded("DURATION") == timedelta()
     assert events["c@peregrine"].decoded("DTSTART") == date(2026, 2, 28)
     assert events["c@peregrine"].decoded("DTEND") == date(2026, 3, 1)
+
+
+def test_a_jobs_due_next_steps_are_all_day_events(session: Session, candidate: Candidate) -> None:
+    job_id = new_job(session, company="Followed")
+    offer_job = new_job(session, company="Offering", stage=Stage.OFFER)
+    offers.record_offer(session, offer_job, offers.OfferFields(decision_deadline=date.today() + timedelta(days=3)))
+    events = _events(session, candidate.id or 0, steps=True)
+    follow_up = events[f"next-step-{job_id}-follow_up@peregrine"]
+    assert str(follow_up["SUMMARY"]) == "Follow up on the application: Followed"
+    assert follow_up.decoded("DTSTART") == date.today() + timedelta(days=7)
+    assert BASE + job_url(job_id) in str(follow_up["DESCRIPTION"])
+    assert not [uid for uid in events if uid.startswith(f"next-step-{offer_job}-")]  # its deadline's event says it
