@@ -42,7 +42,7 @@ COMPANY_SITE = "Company site"
 PER_YEAR: dict[str, int] = {"YEAR": 1, "MONTH": 12, "WEEK": 52, "DAY": 260, "HOUR": 2080}
 
 _REMOTE = re.compile(r"\b(remote|telecommute|work from home|wfh|télétravail|homeoffice|home office)\b", re.I)
-_HYBRID = re.compile(r"\b(hybrid|hybride)\b", re.I)
+_HYBRID = re.compile(r"\b(hybrid|hybride|télétravail partiel|teilweise homeoffice)\b", re.I)
 _ONSITE = re.compile(r"\b(on[- ]?site|in[- ]office|vor ort|sur site|présentiel)\b", re.I)
 
 
@@ -84,9 +84,17 @@ def amount_of(value: object) -> float | None:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        digits = re.sub(r"[\s,_'\u2019]", "", value.strip())
+        # "$100,000", "100.000 €", "85000.00": the first figure, its group separators dropped.
+        match = re.search(r"\d[\d\s,.'\u2019\u00a0]*", value)
+        if match is None:
+            return None
+        figure = re.sub(r"[\s'\u2019\u00a0]", "", match.group()).rstrip(".,")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", figure):  # 100.000: dots that group thousands
+            figure = figure.replace(".", "")
+        elif re.fullmatch(r"[\d.]+,\d{1,2}", figure):  # 1.200,50: a decimal comma
+            figure = figure.replace(".", "").replace(",", ".")
         try:
-            return float(digits)
+            return float(figure.replace(",", ""))
         except ValueError:
             return None
     return None

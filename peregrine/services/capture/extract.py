@@ -35,6 +35,8 @@ from peregrine.services.errors import InvalidInput
 MAX_HTML_BYTES = 5 * 1024 * 1024
 #: JSON-LD blocks bigger than this are not read (a page's whole data dump, never a posting).
 MAX_JSON_LD_CHARS = 1_000_000
+#: How much of a page's text is read for the work mode, when nothing structured says it.
+TOP_OF_TEXT = 400
 #: How deep into JSON-LD the search for a JobPosting goes.
 MAX_JSON_DEPTH = 32
 
@@ -74,12 +76,17 @@ def extract(url: str, html_text: str, *, selection: str = "", page_title: str = 
 
 
 def _fitted(fields: CapturedFields) -> CapturedFields:
-    """Names in their one stored form, and every text within its limit."""
+    """Names as plain text (a page's `<b>` in a company's name is not part of it) in their one stored
+    form, and every text within its limit."""
+
+    def plain(text: str, limit: int) -> str:
+        return clean_name(sanitize.clean_text(text, max_chars=limit))[:limit]
+
     return replace(
         fields,
-        company=clean_name(fields.company)[: limits.COMPANY],
-        title=clean_name(fields.title)[: limits.JOB_TITLE],
-        location=clean_name(fields.location)[: limits.LOCATION],
+        company=plain(fields.company, limits.COMPANY),
+        title=plain(fields.title, limits.JOB_TITLE),
+        location=plain(fields.location, limits.LOCATION),
         description=fields.description[: limits.JOB_DESCRIPTION],
         url=fields.url if len(fields.url) <= limits.JOB_URL else "",
         source=fields.source[: limits.SOURCE],
@@ -261,6 +268,7 @@ def _from_text(page: Page, page_title: str) -> tuple[CapturedFields, str]:
     return CapturedFields(
         company=page.meta("og:site_name"),
         title=title,
-        work_mode=posting.work_mode_of(title),
+        # Where a posting says how it is worked, it says so near the top, beside the place.
+        work_mode=posting.work_mode_of(title, description[:TOP_OF_TEXT]),
         description=description,
     ), "text"

@@ -3,8 +3,8 @@
 Only what extraction reads is kept: elements with their attributes (event handlers and style
 dropped), text, and the JSON-LD blocks. Scripts, styles, templates, frames and forms' innards
 never enter the tree, so nothing of them can reach a description. The tree is built and walked
-without recursion, and nesting deeper than `MAX_DEPTH` is flattened into the deepest element
-kept: a page of 100,000 nested `<div>`s costs a list, never the stack.
+without recursion, and nesting deeper than `MAX_DEPTH` is flattened (an element that deep
+becomes a sibling of the deepest one): a page of 100,000 nested `<div>`s costs a list, never the stack.
 """
 
 from __future__ import annotations
@@ -132,10 +132,16 @@ class _TreeBuilder(HTMLParser):
         kept = {name: value or "" for name, value in attrs if name in _KEPT_ATTRIBUTES}
         if "itemscope" in dict(attrs):
             kept["itemscope"] = "itemscope"
-        parent = self.open[-1]
+        full = len(self.open) >= MAX_DEPTH
+        # At the depth limit a new element becomes the sibling of the deepest one, in its place.
+        parent = self.open[-2] if full else self.open[-1]
         element = Element(tag, kept, parent=parent)
         parent.children.append(element)
-        if tag not in VOID and len(self.open) < MAX_DEPTH:
+        if tag in VOID:
+            return
+        if full:
+            self.open[-1] = element
+        else:
             self.open.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
