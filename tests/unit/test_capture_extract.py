@@ -198,3 +198,19 @@ def test_salaries_per_period_become_yearly() -> None:
     assert posting.amount_of("100.000 €") == 100_000
     assert posting.amount_of("1.200,50") == 1200.5
     assert posting.amount_of(True) is None
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<![if !IE]><h1>Old IE title</h1><![endif]>",
+        "<rb<a<![i&< cb-/]]",
+        "<script type=application/ld+json>" + "[" * 5000 + "]" * 5000 + "</script><h1>Old IE title</h1>",
+        "<p <p <p",
+    ],
+)
+def test_markup_the_parser_trips_on_is_still_read(html: str) -> None:
+    found = extract("https://example.org/", html)
+    assert found.extracted_by == "text"
+    if "Old IE" in html:
+        assert found.fields.title == "Old IE title"

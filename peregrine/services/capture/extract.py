@@ -125,7 +125,7 @@ def _from_json_ld(page: Page) -> tuple[CapturedFields, str] | None:
             continue
         try:
             data = json.loads(block, strict=False)  # career sites leave raw newlines in their strings
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             continue
         for item in _postings(data):
             fields = _posting_fields(item)
