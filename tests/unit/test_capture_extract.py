@@ -91,6 +91,12 @@ def test_a_page_without_structured_data() -> None:
             ("Quarry Labs", "Site Reliability Engineer", "Toronto, Ontario", "hybrid", "Lever"),
         ),
         (
+            "ashby",
+            "https://jobs.ashbyhq.com/lumen/6b1e2c",
+            "ashby",
+            ("Lumen Robotics", "Product Designer", "Copenhagen (Hybrid)", "hybrid", "Ashby"),
+        ),
+        (
             "workday",
             "https://globex.wd5.myworkdayjobs.com/en-US/careers/job/Chicago/Senior-Payroll-Analyst_R1",
             "workday",
