@@ -204,6 +204,7 @@ def test_salaries_per_period_become_yearly() -> None:
     assert posting.amount_of("100.000 €") == 100_000
     assert posting.amount_of("1.200,50") == 1200.5
     assert posting.amount_of(True) is None
+    assert posting.yearly_range(float("nan"), 1e308, "HOUR") == (None, None)
 
 
 @pytest.mark.parametrize(
