@@ -221,3 +221,14 @@ def test_markup_the_parser_trips_on_is_still_read(html: str) -> None:
     assert found.extracted_by == "text"
     if "Old IE" in html:
         assert found.fields.title == "Old IE title"
+
+
+def test_json_ld_nested_deep_in_its_fields_is_read() -> None:
+    nested = "[" * 900 + '"Berlin"' + "]" * 900
+    name = '[{"name": ' * 450 + '"Acme"' + "}]" * 450
+    block = (
+        '{"@type": "JobPosting", "title": "Engineer", "jobLocation": ' + nested + ', "hiringOrganization": '
+        + name + ', "jobLocationType": ' + nested + ', "baseSalary": ' + nested + "}"
+    )  # fmt: skip
+    found = extract("https://example.org/", f'<script type="application/ld+json">{block}</script>')
+    assert (found.extracted_by, found.fields.title) == ("json-ld", "Engineer")
