@@ -19,6 +19,7 @@ from peregrine.components.forms import draft_input
 from peregrine.config import user_profile
 from peregrine.domain import limits
 from peregrine.domain.dates import as_utc
+from peregrine.domain.drafts import DraftKind
 from peregrine.domain.next_steps import QUIET_KEY, snooze_until, start_of_day
 from peregrine.domain.stages import Stage
 from peregrine.pages.state import AppState, DialogMixin
@@ -182,7 +183,7 @@ def quiet_buttons(job_id: rx.Var[int], company: rx.Var[str]) -> rx.Component:
             on_click=StepActionsState.snooze(job_id, QUIET_KEY, 7),
             aria_label="Snooze a week: " + company,
         ),
-        rx.link("Draft a follow-up", href=routes.job_url(job_id) + "?draft=follow_up", size="2"),
+        rx.link("Draft a follow-up", href=routes.job_draft_url(job_id, DraftKind.FOLLOW_UP.value), size="2"),
         spacing="2",
         wrap="wrap",
         align="center",
