@@ -62,7 +62,9 @@ def test_a_csv_is_mapped_checked_and_imported_with_its_dates(page: Page, app_url
 
     check = page.get_by_role("button", name="Check the import")
     expect(check).to_be_disabled()  # until the dates' order is said
-    page.get_by_role("radio", name="Day first (03/01/2026 is 3 January 2026)").check()
+    day_first = page.get_by_role("radio", name="Day first (03/01/2026 is 3 January 2026)")
+    day_first.click()  # the choice is the server's: checked once its answer arrives
+    expect(day_first).to_be_checked()
     check.click()
     expect(page.get_by_role("status").filter(has_text="Dry run:")).to_contain_text(
         "3 new, 0 already on the board, 1 with errors."

@@ -200,8 +200,8 @@ def test_a_new_job_has_its_details_a_first_history_entry_and_board_filters(page:
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Company").fill("Acme")
     dialog.get_by_label("Title").fill("Platform Engineer")
-    expect(dialog.get_by_label("Date applied")).not_to_have_value("")  # today, unless changed
-    dialog.get_by_label("Date applied").fill("2026-11-20")
+    expect(dialog.get_by_role("textbox", name="Date applied")).not_to_have_value("")  # today, unless changed
+    dialog.get_by_role("textbox", name="Date applied").fill("2026-11-20")
     dialog.get_by_label("Location").fill("Lisbon")
     dialog.get_by_label("Work mode").select_option(label="Hybrid")
     dialog.get_by_label("Salary from").fill("90,000")

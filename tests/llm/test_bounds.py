@@ -39,7 +39,7 @@ MESSAGES = [{"role": "user", "content": "Ada Lovelace was 36 when she died."}]
     ("schema", "expected"),
     [
         (email_classify.EmailClassification, 200),  # an email class ~200 tokens
-        (practice.scores_schema(3), 3 * 150),  # a score ~150 an answer
+        (practice.scores_schema(3), 3 * 300),  # a score ~300 an answer
         (survey.SuggestedAnswer, 300),  # a survey answer ~300
         (survey.ScreenshotText, 1000),
         (company_research.CompanyBrief, 1200),  # research ~1,200

@@ -27,7 +27,7 @@ def test_a_turn_and_the_scores_send_their_max_tokens(
     turn, scoring = fake_llm.requests
     assert turn["stream"] is True
     assert turn["max_tokens"] == 150
-    assert scoring["max_tokens"] == 2 * 150
+    assert scoring["max_tokens"] == 2 * 300
 
 
 def test_a_rating_of_6_and_a_score_too_many_are_kept_as_5_and_dropped(

@@ -36,8 +36,10 @@ $prep
 #: `max_tokens` of one interviewer turn: a sentence reacting and the next question (~60 tokens).
 TURN_MAX_TOKENS = 150
 
-#: `max_tokens` per answer scored: five ratings, the question and a one- or two-sentence improvement.
-SCORE_TOKENS_PER_ANSWER = 150
+#: `max_tokens` per answer scored: five ratings, the question restated and a one- or two-sentence
+#: improvement. 150 was measured too few (`make llm-check`: SmolLM2 under llama-cpp-python's grammar
+#: was cut off scoring one answer in 4 runs of 5; a restated question alone can take 60 tokens).
+SCORE_TOKENS_PER_ANSWER = 300
 
 START = "(The candidate has joined the call. Greet them briefly and ask your first question.)"
 
