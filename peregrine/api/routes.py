@@ -1,5 +1,6 @@
 """The `/api/v1` endpoints (interview processes = jobs, their stages = rounds, outcomes, analytics)
-plus jobs and the stage move, and the exports. Every lookup is scoped to the token's candidate:
+plus jobs and the stage move, the exports, and the capture of a posting (the browser extension's
+preview and save). Every lookup is scoped to the token's candidate:
 another candidate's job is simply not found.
 """
 
@@ -15,8 +16,15 @@ from pydantic import BaseModel
 from sqlalchemy import Row
 
 from peregrine import db
+from peregrine import routes as app_routes
 from peregrine.api.deps import CandidateId, DbSession, TransactionInThread
 from peregrine.api.schemas import (
+    CapturedFieldsOut,
+    CaptureIn,
+    CaptureOut,
+    CapturePreviewIn,
+    CapturePreviewOut,
+    CaptureWarningOut,
     CompanyStatsOut,
     ConversionOut,
     FunnelStepOut,
@@ -40,6 +48,8 @@ from peregrine.models import Interview, Job, JobBase, Offer
 from peregrine.services import analytics, archive, downloads, export, interviews, offers
 from peregrine.services import jobs as job_service
 from peregrine.services.analytics import Filters
+from peregrine.services.capture import extract as extraction
+from peregrine.services.capture import review
 from peregrine.services.errors import NotFound
 
 router = APIRouter(route_class=TransactionInThread)
@@ -368,3 +378,27 @@ def download_prepared(ticket: Annotated[str, Path(min_length=1, max_length=64)])
         raise NotFound("This download has expired or was already fetched; export again from Settings.")
     headers = {"Content-Disposition": f'attachment; filename="{downloads.filename_of(path)}"'}
     return StreamingResponse(downloads.stream_once(path), media_type="application/octet-stream", headers=headers)
+
+
+# ----------------------------------------------------------------------------- capture
+@router.post("/capture/preview", tags=["capture"])
+def capture_preview(body: CapturePreviewIn, session: DbSession, candidate: CandidateId) -> CapturePreviewOut:
+    """The job's fields read from a posting's page, and the board's warnings about it."""
+    found = extraction.extract(body.url, body.html, selection=body.selection, page_title=body.title)
+    warnings = review.warnings_for(session, candidate, found.fields)
+    fields = found.fields
+    return CapturePreviewOut(
+        fields=_read_as(CapturedFieldsOut, fields, work_mode=WorkMode(fields.work_mode) if fields.work_mode else None),
+        warnings=[
+            _read_as(CaptureWarningOut, warning, job_url=app_routes.job_url(warning.job_id) if warning.job_id else None)
+            for warning in warnings
+        ],
+        extracted_by=found.extracted_by,
+    )
+
+
+@router.post("/capture", status_code=status.HTTP_201_CREATED, tags=["capture"])
+def capture(body: CaptureIn, session: DbSession, candidate: CandidateId) -> CaptureOut:
+    """Save a captured job (as the user reviewed it) to the top of Applied."""
+    job = _save_notes(session, review.save_captured(session, candidate, _fields(body), saved=body.saved), body)
+    return CaptureOut(job_id=job.id or 0, job_url=app_routes.job_url(job.id))

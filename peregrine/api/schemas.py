@@ -212,3 +212,48 @@ class CompanyStatsOut(BaseModel):
 class Problem(BaseModel):
     detail: str
     allowed: list[Stage] | None = None
+
+
+class CapturePreviewIn(Strict):
+    """A page as the browser extension or bookmarklet reads it."""
+
+    url: Annotated[str, Field(max_length=limits.JOB_URL)]
+    title: Annotated[str, Field(max_length=limits.JOB_TITLE * 4)] = ""
+    # Bounded by the edge's body limit for this path; over 5 MB the service refuses with the reason.
+    html: str = Field(description="the page's HTML (document.documentElement.outerHTML)")
+    selection: Annotated[str, Field(max_length=limits.JOB_DESCRIPTION)] = ""
+
+
+class CapturedFieldsOut(BaseModel):
+    company: str
+    title: str
+    location: str
+    work_mode: WorkMode | None
+    salary_min: int | None
+    salary_max: int | None
+    salary_currency: str
+    description: str
+    url: str
+    source: str
+
+
+class CaptureWarningOut(BaseModel):
+    kind: str = Field(description="duplicate, rejected or ghosted")
+    message: str
+    job_id: int | None
+    job_url: str | None = Field(description="the job's page, a path on this server")
+
+
+class CapturePreviewOut(BaseModel):
+    fields: CapturedFieldsOut
+    warnings: list[CaptureWarningOut]
+    extracted_by: str = Field(description="json-ld, microdata, an ATS adapter's name (greenhouse…), or text")
+
+
+class CaptureIn(JobIn):
+    saved: bool = Field(default=False, description="not applied yet: saved outside the pipeline")
+
+
+class CaptureOut(BaseModel):
+    job_id: int
+    job_url: str = Field(description="the job's page, a path on this server")

@@ -30,6 +30,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 KB = 1024
 MB = 1024 * KB
+#: The one API path with a larger body (a page's HTML): see `BodyLimits.capture_preview`.
+CAPTURE_PREVIEW_PATH = "/api/v1/capture/preview"
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,17 @@ class BodyLimits:
     #: A job description of 100,000 characters is at most ~600 KB of JSON even when every character
     #: is escaped as \\uXXXX; the rest of a job is small. The API's schemas then give the exact reason.
     api: int = MB
+    #: A capture preview carries a page's whole HTML: the extraction reads up to 5 MB of it
+    #: (`services.capture.extract.MAX_HTML_BYTES`), and JSON escaping adds some.
+    capture_preview: int = 6 * MB
     #: Pages and the event socket's handshake send no body; Reflex's own small endpoints send little.
     other: int = 64 * KB
 
     def for_path(self, path: str) -> int:
         if path == "/_upload" or path.startswith("/_upload/"):
             return self.upload
+        if path == CAPTURE_PREVIEW_PATH:
+            return self.capture_preview
         if path.startswith("/api/"):
             return self.api
         return self.other
