@@ -2,8 +2,9 @@
 // user reads when a call fails. The popup and the options page both use it, so a server that is
 // down, a token that was revoked or an origin the server refuses read the same everywhere.
 
-/** The page's HTML is capped so a huge page cannot stall the popup or the server. */
-export const MAX_HTML_CHARS = 5_000_000;
+/** The most of a page's HTML sent, in UTF-8 bytes: the server reads up to 5 MiB
+ *  (services/capture/extract.MAX_HTML_BYTES). */
+export const MAX_HTML_BYTES = 5 * 1024 * 1024;
 
 /** The origin this extension's pages send in `Origin` (what PEREGRINE_CORS_ORIGINS must list). */
 export const EXTENSION_ORIGIN = globalThis.location.origin;

@@ -5,7 +5,7 @@
 // markup. The tab is read through the scripting API under activeTab: the click on the toolbar
 // button (or the shortcut) grants access to that one tab, and no page is ever read otherwise.
 
-import { callApi, loadSettings, MAX_HTML_CHARS, serverLink, showText } from "./peregrine.js";
+import { callApi, loadSettings, MAX_HTML_BYTES, serverLink, showText } from "./peregrine.js";
 
 const TEXT_FIELDS = ["company", "title", "location", "work_mode", "salary_currency", "url", "source", "description"];
 const NUMBER_FIELDS = ["salary_min", "salary_max"];
@@ -30,14 +30,20 @@ function link(href, text) {
   return anchor;
 }
 
-/** Runs inside the page: what the server needs to read the posting. */
-function readPage(maxChars) {
-  const html = document.documentElement ? document.documentElement.outerHTML : "";
+/** Runs inside the page: what the server needs to read the posting. A page's HTML past the
+ *  server's limit is cut there: the posting's structured data sits near the top of a page. */
+function readPage(maxBytes) {
+  let html = document.documentElement ? document.documentElement.outerHTML : "";
+  if (html.length > maxBytes / 4) {
+    const bytes = new TextEncoder().encode(html);
+    // A character cut in half at the end becomes U+FFFD: harmless in the text the server reads.
+    if (bytes.length > maxBytes) html = new TextDecoder().decode(bytes.subarray(0, maxBytes));
+  }
   return {
     url: location.href,
-    title: document.title,
+    title: document.title.slice(0, 1200),
     selection: String(globalThis.getSelection ? getSelection() : "").slice(0, 100000),
-    html: html.length > maxChars ? html.slice(0, maxChars) : html,
+    html,
   };
 }
 
@@ -61,7 +67,7 @@ async function readTab() {
     const [injection] = await chrome.scripting.executeScript({
       target: { tabId: tab.id },
       func: readPage,
-      args: [MAX_HTML_CHARS],
+      args: [MAX_HTML_BYTES],
     });
     return injection.result;
   } catch {
