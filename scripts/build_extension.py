@@ -26,7 +26,8 @@ def extension_files(folder: Path = EXTENSION) -> list[Path]:
     return sorted(
         path
         for path in folder.rglob("*")
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(folder).parts)
         and not path.name.endswith("~")
     )
 
