@@ -1,5 +1,5 @@
 """`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice, uploads,
-import, exports, backups and the calendar feed).
+import, exports, backups, the calendar feed, and capturing a posting).
 
 Everything runs against real parts: a SQLite file in a temporary folder, the
 production server (`reflex run --env prod`) as a child process, and Debian's
@@ -1042,6 +1042,62 @@ def bench_documents() -> None:
         )
 
 
+CAPTURE_RUNS = 30
+
+
+def bench_capture() -> None:
+    """Capturing a posting: the extraction of each fixture page (tests/fakes/posting_pages, the
+    preview's work), p95 over all of them; and the capture API's save of a reviewed job."""
+    import httpx
+
+    from peregrine.api.app import build_api
+    from peregrine.services import api_tokens
+    from peregrine.services.candidates import current_candidate
+    from peregrine.services.capture.extract import extract
+    from tests.fakes.postings import names, page
+
+    samples: list[float] = []
+    for name in names():
+        html = page(name)
+        samples += [timed(functools.partial(extract, "https://careers.example.org/jobs/1", html)) for _ in range(10)]
+    emit(
+        "capture_extract_ms",
+        unit="ms",
+        p50=statistics.median(samples),
+        p95=percentile(samples, 0.95),
+        target=50,
+        n=len(samples),
+        pages=len(names()),
+    )
+
+    # A heavy page (a signed-in LinkedIn view is 1-3 MB): the standard library's parser is linear
+    # but not fast, and this says how slow (the description's markdown stops at a job's limit).
+    heavy = page("no_structured_data").replace("</main>", "<div><p>A <b>long</b> page's paragraph.</p></div>" * 16_000)
+    heavy_runs = [timed(functools.partial(extract, "https://careers.example.org/jobs/1", heavy)) for _ in range(3)]
+    emit("capture_extract_1mb_ms", statistics.median(heavy_runs), unit="ms", bytes=len(heavy.encode()), n=3)
+
+    from peregrine import db
+
+    with db.session_scope() as session:
+        _, token = api_tokens.create_token(session, current_candidate(session).id or 0, "bench")
+
+    async def saves() -> list[float]:
+        transport = httpx.ASGITransport(app=build_api())
+        headers = {"Authorization": f"Bearer {token}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://peregrine", headers=headers) as client:
+            times = []
+            for run in range(CAPTURE_RUNS):
+                body = {"company": f"Captured {run}", "title": "Engineer", "description": "x" * 5000}
+                started = time.perf_counter()
+                answer = await client.post("/api/v1/capture", json=body)
+                times.append((time.perf_counter() - started) * 1000)
+                assert answer.status_code == 201, answer.text
+            return times
+
+    saved = asyncio.run(saves())
+    emit("capture_save_ms", unit="ms", p50=statistics.median(saved), p95=percentile(saved, 0.95), n=CAPTURE_RUNS)
+
+
 IMPORT_ROWS = 2000
 IMPORT_RUNS = 3
 
@@ -1157,8 +1213,10 @@ def bench_export() -> None:
 
 def main(argv: list[str]) -> int:
     """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents] [export] [import]
-    [backup]`: the named groups of figures (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents", "export", "import", "backup"}
+    [backup] [capture]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {
+        "board", "llm", "scale", "uploads", "sessions", "documents", "export", "import", "backup", "capture",
+    }  # fmt: skip
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -1195,6 +1253,8 @@ def main(argv: list[str]) -> int:
             bench_uploads()
         if "documents" in groups:
             bench_documents()
+        if "capture" in groups:
+            bench_capture()
         if "export" in groups:
             bench_export()  # before the import's 6,000 more jobs: the exports are of the demo's 2,000
         if "import" in groups:

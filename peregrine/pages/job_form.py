@@ -7,11 +7,16 @@ The fields are the browser's own (uncontrolled, each with the maxlength of `doma
 and travel once, in the Save event: nothing is sent while typing, and the description's
 100,000 characters stay far under the websocket's ~1 MB message cap. The dialog closes only
 on the server's answer; a save lost with the connection is told by `save_watch`.
+
+Add by URL: "Fill from the page" fetches the link in the URL field (in a background event, the
+fetch and the reading in a worker thread) and fills the fields the user has left empty; the
+fields are drawn again from the new draft (`filled` keys them), and the usual warnings follow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -23,12 +28,15 @@ from peregrine.components.dialogs import form_dialog
 from peregrine.components.forms import draft_input, draft_select, draft_text_area, save_watch
 from peregrine.domain import limits
 from peregrine.domain.dates import calendar_date, date_input_value
+from peregrine.domain.errors import UserFacingError
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import Stage
+from peregrine.integrations.page_fetch import load_fetch_settings
 from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services import offers as offer_service
+from peregrine.services.capture.extract import Extraction, extract_from_link
 from peregrine.services.errors import ServiceError, StaleVersion
 
 SOURCE_SUGGESTIONS = ["LinkedIn", "Referral", "Recruiter", "Company site", "Job board", "Other"]
@@ -70,6 +78,23 @@ def _draft(values: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _draft_of_posting(found: Extraction) -> dict[str, str]:
+    """A posting's fields as the dialog's draft fields; "" where the page did not say."""
+    fields = asdict(found.fields)
+    return {
+        "company": fields["company"],
+        "title": fields["title"],
+        "url": fields["url"],
+        "location": fields["location"],
+        "source": fields["source"],
+        "raw_jd_text": fields["description"],
+        "work_mode": fields["work_mode"],
+        "salary_min": _amount_text(fields["salary_min"]),
+        "salary_max": _amount_text(fields["salary_max"]),
+        "salary_currency": fields["salary_currency"],
+    }
+
+
 def _fields_of(form: dict[str, Any]) -> job_service.JobFields:
     """The submitted form as the service takes it; a mistyped amount or date is an InvalidInput."""
     return job_service.JobFields(
@@ -93,6 +118,11 @@ class JobFormState(DialogMixin, AppState):
     confirming_delete: bool = False
     #: Grows with every answer to a Save, so the browser's save watch knows the save arrived.
     answers: int = 0
+    #: Add by URL: a fetch is on its way; why the last one failed; how many fills so far (the
+    #: fields' key: a fill draws them again from the draft).
+    fetching: bool = False
+    fetch_error: str = ""
+    filled: int = 0
     _version: int = 0
     #: The fields of `CHECKED_FIELDS` as typed so far: what the history and duplicate checks read.
     _typed: dict[str, str] = {}
@@ -127,6 +157,7 @@ class JobFormState(DialogMixin, AppState):
         self.draft = _draft(values)
         self._typed = {name: self.draft[name] for name in CHECKED_FIELDS}
         self.error = ""
+        self.fetch_error = ""
         self.history = []
         self.duplicates = []
         self.confirming_delete = False
@@ -177,6 +208,36 @@ class JobFormState(DialogMixin, AppState):
                 f" ({calendar_date(job.stage_entered_at)})"
                 for job in earlier
             ]
+
+    # ---- Add by URL ----
+
+    @rx.event(background=True)
+    async def fill_from_page(self) -> None:
+        """Fetch the link in the URL field and fill the fields still empty from its page."""
+        async with self:
+            url = self._typed["url"].strip()
+            if self.fetching:
+                return
+            if not url:
+                self.fetch_error = "Paste the posting's link into the URL field first."
+                return
+            self.fetching, self.fetch_error = True, ""
+        try:
+            found = await asyncio.to_thread(extract_from_link, url, load_fetch_settings())
+        except UserFacingError as exc:  # a refused address, a page too big or too slow: said, nothing lost
+            async with self:
+                self.fetching, self.fetch_error = False, str(exc)
+            return
+        async with self:
+            self.fetching = False
+            known = {**self.draft, **self._typed}
+            page = _draft_of_posting(found)
+            self.draft = {name: known.get(name) or page.get(name, "") for name in self.draft}
+            self._typed = {name: self.draft[name] for name in CHECKED_FIELDS}
+            self.filled += 1
+            candidate_id = self.read_candidate_id()
+            self._check_history(candidate_id)
+            self._check_duplicates(candidate_id)
 
     @rx.event
     def ask_delete(self, confirming: bool) -> None:
@@ -281,9 +342,54 @@ def _delete_confirmation() -> rx.Component:
     )
 
 
+def _fill_from_page() -> rx.Component:
+    """Add by URL's button, and why the last fetch failed."""
+    return rx.vstack(
+        rx.button(
+            rx.icon("download", size=16),
+            "Fill from the page",
+            type="button",
+            variant="soft",
+            loading=JobFormState.fetching,
+            on_click=JobFormState.fill_from_page,
+        ),
+        rx.cond(
+            JobFormState.fetch_error != "",
+            rx.callout.root(
+                rx.callout.text(JobFormState.fetch_error), color_scheme="orange", role="alert", width="100%"
+            ),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
 def job_dialog() -> rx.Component:
     draft = JobFormState.draft
     return form_dialog(
+        # Keyed by the fills: the browser's own fields open again on the filled draft.
+        rx.vstack(*_job_fields(draft), key=JobFormState.filled.to_string(), spacing="3", width="100%"),
+        _delete_confirmation(),
+        save_watch(answered=JobFormState.answers, wait_ms=SAVE_WAIT_MS, late_message=SAVE_LOST),
+        title=JobFormState.heading,
+        description="Company and title are required; everything else helps later. Paste a posting's link "
+        "into URL and Fill from the page reads the rest.",
+        open=JobFormState.dialog_open,
+        on_open_change=JobFormState.set_open,
+        on_submit=JobFormState.save,
+        error=JobFormState.error,
+        footer_start=rx.cond(
+            JobFormState.job_id > 0,
+            rx.button(
+                "Delete…", variant="ghost", color_scheme="red", type="button", on_click=JobFormState.ask_delete(True)
+            ),
+        ),
+        max_width="560px",
+    )
+
+
+def _job_fields(draft: Any) -> list[rx.Component]:
+    return [
         draft_input(
             "Company",
             "company",
@@ -323,6 +429,7 @@ def job_dialog() -> rx.Component:
             draft_input("Location", "location", draft, max_length=limits.LOCATION),
             width="100%",
         ),
+        _fill_from_page(),
         _details_fields(),
         draft_text_area(
             "Job description",
@@ -333,19 +440,4 @@ def job_dialog() -> rx.Component:
             rows="6",
             placeholder="Paste the job description",
         ),
-        _delete_confirmation(),
-        save_watch(answered=JobFormState.answers, wait_ms=SAVE_WAIT_MS, late_message=SAVE_LOST),
-        title=JobFormState.heading,
-        description="Company and title are required; everything else helps later.",
-        open=JobFormState.dialog_open,
-        on_open_change=JobFormState.set_open,
-        on_submit=JobFormState.save,
-        error=JobFormState.error,
-        footer_start=rx.cond(
-            JobFormState.job_id > 0,
-            rx.button(
-                "Delete…", variant="ghost", color_scheme="red", type="button", on_click=JobFormState.ask_delete(True)
-            ),
-        ),
-        max_width="560px",
-    )
+    ]

@@ -24,6 +24,7 @@ from typing import Any
 
 from peregrine.domain import limits, posting
 from peregrine.domain.text import clean_name
+from peregrine.integrations import page_fetch
 from peregrine.services import sanitize
 from peregrine.services.capture import adapters
 from peregrine.services.capture.fields import CapturedFields
@@ -272,3 +273,12 @@ def _from_text(page: Page, page_title: str) -> tuple[CapturedFields, str]:
         work_mode=posting.work_mode_of(title, description[:TOP_OF_TEXT]),
         description=description,
     ), "text"
+
+
+def extract_from_link(url: str, settings: page_fetch.FetchSettings) -> Extraction:
+    """Add by URL: the page at `url`, fetched under the SSRF rules of `integrations.page_fetch`
+    (FetchRefused says why not), read like a captured one. Blocking: call it off the event loop."""
+    fetched = page_fetch.fetch_page(url, settings)
+    found = extract(fetched.url, fetched.html)
+    # The link the user pasted is the job's address, whatever the page calls itself.
+    return replace(found, fields=replace(found.fields, url=sanitize.safe_url(url) or found.fields.url))

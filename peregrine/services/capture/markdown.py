@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from peregrine.domain import limits
 from peregrine.services import sanitize
 from peregrine.services.capture.html_tree import Element
 
@@ -59,16 +60,19 @@ class _Writer:
         return ""
 
 
-def to_markdown(element: Element, *, skip_chrome: bool = False) -> str:
-    """The element's content as clean, sanitized markdown."""
+def to_markdown(element: Element, *, skip_chrome: bool = False, max_chars: int = limits.JOB_DESCRIPTION) -> str:
+    """The element's content as clean, sanitized markdown, about `max_chars` at most: writing
+    stops there (a job keeps no more), so a huge page costs its parse, not its markdown."""
     writer = _Writer()
     out: list[str] = []
+    written = 0
     # (node, closing): a closing entry writes the end of an element once its children are written.
     stack: list[tuple[Element | str, bool, int]] = [(element, False, 0)]
-    while stack:
+    while stack and written <= max_chars:
         node, closing, lists = stack.pop()
         if isinstance(node, str):
             out.append(writer.text(node))
+            written += len(out[-1])
             continue
         if closing:
             out.append(writer.close(node))
