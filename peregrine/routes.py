@@ -22,6 +22,8 @@ INBOX = "/inbox"
 SETTINGS = "/settings"
 SEARCH_LOG = "/log"
 IMPORT = "/import"
+#: The bookmarklet's window: the board, its Add job dialog filled from the page handed over.
+CAPTURE = "/capture"
 #: The calendar feeds, `/calendar/<secret>.ics`: served outside Reflex, beside the API (`api/calendar.py`).
 CALENDAR_FEEDS = "/calendar/"
 #: Addresses above that are not pages (`add_page` registers the others).
