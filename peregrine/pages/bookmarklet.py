@@ -10,11 +10,12 @@ from __future__ import annotations
 import reflex as rx
 
 from peregrine.components.capture_bridge import bookmarklet_link
+from peregrine.components.layout import titled_section
 
 
 def bookmarklet_section() -> rx.Component:
-    return rx.el.section(
-        rx.heading("Bookmarklet", size="4", as_="h2"),
+    return titled_section(
+        "Bookmarklet",
         rx.text(
             "For a browser without the extension: drag this link to your bookmarks bar. On a job posting, "
             "click the bookmark: Peregrine opens in a new window with the Add job form filled from the page "
@@ -27,7 +28,4 @@ def bookmarklet_section() -> rx.Component:
             class_name="rt-Button rt-r-size-2 rt-variant-soft",
             aria_label="Save to Peregrine (bookmarklet: drag it to your bookmarks bar)",
         ),
-        aria_label="Bookmarklet",
-        width="100%",
-        class_name="rounds",
     )
