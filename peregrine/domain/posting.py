@@ -7,6 +7,7 @@ No HTML and no database here: `services/capture` reads the page and calls these.
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import urlsplit
 
@@ -105,7 +106,11 @@ def yearly_range(low: float | None, high: float | None, unit: str) -> tuple[int 
     figures; a figure out of the range a job can store is dropped, and a reversed range is put
     the right way round."""
     factor = PER_YEAR.get(unit.strip().upper(), 1)
-    figures = [None if amount is None else round(amount * factor) for amount in (low, high)]
+    # NaN, an infinity, or a figure that overflows once made yearly is no salary.
+    figures = [
+        round(amount * factor) if amount is not None and math.isfinite(amount * factor) else None
+        for amount in (low, high)
+    ]
     kept = [figure if figure is not None and 0 <= figure <= MAX_SALARY else None for figure in figures]
     yearly_low, yearly_high = kept
     if yearly_low is not None and yearly_high is not None and yearly_low > yearly_high:

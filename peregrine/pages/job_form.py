@@ -124,7 +124,8 @@ class JobFormState(DialogMixin, AppState):
     fetch_error: str = ""
     filled: int = 0
     _version: int = 0
-    #: The fields of `CHECKED_FIELDS` as typed so far: what the history and duplicate checks read.
+    #: The text fields as typed so far (each sent on leaving it): what the history and duplicate
+    #: checks read (`CHECKED_FIELDS`), and what Fill from the page keeps.
     _typed: dict[str, str] = {}
 
     @rx.var
@@ -166,10 +167,12 @@ class JobFormState(DialogMixin, AppState):
 
     @rx.event
     async def entered(self, field: str, value: str) -> None:
-        """The company, title or URL as typed, once its field is left: the checks read it again."""
-        if field not in CHECKED_FIELDS:
+        """A text field as typed, once it is left: the company, title or URL is checked again."""
+        if field not in FIELDS:
             return
         self._typed = {**self._typed, field: value[: limits.JOB_FIELDS[field][1]]}  # the field's maxlength
+        if field not in CHECKED_FIELDS:
+            return
         candidate_id = self.read_candidate_id()
         if field == "company":
             self._check_history(candidate_id)
@@ -330,7 +333,7 @@ def _details_fields() -> rx.Component:
 
 
 def _checked(field: str) -> Any:
-    """Leaving the field sends what it holds to the checks (`JobFormState.entered`)."""
+    """Leaving the field sends what it holds (`JobFormState.entered`): to the checks, and for a fill to keep."""
     return lambda value: JobFormState.entered(field, value)
 
 
@@ -414,8 +417,10 @@ def _job_fields(draft: Any) -> list[rx.Component]:
         ),
         draft_input("Title", "title", draft, max_length=limits.JOB_TITLE, on_blur=_checked("title"), required=True),
         rx.hstack(
-            draft_input("Source", "source", draft, max_length=limits.SOURCE, list="job-sources"),
-            draft_input("Recruiter", "recruiter", draft, max_length=limits.RECRUITER),
+            draft_input(
+                "Source", "source", draft, max_length=limits.SOURCE, list="job-sources", on_blur=_checked("source")
+            ),
+            draft_input("Recruiter", "recruiter", draft, max_length=limits.RECRUITER, on_blur=_checked("recruiter")),
             width="100%",
         ),
         rx.el.datalist(*[rx.el.option(value=s) for s in SOURCE_SUGGESTIONS], id="job-sources"),
@@ -436,7 +441,7 @@ def _job_fields(draft: Any) -> list[rx.Component]:
                 type="url",
                 placeholder="https://",
             ),
-            draft_input("Location", "location", draft, max_length=limits.LOCATION),
+            draft_input("Location", "location", draft, max_length=limits.LOCATION, on_blur=_checked("location")),
             width="100%",
         ),
         _fill_from_page(),
@@ -449,5 +454,6 @@ def _job_fields(draft: Any) -> list[rx.Component]:
             noun="description",
             rows="6",
             placeholder="Paste the job description",
+            on_blur=_checked("raw_jd_text"),
         ),
     ]

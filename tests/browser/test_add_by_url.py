@@ -45,12 +45,13 @@ def test_a_link_fills_the_form(page: Page, app_url: str, site: FakeCareerSite, l
     open_board(page, app_url)
     page.get_by_role("button", name="Add job").click()
     dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Location").fill("Remote from Lisbon")  # typed first: the fill keeps it
     dialog.get_by_label("URL").fill(site.url("/jobs/schema_org_json_ld"))
     dialog.get_by_role("button", name="Fill from the page").click()
 
     expect(dialog.get_by_label("Company")).to_have_value("Google", timeout=15_000)
     expect(dialog.get_by_label("Title")).to_have_value("Software Engineer")
-    expect(dialog.get_by_label("Location")).to_have_value("Mountain View, CA, US")
+    expect(dialog.get_by_label("Location")).to_have_value("Remote from Lisbon")
     expect(dialog.get_by_label("Salary currency")).to_have_value("USD")
     expect(dialog.get_by_label("Job description")).to_have_value(re.compile("- Design and build systems"))
     expect(dialog.get_by_label("URL")).to_have_value(site.url("/jobs/schema_org_json_ld"))
@@ -67,8 +68,13 @@ def test_a_loopback_link_is_refused_without_the_allowance(page: Page, app_url: s
     open_board(page, app_url)
     page.get_by_role("button", name="Add job").click()
     dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Fill from the page").click()
+    expect(dialog.get_by_role("alert").filter(has_text="Paste the posting's link")).to_be_visible()
+
+    dialog.get_by_label("Company").fill("Typed Co")
     dialog.get_by_label("URL").fill(site.url("/jobs/schema_org_json_ld"))
     dialog.get_by_role("button", name="Fill from the page").click()
 
     expect(dialog.get_by_role("alert").filter(has_text="private network")).to_be_visible(timeout=15_000)
     expect(dialog.get_by_label("URL")).to_have_value(site.url("/jobs/schema_org_json_ld"))
+    expect(dialog.get_by_label("Company")).to_have_value("Typed Co")

@@ -81,6 +81,18 @@ async def test_a_preview_warns_of_a_duplicate_and_of_a_rejection(client: httpx.A
 
 
 @pytest.mark.asyncio
+async def test_another_candidates_jobs_never_warn(client: httpx.AsyncClient, session: Session) -> None:
+    other = Candidate(name="Someone else")
+    session.add(other)
+    session.flush()
+    new_job(session, other.id, company="Google", title="Software Engineer")
+    new_job(session, other.id, company="Google", title="SRE", stage=Stage.REJECTED)
+    session.commit()
+    body = (await client.post("/api/v1/capture/preview", json=_preview_body(page("schema_org_json_ld")))).json()
+    assert body["warnings"] == []
+
+
+@pytest.mark.asyncio
 async def test_a_capture_lands_in_applied(client: httpx.AsyncClient, session: Session) -> None:
     answer = await client.post(
         "/api/v1/capture",

@@ -91,6 +91,12 @@ def test_a_page_without_structured_data() -> None:
             ("Quarry Labs", "Site Reliability Engineer", "Toronto, Ontario", "hybrid", "Lever"),
         ),
         (
+            "ashby",
+            "https://jobs.ashbyhq.com/lumen/6b1e2c",
+            "ashby",
+            ("Lumen Robotics", "Product Designer", "Copenhagen (Hybrid)", "hybrid", "Ashby"),
+        ),
+        (
             "workday",
             "https://globex.wd5.myworkdayjobs.com/en-US/careers/job/Chicago/Senior-Payroll-Analyst_R1",
             "workday",
@@ -198,3 +204,31 @@ def test_salaries_per_period_become_yearly() -> None:
     assert posting.amount_of("100.000 €") == 100_000
     assert posting.amount_of("1.200,50") == 1200.5
     assert posting.amount_of(True) is None
+    assert posting.yearly_range(float("nan"), 1e308, "HOUR") == (None, None)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<![if !IE]><h1>Old IE title</h1><![endif]>",
+        "<rb<a<![i&< cb-/]]",
+        "<script type=application/ld+json>" + "[" * 5000 + "]" * 5000 + "</script><h1>Old IE title</h1>",
+        "<p <p <p",
+    ],
+)
+def test_markup_the_parser_trips_on_is_still_read(html: str) -> None:
+    found = extract("https://example.org/", html)
+    assert found.extracted_by == "text"
+    if "Old IE" in html:
+        assert found.fields.title == "Old IE title"
+
+
+def test_json_ld_nested_deep_in_its_fields_is_read() -> None:
+    nested = "[" * 900 + '"Berlin"' + "]" * 900
+    name = '[{"name": ' * 450 + '"Acme"' + "}]" * 450
+    block = (
+        '{"@type": "JobPosting", "title": "Engineer", "jobLocation": ' + nested + ', "hiringOrganization": '
+        + name + ', "jobLocationType": ' + nested + ', "baseSalary": ' + nested + "}"
+    )  # fmt: skip
+    found = extract("https://example.org/", f'<script type="application/ld+json">{block}</script>')
+    assert (found.extracted_by, found.fields.title) == ("json-ld", "Engineer")

@@ -177,6 +177,18 @@ async def test_a_declared_body_over_the_limit_is_refused_unread(app: Recorder) -
 
 
 @pytest.mark.asyncio
+async def test_only_the_capture_preview_takes_a_page_of_html(app: Recorder) -> None:
+    page_of_html = b"x" * (3 * 1024 * 1024)
+    async with client(guarded(app)) as http:
+        preview = await http.post("/api/v1/capture/preview", content=page_of_html)
+        save = await http.post("/api/v1/capture", content=page_of_html)
+        too_big = await http.post("/api/v1/capture/preview", content=b"x" * (6 * 1024 * 1024 + 1))
+    assert preview.status_code == 200
+    assert save.status_code == 413
+    assert too_big.status_code == 413
+
+
+@pytest.mark.asyncio
 async def test_a_streamed_body_is_cut_off_at_the_limit(app: Recorder) -> None:
     """No Content-Length: the Guard counts while it streams and stops the app reading past the limit."""
     chunk = b"x" * 65_536

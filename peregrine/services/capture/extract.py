@@ -125,7 +125,7 @@ def _from_json_ld(page: Page) -> tuple[CapturedFields, str] | None:
             continue
         try:
             data = json.loads(block, strict=False)  # career sites leave raw newlines in their strings
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             continue
         for item in _postings(data):
             fields = _posting_fields(item)
@@ -135,18 +135,20 @@ def _from_json_ld(page: Page) -> tuple[CapturedFields, str] | None:
 
 
 def _name(value: Any) -> str:
-    """A Thing's name: a text, {"name": …}, or the first of a list."""
+    """A Thing's name: a text, {"name": …}, or the first of a list (one level: a page's JSON may
+    nest lists as deep as it likes, this never follows them)."""
     if isinstance(value, list):
-        return next((name for name in map(_name, value) if name), "")
+        return next((name for name in map(_name, _flat(value)) if name), "")
     if isinstance(value, dict):
-        return _name(value.get("name"))
+        name = value.get("name")
+        return _name(name) if isinstance(name, str) else ""
     return " ".join(html.unescape(value).split()) if isinstance(value, str) else ""
 
 
 def _place(value: Any) -> str:
     """A Place (or its address, or a list of them) as "Berlin, BE, DE"."""
     if isinstance(value, list):
-        return " / ".join(dict.fromkeys(place for place in map(_place, value[:5]) if place))
+        return " / ".join(dict.fromkeys(place for place in map(_place, _flat(value)[:5]) if place))
     if isinstance(value, str):
         return _name(value)
     if not isinstance(value, dict):
@@ -155,9 +157,13 @@ def _place(value: Any) -> str:
     if isinstance(address, str):
         return _name(address)
     if not isinstance(address, dict):
-        return _name(value)
+        return _name(value.get("name"))
     parts = [_name(address.get(key)) for key in ("addressLocality", "addressRegion", "addressCountry")]
     return ", ".join(dict.fromkeys(part for part in parts if part)) or _name(value)
+
+
+def _flat(items: list[Any]) -> list[Any]:
+    return [item for item in items if not isinstance(item, list)]
 
 
 def _salary(value: Any) -> tuple[int | None, int | None, str]:
@@ -191,7 +197,11 @@ def _description(value: Any) -> str:
 
 def _posting_fields(item: dict[str, Any]) -> CapturedFields:
     location = _place(item.get("jobLocation"))
-    remote_only = "TELECOMMUTE" in json.dumps(item.get("jobLocationType", "")).upper()
+    kinds = item.get("jobLocationType")
+    remote_only = any(
+        isinstance(kind, str) and kind.strip().upper() == "TELECOMMUTE"
+        for kind in (kinds if isinstance(kinds, list) else [kinds])
+    )
     if remote_only:
         areas = _name(item.get("applicantLocationRequirements"))
         location = location or (f"Remote ({areas})" if areas else "Remote")

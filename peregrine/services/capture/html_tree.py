@@ -173,6 +173,15 @@ class _TreeBuilder(HTMLParser):
 
 
 def parse(html: str) -> Page:
+    try:
+        return _built(html)
+    except AssertionError:
+        # The parser asserts on a marked section it does not know ("<![if …]>", "<![x"): read such
+        # a section as text, as a browser does.
+        return _built(html.replace("<![", "&lt;!["))
+
+
+def _built(html: str) -> Page:
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
