@@ -13,7 +13,7 @@ export PATH := $(JS_TOOLS):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run dev test lint typecheck unit browser bench demo migrate install install-test clean
+.PHONY: run dev test lint typecheck unit browser bench demo migrate install install-test extension clean
 
 # Builds the frontend once, then serves it with the backend and starts the server again if it dies
 # (scripts/serve.py); Ctrl-C stops it.
@@ -42,6 +42,9 @@ typecheck: install-test
 
 bench: install-test /usr/bin/wrk  ## One JSON line per measured figure
 	$(BIN)/python -m scripts.bench
+
+extension: | $(BIN)/python  ## The browser extension as dist/peregrine-extension.zip (same files, same bytes)
+	$(BIN)/python -m scripts.build_extension
 
 install: $(VENV)/.installed $(JS_TOOLS)/bun /usr/bin/tesseract
 
@@ -79,4 +82,4 @@ $(JS_TOOLS)/bun:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk
 
 clean:
-	rm -rf .web $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .web dist $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

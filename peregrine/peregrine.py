@@ -12,6 +12,7 @@ from peregrine.api.app import mount_api
 from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
+from peregrine.pages.capture import capture_page
 from peregrine.pages.errors import show_error
 from peregrine.pages.imports import ImportState, import_page
 from peregrine.pages.inbox import InboxState, inbox_page
@@ -74,6 +75,7 @@ app.add_page(inbox_page, route=routes.INBOX, title="Inbox · Peregrine", on_load
 app.add_page(search_log_page, route=routes.SEARCH_LOG, title="Job-search log · Peregrine", on_load=SearchLogState.load)
 app.add_page(questions_page, route=routes.QUESTIONS, title="Question bank · Peregrine", on_load=QuestionBankState.load)
 app.add_page(import_page, route=routes.IMPORT, title="Import a spreadsheet · Peregrine", on_load=ImportState.load)
+app.add_page(capture_page, route=routes.CAPTURE, title="Capture a job · Peregrine", on_load=BoardState.load)
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)
 # Email sync reads the mailbox (read-only) when config/services.yaml has an imap section.

@@ -25,6 +25,8 @@ SEARCH_LOG = "/log"
 IMPORT = "/import"
 #: The question bank: every predicted and asked question across the jobs.
 QUESTIONS = "/questions"
+#: The bookmarklet's window: the board, its Add job dialog filled from the page handed over.
+CAPTURE = "/capture"
 #: The calendar feeds, `/calendar/<secret>.ics`: served outside Reflex, beside the API (`api/calendar.py`).
 CALENDAR_FEEDS = "/calendar/"
 #: Addresses above that are not pages (`add_page` registers the others).

@@ -1,7 +1,8 @@
 """Draw Peregrine's app icons into assets/: a white falcon in flight on the indigo accent.
 
 `python scripts/make_icons.py` writes icon-192.png, icon-512.png, icon-maskable-512.png,
-apple-touch-icon.png and favicon.ico. The files are committed; run this again only to change them.
+apple-touch-icon.png and favicon.ico, and the browser extension's toolbar icons into
+extension/icons/. The files are committed; run this again only to change them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ FALCON = [
     (0.465, 0.225),
 ]
 SUPERSAMPLE = 4
+#: The sizes a browser extension's manifest names (toolbar, extensions page, store).
+EXTENSION_ICON_SIZES = (16, 32, 48, 128)
 
 
 def draw(size: int, *, maskable: bool = False) -> Image.Image:
@@ -63,6 +66,10 @@ def main(folder: Path) -> None:
     draw(512, maskable=True).save(folder / "icon-maskable-512.png")
     draw(180, maskable=True).convert("RGB").save(folder / "apple-touch-icon.png")  # iOS rounds it itself
     draw(256).save(folder / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48), (64, 64)])
+    extension_icons = folder.parent / "extension" / "icons"
+    extension_icons.mkdir(exist_ok=True)
+    for size in EXTENSION_ICON_SIZES:
+        draw(size).save(extension_icons / f"icon-{size}.png")
 
 
 if __name__ == "__main__":

@@ -235,14 +235,24 @@ class JobFormState(DialogMixin, AppState):
             return
         async with self:
             self.fetching = False
-            known = {**self.draft, **self._typed}
-            page = _draft_of_posting(found)
-            self.draft = {name: known.get(name) or page.get(name, "") for name in self.draft}
-            self._typed = {name: self.draft[name] for name in CHECKED_FIELDS}
-            self.filled += 1
-            candidate_id = self.read_candidate_id()
-            self._check_history(candidate_id)
-            self._check_duplicates(candidate_id)
+            self.fill_from_posting(found)
+
+    def open_with_posting(self, found: Extraction) -> None:
+        """A new job's dialog, open and filled from a posting (the bookmarklet's page, /capture)."""
+        self._fill(0, {}, 0)
+        self.dialog_open = True
+        self.fill_from_posting(found)
+
+    def fill_from_posting(self, found: Extraction) -> None:
+        """Fill the fields still empty from a posting read (Add by URL, the bookmarklet's page)."""
+        known = {**self.draft, **self._typed}
+        page = _draft_of_posting(found)
+        self.draft = {name: known.get(name) or page.get(name, "") for name in self.draft}
+        self._typed = {name: self.draft[name] for name in CHECKED_FIELDS}
+        self.filled += 1
+        candidate_id = self.read_candidate_id()
+        self._check_history(candidate_id)
+        self._check_duplicates(candidate_id)
 
     @rx.event
     def ask_delete(self, confirming: bool) -> None:

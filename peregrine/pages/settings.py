@@ -9,6 +9,7 @@ import reflex as rx
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
 from peregrine.pages.backups import backups_section
+from peregrine.pages.bookmarklet import bookmarklet_section
 from peregrine.pages.calendar_feed import calendar_feed_section
 from peregrine.pages.state import AppState
 from peregrine.pages.your_data import your_data_section
@@ -298,6 +299,7 @@ def settings_page() -> rx.Component:
         ),
         your_data_section(),
         api_access_section(),
+        bookmarklet_section(),
         calendar_feed_section(),
         backups_section(),
     )

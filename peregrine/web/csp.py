@@ -18,12 +18,16 @@ from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 
+OPENER_POLICY = "Cross-Origin-Opener-Policy"
+#: The one page another site's window may keep a handle on: the bookmarklet's /capture.
+OPENER_KEPT = "unsafe-none"
+
 #: On every answer, page or API.
 COMMON_HEADERS: tuple[tuple[str, str], ...] = (
     ("X-Frame-Options", "DENY"),
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
-    ("Cross-Origin-Opener-Policy", "same-origin"),
+    (OPENER_POLICY, "same-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
 )
 

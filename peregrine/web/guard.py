@@ -8,7 +8,8 @@ For every request, in this order:
    gets 403, and a websocket handshake (the event socket) is closed before it is accepted.
 3. **Body size** — a declared Content-Length over the path's limit gets 413 before a byte is read;
    a body that streams past it is cut off and answered 413, before it is parsed or spooled.
-4. **Headers** — every answer gets the security headers and a Content-Security-Policy.
+4. **Headers** — every answer gets the security headers and a Content-Security-Policy (the
+   bookmarklet's /capture keeps its opener: `Cross-Origin-Opener-Policy: unsafe-none`).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from peregrine.routes import CALENDAR_FEEDS
-from peregrine.web.csp import API_POLICY, COMMON_HEADERS
+from peregrine.routes import CALENDAR_FEEDS, CAPTURE
+from peregrine.web.csp import API_POLICY, COMMON_HEADERS, OPENER_KEPT, OPENER_POLICY
 from peregrine.web.policy import SitePolicy
 
 log = logging.getLogger(__name__)
@@ -132,9 +133,16 @@ class Guard:
     def _security_headers(self, path: str) -> Headers:
         is_data = (path.startswith(API_PREFIX) and not path.startswith(API_DOCS)) or path.startswith(CALENDAR_FEEDS)
         csp = API_POLICY if is_data else self.page_policy()
+        # The bookmarklet's window must stay reachable from the posting that opened it (its page
+        # arrives by postMessage): that one page keeps its opener. It takes a message from its
+        # opener only, and saves nothing without the user's click (pages/capture.py).
+        keeps_opener = path.rstrip("/") == CAPTURE
         return [
             (b"content-security-policy", csp.encode()),
-            *((name.lower().encode(), value.encode()) for name, value in COMMON_HEADERS),
+            *(
+                (name.lower().encode(), (OPENER_KEPT if keeps_opener and name == OPENER_POLICY else value).encode())
+                for name, value in COMMON_HEADERS
+            ),
         ]
 
     async def _forward(self, scope: Scope, receive: Receive, send: Send, *, limit: int, extra: Headers) -> None:

@@ -231,6 +231,16 @@ async def test_every_answer_carries_the_security_headers(app: Recorder) -> None:
 
 
 @pytest.mark.asyncio
+async def test_only_the_bookmarklets_window_keeps_the_page_that_opened_it(app: Recorder) -> None:
+    async with client(guarded(app)) as http:
+        capture = [await http.get(path) for path in ("/capture", "/capture/")]
+        others = [await http.get(path) for path in ("/", "/settings", "/capture-other", "/api/v1/capture")]
+    assert {answer.headers["cross-origin-opener-policy"] for answer in capture} == {"unsafe-none"}
+    assert {answer.headers["cross-origin-opener-policy"] for answer in others} == {"same-origin"}
+    assert all(answer.headers["x-frame-options"] == "DENY" for answer in capture)
+
+
+@pytest.mark.asyncio
 async def test_a_websocket_from_another_origin_is_closed_before_it_is_accepted(app: Recorder) -> None:
     def handshake(origin: str) -> tuple[Scope, Receive, list[Message]]:
         scope: Scope = {
