@@ -372,6 +372,29 @@ class LLMClient:
         offered = ", ".join(ids[:10]) + (", …" if len(ids) > 10 else "") if ids else "none"
         return status(True, False, latency, f"model {backend.model!r} is not on this server (it offers: {offered})")
 
+    # ------------------------------------------------------------------ one raw try (Settings → Test this model)
+    async def try_backend(
+        self, backend: LLMBackend, response_model: type[pydantic.BaseModel], messages: list[dict[str, Any]]
+    ) -> Trial:
+        """Ask this one backend once, in its dialect, and hand back what it said, unparsed, with how
+        long the answer took: whether it is JSON and fits the schema is the caller's to judge."""
+        api_key = self._api_key(backend)
+        if api_key is None:
+            return Trial(False, self._missing_key_attempt(backend).error, "", None, 0.0)
+        max_tokens = output_tokens(response_model)
+        async with self._slot():
+            started = time.perf_counter()
+            try:
+                backend = await self._budgeted(backend, api_key)
+                request = structured_request(backend, response_model, messages)
+                _check_fits(backend, request.messages, max_tokens, response_model, request)
+                started = time.perf_counter()
+                async with _within(backend):
+                    answer = await _raw_answer(backend, api_key, response_model, request, max_tokens)
+            except (BackendGaveUp, InstructorError, openai.OpenAIError, httpx.HTTPError) as exc:
+                return Trial(False, describe_error(exc, backend), "", None, time.perf_counter() - started)
+        return Trial(True, "", answer.text, answer.completion_tokens, time.perf_counter() - started)
+
     # ------------------------------------------------------------------ context windows
     async def context_window(self, backend: LLMBackend) -> ContextWindow:
         """The backend's window: `context_tokens` when set, else what its server says (read once and
@@ -901,6 +924,57 @@ def _check_fits(
         f"{max_tokens:,} for the answer), over this backend's window of {backend.context_tokens:,} tokens "
         f"({backend.window_note})"
     )
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One backend asked once (`LLMClient.try_backend`): did it answer, what, and in how long."""
+
+    answered: bool
+    error: str
+    text: str
+    completion_tokens: int | None
+    """What the server counted, when it says (usage / eval_count)."""
+    seconds: float
+
+
+async def _raw_answer(
+    backend: LLMBackend,
+    api_key: str,
+    response_model: type[pydantic.BaseModel],
+    request: StructuredRequest,
+    max_tokens: int,
+) -> RawAnswer:
+    """The answer's text exactly as the dialect asks for it, valid or not (an HTTP error still raises)."""
+    if request.ollama_format is not None:
+        return await ollama_chat(
+            backend, api_key, ollama_chat_body(backend, request.messages, request.ollama_format, max_tokens)
+        )
+    async with _openai_client(backend, api_key) as raw_client:
+        if request.in_codeblock:
+            completion: Any = await raw_client.chat.completions.create(
+                model=backend.model, messages=cast(Any, request.messages), max_tokens=max_tokens
+            )
+        else:
+            patched = instructor.from_openai(raw_client, mode=request.mode)
+            try:
+                _, completion = await patched.chat.completions.create_with_completion(
+                    response_model=response_model,
+                    messages=cast(Any, request.messages),
+                    model=backend.model,
+                    max_retries=0,
+                    max_tokens=max_tokens,
+                    **request.extra,
+                )
+            except InstructorRetryException as exc:
+                if not isinstance(exc.__cause__, ValueError) or exc.last_completion is None:
+                    raise
+                completion = exc.last_completion  # an answer that does not validate: still an answer
+    choice = completion.choices[0]
+    calls = getattr(choice.message, "tool_calls", None) or []
+    text = calls[0].function.arguments if calls else (choice.message.content or "")
+    usage = getattr(completion, "usage", None)
+    return RawAnswer(str(text), getattr(usage, "completion_tokens", None))
 
 
 @dataclass(frozen=True)

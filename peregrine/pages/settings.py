@@ -8,6 +8,7 @@ import reflex as rx
 
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
+from peregrine.pages.model_test import model_test_section
 from peregrine.pages.state import AppState
 from peregrine.services.health import (
     ImapOverview,
@@ -276,6 +277,7 @@ def settings_page() -> rx.Component:
             "No language model is configured: copy config/llm.yaml.example to config/llm.yaml. "
             "The board works without one; research, prep and practice need one.",
         ),
+        model_test_section(),
         rx.heading("Web search", size="4", as_="h2"),
         _status_table("Web search", SettingsState.searxng, ""),
         _email_section(),
