@@ -62,32 +62,35 @@ async def read_server_window(
     http: httpx.AsyncClient, backend: LLMBackend, api_key: str, timeout_s: float
 ) -> ContextWindow:
     """Ask the server where each kind says it (Ollama first for the `ollama` dialect); unknown when none does."""
-    readers = [_from_vllm_models, _from_llama_cpp_props, _from_ollama_show]
-    if backend.dialect == "ollama":
-        readers.insert(0, readers.pop())
-    headers = {"Authorization": f"Bearer {api_key}"}
+    endpoints = [("GET", "/v1/models", _from_vllm_models), ("GET", "/props", _from_llama_cpp_props)]
+    ollama = ("POST", "/api/show", _from_ollama_show)
+    endpoints = [ollama, *endpoints] if backend.dialect == "ollama" else [*endpoints, ollama]
+    root = server_root(backend.base_url)
     reasons: list[str] = []
-    for reader in readers:
+    for method, path, read in endpoints:
         try:
-            found = await reader(http, backend, headers, timeout_s)
+            response = await http.request(
+                method,
+                root + path,
+                json={"model": backend.model} if method == "POST" else None,
+                headers={"Authorization": f"Bearer {api_key}"},
+                timeout=timeout_s,
+            )
+            found = read(_dict(response.json()), backend) if response.status_code == 200 else None
         except (httpx.HTTPError, ValueError) as exc:  # unreachable, timed out, not JSON
-            reasons.append(f"{reader.__name__.removeprefix('_from_')}: {type(exc).__name__}")
+            reasons.append(f"{path}: {type(exc).__name__}")
             continue
         if found is not None:
             tokens, detail = found
             logger.info("backend %s: the server says its window is %d tokens (%s)", backend.name, tokens, detail)
             return ContextWindow(tokens, "server", detail)
-    logger.info("backend %s: no server endpoint said the window (%s)", backend.name, "; ".join(reasons) or "none")
+        reasons.append(f"{path}: HTTP {response.status_code}")
+    logger.info("backend %s: no server endpoint said the window (%s)", backend.name, "; ".join(reasons))
     return ContextWindow(None, "unknown", "the server does not say; set context_tokens in llm.yaml")
 
 
-async def _from_vllm_models(
-    http: httpx.AsyncClient, backend: LLMBackend, headers: dict[str, str], timeout_s: float
-) -> tuple[int, str] | None:
-    response = await http.get(f"{server_root(backend.base_url)}/v1/models", headers=headers, timeout=timeout_s)
-    if response.status_code != 200:
-        return None
-    listed = _dict(response.json()).get("data")
+def _from_vllm_models(answer: dict[str, Any], backend: LLMBackend) -> tuple[int, str] | None:
+    listed = answer.get("data")
     for entry in listed if isinstance(listed, list) else []:
         if isinstance(entry, dict) and entry.get("id") == backend.model:
             tokens = _tokens(entry.get("max_model_len"))
@@ -95,29 +98,16 @@ async def _from_vllm_models(
     return None
 
 
-async def _from_llama_cpp_props(
-    http: httpx.AsyncClient, backend: LLMBackend, headers: dict[str, str], timeout_s: float
-) -> tuple[int, str] | None:
-    response = await http.get(f"{server_root(backend.base_url)}/props", headers=headers, timeout=timeout_s)
-    if response.status_code != 200:
-        return None
-    tokens = _tokens(_dict(_dict(response.json()).get("default_generation_settings")).get("n_ctx"))
+def _from_llama_cpp_props(answer: dict[str, Any], backend: LLMBackend) -> tuple[int, str] | None:
+    tokens = _tokens(_dict(answer.get("default_generation_settings")).get("n_ctx"))
     return (tokens, "llama.cpp /props n_ctx") if tokens else None
 
 
-async def _from_ollama_show(
-    http: httpx.AsyncClient, backend: LLMBackend, headers: dict[str, str], timeout_s: float
-) -> tuple[int, str] | None:
-    response = await http.post(
-        f"{server_root(backend.base_url)}/api/show", json={"model": backend.model}, headers=headers, timeout=timeout_s
-    )
-    if response.status_code != 200:
-        return None
-    shown = _dict(response.json())
-    set_to = _num_ctx(shown.get("parameters"))
+def _from_ollama_show(answer: dict[str, Any], backend: LLMBackend) -> tuple[int, str] | None:
+    set_to = _num_ctx(answer.get("parameters"))
     if set_to:
         return set_to, "Ollama /api/show num_ctx"
-    for key, value in _dict(shown.get("model_info")).items():
+    for key, value in _dict(answer.get("model_info")).items():
         if str(key).endswith(".context_length") and (tokens := _tokens(value)):
             return tokens, "Ollama /api/show context_length"
     return None

@@ -4,7 +4,7 @@ through its dialect and shows what came back and what that means for each featur
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import reflex as rx
@@ -34,19 +34,12 @@ class ModelTestRow:
 
 
 def _tested(row: ModelTestRow, check: ModelCheck) -> ModelTestRow:
-    return replace(
-        row,
-        running=False,
-        tested=True,
-        answered=check.answered,
-        error=check.error,
-        valid_json=check.valid_json,
-        matches_schema=check.matches_schema,
-        schema_error=check.schema_error,
-        speed=check.speed,
-        window=check.window,
-        verdicts=check.verdicts,
-    )
+    found = {name: getattr(check, name) for name in _RESULT_FIELDS}
+    return replace(row, running=False, tested=True, **found)
+
+
+_RESULT_FIELDS = [item.name for item in fields(ModelTestRow) if item.name in {item.name for item in fields(ModelCheck)}]
+"""What a row shows of a check: every field the two share (the backend's name is the row's own)."""
 
 
 class ModelTestState(AppState):
@@ -92,17 +85,16 @@ class ModelTestState(AppState):
 
 
 def _yes_no(label: str, value: rx.Var[bool], detail: rx.Var[str] | str = "") -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(label),
-        rx.data_list.value(
-            rx.hstack(
-                rx.cond(value, rx.badge("yes", color_scheme="green"), rx.badge("no", color_scheme="red")),
-                rx.text(detail, size="2"),
-                align="center",
-                wrap="wrap",
-            )
-        ),
+    return rx.el.li(
+        rx.text(label + ": ", as_="span", size="2", weight="medium"),
+        rx.cond(value, rx.badge("yes", color_scheme="green"), rx.badge("no", color_scheme="red")),
+        " ",
+        rx.text(detail, as_="span", size="2"),
     )
+
+
+def _line(label: str, value: rx.Var[str]) -> rx.Component:
+    return rx.el.li(rx.text(label + ": ", as_="span", size="2", weight="medium"), rx.text(value, as_="span", size="2"))
 
 
 def _verdict(verdict: rx.Var[FeatureVerdict]) -> rx.Component:
@@ -121,17 +113,17 @@ def _verdict(verdict: rx.Var[FeatureVerdict]) -> rx.Component:
 
 def _result(row: rx.Var[ModelTestRow]) -> rx.Component:
     return rx.vstack(
-        rx.data_list.root(
+        rx.el.ul(
             _yes_no("Answered", row.answered, row.error),
             _yes_no("Valid JSON", row.valid_json),
             _yes_no("Matches the schema", row.matches_schema, row.schema_error),
-            rx.data_list.item(rx.data_list.label("Speed"), rx.data_list.value(row.speed)),
-            rx.data_list.item(rx.data_list.label("Context window"), rx.data_list.value(row.window)),
-            orientation={"initial": "vertical", "sm": "horizontal"},
+            _line("Speed", row.speed),
+            _line("Context window", row.window),
             aria_label="Test result: " + row.name,
+            class_name="model-check",
         ),
         rx.text("What this means for each feature:", size="2", weight="medium"),
-        rx.el.ul(rx.foreach(row.verdicts, _verdict), aria_label="Verdicts: " + row.name),
+        rx.el.ul(rx.foreach(row.verdicts, _verdict), aria_label="Verdicts: " + row.name, class_name="model-check"),
         role="status",
         align="start",
         width="100%",
@@ -143,7 +135,7 @@ def _backend(row: rx.Var[ModelTestRow]) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.vstack(
-                    rx.text(row.name, weight="bold"),
+                    rx.heading(row.name, size="3", as_="h3"),
                     rx.text(row.model, " · ", row.asked_as, size="1", color_scheme="gray"),
                     spacing="0",
                 ),
