@@ -16,7 +16,8 @@ time) and minutes of CPU per feature. It:
    scores, survey answers and email classification through the app's own services.
 
 One JSON line per feature: runs, successes, success rate, p50 seconds, the most prompt tokens one
-request sent and the window. `--runs N` changes the five; `--mode`/`--dialect` try another shape.
+request sent and the window; then what Settings → Test this model says of the server.
+`--runs N` changes the five; `--mode`/`--dialect` try another shape.
 """
 
 from __future__ import annotations
@@ -430,7 +431,26 @@ async def drive(runs: int, proxy: RecordingProxy) -> list[Tally]:
             tally.extra["class_right"] = right
         print(json.dumps(tally.line(runs)), flush=True)
         tallies.append(tally)
+    await settings_check(llm)
     return tallies
+
+
+async def settings_check(llm: Any) -> None:
+    """What Settings → Test this model says of this server, as one more line."""
+    from peregrine.services.model_check import check_model
+
+    check = await check_model(llm, llm.settings.backends[0])
+    line = {
+        "figure": "llm_check_test_this_model",
+        "answered": check.answered,
+        "valid_json": check.valid_json,
+        "matches_schema": check.matches_schema,
+        "speed": check.speed,
+        "window": check.window,
+        "error": check.error or check.schema_error,
+        "verdicts": {verdict.feature: verdict.fit for verdict in check.verdicts},
+    }
+    print(json.dumps(line), flush=True)
 
 
 def main(argv: list[str]) -> int:
