@@ -265,11 +265,18 @@ class LLMClient:
                                     f"not sent: the request needs about {needed:,} tokens, over this backend's "
                                     f"window of {backend.context_tokens:,} tokens ({backend.window_note})"
                                 )
-                        async with _within(backend, deadline):
-                            stream = await raw_client.chat.completions.create(
-                                model=backend.model, messages=cast(Any, messages), stream=True, max_tokens=max_tokens
-                            )
-                        chunks_in = _chunks_until(stream, backend, deadline, finish)
+                        if backend.dialect == "ollama":  # its own endpoint: the only one that takes num_ctx
+                            body = ollama_chat_body(backend, messages, None, max_tokens, stream=True)
+                            chunks_in = _ollama_chunks(backend, api_key, body, deadline, finish)
+                        else:
+                            async with _within(backend, deadline):
+                                stream = await raw_client.chat.completions.create(
+                                    model=backend.model,
+                                    messages=cast(Any, messages),
+                                    stream=True,
+                                    max_tokens=max_tokens,
+                                )
+                            chunks_in = _chunks_until(stream, backend, deadline, finish)
                         async for text in chunks_in:
                             first = text
                             if first:
@@ -986,22 +993,22 @@ class RawAnswer:
 
 
 def ollama_chat_body(
-    backend: LLMBackend, messages: list[dict[str, Any]], schema: dict[str, Any], max_tokens: int
+    backend: LLMBackend,
+    messages: list[dict[str, Any]],
+    schema: dict[str, Any] | None,
+    max_tokens: int,
+    *,
+    stream: bool = False,
 ) -> dict[str, Any]:
-    """Ollama's `POST /api/chat` for a schema-enforced answer: `format` is the JSON schema its grammar
-    holds the answer to; `num_predict` caps the answer and `num_ctx` sets the window the model runs
-    with, sent when the user set `context_tokens` (the /v1 endpoint has no way to set it, and Ollama
-    cuts an overlong prompt from the front without a word)."""
+    """Ollama's `POST /api/chat`: `format` is the JSON schema its grammar holds the answer to (none for
+    plain text); `num_predict` caps the answer and `num_ctx` sets the window the model runs with, sent
+    when the user set `context_tokens` (the /v1 endpoint has no way to set it, and Ollama cuts an
+    overlong prompt from the front without a word)."""
     options: dict[str, Any] = {"num_predict": max_tokens}
     if backend.context_tokens is not None and backend.window_note == "context_tokens":
         options["num_ctx"] = backend.context_tokens
-    return {
-        "model": backend.model,
-        "messages": _ollama_messages(messages),
-        "stream": False,
-        "format": schema,
-        "options": options,
-    }
+    body = {"model": backend.model, "messages": _ollama_messages(messages), "stream": stream, "options": options}
+    return {**body, "format": schema} if schema is not None else body
 
 
 def _ollama_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1040,6 +1047,46 @@ async def ollama_chat(backend: LLMBackend, api_key: str, body: dict[str, Any]) -
         raise BackendGaveUp(_cut_off(int(body["options"]["num_predict"])))
     count = answer.get("eval_count")
     return RawAnswer(text, count if isinstance(count, int) and not isinstance(count, bool) else None)
+
+
+async def _ollama_chunks(
+    backend: LLMBackend, api_key: str, body: dict[str, Any], deadline: float, finish: list[str]
+) -> AsyncGenerator[str, None]:
+    """A streamed `POST /api/chat`: Ollama sends one JSON object a line, the last with `done` and its
+    `done_reason` (into `finish`). Like `_chunks_until`, only the waits are under the deadline; closing
+    the generator closes the connection, which stops Ollama generating."""
+    async with httpx.AsyncClient() as http:
+        request = http.build_request(
+            "POST",
+            f"{server_root(backend.base_url)}/api/chat",
+            json=body,
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=backend.timeout_s,
+        )
+        async with _within(backend, deadline):
+            response = await http.send(request, stream=True)
+        try:
+            if response.status_code >= 400:
+                await response.aread()
+                raise BackendGaveUp(f"HTTP {response.status_code}{_body_message(response)}")
+            lines = response.aiter_lines()
+            while True:
+                try:
+                    async with _within(backend, deadline):
+                        line = await lines.__anext__()
+                except StopAsyncIteration:
+                    return
+                if not line.strip():
+                    continue
+                part = json.loads(line)
+                if part.get("error"):
+                    raise BackendGaveUp(f"the server stopped: {_shorten(str(part['error']))}")
+                yield str((part.get("message") or {}).get("content") or "")
+                if part.get("done"):
+                    finish.append(str(part.get("done_reason") or "stop"))
+                    return
+        finally:
+            await response.aclose()
 
 
 #: How many of a validation error's problems a re-ask names.

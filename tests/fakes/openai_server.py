@@ -24,7 +24,8 @@ How an answer is shaped follows the request, like a real server:
 - `stream: true`: server-sent events, one `chat.completion.chunk` per token, then `data: [DONE]`;
 - `max_tokens`: an answer longer than that many tokens (the fake's tokens: words) is cut there and
   ends with finish_reason "length", as a real server does.
-Ollama's native `POST /api/chat` (unstreamed) is answered too: `format` is the schema, `options.num_predict`
+Ollama's native `POST /api/chat` is answered too (streamed as Ollama does, a JSON object a line, unless
+`stream` is false): `format` is the schema, `options.num_predict`
 the max_tokens, the answer in `message.content` with `done_reason` and `eval_count`.
 The context window is said where the real servers say it, for the kind `announce_window` names: Ollama
 `POST /api/show` (`parameters` num_ctx, or `model_info` `<arch>.context_length`), llama.cpp
@@ -326,6 +327,8 @@ class FakeOpenAIServer(LoopbackServer):
             if isinstance(taken, Response):
                 return taken
             answer = _within_max_tokens(taken, (body.get("options") or {}).get("num_predict"))
+            if body.get("stream", True):  # Ollama streams unless told not to
+                return StreamingResponse(self._ollama_stream(body, answer), media_type="application/x-ndjson")
             return JSONResponse(
                 {
                     "model": body.get("model", self.model),
@@ -417,6 +420,30 @@ class FakeOpenAIServer(LoopbackServer):
                 "total_tokens": 10 + completion_tokens,
             },
         }
+
+    async def _ollama_stream(self, body: dict[str, Any], answer: _Answer) -> AsyncIterator[str]:
+        """Ollama's streamed /api/chat: one JSON object a line, the last `done` with its `done_reason`."""
+        model = body.get("model", self.model)
+        finished = False
+        try:
+            for sent, token in enumerate(tokenize(answer.body)):
+                if sent:
+                    await self._sleep(self.stream_delay_s)
+                self.chunk_sent_at.append((time.time(), token))
+                part = {"model": model, "message": {"role": "assistant", "content": token}, "done": False}
+                yield json.dumps(part) + "\n"
+            last = {
+                "model": model,
+                "message": {"role": "assistant", "content": ""},
+                "done": True,
+                "done_reason": "length" if answer.cut else "stop",
+                "eval_count": len(tokenize(answer.body)),
+            }
+            yield json.dumps(last) + "\n"
+            finished = True
+        finally:
+            if not finished and not self._stopping.is_set():
+                self.abandoned += 1
 
     async def _stream(self, body: dict[str, Any], answer: _Answer) -> AsyncIterator[str]:
         ident = f"chatcmpl-{uuid.uuid4().hex}"

@@ -189,3 +189,48 @@ async def test_md_json_streamed_callers_get_the_whole_answer(
     await client.structured(Person, MESSAGES, on_partial=seen.append)
 
     assert seen == [Person(**ADA)]
+
+
+@pytest.mark.asyncio
+async def test_ollama_streams_text_from_its_own_endpoint_with_the_window(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    """A practice turn on Ollama: /api/chat streamed, so num_ctx reaches the server (its /v1 cannot take it)."""
+    client = client_for(llm_config_dir, backend_entry(fake_llm, dialect="ollama", context_tokens=8192))
+    fake_llm.queue_text("Tell me about a system you designed end to end.")
+
+    text = "".join([chunk async for chunk in client.stream_text(MESSAGES, max_tokens=150)])
+
+    assert text == "Tell me about a system you designed end to end."
+    assert fake_llm.request_paths == ["/api/chat"]
+    (body,) = fake_llm.requests
+    assert body["stream"] is True
+    assert body["options"] == {"num_predict": 150, "num_ctx": 8192}
+    assert "format" not in body
+
+
+@pytest.mark.asyncio
+async def test_an_ollama_stream_closed_early_is_abandoned_at_the_server(
+    fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    from tests.llm.people import eventually
+
+    client = client_for(llm_config_dir, backend_entry(fake_llm, dialect="ollama"))
+    fake_llm.stream_delay_s = 0.05
+    fake_llm.queue_text("word " * 200)
+
+    stream = client.stream_text(MESSAGES, max_tokens=500)
+    assert (await stream.__anext__()).strip() == "word"
+    await stream.aclose()
+
+    assert await eventually(lambda: fake_llm.abandoned == 1), "the server saw the client leave and stopped"
+
+
+@pytest.mark.asyncio
+async def test_an_ollama_stream_error_is_named(fake_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig) -> None:
+    client = client_for(llm_config_dir, backend_entry(fake_llm, dialect="ollama"))
+    fake_llm.fail_next(404, message="model 'fake-model' not found")
+
+    with pytest.raises(LLMUnavailable, match="HTTP 404: model 'fake-model' not found"):
+        async for _ in client.stream_text(MESSAGES):
+            pass
