@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".llm-check-venv"
 WINDOW = 4096
 MODEL_ALIAS = "smollm2-135m-instruct"
+JSON_HEADERS = {"content-type": "application/json"}
 # Only the library and its server: llama.cpp's examples, tests and tools are not needed here.
 CMAKE_ARGS = (
     "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF "
@@ -163,7 +164,9 @@ class RecordingProxy(LoopbackServer):
             client = httpx.AsyncClient(timeout=None)
             if path.endswith("chat/completions") and json.loads(body or b"{}").get("stream"):
                 await self._count_streamed(client, json.loads(body))
-                upstream = await client.send(client.build_request("POST", url, content=body), stream=True)
+                upstream = await client.send(
+                    client.build_request("POST", url, content=body, headers=JSON_HEADERS), stream=True
+                )
 
                 async def relay() -> Any:
                     try:
@@ -175,9 +178,7 @@ class RecordingProxy(LoopbackServer):
 
                 return StreamingResponse(relay(), status_code=upstream.status_code, media_type="text/event-stream")
             async with client:
-                answer = await client.request(
-                    request.method, url, content=body, headers={"content-type": "application/json"}
-                )
+                answer = await client.request(request.method, url, content=body, headers=JSON_HEADERS)
             if path.endswith("chat/completions") and answer.status_code == 200:
                 self.prompt_tokens.append(int(answer.json().get("usage", {}).get("prompt_tokens", 0)))
             return Response(answer.content, status_code=answer.status_code, media_type="application/json")
