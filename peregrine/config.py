@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import yaml
 
@@ -92,9 +92,21 @@ def write_private(path: Path, data: bytes) -> None:
         file.write(data)
 
 
+def open_private(path: Path) -> BinaryIO:
+    """A new or replaced file opened for writing that only its owner can read (an export, an archive)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    os.fchmod(descriptor, PRIVATE_FILE_MODE)
+    return os.fdopen(descriptor, "wb")
+
+
 def database_url() -> str:
     """Read on every `db.engine()` call, so it touches no disk: the engine makes the folder once."""
     return os.environ.get("PEREGRINE_DB_URL") or f"sqlite:///{data_location() / 'peregrine.db'}"
+
+
+def public_url() -> str | None:
+    """`PEREGRINE_PUBLIC_URL`: the address people reach the app at beyond this machine, if any."""
+    return os.environ.get("PEREGRINE_PUBLIC_URL", "").strip() or None
 
 
 def app_port() -> int:
@@ -111,6 +123,9 @@ class ConfigNotice:
     missing: bool = False
 
 
+DEFAULT_BACKUPS_KEPT = 14
+
+
 @dataclass(frozen=True)
 class UserProfile:
     name: str = "Job Seeker"
@@ -119,6 +134,8 @@ class UserProfile:
     candidate_accessibility_focus: bool = False
     candidate_lgbtq_focus: bool = False
     tier: Literal["free", "paid"] = "paid"
+    #: How many database backups `data/backups/` keeps (the newest; older ones are deleted).
+    backups_kept: int = DEFAULT_BACKUPS_KEPT
     notices: tuple[ConfigNotice, ...] = field(default=())
 
     @property
@@ -145,6 +162,20 @@ def read_yaml(name: str) -> tuple[dict[str, Any], list[ConfigNotice]]:
     return loaded, []
 
 
+def read_section(name: str, key: str, *, not_a_mapping: str) -> tuple[dict[str, Any] | None, list[ConfigNotice], str]:
+    """The mapping under `key` in `config/<name>`, the notices about the file, and its path.
+
+    The mapping is None when the section is missing, or when it is not a mapping (then a notice
+    says `not_a_mapping`); the caller then uses its defaults."""
+    raw, notices = read_yaml(name)
+    path = str(config_dir() / name)
+    section = raw.get(key)
+    if section is not None and not isinstance(section, dict):
+        notices.append(ConfigNotice(path, not_a_mapping))
+        section = None
+    return section, notices, path
+
+
 def user_profile() -> UserProfile:
     """The profile of `config/user.yaml`, read again whenever the file changes (no restart needed)."""
     path = config_dir() / "user.yaml"
@@ -162,6 +193,11 @@ def _profile_at(_path: str, _stamp: int | None) -> UserProfile:
     if tier not in ("free", "paid"):
         notices.append(ConfigNotice("user.yaml", f"tier {tier!r} is not free or paid; using paid"))
         tier = "paid"
+    backups_kept = raw.get("backups_kept", DEFAULT_BACKUPS_KEPT)
+    if isinstance(backups_kept, bool) or not isinstance(backups_kept, int) or backups_kept < 1:
+        message = f"backups_kept {backups_kept!r} is not a whole number of at least 1; using {DEFAULT_BACKUPS_KEPT}"
+        notices.append(ConfigNotice("user.yaml", message))
+        backups_kept = DEFAULT_BACKUPS_KEPT
     return UserProfile(
         name=str(raw.get("name") or UserProfile.name),
         email=str(raw.get("email") or ""),
@@ -169,5 +205,6 @@ def _profile_at(_path: str, _stamp: int | None) -> UserProfile:
         candidate_accessibility_focus=bool(raw.get("candidate_accessibility_focus", False)),
         candidate_lgbtq_focus=bool(raw.get("candidate_lgbtq_focus", False)),
         tier=tier,
+        backups_kept=backups_kept,
         notices=tuple(notices),
     )

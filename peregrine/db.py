@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from peregrine import config
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 POOL_SIZE = 48  # above the 40 worker threads FastAPI and Reflex run sync handlers on
 
@@ -83,13 +86,22 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
-def migrate(revision: str = "head") -> None:
-    """Bring the database to the newest Alembic revision, or to `revision` (idempotent)."""
-    from alembic.config import Config
-
+def migrate(revision: str = "head", *, url: str | None = None) -> None:
+    """Bring the database (the app's, or the one at `url`: a backup being restored) to the newest
+    Alembic revision, or to `revision` (idempotent)."""
     from alembic import command
+
+    alembic_cfg = alembic_config(url or config.database_url())
+    if url is not None:  # a restore, inside the running app: alembic.ini's logging must not replace the app's
+        alembic_cfg.attributes["quiet"] = True
+    command.upgrade(alembic_cfg, revision)
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration for the database at `url`."""
+    from alembic.config import Config
 
     alembic_cfg = Config(str(config.PROJECT_ROOT / "alembic.ini"))
     alembic_cfg.set_main_option("script_location", str(config.PROJECT_ROOT / "alembic"))
-    alembic_cfg.set_main_option("sqlalchemy.url", config.database_url())
-    command.upgrade(alembic_cfg, revision)
+    alembic_cfg.set_main_option("sqlalchemy.url", url)
+    return alembic_cfg

@@ -148,6 +148,8 @@ class Task(SQLModel, table=True):
     phase: str = ""
     attempts: int = 0
     error: str | None = None
+    #: The parts this run makes, when it makes only some (a prep section's Retry); empty: all of them.
+    sections: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -160,6 +162,21 @@ class CompanyResearch(SQLModel, table=True):
     job_id: int = Field(foreign_key="job.id", unique=True, ondelete="CASCADE")
     brief: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     generated_at: datetime = Field(default_factory=utcnow)
+
+
+class ResearchRevision(SQLModel, table=True):
+    """A brief that became a job's research: written by a run, or put back by a restore.
+
+    The newest is the brief shown; the others are its History, from which any can be restored
+    (which records a revision of its own, so the History says what happened when)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
+    brief: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: When the brief was written by its run (a restore keeps the time of the brief it restores).
+    generated_at: datetime = Field(default_factory=utcnow)
+    made_by: str = "research"  # "research" or "restore"
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Interview(SQLModel, table=True):
@@ -257,6 +274,12 @@ class PrepBase(SQLModel, table=True):
     primary_drivers: str = ""
     background_narrative: str = ""
     edited: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: Why the last generation of a section failed (section → reason), until it succeeds or is edited.
+    section_errors: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    #: What the prompt of a section left out to fit the model's window (section → notice).
+    left_out: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     generated_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -277,6 +300,11 @@ class InterviewPrep(SQLModel, table=True):
     technical_deep_dives: str = ""
     predicted: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     edited: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: As on `PrepBase`: why a section's last generation failed, and what its prompt left out.
+    section_errors: dict[str, str] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    left_out: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     generated_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -322,7 +350,8 @@ class SurveyResponse(SQLModel, table=True):
     """One culture-fit survey of a job: what was pasted or read from screenshots, and the answers.
 
     `images` lists each uploaded screenshot as stored: {name, stored_as, text, reader, error}.
-    `questions` lists {question, answer, rationale}, the answers as the user last saved them.
+    `questions` lists {question, answer, rationale, error}, the answers as the user last saved them
+    (`error`: why the language model's last answer to it was not kept).
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -407,4 +436,34 @@ class ApiToken(SQLModel, table=True):
     prefix: str = ""
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class ImportMapping(SQLModel, table=True):
+    """How a candidate mapped a spreadsheet's columns and statuses, kept for the next file with the
+    same headers (`headers_key` is a hash of the normalised headers, `domain.spreadsheet.headers_key`)."""
+
+    __table_args__ = (Index("ux_importmapping_candidate_headers", "candidate_id", "headers_key", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    headers_key: str
+    #: One `domain.spreadsheet.ImportField` value per column, in the file's order.
+    columns: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    #: Each normalised status value of the file and the `StatusChoice` value it became.
+    statuses: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    #: "" or a `domain.spreadsheet.DateOrder` value.
+    date_order: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """The secret of a candidate's calendar subscription (`/calendar/<secret>.ics`), stored only as
+    its SHA-256 hash: calendar apps cannot send an API token, so the address is the credential.
+    Regenerating revokes the old one; a revoked feed answers 404."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    candidate_id: int = Field(foreign_key="candidate.id", index=True, ondelete="CASCADE")
+    secret_hash: str = Field(unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None

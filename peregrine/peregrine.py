@@ -13,14 +13,16 @@ from peregrine.pages.analytics import AnalyticsState, analytics_page
 from peregrine.pages.board import BoardState, board_page
 from peregrine.pages.bulk_prep import BulkPrepState, bulk_prep_page
 from peregrine.pages.errors import show_error
+from peregrine.pages.imports import ImportState, import_page
 from peregrine.pages.inbox import InboxState, inbox_page
 from peregrine.pages.job import JobPageState, job_page
 from peregrine.pages.offers import CompareOffersState, compare_offers_page
 from peregrine.pages.prep import PrepState, prep_page, sheet_page
 from peregrine.pages.resume import ResumeState, resume_page
+from peregrine.pages.search_log import SearchLogState, search_log_page
 from peregrine.pages.settings import SettingsState, settings_page
 from peregrine.pages.survey import SurveyState, survey_page
-from peregrine.services import api_tokens, task_runner
+from peregrine.services import api_tokens, backups, task_runner
 from peregrine.services.candidates import current_candidate
 from peregrine.services.email import poller
 from peregrine.web import site
@@ -66,10 +68,14 @@ app.add_page(compare_offers_page, route=routes.OFFERS, title="Offers · Peregrin
 app.add_page(resume_page, route=routes.RESUME, title="Resume · Peregrine", on_load=ResumeState.load)
 app.add_page(settings_page, route=routes.SETTINGS, title="Settings · Peregrine", on_load=SettingsState.load)
 app.add_page(inbox_page, route=routes.INBOX, title="Inbox · Peregrine", on_load=InboxState.load)
+app.add_page(search_log_page, route=routes.SEARCH_LOG, title="Job-search log · Peregrine", on_load=SearchLogState.load)
+app.add_page(import_page, route=routes.IMPORT, title="Import a spreadsheet · Peregrine", on_load=ImportState.load)
 # Background work (company research…) runs in the backend, whoever queued it.
 app.register_lifespan_task(task_runner.run_forever)
 # Email sync reads the mailbox (read-only) when config/services.yaml has an imap section.
 app.register_lifespan_task(poller.poll_forever)
+# A daily backup of the SQLite database into data/backups/ (made at start-up when one is due).
+app.register_lifespan_task(backups.back_up_daily_forever)
 
 
 @app.register_lifespan_task

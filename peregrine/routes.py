@@ -20,6 +20,12 @@ OFFERS = "/offers"
 RESUME = "/resume"
 INBOX = "/inbox"
 SETTINGS = "/settings"
+SEARCH_LOG = "/log"
+IMPORT = "/import"
+#: The calendar feeds, `/calendar/<secret>.ics`: served outside Reflex, beside the API (`api/calendar.py`).
+CALENDAR_FEEDS = "/calendar/"
+#: Addresses above that are not pages (`add_page` registers the others).
+OUTSIDE_REFLEX = (CALENDAR_FEEDS,)
 
 
 def job_url(job_id: Any) -> Any:
@@ -40,6 +46,27 @@ def prep_sheet_url(job_id: Any, interview_id: Any = None) -> Any:
 
 def survey_url(job_id: Any) -> Any:
     return job_url(job_id) + "/survey"
+
+
+def search_log_url(start: Any, end: Any) -> Any:
+    """The job-search log of a date range: `/log?from=2026-03-01&to=2026-03-31` (ISO days)."""
+    return SEARCH_LOG + "?from=" + _text(start) + "&to=" + _text(end)
+
+
+def export_download_path(ticket: str) -> str:
+    """Where the browser fetches a file a page prepared: the backend's API, not a page (services.downloads)."""
+    return "/api/v1/export/download/" + ticket
+
+
+def calendar_feed_url(secret: Any) -> Any:
+    """`/calendar/{secret}.ics`, the address a calendar app subscribes to."""
+    return CALENDAR_FEEDS + _text(secret) + ".ics"
+
+
+def calendar_feed_secret(file_name: str) -> str | None:
+    """The secret of a feed's file name (`<secret>.ics`, after CALENDAR_FEEDS), or None."""
+    secret, dot, extension = file_name.rpartition(".")
+    return secret if dot and extension == "ics" else None
 
 
 def _text(value: Any) -> Any:

@@ -1,4 +1,5 @@
-"""`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice, uploads).
+"""`make bench`: the measured figures, one JSON line each (board at 2,000 jobs, research, practice, uploads,
+import, exports, backups and the calendar feed).
 
 Everything runs against real parts: a SQLite file in a temporary folder, the
 production server (`reflex run --env prod`) as a child process, and Debian's
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import http.client
 import io
@@ -713,6 +715,113 @@ def bench_scale() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+FEED_ROUNDS = 1000
+
+
+def _scale_database(prefix: str) -> tuple[Path, int]:
+    """A fresh, migrated SQLite database in a temporary folder (the process's from now on); its
+    folder and candidate."""
+    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    os.environ.update(
+        {"PEREGRINE_DATA_DIR": str(data_dir), "PEREGRINE_DB_URL": f"sqlite:///{data_dir / 'peregrine.db'}"}
+    )
+    from peregrine import db
+    from peregrine.services.candidates import current_candidate
+
+    db.engine_for.cache_clear()
+    db.migrate()
+    with db.session_scope() as session:
+        return data_dir, current_candidate(session).id or 0
+
+
+def bench_backup() -> None:
+    """A backup and a restore of a 100,000-job database, and the calendar feed at 1,000 rounds."""
+    from peregrine.services import backups
+
+    saved = {name: os.environ.get(name) for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
+    folders: list[Path] = []
+    try:
+        data_dir, candidate_id = _scale_database("peregrine-bench-backup-")
+        folders.append(data_dir)
+        _fill_at_scale(candidate_id)
+        size_mb = (data_dir / "peregrine.db").stat().st_size / 2**20
+        made: list[Any] = []
+        backup_ms = timed(lambda: made.append(backups.make_backup(keep=5)))
+        emit(
+            "backup_ms",
+            backup_ms,
+            unit="ms",
+            jobs=SCALE_JOBS,
+            rounds=SCALE_JOBS * SCALE_ROUNDS_PER_JOB,
+            database_mb=round(size_mb, 1),
+            backup_mb=round(made[0].size_bytes / 2**20, 1),
+        )
+        restore_ms = timed(lambda: backups.restore(made[0].path))
+        emit(
+            "restore_ms",
+            restore_ms,
+            unit="ms",
+            jobs=SCALE_JOBS,
+            includes="checking a copy, backing up the current database, writing the backup into it",
+        )
+
+        data_dir, candidate_id = _scale_database("peregrine-bench-feed-")
+        folders.append(data_dir)
+        _fill_at_scale(candidate_id, jobs_count=FEED_ROUNDS // SCALE_ROUNDS_PER_JOB)
+        wall, cpu = asyncio.run(_feed_samples(candidate_id, samples=50))
+        emit(
+            "calendar_feed_ms",
+            unit="ms",
+            p50=statistics.median(wall),
+            p95=percentile(wall, 0.95),
+            cpu_p50=statistics.median(cpu),
+            cpu_p95=percentile(cpu, 0.95),
+            load_average=os.getloadavg()[0],
+            rounds=FEED_ROUNDS,
+            path="GET through the edge and the API app, in process (no socket); cpu: the process's CPU time",
+            target=100,
+        )
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+async def _feed_samples(candidate_id: int, *, samples: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of each GET (CPU shows the cost on a busy machine)."""
+    import httpx
+
+    from peregrine import db
+    from peregrine.api.app import mount_api
+    from peregrine.routes import calendar_feed_url
+    from peregrine.services import calendar_feed
+    from peregrine.web import site
+
+    async def not_reflex(_scope: Any, _receive: Any, _send: Any) -> None:
+        raise AssertionError("the feed never reaches Reflex")
+
+    with db.session_scope() as session:
+        _, secret = calendar_feed.new_feed(session, candidate_id)
+    edge = site.guard(mount_api(not_reflex))
+    wall: list[float] = []
+    cpu: list[float] = []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge), base_url="http://127.0.0.1:3000") as http:
+        for number in range(samples + 3):  # the first few warm the caches up
+            started, cpu_started = time.perf_counter(), time.process_time()
+            answer = await http.get(calendar_feed_url(secret))
+            elapsed, cpu_elapsed = (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
+            assert answer.status_code == 200
+            assert answer.content.count(b"BEGIN:VEVENT") == FEED_ROUNDS
+            if number >= 3:
+                wall.append(elapsed)
+                cpu.append(cpu_elapsed)
+    return wall, cpu
+
+
 def _api_load(url: str, token: str, *, pause_ms: int, seconds: int = API_SECONDS) -> dict[str, Any]:
     """wrk's figures for GET a random job over API_CLIENTS keep-alive connections (see the script)."""
     finished = subprocess.run(
@@ -907,10 +1016,149 @@ def bench_uploads() -> None:
         emit(figure, unit="ms", target=target, **asyncio.run(_gets_during(work)), **common)
 
 
+def bench_documents() -> None:
+    """Reading a resume's text as the Resume page does (`resume_document.read_document`, in a worker
+    thread there): a DOCX of eight projects, a full one-page PDF, and a scanned page read by Tesseract."""
+    from peregrine.services.resume_document import read_document
+    from tests.fakes import resume_documents
+
+    bullets = [f"Delivered outcome {b} for the payments team" for b in range(5)]
+    projects = [(f"Project {n}", bullets) for n in range(8)]
+    lines = [line for _ in range(6) for line in resume_documents.RESUME_LINES]
+    files = {
+        "docx": (resume_documents.resume_docx(projects=projects), 20),
+        "pdf": (resume_documents.resume_pdf(lines[:48]), 20),
+        "scan": (resume_documents.scanned_pdf(lines[:24]), 3),
+    }
+    for kind, (data, runs) in files.items():
+        samples = [timed(functools.partial(read_document, data)) for _ in range(runs)]
+        emit(
+            f"resume_read_{kind}_ms",
+            unit="ms",
+            p50=statistics.median(samples),
+            p95=percentile(samples, 0.95),
+            n=runs,
+            bytes=len(data),
+        )
+
+
+IMPORT_ROWS = 2000
+IMPORT_RUNS = 3
+
+
+def _import_csv(run: int) -> bytes:
+    """A tracker's export of `IMPORT_ROWS` applications with histories: every status, dates in
+    day-first form, a phone screen and an interview date where the status got that far."""
+    statuses = ["Applied", "Phone screen", "Onsite", "Offer", "Rejected", "No response", "Hired", "Wishlist"]
+    lines = ["Company,Job Title,Status,Date Applied,Phone screen date,Interview date,URL,Location,Salary,Notes"]
+    for row in range(IMPORT_ROWS):
+        status = statuses[row % len(statuses)]
+        day = 1 + row % 28
+        later = status not in ("Applied", "Wishlist", "No response")
+        screen = f"{min(day + 1, 28):02d}/02/2026" if later else ""
+        interview = f"{min(day + 2, 28):02d}/03/2026" if status in ("Onsite", "Offer", "Hired") else ""
+        lines.append(
+            f"Company {run}-{row},Engineer {row},{status},{day:02d}/01/2026,{screen},{interview},"
+            f'https://jobs.example/{run}/{row},Berlin,"90k-110k EUR",Imported note {row}'
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def bench_import() -> None:
+    """A 2,000-row CSV with histories imported end to end, as the page's Import does it: the bytes
+    read, the mapping guessed, the dry run, the bulk write and the commit (target 3 s). The database
+    already holds the demo's 2,000 jobs, so the duplicate check reads a real board."""
+    from peregrine import db
+    from peregrine.services import spreadsheet_import as imports
+    from peregrine.services.candidates import current_candidate
+
+    with db.session_scope() as session:
+        candidate_id = current_candidate(session).id or 0
+    dry, full = [], []
+    for run in range(IMPORT_RUNS):
+        data = _import_csv(run)
+
+        def plan(data: bytes = data) -> tuple[imports.Table, imports.ImportPlan]:
+            table = imports.read_table(data, "export.csv")
+            with db.session_scope() as session:
+                return table, imports.first_plan(session, candidate_id, table)
+
+        def dry_run() -> None:
+            table, chosen = plan()
+            with db.session_scope() as session:
+                imports.dry_run(session, candidate_id, table, chosen)
+
+        def import_all() -> None:
+            table, chosen = plan()
+            with db.session_scope() as session:
+                imports.import_table(session, candidate_id, table, chosen)
+
+        dry.append(timed(dry_run))
+        full.append(timed(import_all))
+    common = {"rows": IMPORT_ROWS, "n": IMPORT_RUNS, "jobs_before": JOBS}
+    emit("import_dry_run_ms", statistics.median(dry), unit="ms", max=max(dry), **common)
+    emit("import_csv_ms", statistics.median(full), unit="ms", max=max(full), target=3000, **common)
+
+
+def bench_export() -> None:
+    """The exports of the demo's 2,000 jobs as the page, the CLI and the API make them (CSV, XLSX, the
+    full archive), and the archive's import into an empty database, each timed end to end."""
+    from peregrine import db
+    from peregrine.services import archive, export
+    from peregrine.services.candidates import current_candidate
+
+    with db.session_scope() as session:
+        candidate_id = current_candidate(session).id or 0
+    made: dict[str, bytes] = {}
+
+    def run(kind: str) -> None:
+        with db.session_scope() as session:
+            if kind == "archive":
+                out = io.BytesIO()
+                archive.write_archive(session, candidate_id, out)
+                made[kind] = out.getvalue()
+            else:
+                made[kind] = (
+                    export.jobs_csv(session, candidate_id) if kind == "csv" else export.jobs_xlsx(session, candidate_id)
+                )
+
+    for kind in ("csv", "xlsx", "archive"):
+        samples = [timed(functools.partial(run, kind)) for _ in range(5)]
+        emit(
+            f"export_{kind}_ms",
+            unit="ms",
+            p50=statistics.median(samples),
+            max=max(samples),
+            n=len(samples),
+            jobs=JOBS,
+            kilobytes=round(len(made[kind]) / 1024),
+        )
+
+    saved = {name: os.environ[name] for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
+    target = Path(tempfile.mkdtemp(prefix="peregrine-bench-import-"))
+    try:
+        os.environ["PEREGRINE_DATA_DIR"] = str(target)
+        os.environ["PEREGRINE_DB_URL"] = f"sqlite:///{target / 'peregrine.db'}"
+        db.migrate()
+        started = time.perf_counter()
+        with db.session_scope() as session:
+            summary = archive.import_archive(session, io.BytesIO(made["archive"]))
+        emit(
+            "archive_import_ms",
+            (time.perf_counter() - started) * 1000,
+            unit="ms",
+            jobs=summary.jobs,
+            rows=sum(summary.rows.values()),
+        )
+    finally:
+        os.environ.update(saved)
+        shutil.rmtree(target, ignore_errors=True)
+
+
 def main(argv: list[str]) -> int:
-    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions]`: the named groups of figures
-    (default: all)."""
-    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions"}
+    """`python -m scripts.bench [board] [llm] [scale] [uploads] [sessions] [documents] [export] [import]
+    [backup]`: the named groups of figures (default: all)."""
+    groups = set(argv) or {"board", "llm", "scale", "uploads", "sessions", "documents", "export", "import", "backup"}
     data_dir = Path(tempfile.mkdtemp(prefix="peregrine-bench-"))
     env = {
         **os.environ,
@@ -945,6 +1193,14 @@ def main(argv: list[str]) -> int:
             bench_sessions(env)
         if "uploads" in groups:
             bench_uploads()
+        if "documents" in groups:
+            bench_documents()
+        if "export" in groups:
+            bench_export()  # before the import's 6,000 more jobs: the exports are of the demo's 2,000
+        if "import" in groups:
+            bench_import()
+        if "backup" in groups:
+            bench_backup()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

@@ -6,6 +6,7 @@ Each factory commits, so what it built is what another session (the app's, a pag
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from sqlmodel import Session
@@ -64,3 +65,56 @@ def seed_job(company: str = "Acme", title: str = "Engineer", stage: Stage = Stag
     """`new_job` for the current candidate in a transaction of its own (no session at hand)."""
     with db.session_scope() as session:
         return new_job(session, company=company, title=title, stage=stage, **fields)
+
+
+def fill_every_table(session: Session, *, jobs: int = 12) -> None:
+    """A database where every table holds rows: the demo pipeline (jobs, moves, rounds, offers, the
+    sample resume) plus what only a model, the mailbox or an import writes (research and its
+    revisions, preps and theirs, a practice interview, a survey with a screenshot, an email, a
+    remembered spreadsheet mapping), some with HTML and formulas in them. The archive's round trip
+    reads it."""
+    from peregrine.models import (
+        CompanyResearch,
+        EmailMessage,
+        ImportMapping,
+        InterviewPrep,
+        PrepBase,
+        PrepRevision,
+        ResearchRevision,
+    )
+    from peregrine.services import practice, survey, uploads
+    from peregrine.services.demo import load_demo
+    from tests.fakes.survey_images import survey_png
+
+    load_demo(session, jobs=jobs)
+    candidate_id = current_candidate(session).id or 0
+    job_id = new_job(session, candidate_id, company='=HYPERLINK("http://x")', title="<b>Lead</b>", stage=Stage.SURVEY)
+    round_id = new_round(session, job_id, "Deep dive")
+    brief = {"summary": "A <script>x</script> shop", "sources": [1, 2]}
+    session.add_all([CompanyResearch(job_id=job_id, brief=brief), ResearchRevision(job_id=job_id, brief=brief)])
+    session.add(ImportMapping(candidate_id=candidate_id, headers_key="k", columns=["company"], statuses={"x": "y"}))
+    base = PrepBase(job_id=job_id, formatted_jd="## The role", edited=["formatted_jd"])
+    interview_prep = InterviewPrep(interview_id=round_id, prep_plan="1. Read", predicted=["Why us?"])
+    session.add_all([base, interview_prep])
+    session.flush()
+    session.add_all(
+        [
+            PrepRevision(owner="base", owner_id=base.id or 0, section="formatted_jd", text="old", replaced_by="edit"),
+            PrepRevision(owner="interview", owner_id=interview_prep.id or 0, section="prep_plan", text="older"),
+        ]
+    )
+    practice_session = practice.start_session(session, round_id)
+    practice.add_answer(session, practice_session.id or 0, "I would start with the data.")
+    started = survey.start_survey(session, job_id, pasted_text="Q1. Do you like teams?")
+    checked = uploads.check_uploads([("survey.png", io.BytesIO(survey_png()))])
+    survey.add_images(session, started.id or 0, checked.accepted)
+    session.add(
+        EmailMessage(
+            candidate_id=candidate_id,
+            message_id="<1@example.org>",
+            subject="Next steps",
+            job_id=job_id,
+            match_candidates=[job_id],
+        )
+    )
+    session.commit()

@@ -17,7 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from peregrine.api import routes
+from peregrine import routes as app_routes
+from peregrine.api import calendar, routes
 from peregrine.api.docs import mount_docs
 from peregrine.api.json_body import validation_error
 from peregrine.domain.stages import MoveNotAllowed
@@ -34,6 +35,7 @@ def build_api() -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     api.include_router(routes.router, prefix="/api/v1")
+    api.include_router(calendar.router)
     mount_docs(api)
     api.add_exception_handler(RequestValidationError, validation_error)
 
@@ -64,14 +66,15 @@ API_PREFIX = "/api/"
 
 
 class ApiFirst:
-    """The backend's ASGI app: `/api/…` to the REST API, anything else to Reflex."""
+    """The backend's ASGI app: `/api/…` and the calendar feeds to the REST API's app, anything
+    else to Reflex."""
 
     def __init__(self, api: ASGIApp, reflex_app: ASGIApp) -> None:
         self.api = api
         self.reflex_app = reflex_app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith(API_PREFIX):
+        if scope["type"] == "http" and scope["path"].startswith((API_PREFIX, app_routes.CALENDAR_FEEDS)):
             await self.api(scope, receive, send)
         else:
             await self.reflex_app(scope, receive, send)

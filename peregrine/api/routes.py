@@ -1,13 +1,17 @@
 """The `/api/v1` endpoints (interview processes = jobs, their stages = rounds, outcomes, analytics)
-plus jobs and the stage move. Every lookup is scoped to the token's candidate: another
-candidate's job is simply not found.
+plus jobs and the stage move, and the exports. Every lookup is scoped to the token's candidate:
+another candidate's job is simply not found.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import tempfile
+from datetime import date
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 from sqlalchemy import Row
 
 from peregrine import db
@@ -32,8 +36,8 @@ from peregrine.api.schemas import (
 from peregrine.domain import limits
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import MoveSource, Stage
-from peregrine.models import Interview, Job, Offer
-from peregrine.services import analytics, interviews, offers
+from peregrine.models import Interview, Job, JobBase, Offer
+from peregrine.services import analytics, archive, downloads, export, interviews, offers
 from peregrine.services import jobs as job_service
 from peregrine.services.analytics import Filters
 from peregrine.services.errors import NotFound
@@ -46,31 +50,28 @@ MISSING: dict[int | str, dict[str, Any]] = {status.HTTP_404_NOT_FOUND: {"model":
 
 
 # ----------------------------------------------------------------------------- mapping
+Out = TypeVar("Out", bound=BaseModel)
+
+
+def _read_as(schema: type[Out], record: Any, **named: Any) -> Out:
+    """`record` (a row, a service's figures) as the API's `schema`: each field read from the
+    attribute of its name, but for those the API names or shapes otherwise, given in `named`."""
+    read = {name: getattr(record, name) for name in schema.model_fields if name not in named}
+    return schema.model_validate(read | named)
+
+
 def _job_out(job: Job | Row[Any]) -> JobOut:
     outcome = job.stage if job.stage in (Stage.HIRED.value, Stage.REJECTED.value) else "in_progress"
-    return JobOut(
+    return _read_as(
+        JobOut,
+        job,
         id=job.id or 0,
-        company=job.company,
-        title=job.title,
-        url=job.url,
-        location=job.location,
-        source=job.source,
-        recruiter=job.recruiter,
         description=job.raw_jd_text,
-        applied_on=job.applied_on,
         work_mode=WorkMode(job.work_mode) if job.work_mode else None,
-        salary_min=job.salary_min,
-        salary_max=job.salary_max,
-        salary_currency=job.salary_currency,
         tags=split_tags(job.tags),
-        notes=job.notes,
         stage=Stage(job.stage),
         rejection_stage=Stage(job.rejection_stage) if job.rejection_stage else None,
-        rejection_reason=job.rejection_reason,
         final_outcome=outcome,
-        version=job.version,
-        created_at=job.created_at,
-        updated_at=job.updated_at,
     )
 
 
@@ -84,18 +85,9 @@ def _offer_out(offer: Offer) -> OfferOut:
 
 def _fields(body: JobIn) -> job_service.JobFields:
     return job_service.JobFields(
-        company=body.company,
-        title=body.title,
-        url=body.url,
-        location=body.location,
-        source=body.source,
-        recruiter=body.recruiter,
+        **body.model_dump(include=set(JobBase.model_fields)),
         raw_jd_text=body.description,
-        applied_on=body.applied_on,
         work_mode=body.work_mode.value if body.work_mode else "",
-        salary_min=body.salary_min,
-        salary_max=body.salary_max,
-        salary_currency=body.salary_currency,
         tags=body.tags,
     )
 
@@ -108,14 +100,8 @@ def _save_notes(session: DbSession, job: Job, body: JobIn) -> Job:
 
 
 def _round_fields(body: RoundIn) -> interviews.RoundFields:
-    return interviews.RoundFields(
-        name=body.name,
-        kind=body.kind,
-        format=body.format,
-        focus=body.focus,
-        interviewers=[person.model_dump() for person in body.interviewers],
-        scheduled_at=body.scheduled_at,
-    )
+    # The interviewers come as plain mappings; a new round's position is not one of its fields.
+    return interviews.RoundFields(**body.model_dump(exclude={"position"}))
 
 
 def _own_round(session: DbSession, interview_id: int, candidate: int) -> Interview:
@@ -285,40 +271,20 @@ def funnel(
     company: Annotated[str | None, Query(max_length=300)] = None,
 ) -> list[FunnelStepOut]:
     steps = analytics.conversion_funnel(session, candidate, Filters(source=source, company=company))
-    return [FunnelStepOut(stage=s.stage, reached=s.reached, share=s.share, pass_rate=s.pass_rate) for s in steps]
+    return [FunnelStepOut.model_validate(step, from_attributes=True) for step in steps]
 
 
 @router.get("/analytics/conversion-rates", tags=["analytics"])
 def conversion_rates(session: DbSession, candidate: CandidateId) -> list[ConversionOut]:
     """Seed 002's conversion per feeder source."""
-    return [
-        ConversionOut(
-            source=c.name,
-            jobs=c.jobs,
-            interviews=c.interviews,
-            offers=c.offers,
-            hired=c.hired,
-            interview_rate=c.interview_rate,
-            offer_rate=c.offer_rate,
-            conversion_rate=c.conversion_rate,
-        )
-        for c in analytics.source_conversion(session, candidate)
-    ]
+    return [_read_as(ConversionOut, c, source=c.name) for c in analytics.source_conversion(session, candidate)]
 
 
 @router.get("/analytics/stage-success-rates", tags=["analytics"])
 def stage_success_rates(session: DbSession, candidate: CandidateId) -> list[StageSuccessOut]:
     """Success rate and average ratings per round kind."""
     return [
-        StageSuccessOut(
-            kind=k.kind,
-            rounds=k.rounds,
-            passed=k.passed,
-            failed=k.failed,
-            success_rate=k.success_rate,
-            average_ratings=k.average_ratings,
-        )
-        for k in analytics.round_kind_stats(session, candidate)
+        StageSuccessOut.model_validate(k, from_attributes=True) for k in analytics.round_kind_stats(session, candidate)
     ]
 
 
@@ -330,13 +296,75 @@ def company_stats(
     if found is None:
         raise NotFound(f"No applications at {company}.")
     c = found.conversion
-    return CompanyStatsOut(
-        company=found.company,
+    return _read_as(
+        CompanyStatsOut,
+        found,
         total_applications=c.jobs,
         interview_rate=c.interview_rate,
         offer_rate=c.offer_rate,
         hired=c.hired,
-        average_days_to_decision=found.average_days_to_decision,
-        sources_with_interviews=found.sources_with_interviews,
-        rejection_reasons=found.rejection_reasons,
     )
+
+
+# ----------------------------------------------------------------------------- exports
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
+#: An archive up to this size is built in memory, a larger one in a temporary file.
+ARCHIVE_IN_MEMORY_BYTES = 16 * 1024 * 1024
+
+
+def _file(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {status.HTTP_200_OK: {"content": {media_type: {}}, "description": "The file, as an attachment."}}
+
+
+def _attachment(data: bytes, media_type: str, filename: str) -> Response:
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/export/jobs.csv", response_class=Response, responses=_file(CSV), tags=["export"])
+def export_jobs_csv(session: DbSession, candidate: CandidateId) -> Response:
+    """A row per job, with the day each stage was entered (UTF-8 with a BOM, for Excel)."""
+    return _attachment(export.jobs_csv(session, candidate), CSV, "peregrine-jobs.csv")
+
+
+@router.get("/export/jobs.xlsx", response_class=Response, responses=_file(XLSX), tags=["export"])
+def export_jobs_xlsx(session: DbSession, candidate: CandidateId) -> Response:
+    return _attachment(export.jobs_xlsx(session, candidate), XLSX, "peregrine-jobs.xlsx")
+
+
+@router.get("/export/log.csv", response_class=Response, responses=_file(CSV), tags=["export"])
+def export_search_log(
+    session: DbSession,
+    candidate: CandidateId,
+    start: Annotated[date, Query(alias="from")],
+    end: Annotated[date, Query(alias="to")],
+) -> Response:
+    """The job-search log: each job applied for from `from` to `to`, its later steps and outcome."""
+    data = export.log_csv(session, candidate, start=start, end=end)
+    return _attachment(data, CSV, f"job-search-log-{start.isoformat()}-{end.isoformat()}.csv")
+
+
+@router.get("/export/archive", response_class=StreamingResponse, responses=_file(ZIP), tags=["export"])
+def export_archive(session: DbSession, candidate: CandidateId) -> StreamingResponse:
+    """Everything the candidate owns: a zip of archive.json (every table) and files/ (survey screenshots),
+    which `python -m peregrine import-archive` imports into an empty database."""
+    spool = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_IN_MEMORY_BYTES)  # noqa: SIM115 (closed once streamed)
+    archive.write_archive(session, candidate, spool)
+    headers = {"Content-Disposition": 'attachment; filename="peregrine-archive.zip"'}
+    return StreamingResponse(downloads.chunks(spool), media_type=ZIP, headers=headers)
+
+
+@router.get(
+    "/export/download/{ticket}",
+    response_class=StreamingResponse,
+    responses={**_file("application/octet-stream"), **MISSING},
+    tags=["export"],
+)
+def download_prepared(ticket: Annotated[str, Path(min_length=1, max_length=64)]) -> StreamingResponse:
+    """A file the Settings page prepared: fetched once with its ticket (the ticket is the credential)."""
+    path = downloads.find(ticket)
+    if path is None:
+        raise NotFound("This download has expired or was already fetched; export again from Settings.")
+    headers = {"Content-Disposition": f'attachment; filename="{downloads.filename_of(path)}"'}
+    return StreamingResponse(downloads.stream_once(path), media_type="application/octet-stream", headers=headers)

@@ -6,6 +6,8 @@ they would make the bar wider than the screen, so a Menu button opens them inste
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peregrine import routes
@@ -86,6 +88,56 @@ def record_or_missing(found: rx.Var[bool], missing_message: rx.Var[str], content
             role="status",
         ),
     )
+
+
+def job_tool_page(
+    *heading: Any,
+    found: rx.Var[bool],
+    missing_message: rx.Var[str],
+    job_label: rx.Var[str],
+    job_link: rx.Var[str],
+    paid: rx.Var[bool],
+    feature: str,
+    tool: rx.Component,
+    facts: rx.Component | None = None,
+) -> rx.Component:
+    """A page of one job's tool (its prep, its survey): the way back to the job, the `heading` (an h1),
+    the job's `facts` if any, then the tool for the paid tier (else what switching it on takes)."""
+    return page_layout(
+        record_or_missing(
+            found,
+            missing_message,
+            rx.vstack(
+                rx.link("← ", job_label, href=job_link, size="2", class_name="no-print"),
+                rx.heading(*heading, size="6", as_="h1"),
+                *([facts] if facts is not None else []),
+                paid_only(paid, feature, tool),
+                spacing="3",
+                align="start",
+                width="100%",
+                max_width="920px",
+            ),
+        ),
+    )
+
+
+def titled_section(title: str, *content: rx.Component, actions: tuple[rx.Component, ...] = ()) -> rx.Component:
+    """A section of a page about one record (the job's rounds, its offer): its heading with the
+    section's `actions` at the right, then `content`. The heading names the section."""
+    return rx.el.section(
+        rx.hstack(
+            rx.heading(title, size="4", as_="h2"), rx.spacer(), *actions, align="center", width="100%", spacing="3"
+        ),
+        *content,
+        aria_label=title,
+        class_name="rounds",
+        width="100%",
+    )
+
+
+def or_empty(items: rx.Var[list[Any]], content: rx.Component, empty: str) -> rx.Component:
+    """`content` while `items` has any, else the grey sentence `empty`."""
+    return rx.cond(items.length() > 0, content, rx.text(empty, size="2", color_scheme="gray"))
 
 
 def paid_only(paid: rx.Var[bool], feature: str, content: rx.Component) -> rx.Component:

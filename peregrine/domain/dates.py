@@ -10,6 +10,7 @@
 - `calendar_date`: a date that always says its year, "Jan 01, 2020" (deadlines, start dates).
 - `utc_stamp`: a log-like moment that says it is UTC, "2020-01-01 09:30:00 UTC".
 - `datetime_local_value`: what an `<input type="datetime-local">` shows for a moment.
+- `date_input_value`: what an `<input type="date">` shows for a day ("" for none).
 """
 
 from __future__ import annotations
@@ -52,3 +53,8 @@ def utc_stamp(moment: datetime) -> str:
 def datetime_local_value(moment: datetime) -> str:
     """The value of a datetime-local input: the moment in this machine's zone, to the minute."""
     return f"{as_utc(moment).astimezone():%Y-%m-%dT%H:%M}"
+
+
+def date_input_value(day: date | None) -> str:
+    """The value of a date input: the ISO day ("2020-01-01"), or "" for no day."""
+    return day.isoformat() if day is not None else ""

@@ -44,30 +44,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
+from peregrine.domain.labelled import LabelledEnum
 from peregrine.domain.stages import Stage, rank
 
 
-class EmailClass(StrEnum):
-    INTERVIEW_REQUEST = "interview_request"
-    REJECTION = "rejection"
-    OFFER = "offer"
-    SURVEY_RECEIVED = "survey_received"
-    OTHER = "other"
+class EmailClass(LabelledEnum):
+    INTERVIEW_REQUEST = "interview_request", "Interview request"
+    REJECTION = "rejection", "Rejection"
+    OFFER = "offer", "Offer"
+    SURVEY_RECEIVED = "survey_received", "Survey received"
+    OTHER = "other", "Other"
 
-    @property
-    def label(self) -> str:
-        return EMAIL_CLASS_LABELS[self]
-
-
-EMAIL_CLASS_LABELS: dict[EmailClass, str] = {
-    EmailClass.INTERVIEW_REQUEST: "Interview request",
-    EmailClass.REJECTION: "Rejection",
-    EmailClass.OFFER: "Offer",
-    EmailClass.SURVEY_RECEIVED: "Survey received",
-    EmailClass.OTHER: "Other",
-}
 
 #: The classes that can move a job.
 ACTIONABLE: frozenset[EmailClass] = frozenset(EmailClass) - {EmailClass.OTHER}

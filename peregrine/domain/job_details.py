@@ -7,30 +7,18 @@ board and the API can find a tag with one LIKE on ",<tags>," in SQLite and Postg
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from peregrine.domain import limits
+from peregrine.domain.labelled import LabelledEnum
 from peregrine.domain.text import clean_name
 
 #: The largest salary figure accepted (the same bound as an offer's amounts).
 MAX_SALARY = 1_000_000_000
 
 
-class WorkMode(StrEnum):
-    REMOTE = "remote"
-    HYBRID = "hybrid"
-    ONSITE = "onsite"
-
-    @property
-    def label(self) -> str:
-        return WORK_MODE_LABELS[self]
-
-
-WORK_MODE_LABELS: dict[WorkMode, str] = {
-    WorkMode.REMOTE: "Remote",
-    WorkMode.HYBRID: "Hybrid",
-    WorkMode.ONSITE: "On-site",
-}
+class WorkMode(LabelledEnum):
+    REMOTE = "remote", "Remote"
+    HYBRID = "hybrid", "Hybrid"
+    ONSITE = "onsite", "On-site"
 
 
 class BadDetail(ValueError):

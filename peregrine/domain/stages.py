@@ -10,31 +10,18 @@ from __future__ import annotations
 from enum import StrEnum
 
 from peregrine.domain.errors import UserFacingError
+from peregrine.domain.labelled import LabelledEnum
 
 
-class Stage(StrEnum):
-    APPLIED = "applied"
-    SURVEY = "survey"
-    PHONE_SCREEN = "phone_screen"
-    INTERVIEWING = "interviewing"
-    OFFER = "offer"
-    HIRED = "hired"
-    REJECTED = "rejected"
+class Stage(LabelledEnum):
+    APPLIED = "applied", "Applied"
+    SURVEY = "survey", "Survey"
+    PHONE_SCREEN = "phone_screen", "Phone screen"
+    INTERVIEWING = "interviewing", "Interviewing"
+    OFFER = "offer", "Offer"
+    HIRED = "hired", "Hired"
+    REJECTED = "rejected", "Rejected"
 
-    @property
-    def label(self) -> str:
-        return STAGE_LABELS[self]
-
-
-STAGE_LABELS: dict[Stage, str] = {
-    Stage.APPLIED: "Applied",
-    Stage.SURVEY: "Survey",
-    Stage.PHONE_SCREEN: "Phone screen",
-    Stage.INTERVIEWING: "Interviewing",
-    Stage.OFFER: "Offer",
-    Stage.HIRED: "Hired",
-    Stage.REJECTED: "Rejected",
-}
 
 #: The board's columns, left to right.
 BOARD_ORDER: tuple[Stage, ...] = tuple(Stage)
@@ -61,23 +48,11 @@ NEXT_ON_MAIN_PATH: dict[Stage, Stage] = {
 }
 
 
-class RejectionReason(StrEnum):
-    REJECTED_BY_COMPANY = "rejected_by_company"
-    WITHDREW = "withdrew"
-    GHOSTED = "ghosted"
-    DECLINED_OFFER = "declined_offer"
-
-    @property
-    def label(self) -> str:
-        return REJECTION_REASON_LABELS[self]
-
-
-REJECTION_REASON_LABELS: dict[RejectionReason, str] = {
-    RejectionReason.REJECTED_BY_COMPANY: "Rejected by the company",
-    RejectionReason.WITHDREW: "I withdrew",
-    RejectionReason.GHOSTED: "Ghosted",
-    RejectionReason.DECLINED_OFFER: "I declined the offer",
-}
+class RejectionReason(LabelledEnum):
+    REJECTED_BY_COMPANY = "rejected_by_company", "Rejected by the company"
+    WITHDREW = "withdrew", "I withdrew"
+    GHOSTED = "ghosted", "Ghosted"
+    DECLINED_OFFER = "declined_offer", "I declined the offer"
 
 
 class MoveNotAllowed(UserFacingError):
@@ -164,3 +139,5 @@ class MoveSource(StrEnum):
     OFFER = "offer"
     #: Marking a survey done moves the job on from Survey.
     SURVEY = "survey"
+    #: A history read from a spreadsheet (`services.jobs.import_jobs`), dated from the file.
+    IMPORT = "import"

@@ -12,16 +12,26 @@ under a question ("( ) Strongly agree", "- Agree", "○ Never"). The rules, in o
   text before the first question, which is a title or instructions and is dropped;
 - when nothing looks like a question at all, every block of text is one (better to answer too
   much than nothing).
+
+`answer_problem` says when a suggested answer is no answer at all: empty, or short and sharing no
+content word with its question (a small model's "example", or its answer to another question). A
+short "Yes"/"No" answers a yes-or-no question, and a longer answer may put it in other words, so
+neither is refused.
 """
 
 from __future__ import annotations
 
 import re
 
+from peregrine.domain.question_match import content_words
+
 MAX_QUESTIONS = 40
 MAX_QUESTION_CHARS = 1_500
 #: An unmarked line of at most this many words, not ending like a sentence, reads as an answer option.
 OPTION_MAX_WORDS = 6
+#: An answer of fewer words that shares no content word with its question is not about it.
+ON_TOPIC_MIN_WORDS = 8
+_YES_NO = re.compile(r"^\W*(?:yes|no)\b", re.IGNORECASE)
 
 _NUMBERED = re.compile(
     r"^(?:q(?:uestion)?\s*)?\d{1,3}(?:[.)]\s+|\s*[:\-\u2013]\s+)|^q(?:uestion)?\s*\d{1,3}\s+", re.IGNORECASE
@@ -132,3 +142,15 @@ def split_questions(text: str) -> list[str]:
 
 def _cut(text: str) -> str:
     return text if len(text) <= MAX_QUESTION_CHARS else text[: MAX_QUESTION_CHARS - 1].rstrip() + "…"
+
+
+def answer_problem(question: str, answer: str) -> str:
+    """Why `answer` is no answer to `question` (a sentence for the page), or "" when it is one."""
+    if not answer.strip():
+        return "The language model's answer was empty."
+    if len(answer.split()) >= ON_TOPIC_MIN_WORDS or _YES_NO.match(answer):
+        return ""
+    if content_words(question) and not content_words(question) & content_words(answer):
+        shown = answer if len(answer) <= 80 else answer[:79].rstrip() + "…"
+        return f"The language model's answer is not about this question (it shares no word with it): “{shown}”."
+    return ""

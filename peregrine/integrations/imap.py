@@ -36,7 +36,7 @@ from typing import Any, Self
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
 
-from peregrine.config import ConfigNotice, config_dir, read_yaml
+from peregrine.config import ConfigNotice, config_dir, read_section
 from peregrine.domain.email_rules import DEFAULT_MIN_CONFIDENCE
 
 logger = logging.getLogger("peregrine.imap")
@@ -140,13 +140,10 @@ def load_imap_settings() -> ImapSettings:
     A missing section means email sync is off. Anything malformed becomes a `ConfigNotice` (shown in
     Settings) and its default is used instead.
     """
-    raw, notices = read_yaml("services.yaml")
-    path = str(config_dir() / "services.yaml")
-    section = raw.get("imap")
+    section, notices, path = read_section(
+        "services.yaml", "imap", not_a_mapping="`imap` must be a mapping of host, port, user…; email sync is off"
+    )
     if section is None:
-        return ImapSettings(notices=tuple(notices))
-    if not isinstance(section, dict):
-        notices.append(ConfigNotice(path, "`imap` must be a mapping of host, port, user…; email sync is off"))
         return ImapSettings(notices=tuple(notices))
 
     def notice(message: str) -> None:

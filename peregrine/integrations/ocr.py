@@ -65,7 +65,13 @@ def read_text(path: Path, *, timeout_s: int = TIMEOUT_S) -> str:
     """
     with Image.open(path) as image:
         image.load()
-        prepared = prepare(image)
+        return read_image(image, timeout_s=timeout_s)
+
+
+def read_image(image: Image.Image, *, timeout_s: int = TIMEOUT_S) -> str:
+    """The text Tesseract reads in an image already decoded (and checked by its caller): the page
+    of a scanned PDF, say. Raises as `read_text` does."""
+    prepared = prepare(image)
     try:
         text: str = pytesseract.image_to_string(prepared, timeout=timeout_s)
     except pytesseract.TesseractNotFoundError as exc:

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from peregrine.config import ConfigNotice, config_dir, read_yaml
+from peregrine.config import ConfigNotice, read_section
 
 logger = logging.getLogger(__name__)
 
@@ -73,15 +73,12 @@ def load_searxng_settings() -> SearxngSettings:
     reported as a `ConfigNotice` (shown in Settings) while the default is used in its place.
     ``timeout_s`` (seconds, > 0) is read too when present; the documented key is ``url``.
     """
-    raw, notices = read_yaml("services.yaml")
-    path = str(config_dir() / "services.yaml")
-    section = raw.get("searxng")
+    section, notices, path = read_section(
+        "services.yaml",
+        "searxng",
+        not_a_mapping=f"`searxng` must be a mapping such as `searxng: {{url: {DEFAULT_URL}}}`; using defaults",
+    )
     if section is None:
-        return SearxngSettings(notices=tuple(notices))
-    if not isinstance(section, dict):
-        notices.append(
-            ConfigNotice(path, f"`searxng` must be a mapping such as `searxng: {{url: {DEFAULT_URL}}}`; using defaults")
-        )
         return SearxngSettings(notices=tuple(notices))
 
     url = DEFAULT_URL
@@ -117,15 +114,10 @@ def load_searxng_settings() -> SearxngSettings:
 
 def _normalise_base_url(value: object) -> str | None:
     """The base URL without a trailing slash, or None when it is not an absolute http(s) URL."""
-    if not isinstance(value, str):
+    url = _http_url(value)
+    if url is None:
         return None
-    text = value.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
-        return None
+    parts = urlsplit(url)
     return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path.rstrip("/"), parts.query, ""))
 
 
@@ -408,14 +400,16 @@ def _text(value: object) -> str:
 
 
 def _http_url(value: object) -> str | None:
+    """`value` stripped, when it is an absolute http(s) URL with a host and no space; else None."""
     if not isinstance(value, str):
         return None
     url = value.strip()
     try:
         parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+    if parts.scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in url):
         return None
     return url
 

@@ -59,6 +59,7 @@ from instructor.core import IncompleteOutputException, InstructorError, Instruct
 from instructor.utils import extract_json_from_codeblock
 
 from peregrine.domain.errors import UserFacingError
+from peregrine.llm.budget import Room, estimate_tokens
 from peregrine.llm.prompts import DEFAULT_OUTPUT_TOKENS, output_tokens
 from peregrine.llm.server_window import ContextWindow, configured_window, read_server_window, server_root
 from peregrine.llm.settings import LLMBackend, LLMSettings, llm_config_path, load_llm_settings
@@ -155,6 +156,22 @@ class LLMClient:
     @property
     def configured(self) -> bool:
         return bool(self.settings.backends)
+
+    def prompt_room(
+        self, response_model: type[pydantic.BaseModel], messages: list[dict[str, Any]], *, max_tokens: int | None = None
+    ) -> Room | None:
+        """The tokens left for a prompt's variable inputs beside `messages` (its fixed parts, as this
+        backend's dialect sends them) and the answer's `max_tokens`, on the tightest backend that
+        declares `context_tokens`; None when none declares one (see `llm.budget`)."""
+        budget = max_tokens if max_tokens is not None else output_tokens(response_model)
+        rooms = []
+        for backend in self.settings.backends:
+            if backend.context_tokens is None:
+                continue
+            request = structured_request(backend, response_model, messages)
+            fixed = _prompt_tokens(request.messages, response_model, request)
+            rooms.append(Room(backend.context_tokens - budget - fixed, backend.name, backend.context_tokens))
+        return min(rooms, key=lambda room: room.tokens, default=None)
 
     # ------------------------------------------------------------------ structured answers
     async def structured(
@@ -335,6 +352,17 @@ class LLMClient:
                     )
                     return
         raise LLMUnavailable(attempts)
+
+    def fits(self, response_model: type[pydantic.BaseModel], messages: list[dict[str, Any]]) -> bool:
+        """Whether a `structured` call with these messages fits the window of every backend that
+        states one (`context_tokens`), in that backend's dialect: what a caller that cuts a long text
+        into parts asks, so no part is refused or cut off on a fallback backend."""
+        budget = output_tokens(response_model)
+        for backend in self.settings.backends:
+            request = structured_request(backend, response_model, messages)
+            if not _fits(backend, request.messages, budget, response_model, request):
+                return False
+        return True
 
     # ------------------------------------------------------------------ health check
     async def check_backends(self, timeout_s: float = CHECK_TIMEOUT_S) -> list[BackendStatus]:
@@ -873,25 +901,6 @@ async def _validated(
             )
             current = retry
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-#: Characters per token for the estimate of a prompt's size: chars/4 undercounts by 15-25 % on these
-#: prompts (measured on a real server), so 3 leaves a margin.
-CHARS_PER_TOKEN = 3.0
-#: Tokens a chat template adds per message (role markers, separators).
-TOKENS_PER_MESSAGE = 8
-
-
-def estimate_tokens(messages: list[dict[str, Any]], extra_text: str = "") -> int:
-    """A deliberately high estimate of the prompt tokens `messages` take (images not counted)."""
-    chars = len(extra_text)
-    for message in messages:
-        content = message.get("content")
-        if isinstance(content, str):
-            chars += len(content)
-        elif isinstance(content, list):
-            chars += sum(len(str(part.get("text", ""))) for part in content if isinstance(part, dict))
-    return int(chars / CHARS_PER_TOKEN) + 1 + TOKENS_PER_MESSAGE * len(messages)
 
 
 def _prompt_tokens(

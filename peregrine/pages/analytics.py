@@ -20,6 +20,8 @@ from peregrine.services import analytics
 from peregrine.services.analytics import Filters
 
 ALL = "__all__"
+#: The filters as the toolbar shows them, none chosen: the dates as typed, the choices or ALL.
+NO_FILTERS = {"date_from": "", "date_to": "", "source": ALL, "company": ALL}
 
 
 def _percent(value: float | None) -> str:
@@ -92,10 +94,7 @@ class PlacementRow:
 
 
 class AnalyticsState(AppState):
-    date_from: str = ""
-    date_to: str = ""
-    source: str = ALL
-    company: str = ALL
+    chosen: dict[str, str] = NO_FILTERS
     sources: list[str] = []
     companies: list[str] = []
     error: str = ""
@@ -117,24 +116,27 @@ class AnalyticsState(AppState):
 
     @rx.event
     def set_filter(self, name: str, value: str) -> Any:
-        if name in ("date_from", "date_to", "source", "company"):
-            setattr(self, name, value)
+        if name in NO_FILTERS:
+            self.chosen = {**self.chosen, name: value}
         self._refresh()
 
     @rx.event
     def clear_filters(self) -> None:
-        self.date_from, self.date_to, self.source, self.company = "", "", ALL, ALL
+        self.chosen = dict(NO_FILTERS)
         self._refresh()
 
     def _filters(self) -> Filters:
         def day(text: str) -> date | None:
             return date.fromisoformat(text) if text else None
 
+        def choice(name: str) -> str | None:
+            return None if self.chosen[name] == ALL else self.chosen[name]
+
         return Filters(
-            date_from=day(self.date_from),
-            date_to=day(self.date_to),
-            source=None if self.source == ALL else self.source,
-            company=None if self.company == ALL else self.company,
+            date_from=day(self.chosen["date_from"]),
+            date_to=day(self.chosen["date_to"]),
+            source=choice("source"),
+            company=choice("company"),
         )
 
     def _refresh(self) -> None:
@@ -210,9 +212,9 @@ class AnalyticsState(AppState):
 
     def _company_insights(self, session: Any, candidate_id: int) -> None:
         self.insights, self.insight_lines = [], []
-        if self.company == ALL:
+        if self.chosen["company"] == ALL:
             return
-        found = analytics.company_insights(session, candidate_id, self.company)
+        found = analytics.company_insights(session, candidate_id, self.chosen["company"])
         if found is None:
             return
         c = found.conversion
@@ -275,32 +277,34 @@ def _clamped(text: rx.Var[str]) -> rx.Component:
 
 
 def _filters() -> rx.Component:
-    def choose(label: str, name: str, value: rx.Var[str], options: rx.Var[list[str]], everything: str) -> rx.Component:
+    def choose(label: str, name: str, options: rx.Var[list[str]], everything: str) -> rx.Component:
         return rx.el.label(
             rx.text(label, size="2", weight="medium"),
             rx.el.select(
                 rx.el.option(everything, value=ALL),
                 rx.foreach(options, lambda option: rx.el.option(option, value=option)),
-                value=value,
+                value=AnalyticsState.chosen[name],
                 on_change=lambda v: AnalyticsState.set_filter(name, v),
                 class_name="native-select",
             ),
             class_name="form-field analytics-filter",
         )
 
-    def day(label: str, name: str, value: rx.Var[str]) -> rx.Component:
+    def day(label: str, name: str) -> rx.Component:
         return rx.el.label(
             rx.text(label, size="2", weight="medium"),
-            rx.input(type="date", value=value, on_change=lambda v: AnalyticsState.set_filter(name, v)),
+            rx.input(
+                type="date", value=AnalyticsState.chosen[name], on_change=lambda v: AnalyticsState.set_filter(name, v)
+            ),
             class_name="form-field analytics-filter",
         )
 
     return rx.el.form(
         rx.hstack(
-            day("Added from", "date_from", AnalyticsState.date_from),
-            day("Added until", "date_to", AnalyticsState.date_to),
-            choose("Source", "source", AnalyticsState.source, AnalyticsState.sources, "All sources"),
-            choose("Company", "company", AnalyticsState.company, AnalyticsState.companies, "All companies"),
+            day("Added from", "date_from"),
+            day("Added until", "date_to"),
+            choose("Source", "source", AnalyticsState.sources, "All sources"),
+            choose("Company", "company", AnalyticsState.companies, "All companies"),
             rx.button("Clear filters", type="button", on_click=AnalyticsState.clear_filters, variant="soft", size="2"),
             align="end",
             spacing="4",

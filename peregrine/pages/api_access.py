@@ -8,6 +8,8 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.forms import labelled
+from peregrine.components.shown_once import shown_once_callout
 from peregrine.domain import limits
 from peregrine.domain.dates import calendar_date, local_moment
 from peregrine.pages.state import AppState
@@ -28,7 +30,6 @@ class TokenLine:
 class ApiAccessState(AppState):
     tokens: list[TokenLine] = []
     shown_once: str = ""  # a token's clear text, shown until the page is left
-    new_name: str = ""
 
     @rx.event
     def load(self) -> None:
@@ -52,15 +53,12 @@ class ApiAccessState(AppState):
             ]
 
     @rx.event
-    def set_new_name(self, name: str) -> None:
-        self.new_name = name
-
-    @rx.event
-    def create(self) -> None:
+    def create(self, form: dict[str, Any]) -> None:
+        """The new token's form: its name (the form empties itself once sent)."""
+        name = str(form.get("name") or "").strip()
         with db.session_scope() as session:
             candidate_id = self.candidate_id(session)
-            _, self.shown_once = api_tokens.create_token(session, candidate_id, self.new_name or "default")
-        self.new_name = ""
+            _, self.shown_once = api_tokens.create_token(session, candidate_id, name or "default")
         self._list()
 
     @rx.event
@@ -85,24 +83,11 @@ def api_access_section() -> rx.Component:
             ".",
             size="2",
         ),
-        rx.cond(
-            ApiAccessState.shown_once != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("key-round")),
-                rx.callout.text(
-                    "Copy this token now: it is shown only once (only its fingerprint is stored). ",
-                    rx.code(ApiAccessState.shown_once, class_name="api-token"),
-                ),
-                rx.button(
-                    "Copy the token",
-                    on_click=rx.set_clipboard(ApiAccessState.shown_once),
-                    size="1",
-                    variant="soft",
-                    width="fit-content",
-                ),
-                color_scheme="green",
-                role="status",
-            ),
+        shown_once_callout(
+            ApiAccessState.shown_once,
+            intro="Copy this token now: it is shown only once (only its fingerprint is stored).",
+            copy_label="Copy the token",
+            icon="key-round",
         ),
         rx.table.root(
             rx.table.header(
@@ -136,19 +121,16 @@ def api_access_section() -> rx.Component:
             size="1",
             width="100%",
         ),
-        rx.hstack(
-            rx.el.label(
-                rx.text("New token name", size="2", weight="medium"),
-                rx.input(
-                    value=ApiAccessState.new_name,
-                    on_change=ApiAccessState.set_new_name,
-                    max_length=limits.API_TOKEN_NAME,
-                    placeholder="laptop script",
+        rx.form(
+            rx.hstack(
+                labelled(
+                    "New token name",
+                    rx.input(name="name", max_length=limits.API_TOKEN_NAME, placeholder="laptop script"),
                 ),
-                class_name="form-field",
+                rx.button("Create a token", type="submit", size="2"),
+                align="end",
             ),
-            rx.button("Create a token", on_click=ApiAccessState.create, size="2"),
-            align="end",
+            on_submit=ApiAccessState.create,
         ),
         aria_label="REST API",
         on_mount=ApiAccessState.load,

@@ -10,6 +10,7 @@ with the card's fresh data), so a move costs a few hundred bytes at any board si
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,12 +20,12 @@ import reflex as rx
 from peregrine import db, routes
 from peregrine.components.kanban import COLUMNS, kanban_board
 from peregrine.components.layout import page_layout
-from peregrine.domain.stages import BOARD_ORDER, MoveNotAllowed, MoveSource, RejectionReason, Stage, next_stage
+from peregrine.domain.stages import MoveNotAllowed, MoveSource, RejectionReason, Stage, next_stage
 from peregrine.llm.settings import llm_configured
 from peregrine.pages import board_reads
 from peregrine.pages.board_mirror import BoardMirror, CardReader, Message, Where
 from peregrine.pages.board_reject import RejectDialogState, reject_dialog
-from peregrine.pages.board_toolbar import board_toolbar
+from peregrine.pages.board_toolbar import ALL_CHOICES, board_toolbar
 from peregrine.pages.job_form import JobFormState, job_dialog
 from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import job_changes, one_follower
@@ -54,10 +55,7 @@ class BoardState(AppState):
     hidden: dict[str, int] = {}
     ops: list[dict[str, Any]] = []
     loaded: bool = False
-    filter_text: str = ""
-    filter_source: str = ""
-    filter_work_mode: str = ""
-    filter_tag: str = ""
+    filters: board_service.BoardFilters = board_service.BoardFilters()
     sources: list[str] = []
     tags: list[str] = []
 
@@ -121,56 +119,42 @@ class BoardState(AppState):
 
     def _show(self, snapshot: board_service.BoardSnapshot) -> None:
         self._mirror.show(snapshot)
-        self.sources = snapshot.sources
-        self.tags = snapshot.tags
+        self._show_choices(snapshot)
         self._send_columns(snapshot)
         self.loaded = True
 
+    @rx.var
+    def filtered(self) -> bool:
+        return self.filters != board_service.BoardFilters()
+
     @rx.event
     def set_filter_text(self, text: str) -> None:
-        self.filter_text = text
-        self._refilter()
+        self._refilter(text=text)
 
     @rx.event
-    def set_filter_source(self, source: str) -> None:
-        self.filter_source = "" if source == "all" else source
-        self._refilter()
-
-    @rx.event
-    def set_filter_work_mode(self, mode: str) -> None:
-        self.filter_work_mode = "" if mode == "all" else mode
-        self._refilter()
-
-    @rx.event
-    def set_filter_tag(self, tag: str) -> None:
-        self.filter_tag = "" if tag == "all" else tag
-        self._refilter()
+    def choose_filter(self, field: str, choice: str) -> None:
+        """A select of the toolbar: `field` of `BoardFilters`, `choice` a value or `ALL_CHOICES`."""
+        self._refilter(**{field: "" if choice == ALL_CHOICES else choice})
 
     @rx.event
     def clear_filters(self) -> None:
-        self.filter_text = ""
-        self.filter_source = ""
-        self.filter_work_mode = ""
-        self.filter_tag = ""
+        self.filters = board_service.BoardFilters()
         self._refilter()
 
-    def _filters(self) -> board_service.BoardFilters:
-        return board_service.BoardFilters(self.filter_text, self.filter_source, self.filter_work_mode, self.filter_tag)
-
-    def _refilter(self) -> None:
+    def _refilter(self, **change: str) -> None:
+        self.filters = dataclasses.replace(self.filters, **change)
         with db.session_scope() as session:
             self._send_columns(self._read(session))
 
     def _read(self, session: Any) -> board_service.BoardSnapshot:
-        return board_service.load_board(session, self._candidate_id, filters=self._filters())
+        return board_service.load_board(session, self._candidate_id, filters=self.filters)
 
     def _send_columns(self, snapshot: board_service.BoardSnapshot) -> None:
-        self.snapshot = self._mirror.columns_message(snapshot, filtered=self._is_filtered())
+        # Filtered by text or source: the columns' counts say "shown of all".
+        filtered = bool(self.filters.text.strip() or self.filters.source)
+        self.snapshot = self._mirror.columns_message(snapshot, filtered=filtered)
         self._show_hidden(snapshot)
         self.ops = []
-
-    def _is_filtered(self) -> bool:
-        return bool(self.filter_text.strip() or self.filter_source)
 
     def _show_hidden(self, snapshot: board_service.BoardSnapshot) -> None:
         hidden = BoardMirror.hidden_counts(snapshot)
@@ -196,19 +180,7 @@ class BoardState(AppState):
         placement = self._mirror.place(card_id, target, index)
         if origin[0] is target:
             return self._reorder(card_id, placement, origin)
-        return self._move(
-            card_id,
-            lambda session: job_service.move_job(
-                session,
-                card_id,
-                target,
-                source=MoveSource.DRAG,
-                expected_version=self._mirror.version_of(card_id),
-                placement=placement,
-                candidate_id=self._candidate_id,
-            ),
-            origin=origin,
-        )
+        return self._move_to(card_id, target, source=MoveSource.DRAG, placement=placement, origin=origin)
 
     @rx.event
     def handle_card_action(self, request: dict[str, Any]) -> Any:
@@ -225,7 +197,7 @@ class BoardState(AppState):
         if action == "advance":
             return self._advance(card_id)
         if action == "survey":
-            return self._button_move(card_id, Stage.SURVEY)
+            return self._move_to(card_id, Stage.SURVEY)
         if action == "retry_research":
             return self._retry_research(card_id)
         if action == "restore":
@@ -253,15 +225,20 @@ class BoardState(AppState):
         target = next_stage(origin[0]) if origin else None
         if target is None:
             return rx.toast.info("This job is at the end of the pipeline.")
-        return self._button_move(card_id, target)
+        return self._move_to(card_id, target)
 
-    def _button_move(
+    def _move_to(
         self,
         card_id: int,
         target: Stage,
-        reason: RejectionReason | None = None,
+        *,
         source: MoveSource = MoveSource.BUTTON,
+        reason: RejectionReason | None = None,
+        placement: job_service.Placement | None = None,
+        origin: Where | None = None,
     ) -> Any:
+        """Move the card to `target` through the move service (a drop gives its `placement` and
+        the `origin` to put it back at; a button puts it on top)."""
         return self._move(
             card_id,
             lambda session: job_service.move_job(
@@ -271,14 +248,17 @@ class BoardState(AppState):
                 source=source,
                 reason=reason,
                 expected_version=self._mirror.version_of(card_id),
+                placement=placement,
+                candidate_id=self._candidate_id,
             ),
+            origin=origin,
         )
 
     @rx.event
     def reject(self, card_id: int, reason: str, source: str = MoveSource.BUTTON.value) -> Any:
         """The reject dialog's answer; `source` says what opened it (a drop on Rejected, or the button)."""
         moved_by = MoveSource.DRAG if source == MoveSource.DRAG.value else MoveSource.BUTTON
-        return self._button_move(card_id, Stage.REJECTED, RejectionReason(reason), moved_by)
+        return self._move_to(card_id, Stage.REJECTED, source=moved_by, reason=RejectionReason(reason))
 
     @rx.event
     def undo(self, card_id: int) -> Any:
@@ -296,17 +276,13 @@ class BoardState(AppState):
             with db.session_scope() as session:
                 result = action(session)
                 view = board_service.card_view(session, result.job)
-        except StaleVersion as exc:
-            return [rx.toast.warning(str(exc)), self._reload()]
         except (MoveNotAllowed, ServiceError) as exc:
-            if origin is not None:
-                self._send([self._mirror.op(card_id, *origin)])
-            return rx.toast.error(str(exc), duration=8000)
+            return self._refused(exc, card_id, origin)
         job = result.job
         target = Stage(job.stage)
         # A drop keeps the place it was dropped at; a button puts the card on top.
         index = 0 if origin is None else self._mirror.index_of(card_id, target)
-        shown = board_service.matches_filter(job, filters=self._filters())
+        shown = board_service.matches_filter(job, filters=self.filters)
         self._send([self._mirror.changed(view, job.version, target if shown else None, index)])
         if not offer_undo:
             return rx.toast.info(f"Undone: {job.company} is back in {target.label}.")
@@ -340,22 +316,27 @@ class BoardState(AppState):
             with db.session_scope() as session:
                 version = self._mirror.version_of(card_id)
                 job = job_service.reorder_job(session, card_id, placement, expected_version=version)
-        except StaleVersion as exc:
-            return [rx.toast.warning(str(exc)), self._reload()]
         except ServiceError as exc:
-            self._send([self._mirror.op(card_id, *origin)])
-            return rx.toast.error(str(exc))
+            return self._refused(exc, card_id, origin)
         self._send([self._mirror.reordered(card_id, job.version, origin[0])])
         return None
+
+    def _refused(self, exc: MoveNotAllowed | ServiceError, card_id: int, origin: Where | None) -> Any:
+        """Another writer came first: everything again. Any other refusal puts a dropped card back
+        where it was, with why."""
+        if isinstance(exc, StaleVersion):
+            return [rx.toast.warning(str(exc)), self._reload()]
+        if origin is not None:
+            self._send([self._mirror.op(card_id, *origin)])
+        return rx.toast.error(str(exc), duration=8000)
 
     # ---- what the job dialog did -------------------------------------------------------------
 
     @rx.event
     def card_saved(self, job_id: int, added: bool) -> None:
         """The job dialog saved this job: its card shows at once (a new one on top of Applied)."""
-        self.sources, self.tags = board_reads.read_filter_choices(
-            self._candidate_id
-        )  # a new source or tag is offered at once
+        # A new source or tag is offered at once.
+        self.sources, self.tags = board_reads.read_filter_choices(self._candidate_id)
         saved = board_reads.read_card_and_version(job_id, self._candidate_id)
         if saved is not None:  # None: deleted meanwhile, and the board follows that change
             self._send(self._mirror.saved(*saved, added=added))
@@ -379,7 +360,7 @@ class BoardState(AppState):
                     self._forget_sent_cards()
                 continue
             async with self:
-                view = (self._candidate_id, self._filters())
+                view = (self._candidate_id, self.filters)
                 known = self._mirror.known_versions(changes.ids)
             # The reads run in a worker thread: the tab's own events go on meanwhile. This tab's
             # own moves come back here too; their versions match, so they cost one small query.
@@ -393,17 +374,21 @@ class BoardState(AppState):
             snapshot = await asyncio.to_thread(board_reads.read_board, *view)
             async with self:
                 self._change_seq = seq
-                if view == (self._candidate_id, self._filters()):
+                if view == (self._candidate_id, self.filters):
                     self._show_changes(changes.ids, snapshot)
 
     def _show_changes(self, changed: frozenset[int], snapshot: board_service.BoardSnapshot) -> None:
         ops = self._mirror.changes_from_elsewhere(changed, snapshot)
+        self._show_choices(snapshot)
+        self._show_hidden(snapshot)  # another writer moved a job the filters hide
+        self._send(ops)
+
+    def _show_choices(self, snapshot: board_service.BoardSnapshot) -> None:
+        """The sources and tags the filters offer, sent only when they changed."""
         if snapshot.sources != self.sources:
             self.sources = snapshot.sources
-        self._show_hidden(snapshot)  # another writer moved a job the filters hide
         if snapshot.tags != self.tags:
             self.tags = snapshot.tags
-        self._send(ops)
 
     # ---- research progress, pushed while any research is queued or running -------------------
 
@@ -461,6 +446,3 @@ def board_page() -> rx.Component:
         job_dialog(),
         reject_dialog(),
     )
-
-
-__all__ = ["BOARD_ORDER", "BoardState", "RejectDialogState", "board_page"]

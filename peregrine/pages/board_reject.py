@@ -11,16 +11,16 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.dialogs import confirm_dialog
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage, reasons_for
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
 
 
-class RejectDialogState(AppState):
+class RejectDialogState(DialogMixin, AppState):
     """The reason asked before a job moves to Rejected."""
 
-    open: bool = False
     card_id: int = 0
     heading: str = ""
     reason: str = RejectionReason.REJECTED_BY_COMPANY.value
@@ -36,22 +36,18 @@ class RejectDialogState(AppState):
         self.heading = heading
         self.reasons = [(reason.value, reason.label) for reason in reasons_for(_stage_of(card_id))]
         self.reason = RejectionReason.REJECTED_BY_COMPANY.value
-        self.open = True
+        self.dialog_open = True
 
     @rx.event
     def set_reason(self, reason: str) -> None:
         self.reason = reason
 
     @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.open = is_open
-
-    @rx.event
     def confirm(self) -> Any:
         # Imported here: the board imports this module to open the dialog.
         from peregrine.pages.board import BoardState
 
-        self.open = False
+        self.dialog_open = False
         return BoardState.reject(self.card_id, self.reason, self._source)
 
 
@@ -64,32 +60,24 @@ def _stage_of(card_id: int) -> Stage:
 
 
 def reject_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Move to Rejected"),
-            rx.alert_dialog.description(
-                "Why did ", RejectDialogState.heading, " end? The stage it ended in is kept for your analytics."
-            ),
-            rx.radio_group.root(
-                rx.vstack(
-                    rx.foreach(
-                        RejectDialogState.reasons,
-                        lambda reason: rx.el.label(rx.hstack(rx.radio_group.item(value=reason[0]), rx.text(reason[1]))),
-                    ),
-                    spacing="2",
+    return confirm_dialog(
+        rx.radio_group.root(
+            rx.vstack(
+                rx.foreach(
+                    RejectDialogState.reasons,
+                    lambda reason: rx.el.label(rx.hstack(rx.radio_group.item(value=reason[0]), rx.text(reason[1]))),
                 ),
-                value=RejectDialogState.reason,
-                on_change=RejectDialogState.set_reason,
-                aria_label="Reason",
-                padding_y="3",
+                spacing="2",
             ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Reject", color_scheme="red", on_click=RejectDialogState.confirm)),
-                justify="end",
-                spacing="3",
-            ),
+            value=RejectDialogState.reason,
+            on_change=RejectDialogState.set_reason,
+            aria_label="Reason",
+            padding_y="3",
         ),
-        open=RejectDialogState.open,
+        title="Move to Rejected",
+        description=["Why did ", RejectDialogState.heading, " end? The stage it ended in is kept for your analytics."],
+        confirm_label="Reject",
+        on_confirm=RejectDialogState.confirm,
+        open=RejectDialogState.dialog_open,
         on_open_change=RejectDialogState.set_open,
     )

@@ -1,4 +1,4 @@
-"""The board's toolbar: its heading, the filters (text, source, work mode, tag) and Add job.
+"""The board's toolbar: its heading, the filters (text, source, work mode, tag), Import and Add job.
 
 It takes the board's state as an argument, so the board can import it without a cycle.
 """
@@ -10,11 +10,15 @@ from typing import TYPE_CHECKING
 import reflex as rx
 from reflex.event import EventType
 
+from peregrine import routes
 from peregrine.domain import limits
 from peregrine.domain.job_details import WorkMode
 
 if TYPE_CHECKING:
     from peregrine.pages.board import BoardState
+
+#: What a select sends for "no filter" (Radix's select takes no empty value).
+ALL_CHOICES = "all"
 
 
 def board_toolbar(board: type[BoardState], *, on_add: EventType[()]) -> rx.Component:
@@ -25,30 +29,28 @@ def board_toolbar(board: type[BoardState], *, on_add: EventType[()]) -> rx.Compo
         rx.input(
             rx.input.slot(rx.icon("search", size=16, aria_hidden="true")),
             placeholder="Filter by company or title",
-            value=board.filter_text,
+            value=board.filters.text,
             on_change=board.set_filter_text.debounce(250),
             max_length=limits.BOARD_FILTER,
             aria_label="Filter by company or title",
             width="260px",
         ),
-        rx.select.root(
-            rx.select.trigger(placeholder="All sources", aria_label="Filter by source"),
-            rx.select.content(
-                rx.select.item("All sources", value="all"),
-                rx.foreach(board.sources, lambda source: rx.select.item(source, value=source)),
-            ),
-            value=rx.cond(board.filter_source == "", "all", board.filter_source),
-            on_change=board.set_filter_source,
+        _choice_filter(
+            board,
+            "source",
+            "All sources",
+            [rx.foreach(board.sources, lambda source: rx.select.item(source, value=source))],
         ),
-        _work_mode_filter(board),
-        _tag_filter(board),
-        rx.cond(
-            (board.filter_text != "")
-            | (board.filter_source != "")
-            | (board.filter_work_mode != "")
-            | (board.filter_tag != ""),
-            rx.button("Clear filters", variant="ghost", on_click=board.clear_filters),
+        _choice_filter(
+            board,
+            "work_mode",
+            "Any work mode",
+            [rx.select.item(mode.label, value=mode.value) for mode in WorkMode],
+            noun="work mode",
         ),
+        _choice_filter(board, "tag", "All tags", [rx.foreach(board.tags, lambda tag: rx.select.item(tag, value=tag))]),
+        rx.cond(board.filtered, rx.button("Clear filters", variant="ghost", on_click=board.clear_filters)),
+        rx.link("Import a spreadsheet", href=routes.IMPORT, size="2"),
         rx.button(rx.icon("plus", size=16, aria_hidden="true"), "Add job", on_click=on_add),
         align="center",
         spacing="3",
@@ -57,25 +59,14 @@ def board_toolbar(board: type[BoardState], *, on_add: EventType[()]) -> rx.Compo
     )
 
 
-def _work_mode_filter(board: type[BoardState]) -> rx.Component:
+def _choice_filter(
+    board: type[BoardState], field: str, everything: str, choices: list[rx.Component], noun: str = ""
+) -> rx.Component:
+    """A select narrowing the board to one value of `field` (a `BoardFilters` field), or `everything`."""
+    chosen = getattr(board.filters, field)
     return rx.select.root(
-        rx.select.trigger(placeholder="Any work mode", aria_label="Filter by work mode"),
-        rx.select.content(
-            rx.select.item("Any work mode", value="all"),
-            *[rx.select.item(mode.label, value=mode.value) for mode in WorkMode],
-        ),
-        value=rx.cond(board.filter_work_mode == "", "all", board.filter_work_mode),
-        on_change=board.set_filter_work_mode,
-    )
-
-
-def _tag_filter(board: type[BoardState]) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(placeholder="All tags", aria_label="Filter by tag"),
-        rx.select.content(
-            rx.select.item("All tags", value="all"),
-            rx.foreach(board.tags, lambda tag: rx.select.item(tag, value=tag)),
-        ),
-        value=rx.cond(board.filter_tag == "", "all", board.filter_tag),
-        on_change=board.set_filter_tag,
+        rx.select.trigger(placeholder=everything, aria_label=f"Filter by {noun or field}"),
+        rx.select.content(rx.select.item(everything, value=ALL_CHOICES), *choices),
+        value=rx.cond(chosen == "", ALL_CHOICES, chosen),
+        on_change=lambda choice: board.choose_filter(field, choice),
     )

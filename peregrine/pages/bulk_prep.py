@@ -210,12 +210,7 @@ def bulk_prep_page() -> rx.Component:
                         on_click=BulkPrepState.generate,
                         size="2",
                     ),
-                    rx.button(
-                        "Select everything without prep",
-                        on_click=BulkPrepState.select_missing,
-                        variant="soft",
-                        size="2",
-                    ),
+                    rx.button("Select everything without prep", on_click=BulkPrepState.select_missing, variant="soft"),
                     spacing="3",
                 ),
                 rx.cond(

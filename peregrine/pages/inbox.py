@@ -1,7 +1,9 @@
 """The inbox, `/inbox`: the emails Peregrine read, what each means and what it did.
 
 Every message shows its class with the confidence and the sentence that decided it, the job it
-was matched to (or the jobs to choose from), and the action taken. The user can change the class
+was matched to (or the jobs to choose from), and the action taken. A message that waits for review
+because the language model's word was not enough (the keyword rules read another class, or the
+sentence it quoted is not in the email) shows both readings side by side. The user can change the class
 or the job, apply the action, undo a move, or clear a review flag; each control calls
 `services.email.actions` (the list is read through `services.email.inbox`), and every move goes
 through the jobs service like the board's.
@@ -230,6 +232,49 @@ def _classification(item: rx.Var[InboxItem]) -> rx.Component:
     )
 
 
+def _reading(term: str, *details: Any) -> list[rx.Component]:
+    return [rx.el.dt(term, class_name="email-reading-term"), rx.el.dd(rx.text(*details, size="2"))]
+
+
+def _readings(item: rx.Var[InboxItem]) -> rx.Component:
+    """The model's reading, the rules' reading and whether the model's quote is in the email, for a
+    message held for review because the model's word alone was not acted on."""
+    return rx.cond(
+        item.needs_review & (item.readings_differ | ~item.evidence_in_email),
+        rx.el.section(
+            rx.text("Why this waits for you", size="2", weight="medium"),
+            rx.el.dl(
+                *_reading("The language model read it as", item.class_label, " (", item.confidence, " sure)."),
+                *_reading(
+                    "The keyword rules read it as",
+                    rx.cond(
+                        item.rules_class == EmailClass.OTHER.value,
+                        "Other: they find no stage change in it.",
+                        rx.fragment(
+                            item.rules_label,
+                            " (",
+                            item.rules_confidence,
+                            " sure)",
+                            rx.cond(item.rules_evidence != "", rx.text.em(", on “", item.rules_evidence, "”"), "."),
+                        ),
+                    ),
+                ),
+                *_reading(
+                    "The sentence the model quoted",
+                    rx.cond(
+                        item.evidence_in_email,
+                        "is in the email.",
+                        "is not in the email: it is the model's own words, so nothing was moved on it.",
+                    ),
+                ),
+                class_name="email-readings",
+            ),
+            aria_label="Both readings",
+            class_name="email-readings-box",
+        ),
+    )
+
+
 def _action(item: rx.Var[InboxItem]) -> rx.Component:
     return rx.hstack(
         rx.badge(
@@ -294,6 +339,7 @@ def _message(item: rx.Var[InboxItem]) -> rx.Component:
             ),
             rx.text("From ", item.sender, size="2", color_scheme="gray"),
             _classification(item),
+            _readings(item),
             _job_line(item),
             _action(item),
             rx.cond(

@@ -12,6 +12,9 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db, routes
+from peregrine.components.buttons import icon_button, icon_link
+from peregrine.components.callouts import message_callout
+from peregrine.components.facts import Fact, fact_list
 from peregrine.components.layout import page_layout, record_or_missing
 from peregrine.domain import limits
 from peregrine.domain.dates import calendar_date, local_moment
@@ -45,9 +48,8 @@ class JobPageState(AppState):
     title: str = ""
     stage: str = ""
     rejection: str = ""
-    source: str = ""
-    location: str = ""
-    recruiter: str = ""
+    #: What is known of the job (date applied, source, work mode…), in the order listed (`_facts`).
+    facts: list[Fact] = []
     url: str = ""
     description: str = ""
     history: list[HistoryLine] = []
@@ -56,11 +58,6 @@ class JobPageState(AppState):
     #: "Move back to Applied" while the last move can be taken back, else "" (see _show_move_back).
     move_back_label: str = ""
     _shown_version: int = 0
-    # The job's details (see _show_details) and its notes.
-    applied_on: str = ""
-    work_mode: str = ""
-    salary: str = ""
-    tags: str = ""
     notes: str = ""
     #: Grows when the notes are read afresh, so their box shows them (it keeps what is typed otherwise).
     notes_key: int = 0
@@ -76,7 +73,7 @@ class JobPageState(AppState):
         self.found = False
         self._change_seq = job_events.latest()  # before the read: a change made during it is shown again
         try:
-            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]
+            routed = job_of_route(str(self.job_id), self)  # the route argument of /applications/[job_id]
         except ServiceError as exc:
             self.missing_message = str(exc)
             return None
@@ -111,11 +108,14 @@ class JobPageState(AppState):
         self.company, self.title = job.company, job.title
         self.stage = job.stage
         self.rejection = board_service.rejection_label(job.rejection_stage, job.rejection_reason)
-        self.source, self.location, self.recruiter = job.source, job.location, job.recruiter
+        self.facts = _facts(job)
         self.url = job.url if job.url.startswith(("http://", "https://")) else ""
         self.description = job.raw_jd_text
-        self.history = [_history_line(event) for event in reversed(events)]
-        self._show_details(job)
+        # The history's first entry, when it was added, is drawn from created_at, not stored as a
+        # move, so the time-in-stage figures are unchanged.
+        added = HistoryLine(when=local_moment(job.created_at), move=f"Added to {Stage.APPLIED.label}", source="")
+        self.history = [*[_history_line(event) for event in reversed(events)], added]
+        self.notes = job.notes
         self._show_move_back(job, events)
 
     @rx.event(background=True)
@@ -129,23 +129,12 @@ class JobPageState(AppState):
                 if self.found and (changes is None or self._job in changes.ids):
                     try:
                         with db.session_scope() as session:
-                            job = job_service.get_job(session, self._job)
+                            job = job_service.get_job(session, self._job, candidate_id=self.candidate_id(session))
                             self._show_job(job, job_service.stage_history(session, self._job))
                     except NotFound:
                         self.found, self.missing_message = False, f"Job {self._job} was deleted."
 
-    # ---- the job's details and notes ---------------------------------------------------------------
-
-    def _show_details(self, job: Job) -> None:
-        """Date applied, work mode, salary, tags, and the history's first entry: when it was added
-        (drawn from created_at, not stored as a move, so the time-in-stage figures are unchanged)."""
-        self.applied_on = calendar_date(job.applied_on) if job.applied_on else ""
-        self.work_mode = work_mode_label(job.work_mode)
-        self.salary = salary_label(job.salary_min, job.salary_max, job.salary_currency)
-        self.tags = ", ".join(split_tags(job.tags))
-        self.notes = job.notes
-        added = HistoryLine(when=local_moment(job.created_at), move=f"Added to {Stage.APPLIED.label}", source="")
-        self.history = [*self.history, added]
+    # ---- the job's notes ---------------------------------------------------------------------------
 
     def _read_notes(self, job: Job) -> None:
         self.notes = self._notes_base = job.notes
@@ -195,6 +184,20 @@ class JobPageState(AppState):
         return JobFormState.open_edit(self._job)
 
 
+def _facts(job: Job) -> list[Fact]:
+    """The job's details that are known, in the order the page lists them."""
+    facts = [
+        ("Date applied", calendar_date(job.applied_on) if job.applied_on else ""),
+        ("Source", job.source),
+        ("Location", job.location),
+        ("Work mode", work_mode_label(job.work_mode)),
+        ("Salary", salary_label(job.salary_min, job.salary_max, job.salary_currency)),
+        ("Tags", ", ".join(split_tags(job.tags))),
+        ("Recruiter", job.recruiter),
+    ]
+    return [Fact(label, value) for label, value in facts if value]
+
+
 def _history_line(event: Any) -> HistoryLine:
     return HistoryLine(
         when=local_moment(event.at),
@@ -212,25 +215,13 @@ _SOURCE_LABELS = {
     MoveSource.INTERVIEW: "from an interview round",
     MoveSource.OFFER: "an offer was recorded",
     MoveSource.SURVEY: "survey marked done",
+    MoveSource.IMPORT: "imported from a spreadsheet",
 }
-
-
-def _fact(label: str, value: rx.Var[str]) -> rx.Component:
-    return rx.cond(
-        value != "",
-        rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value)),
-    )
 
 
 def job_page() -> rx.Component:
     return page_layout(
-        rx.link(
-            rx.hstack(
-                rx.icon("arrow-left", size=14, aria_hidden="true"), "Back to the board", align="center", spacing="1"
-            ),
-            href="/",
-            size="2",
-        ),
+        icon_link("arrow-left", "Back to the board", href="/", size="2"),
         record_or_missing(
             JobPageState.found,
             JobPageState.missing_message,
@@ -247,27 +238,9 @@ def job_page() -> rx.Component:
                     ),
                     rx.spacer(),
                     _edit_button(),
-                    rx.link(
-                        rx.hstack(
-                            rx.icon("book-open", size=14, aria_hidden="true"),
-                            "Interview prep",
-                            align="center",
-                            spacing="1",
-                        ),
-                        href=JobPageState.prep_link,
-                        class_name="no-print",
-                        white_space="nowrap",
-                    ),
-                    rx.link(
-                        rx.hstack(
-                            rx.icon("clipboard-list", size=14, aria_hidden="true"),
-                            "Survey assistant",
-                            align="center",
-                            spacing="1",
-                        ),
-                        href=JobPageState.survey_link,
-                        class_name="no-print",
-                        white_space="nowrap",
+                    icon_link("book-open", "Interview prep", href=JobPageState.prep_link, class_name="no-print"),
+                    icon_link(
+                        "clipboard-list", "Survey assistant", href=JobPageState.survey_link, class_name="no-print"
                     ),
                     align="center",
                     width="100%",
@@ -280,12 +253,8 @@ def job_page() -> rx.Component:
                     ),
                     align="center",
                 ),
-                rx.data_list.root(
-                    _fact("Date applied", JobPageState.applied_on),
-                    _fact("Source", JobPageState.source),
-                    _fact("Location", JobPageState.location),
-                    *_detail_facts(),
-                    _fact("Recruiter", JobPageState.recruiter),
+                fact_list(
+                    JobPageState.facts,
                     rx.cond(
                         JobPageState.url != "",
                         rx.data_list.item(
@@ -335,23 +304,13 @@ def job_page() -> rx.Component:
 
 
 def _edit_button() -> rx.Component:
-    return rx.button(
-        rx.icon("pencil", size=14, aria_hidden="true"),
+    return icon_button(
+        "pencil",
         "Edit",
         on_click=JobPageState.edit_job,
-        variant="soft",
         size="2",
         aria_label="Edit " + JobPageState.company + " — " + JobPageState.title,
-        class_name="no-print",
     )
-
-
-def _detail_facts() -> list[rx.Component]:
-    return [
-        _fact("Work mode", JobPageState.work_mode),
-        _fact("Salary", JobPageState.salary),
-        _fact("Tags", JobPageState.tags),
-    ]
 
 
 def _notes_section() -> rx.Component:
@@ -369,16 +328,14 @@ def _notes_section() -> rx.Component:
                 aria_label="Notes",
                 placeholder="Anything worth remembering: people, dates, what was said",
             ),
-            rx.cond(
-                JobPageState.notes_elsewhere != "",
-                rx.callout.root(
-                    rx.box(
-                        rx.text("Saved elsewhere meanwhile:", weight="bold", size="2"),
-                        rx.text(JobPageState.notes_elsewhere, white_space="pre-wrap", size="2"),
-                    ),
-                    color_scheme="amber",
-                    role="alert",
-                    width="100%",
+            message_callout(
+                JobPageState.notes_elsewhere,
+                icon="info",
+                color="amber",
+                role="alert",
+                text=rx.box(
+                    rx.text("Saved elsewhere meanwhile:", weight="bold", size="2"),
+                    rx.text(JobPageState.notes_elsewhere, white_space="pre-wrap", size="2"),
                 ),
             ),
             rx.button("Save notes", type="submit", variant="soft", size="2", class_name="no-print"),
@@ -398,14 +355,7 @@ def _stage_history_heading() -> rx.Component:
         rx.heading("Stage history", size="4", as_="h2"),
         rx.cond(
             JobPageState.move_back_label != "",
-            rx.button(
-                rx.icon("undo-2", size=14, aria_hidden="true"),
-                JobPageState.move_back_label,
-                variant="soft",
-                size="1",
-                on_click=JobPageState.move_back,
-                class_name="no-print",
-            ),
+            icon_button("undo-2", JobPageState.move_back_label, on_click=JobPageState.move_back, size="1"),
         ),
         align="center",
         spacing="3",

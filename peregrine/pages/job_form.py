@@ -13,24 +13,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any
 
 import reflex as rx
 
 from peregrine import db, routes
-from peregrine.components.forms import labelled, length_notice, save_watch
+from peregrine.components.callouts import list_callout
+from peregrine.components.dialogs import form_dialog
+from peregrine.components.forms import draft_input, draft_select, draft_text_area, save_watch
 from peregrine.domain import limits
-from peregrine.domain.dates import calendar_date
+from peregrine.domain.dates import calendar_date, date_input_value
 from peregrine.domain.job_details import WorkMode, split_tags
 from peregrine.domain.stages import Stage
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import board as board_service
 from peregrine.services import jobs as job_service
 from peregrine.services import offers as offer_service
-from peregrine.services.errors import InvalidInput, ServiceError, StaleVersion
+from peregrine.services.errors import ServiceError, StaleVersion
 
 SOURCE_SUGGESTIONS = ["LinkedIn", "Referral", "Recruiter", "Company site", "Job board", "Other"]
 FIELDS = ("company", "title", "url", "location", "source", "recruiter", "raw_jd_text")
+#: The fields read as they are typed: a company that turned the candidate down, a job already on the board.
+CHECKED_FIELDS = ("company", "title", "url")
 #: No answer to a Save after this long: the connection probably dropped with it.
 SAVE_WAIT_MS = 5000
 SAVE_LOST = (
@@ -47,45 +51,42 @@ class DuplicateLine:
     href: str
 
 
-class JobForm(TypedDict):
-    """What the dialog's form submits, by the fields' `name`s."""
-
-    company: str
-    title: str
-    url: str
-    location: str
-    source: str
-    recruiter: str
-    raw_jd_text: str
-    applied_on: str
-    work_mode: str
-    salary_min: str
-    salary_max: str
-    salary_currency: str
-    tags: str
-
-
-def _submitted(form: JobForm, name: str) -> str:
+def _submitted(form: dict[str, Any], name: str) -> str:
     # A submitted textarea may end its lines with CRLF; the browser counted them as one character.
     return str(form.get(name) or "").replace("\r\n", "\n")
 
 
-class JobFormState(AppState):
-    open: bool = False
+def _draft(values: dict[str, Any]) -> dict[str, str]:
+    """A job's values (`Job.model_dump()`, or {} for a new job) as the dialog's fields show them."""
+    applied = values.get("applied_on")
+    return {name: values.get(name) or "" for name in FIELDS} | {
+        # A new job was applied to today unless the user says otherwise.
+        "applied_on": date_input_value(applied if isinstance(applied, date) else date.today()),
+        "work_mode": values.get("work_mode") or "",
+        "salary_min": _amount_text(values.get("salary_min")),
+        "salary_max": _amount_text(values.get("salary_max")),
+        "salary_currency": values.get("salary_currency") or "",
+        "tags": ", ".join(split_tags(values.get("tags") or "")),
+    }
+
+
+def _fields_of(form: dict[str, Any]) -> job_service.JobFields:
+    """The submitted form as the service takes it; a mistyped amount or date is an InvalidInput."""
+    return job_service.JobFields(
+        **{name: _submitted(form, name) for name in FIELDS},
+        applied_on=offer_service.parse_day(_submitted(form, "applied_on"), "date applied"),
+        work_mode=_submitted(form, "work_mode"),
+        salary_min=offer_service.parse_amount(_submitted(form, "salary_min"), "lowest salary"),
+        salary_max=offer_service.parse_amount(_submitted(form, "salary_max"), "highest salary"),
+        salary_currency=_submitted(form, "salary_currency"),
+        tags=_submitted(form, "tags"),
+    )
+
+
+class JobFormState(DialogMixin, AppState):
     job_id: int = 0
-    company: str = ""
-    title: str = ""
-    url: str = ""
-    location: str = ""
-    source: str = ""
-    recruiter: str = ""
-    raw_jd_text: str = ""
-    applied_on: str = ""
-    work_mode: str = ""
-    salary_min: str = ""
-    salary_max: str = ""
-    salary_currency: str = ""
-    tags: str = ""
+    #: What the dialog's fields show when it opens, by their names (`_draft`).
+    draft: dict[str, str] = {}
     error: str = ""
     history: list[str] = []
     duplicates: list[DuplicateLine] = []
@@ -93,6 +94,8 @@ class JobFormState(AppState):
     #: Grows with every answer to a Save, so the browser's save watch knows the save arrived.
     answers: int = 0
     _version: int = 0
+    #: The fields of `CHECKED_FIELDS` as typed so far: what the history and duplicate checks read.
+    _typed: dict[str, str] = {}
 
     @rx.var
     def heading(self) -> str:
@@ -101,13 +104,13 @@ class JobFormState(AppState):
     @rx.event
     def open_new(self) -> None:
         self._fill(0, {}, 0)
-        self.open = True
+        self.dialog_open = True
 
     @rx.event
     def open_edit(self, job_id: int) -> Any:
         try:
             with db.session_scope() as session:
-                job = job_service.get_job(session, job_id)
+                job = job_service.get_job(session, job_id, candidate_id=self.candidate_id(session))
                 values = job.model_dump()
                 version = job.version
         except ServiceError as exc:
@@ -115,72 +118,31 @@ class JobFormState(AppState):
         self._fill(job_id, values, version)
         self._check_history()
         self._check_duplicates(int(values["candidate_id"]))
-        self.open = True
+        self.dialog_open = True
         return None
 
     def _fill(self, job_id: int, values: dict[str, Any], version: int) -> None:
         self.job_id = job_id
         self._version = version
-        for name in FIELDS:
-            setattr(self, name, values.get(name) or "")
-        self._fill_details(values)
+        self.draft = _draft(values)
+        self._typed = {name: self.draft[name] for name in CHECKED_FIELDS}
         self.error = ""
         self.history = []
         self.duplicates = []
         self.confirming_delete = False
 
-    # ---- the job's details as the form shows and sends them ------------------------------------
-
-    def _fill_details(self, values: dict[str, Any]) -> None:
-        applied = values.get("applied_on")
-        # A new job was applied to today unless the user says otherwise.
-        self.applied_on = applied.isoformat() if isinstance(applied, date) else date.today().isoformat()
-        self.work_mode = values.get("work_mode") or ""
-        self.salary_min = _amount_text(values.get("salary_min"))
-        self.salary_max = _amount_text(values.get("salary_max"))
-        self.salary_currency = values.get("salary_currency") or ""
-        self.tags = ", ".join(split_tags(values.get("tags") or ""))
-
-    @staticmethod
-    def _fields_of(form: JobForm) -> job_service.JobFields:
-        """The submitted form as the service takes it; a mistyped amount or date is an InvalidInput."""
-        applied = _submitted(form, "applied_on").strip()
-        try:
-            applied_on = date.fromisoformat(applied) if applied else None
-        except ValueError:
-            raise InvalidInput(f"The date applied “{applied}” is not a date.") from None
-        return job_service.JobFields(
-            **{name: _submitted(form, name) for name in FIELDS},
-            applied_on=applied_on,
-            work_mode=_submitted(form, "work_mode"),
-            salary_min=offer_service.parse_amount(_submitted(form, "salary_min"), "lowest salary"),
-            salary_max=offer_service.parse_amount(_submitted(form, "salary_max"), "highest salary"),
-            salary_currency=_submitted(form, "salary_currency"),
-            tags=_submitted(form, "tags"),
-        )
+    # ---- a company that turned the candidate down, possible duplicates: warned, never refused ----
 
     @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.open = is_open
-
-    @rx.event
-    async def company_entered(self, company: str) -> None:
-        self.company = company[: limits.COMPANY]  # the field's maxlength; only the history check reads it
+    async def entered(self, field: str, value: str) -> None:
+        """The company, title or URL as typed, once its field is left: the checks read it again."""
+        if field not in CHECKED_FIELDS:
+            return
+        self._typed = {**self._typed, field: value[: limits.JOB_FIELDS[field][1]]}  # the field's maxlength
         candidate_id = self.read_candidate_id()
-        self._check_history(candidate_id)
+        if field == "company":
+            self._check_history(candidate_id)
         self._check_duplicates(candidate_id)
-
-    # ---- possible duplicates: warned, never refused --------------------------------------------
-
-    @rx.event
-    async def title_entered(self, title: str) -> None:
-        self.title = title[: limits.JOB_TITLE]  # as typed, for the duplicate check only
-        self._check_duplicates(self.read_candidate_id())
-
-    @rx.event
-    async def url_entered(self, url: str) -> None:
-        self.url = url[: limits.JOB_URL]
-        self._check_duplicates(self.read_candidate_id())
 
     def _check_duplicates(self, candidate_id: int) -> None:
         """Warn, before saving, when this looks like a job already on the board."""
@@ -188,9 +150,9 @@ class JobFormState(AppState):
             found = job_service.possible_duplicates(
                 session,
                 candidate_id,
-                company=self.company,
-                title=self.title,
-                url=self.url,
+                company=self._typed["company"],
+                title=self._typed["title"],
+                url=self._typed["url"],
                 exclude_job_id=self.job_id or None,
             )
             self.duplicates = [
@@ -200,14 +162,15 @@ class JobFormState(AppState):
 
     def _check_history(self, candidate_id: int | None = None) -> None:
         """Warn, before saving, when this company already turned the candidate down."""
-        if not self.company.strip():
+        company = self._typed["company"]
+        if not company.strip():
             self.history = []
             return
         with db.session_scope() as session:
             if candidate_id is None:
                 candidate_id = job_service.get_job(session, self.job_id).candidate_id
             earlier = job_service.recent_rejections_at(
-                session, candidate_id, self.company, exclude_job_id=self.job_id or None
+                session, candidate_id, company, exclude_job_id=self.job_id or None
             )
             self.history = [
                 f"{job.title} — {board_service.rejection_label(job.rejection_stage, job.rejection_reason)}"
@@ -223,28 +186,24 @@ class JobFormState(AppState):
     def delete(self) -> Any:
         from peregrine.pages.board import BoardState  # here: the board imports this dialog
 
-        heading = f"{self.company} — {self.title}"
+        heading = f"{self._typed['company']} — {self._typed['title']}"
         try:
             with db.session_scope() as session:
                 job_service.delete_job(session, self.job_id, expected_version=self._version)
-        except StaleVersion as exc:
-            self.open = False
-            return [rx.toast.warning(str(exc)), BoardState.reload]
         except ServiceError as exc:
-            self.error = str(exc)
-            return None
-        self.open = False
+            return self._refused(exc)
+        self.dialog_open = False
         return [BoardState.card_deleted(self.job_id), rx.toast.success(f"Deleted {heading}.")]
 
     @rx.event
-    def save(self, form: JobForm) -> Any:
+    def save(self, form: dict[str, Any]) -> Any:
         from peregrine.pages.board import BoardState  # here: the board imports this dialog
 
-        if not self.open:
+        if not self.dialog_open:
             return None  # a repeat of a save that went through (its answer was on its way): never add twice
         self.answers += 1
         try:
-            fields = self._fields_of(form)
+            fields = _fields_of(form)
             with db.session_scope() as session:
                 if self.job_id:
                     # The version the dialog was opened with, never the board's: the board follows other
@@ -253,14 +212,21 @@ class JobFormState(AppState):
                 else:
                     job = job_service.create_job(session, self.candidate_id(session), fields)
                 job_id, heading = job.id, f"{job.company} — {job.title}"
-        except StaleVersion as exc:
-            self.open = False
-            return [rx.toast.warning(str(exc)), BoardState.reload]
         except ServiceError as exc:
-            self.error = str(exc)
-            return None
-        self.open = False
+            return self._refused(exc)
+        self.dialog_open = False
         return [BoardState.card_saved(job_id, not self.job_id), rx.toast.success(f"Saved {heading}.")]
+
+    def _refused(self, exc: ServiceError) -> Any:
+        """A refused save or delete: said in the dialog, beside what was typed; when someone else
+        changed the job first, the dialog closes and the board reads everything again."""
+        from peregrine.pages.board import BoardState  # here: the board imports this dialog
+
+        if isinstance(exc, StaleVersion):
+            self.dialog_open = False
+            return [rx.toast.warning(str(exc)), BoardState.reload]
+        self.error = str(exc)
+        return None
 
 
 def _amount_text(amount: Any) -> str:
@@ -269,56 +235,46 @@ def _amount_text(amount: Any) -> str:
 
 def _details_fields() -> rx.Component:
     """Date applied, work mode, salary range and tags."""
+    draft = JobFormState.draft
     return rx.vstack(
         rx.hstack(
-            _field("Date applied", "applied_on", JobFormState.applied_on, 10, type="date"),
-            labelled(
-                "Work mode",
-                rx.el.select(
-                    rx.el.option("Not said", value=""),
-                    *[rx.el.option(mode.label, value=mode.value) for mode in WorkMode],
-                    name="work_mode",
-                    default_value=JobFormState.work_mode,
-                    class_name="native-select",
-                ),
+            draft_input("Date applied", "applied_on", draft, max_length=10, type="date"),
+            draft_select(
+                "Work mode", "work_mode", draft, [("", "Not said"), *[(mode.value, mode.label) for mode in WorkMode]]
             ),
             width="100%",
         ),
         rx.hstack(
-            _field("Salary from", "salary_min", JobFormState.salary_min, limits.AMOUNT_TEXT, inputmode="numeric"),
-            _field("Salary to", "salary_max", JobFormState.salary_max, limits.AMOUNT_TEXT, inputmode="numeric"),
-            _field(
-                "Salary currency", "salary_currency", JobFormState.salary_currency, limits.CURRENCY, placeholder="USD"
-            ),
+            draft_input("Salary from", "salary_min", draft, max_length=limits.AMOUNT_TEXT, inputmode="numeric"),
+            draft_input("Salary to", "salary_max", draft, max_length=limits.AMOUNT_TEXT, inputmode="numeric"),
+            draft_input("Salary currency", "salary_currency", draft, max_length=limits.CURRENCY, placeholder="USD"),
             width="100%",
         ),
-        _field("Tags", "tags", JobFormState.tags, limits.JOB_TAGS_TEXT, placeholder="Comma-separated: python, fintech"),
+        draft_input(
+            "Tags", "tags", draft, max_length=limits.JOB_TAGS_TEXT, placeholder="Comma-separated: python, fintech"
+        ),
         spacing="3",
         width="100%",
     )
 
 
-def _field(label: str, name: str, value: rx.Var[str], limit: int, **props: Any) -> rx.Component:
-    return labelled(label, rx.input(name=name, default_value=value, max_length=limit, width="100%", **props))
+def _checked(field: str) -> Any:
+    """Leaving the field sends what it holds to the checks (`JobFormState.entered`)."""
+    return lambda value: JobFormState.entered(field, value)
 
 
-def _duplicates_warning() -> rx.Component:
-    """Shown as the "rejected before" warning is: the user may still save."""
+def _delete_confirmation() -> rx.Component:
+    """Delete… asks here, inside the dialog, before the job and its history go."""
     return rx.cond(
-        JobFormState.duplicates.length() > 0,
+        JobFormState.confirming_delete,
         rx.callout.root(
-            rx.callout.icon(rx.icon("copy")),
-            rx.box(
-                rx.text("This may already be on your board:", weight="bold", size="2"),
-                rx.el.ul(
-                    rx.foreach(
-                        JobFormState.duplicates,
-                        lambda line: rx.el.li(rx.link(line.label, href=line.href, is_external=True)),
-                    )
-                ),
-                rx.text("You can still save it.", size="1"),
+            rx.callout.text("Delete this job and its whole stage history? This cannot be undone."),
+            rx.hstack(
+                rx.button("Keep it", variant="soft", type="button", on_click=JobFormState.ask_delete(False)),
+                rx.button("Delete for good", color_scheme="red", type="button", on_click=JobFormState.delete),
+                spacing="2",
             ),
-            color_scheme="amber",
+            color_scheme="red",
             role="alert",
             width="100%",
         ),
@@ -326,121 +282,70 @@ def _duplicates_warning() -> rx.Component:
 
 
 def job_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(JobFormState.heading),
-            rx.dialog.description("Company and title are required; everything else helps later.", size="2"),
-            rx.form(
-                rx.vstack(
-                    _field(
-                        "Company",
-                        "company",
-                        JobFormState.company,
-                        limits.COMPANY,
-                        on_blur=JobFormState.company_entered,
-                        required=True,
-                        auto_focus=True,
-                    ),
-                    rx.cond(
-                        JobFormState.history.length() > 0,
-                        rx.callout.root(
-                            rx.callout.icon(rx.icon("triangle-alert")),
-                            rx.box(
-                                rx.text("This company turned you down before:", weight="bold", size="2"),
-                                rx.el.ul(rx.foreach(JobFormState.history, lambda line: rx.el.li(line))),
-                            ),
-                            color_scheme="amber",
-                            role="alert",
-                            width="100%",
-                        ),
-                    ),
-                    _field(
-                        "Title",
-                        "title",
-                        JobFormState.title,
-                        limits.JOB_TITLE,
-                        on_blur=JobFormState.title_entered,
-                        required=True,
-                    ),
-                    rx.hstack(
-                        _field("Source", "source", JobFormState.source, limits.SOURCE, list="job-sources"),
-                        _field("Recruiter", "recruiter", JobFormState.recruiter, limits.RECRUITER),
-                        width="100%",
-                    ),
-                    rx.el.datalist(*[rx.el.option(value=s) for s in SOURCE_SUGGESTIONS], id="job-sources"),
-                    _duplicates_warning(),
-                    rx.hstack(
-                        _field(
-                            "URL",
-                            "url",
-                            JobFormState.url,
-                            limits.JOB_URL,
-                            on_blur=JobFormState.url_entered,
-                            type="url",
-                            placeholder="https://",
-                        ),
-                        _field("Location", "location", JobFormState.location, limits.LOCATION),
-                        width="100%",
-                    ),
-                    _details_fields(),
-                    length_notice(
-                        labelled(
-                            "Job description",
-                            rx.text_area(
-                                name="raw_jd_text",
-                                default_value=JobFormState.raw_jd_text,
-                                max_length=limits.JOB_DESCRIPTION,
-                                rows="6",
-                                width="100%",
-                                placeholder="Paste the job description",
-                            ),
-                        ),
-                        "description",
-                    ),
-                    rx.cond(JobFormState.error != "", rx.text(JobFormState.error, color_scheme="red", role="alert")),
-                    rx.cond(
-                        JobFormState.confirming_delete,
-                        rx.callout.root(
-                            rx.callout.text("Delete this job and its whole stage history? This cannot be undone."),
-                            rx.hstack(
-                                rx.button(
-                                    "Keep it", variant="soft", type="button", on_click=JobFormState.ask_delete(False)
-                                ),
-                                rx.button(
-                                    "Delete for good", color_scheme="red", type="button", on_click=JobFormState.delete
-                                ),
-                                spacing="2",
-                            ),
-                            color_scheme="red",
-                            role="alert",
-                            width="100%",
-                        ),
-                    ),
-                    save_watch(answered=JobFormState.answers, wait_ms=SAVE_WAIT_MS, late_message=SAVE_LOST),
-                    rx.hstack(
-                        rx.cond(
-                            JobFormState.job_id > 0,
-                            rx.button(
-                                "Delete…",
-                                variant="ghost",
-                                color_scheme="red",
-                                type="button",
-                                on_click=JobFormState.ask_delete(True),
-                            ),
-                        ),
-                        rx.spacer(),
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray", type="button")),
-                        rx.button("Save", type="submit"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=JobFormState.save,
-                reset_on_submit=False,
-            ),
-            max_width="560px",
+    draft = JobFormState.draft
+    return form_dialog(
+        draft_input(
+            "Company",
+            "company",
+            draft,
+            max_length=limits.COMPANY,
+            on_blur=_checked("company"),
+            required=True,
+            auto_focus=True,
         ),
-        open=JobFormState.open,
+        list_callout(
+            "This company turned you down before:", JobFormState.history, lambda line: line, icon="triangle-alert"
+        ),
+        draft_input("Title", "title", draft, max_length=limits.JOB_TITLE, on_blur=_checked("title"), required=True),
+        rx.hstack(
+            draft_input("Source", "source", draft, max_length=limits.SOURCE, list="job-sources"),
+            draft_input("Recruiter", "recruiter", draft, max_length=limits.RECRUITER),
+            width="100%",
+        ),
+        rx.el.datalist(*[rx.el.option(value=s) for s in SOURCE_SUGGESTIONS], id="job-sources"),
+        list_callout(
+            "This may already be on your board:",
+            JobFormState.duplicates,
+            lambda line: rx.link(line.label, href=line.href, is_external=True),
+            icon="copy",
+            footer="You can still save it.",
+        ),
+        rx.hstack(
+            draft_input(
+                "URL",
+                "url",
+                draft,
+                max_length=limits.JOB_URL,
+                on_blur=_checked("url"),
+                type="url",
+                placeholder="https://",
+            ),
+            draft_input("Location", "location", draft, max_length=limits.LOCATION),
+            width="100%",
+        ),
+        _details_fields(),
+        draft_text_area(
+            "Job description",
+            "raw_jd_text",
+            draft,
+            max_length=limits.JOB_DESCRIPTION,
+            noun="description",
+            rows="6",
+            placeholder="Paste the job description",
+        ),
+        _delete_confirmation(),
+        save_watch(answered=JobFormState.answers, wait_ms=SAVE_WAIT_MS, late_message=SAVE_LOST),
+        title=JobFormState.heading,
+        description="Company and title are required; everything else helps later.",
+        open=JobFormState.dialog_open,
         on_open_change=JobFormState.set_open,
+        on_submit=JobFormState.save,
+        error=JobFormState.error,
+        footer_start=rx.cond(
+            JobFormState.job_id > 0,
+            rx.button(
+                "Delete…", variant="ghost", color_scheme="red", type="button", on_click=JobFormState.ask_delete(True)
+            ),
+        ),
+        max_width="560px",
     )

@@ -2,7 +2,8 @@
 
 `ResearchState` is loaded by the job page (`load_research`) and follows a queued or running run
 until it ends. The brief is shown claim by claim, each with the numbered sources it rests on; a
-private section (for the candidate's own decision) says so.
+private section (for the candidate's own decision) says so. History lists every brief the job has
+shown (`research.revisions_of`), and Restore puts an earlier one back.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
+from peregrine.components.history import history_dialog, restore_button, revision_heading
 from peregrine.components.needs_llm import needs_llm_callout
 from peregrine.domain.dates import local_moment
 from peregrine.llm.settings import llm_configured
+from peregrine.models import ResearchRevision
 from peregrine.pages.state import AppState
 from peregrine.pages.task_watch import follow_tasks
 from peregrine.services import research, task_runner, tasks
@@ -51,6 +54,33 @@ class SectionView:
     claims: list[ClaimView]
 
 
+@dataclass(frozen=True)
+class RevisionView:
+    """One brief of the History: when it was shown, how it came, and what it held."""
+
+    id: int
+    when: str
+    why: str
+    summary: str
+    first_claims: list[str]
+    current: bool
+
+
+def _revision_view(revision: ResearchRevision, *, current: bool) -> RevisionView:
+    brief = dict(revision.brief)
+    claims, sources = research.kept_claims(brief), len(brief.get("sources", []))
+    why = "Restored" if revision.made_by == "restore" else "Research run"
+    return RevisionView(
+        id=revision.id or 0,
+        when=local_moment(revision.created_at),
+        why=why,
+        summary=f"{claims} claim{'s' * (claims != 1)} from {sources} source{'s' * (sources != 1)}, "
+        f"written {local_moment(revision.generated_at)}",
+        first_claims=[claim["text"] for section in brief.get("sections", []) for claim in section["claims"]][:3],
+        current=current,
+    )
+
+
 def _section_views(brief: dict[str, Any]) -> list[SectionView]:
     sources = {
         source["number"]: SourceRef(source["number"], source["title"], source["url"]) for source in brief["sources"]
@@ -78,6 +108,8 @@ class ResearchState(AppState):
     llm_ready: bool = True
     brief: list[SectionView] = []
     sources: list[SourceLine] = []
+    history_open: bool = False
+    revisions: list[RevisionView] = []
     _job: int = 0
     _watching: bool = False
 
@@ -121,6 +153,25 @@ class ResearchState(AppState):
             research.queue_research_again(session, self._job)
         task_runner.wake()
         return self._refresh_research()
+
+    @rx.event
+    def open_history(self) -> None:
+        with db.session_scope() as session:
+            found = research.revisions_of(session, self._job, candidate_id=self.candidate_id(session))
+            self.revisions = [_revision_view(revision, current=n == 0) for n, revision in enumerate(found)]
+        self.history_open = True
+
+    @rx.event
+    def set_history_open(self, is_open: bool) -> None:
+        self.history_open = is_open
+
+    @rx.event
+    def restore(self, revision_id: int) -> Any:
+        with db.session_scope() as session:
+            research.restore_revision(session, revision_id, candidate_id=self.candidate_id(session))
+        self.history_open = False
+        self._refresh_research()
+        return rx.toast.success("Restored; the brief it replaced is in History.")
 
     @rx.event(background=True)
     async def watch_research(self) -> None:
@@ -200,6 +251,22 @@ def _brief_section(section: SectionView) -> rx.Component:
     )
 
 
+def _revision(revision: RevisionView) -> rx.Component:
+    return rx.el.li(
+        revision_heading(
+            revision.when,
+            revision.why,
+            rx.cond(
+                revision.current,
+                rx.badge("Shown now", color_scheme="green", variant="soft"),
+                restore_button(ResearchState.restore(revision.id), "Restore the brief of " + revision.when),
+            ),
+        ),
+        rx.text(revision.summary, size="1", color_scheme="gray"),
+        rx.el.ul(rx.foreach(revision.first_claims, lambda claim: rx.el.li(claim)), class_name="brief-claims"),
+    )
+
+
 def research_section(hint: rx.Var[str]) -> rx.Component:
     """The section; `hint` is what it says before any research exists (it depends on the job's stage)."""
     state = ResearchState.research_state
@@ -207,6 +274,18 @@ def research_section(hint: rx.Var[str]) -> rx.Component:
         rx.hstack(
             rx.heading("Company research", size="4", as_="h2"),
             rx.spacer(),
+            rx.cond(
+                ResearchState.brief.length() > 0,
+                rx.button(
+                    rx.icon("history", size=14, aria_hidden="true"),
+                    "History",
+                    variant="ghost",
+                    size="2",
+                    on_click=ResearchState.open_history,
+                    aria_label="History of the company research",
+                    class_name="no-print",
+                ),
+            ),
             rx.cond(
                 (state != "queued") & (state != "running") & (state != research.NOT_SET_UP),
                 rx.button(
@@ -221,6 +300,15 @@ def research_section(hint: rx.Var[str]) -> rx.Component:
             ),
             align="center",
             width="100%",
+            wrap="wrap",
+        ),
+        history_dialog(
+            "History of the company research",
+            revisions=ResearchState.revisions,
+            revision=_revision,
+            empty="No earlier briefs yet.",
+            is_open=ResearchState.history_open,
+            on_open_change=ResearchState.set_history_open,
         ),
         _research_needs_llm(),
         rx.cond(

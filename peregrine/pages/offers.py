@@ -10,16 +10,16 @@ import reflex as rx
 
 from peregrine import db, routes
 from peregrine.components.dialogs import form_dialog
-from peregrine.components.forms import labelled, length_notice
-from peregrine.components.layout import page_layout
+from peregrine.components.facts import Fact, fact_list
+from peregrine.components.forms import draft_input, draft_text_area
+from peregrine.components.layout import or_empty, page_layout, titled_section
 from peregrine.domain import limits
-from peregrine.domain.dates import calendar_date
+from peregrine.domain.dates import calendar_date, date_input_value
 from peregrine.domain.errors import UserFacingError
 from peregrine.domain.stages import Stage
 from peregrine.models import Offer
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import offers
-from peregrine.services.errors import InvalidInput
 from peregrine.services.offers import OfferFields
 
 FIELDS = ("base_salary", "currency", "bonus", "equity", "signing_bonus", "start_date", "decision_deadline", "notes")
@@ -41,39 +41,27 @@ def _summary(offer: Offer) -> list[tuple[str, str]]:
     ]
 
 
-@dataclass(frozen=True)
-class Fact:
-    label: str
-    value: str
+def _draft(offer: Offer) -> dict[str, str]:
+    """The offer as its dialog's fields show it: amounts as digits, days as ISO dates, "" for none."""
+    return {
+        "base_salary": str(offer.base_salary or ""),
+        "currency": offer.currency,
+        "bonus": str(offer.bonus or ""),
+        "equity": offer.equity,
+        "signing_bonus": str(offer.signing_bonus or ""),
+        "start_date": date_input_value(offer.start_date),
+        "decision_deadline": date_input_value(offer.decision_deadline),
+        "notes": offer.notes,
+    }
 
 
-def _amount(text: str, label: str) -> int | None:
-    return offers.parse_amount(text, label)
-
-
-def _day(text: str, label: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"The {label} “{text}” is not a date.") from None
-
-
-class OfferState(AppState):
+class OfferState(DialogMixin, AppState):
     """The job page's Offer section."""
 
     facts: list[Fact] = []
-    dialog_open: bool = False
     error: str = ""
-    base_salary: str = ""
-    currency: str = "USD"
-    bonus: str = ""
-    equity: str = ""
-    signing_bonus: str = ""
-    start_date: str = ""
-    decision_deadline: str = ""
-    notes: str = ""
+    #: What the dialog's fields show when it opens, by their names (`FIELDS`).
+    draft: dict[str, str] = {}
     _job: int = 0
 
     def _load_offer(self, job_id: int) -> None:
@@ -85,22 +73,8 @@ class OfferState(AppState):
     @rx.event
     def open_dialog(self) -> None:
         with db.session_scope() as session:
-            offer = offers.offer_of(session, self._job)
-            if offer is None:
-                offer = Offer(job_id=self._job)
-            self.base_salary = str(offer.base_salary or "")
-            self.currency = offer.currency
-            self.bonus = str(offer.bonus or "")
-            self.equity = offer.equity
-            self.signing_bonus = str(offer.signing_bonus or "")
-            self.start_date = offer.start_date.isoformat() if offer.start_date else ""
-            self.decision_deadline = offer.decision_deadline.isoformat() if offer.decision_deadline else ""
-            self.notes = offer.notes
+            self.draft = _draft(offers.offer_of(session, self._job) or Offer(job_id=self._job))
         self.error, self.dialog_open = "", True
-
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.dialog_open = is_open
 
     @rx.event
     def save(self, form: dict[str, Any]) -> Any:
@@ -109,13 +83,13 @@ class OfferState(AppState):
         typed = {name: str(form.get(name) or "") for name in FIELDS}
         try:
             fields = OfferFields(
-                base_salary=_amount(typed["base_salary"], "base salary"),
+                base_salary=offers.parse_amount(typed["base_salary"], "base salary"),
                 currency=typed["currency"],
-                bonus=_amount(typed["bonus"], "bonus"),
+                bonus=offers.parse_amount(typed["bonus"], "bonus"),
                 equity=typed["equity"],
-                signing_bonus=_amount(typed["signing_bonus"], "signing bonus"),
-                start_date=_day(typed["start_date"], "start date"),
-                decision_deadline=_day(typed["decision_deadline"], "decision deadline"),
+                signing_bonus=offers.parse_amount(typed["signing_bonus"], "signing bonus"),
+                start_date=offers.parse_day(typed["start_date"], "start date"),
+                decision_deadline=offers.parse_day(typed["decision_deadline"], "decision deadline"),
                 notes=typed["notes"],
             )
             with db.session_scope() as session:
@@ -133,15 +107,16 @@ class OfferState(AppState):
         return rx.toast.success("Offer saved.")
 
 
-def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return labelled(label, rx.input(name=name, default_value=value, **props))
-
-
 def offer_section() -> rx.Component:
-    return rx.el.section(
-        rx.hstack(
-            rx.heading("Offer", size="4", as_="h2"),
-            rx.spacer(),
+    return titled_section(
+        "Offer",
+        or_empty(
+            OfferState.facts,
+            fact_list(OfferState.facts),
+            "No offer recorded. Recording one moves the job to Offer.",
+        ),
+        _offer_dialog(),
+        actions=(
             rx.button(
                 rx.cond(OfferState.facts.length() > 0, "Edit offer", "Record an offer"),
                 on_click=OfferState.open_dialog,
@@ -150,70 +125,34 @@ def offer_section() -> rx.Component:
                 class_name="no-print",
             ),
             rx.link("Compare offers", href=routes.OFFERS, size="2", class_name="no-print"),
-            align="center",
-            width="100%",
-            spacing="3",
         ),
-        rx.cond(
-            OfferState.facts.length() > 0,
-            rx.data_list.root(
-                rx.foreach(
-                    OfferState.facts,
-                    lambda fact: rx.data_list.item(rx.data_list.label(fact.label), rx.data_list.value(fact.value)),
-                )
-            ),
-            rx.text("No offer recorded. Recording one moves the job to Offer.", size="2", color_scheme="gray"),
-        ),
-        _offer_dialog(),
-        aria_label="Offer",
-        class_name="rounds",
-        width="100%",
     )
 
 
 def _offer_dialog() -> rx.Component:
+    draft = OfferState.draft
     return form_dialog(
         rx.hstack(
-            _input(
-                "Base salary (a year)",
-                "base_salary",
-                OfferState.base_salary,
-                inputmode="numeric",
-                max_length=limits.AMOUNT_TEXT,
+            draft_input(
+                "Base salary (a year)", "base_salary", draft, inputmode="numeric", max_length=limits.AMOUNT_TEXT
             ),
-            _input("Currency", "currency", OfferState.currency, max_length=limits.CURRENCY),
+            draft_input("Currency", "currency", draft, max_length=limits.CURRENCY),
             width="100%",
         ),
         rx.hstack(
-            _input("Bonus", "bonus", OfferState.bonus, inputmode="numeric", max_length=limits.AMOUNT_TEXT),
-            _input(
-                "Signing bonus",
-                "signing_bonus",
-                OfferState.signing_bonus,
-                inputmode="numeric",
-                max_length=limits.AMOUNT_TEXT,
-            ),
+            draft_input("Bonus", "bonus", draft, inputmode="numeric", max_length=limits.AMOUNT_TEXT),
+            draft_input("Signing bonus", "signing_bonus", draft, inputmode="numeric", max_length=limits.AMOUNT_TEXT),
             width="100%",
         ),
-        _input(
-            "Equity",
-            "equity",
-            OfferState.equity,
-            max_length=limits.OFFER_EQUITY,
-            placeholder="0.1% over 4 years, 1-year cliff",
+        draft_input(
+            "Equity", "equity", draft, max_length=limits.OFFER_EQUITY, placeholder="0.1% over 4 years, 1-year cliff"
         ),
         rx.hstack(
-            _input("Start date", "start_date", OfferState.start_date, type="date"),
-            _input("Decision deadline", "decision_deadline", OfferState.decision_deadline, type="date"),
+            draft_input("Start date", "start_date", draft, type="date"),
+            draft_input("Decision deadline", "decision_deadline", draft, type="date"),
             width="100%",
         ),
-        length_notice(
-            labelled(
-                "Notes",
-                rx.text_area(name="notes", default_value=OfferState.notes, max_length=limits.OFFER_NOTES, rows="3"),
-            ),
-            "notes",
-        ),
+        draft_text_area("Notes", "notes", draft, max_length=limits.OFFER_NOTES, noun="notes", rows="3"),
         title="Offer",
         open=OfferState.dialog_open,
         on_open_change=OfferState.set_open,

@@ -13,7 +13,9 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db
-from peregrine.components.forms import labelled, length_notice
+from peregrine.components.buttons import icon_button
+from peregrine.components.dialogs import error_line
+from peregrine.components.forms import text_box
 from peregrine.components.needs_llm import llm_button, when_llm_missing
 from peregrine.domain import limits
 from peregrine.domain.dates import local_moment
@@ -34,12 +36,6 @@ class ChatLine:
 
 
 @dataclass(frozen=True)
-class SessionOption:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
 class ScoreLine:
     question: str
     situation: int
@@ -52,7 +48,8 @@ class ScoreLine:
 
 class PracticeState(AppState):
     interview_label: str = ""
-    sessions: list[SessionOption] = []
+    #: The interview's saved sessions: (id, when it started), the latest first.
+    sessions: list[tuple[str, str]] = []
     current: str = ""  # the open session's id
     lines: list[ChatLine] = []
     streaming: bool = False
@@ -76,17 +73,13 @@ class PracticeState(AppState):
         self.error, self.answer, self.live_text, self.streaming = "", "", "", False
         self.llm_ready = llm_configured()
         self._list_sessions()
-        self._show(int(self.sessions[0].value) if self.sessions else 0)
+        self._show(int(self.sessions[0][0]) if self.sessions else 0)
 
     def _list_sessions(self) -> None:
         with db.session_scope() as session:
             found = practice.sessions_of(session, self._interview) if self._interview else []
             self.sessions = [
-                SessionOption(
-                    str(s.id),
-                    local_moment(s.started_at) + (" · scored" if s.ended_at else ""),
-                )
-                for s in found
+                (str(s.id), local_moment(s.started_at) + (" · scored" if s.ended_at else "")) for s in found
             ]
 
     def _show(self, session_id: int) -> None:
@@ -246,6 +239,13 @@ def _scores() -> rx.Component:
     )
 
 
+def _model_button(*children: Any, on_click: Any, **props: Any) -> rx.Component:
+    """A button that talks to the model: off without one, and (unless `busy` says otherwise)
+    while the interviewer is speaking."""
+    options: dict[str, Any] = {"busy": PracticeState.streaming, "size": "2"} | props
+    return llm_button(*children, llm_ready=PracticeState.llm_ready, on_click=on_click, **options)
+
+
 def practice_section() -> rx.Component:
     has_session = PracticeState.current != ""
     return rx.el.section(
@@ -257,7 +257,7 @@ def practice_section() -> rx.Component:
                 rx.el.label(
                     rx.text("Session", size="1", as_="span", class_name="visually-hidden"),
                     rx.el.select(
-                        rx.foreach(PracticeState.sessions, lambda s: rx.el.option(s.label, value=s.value)),
+                        rx.foreach(PracticeState.sessions, lambda s: rx.el.option(s[1], value=s[0])),
                         value=PracticeState.current,
                         on_change=PracticeState.reopen,
                         class_name="native-select",
@@ -265,13 +265,8 @@ def practice_section() -> rx.Component:
                     ),
                 ),
             ),
-            llm_button(
-                rx.icon("play", size=14, aria_hidden="true"),
-                "Start a new session",
-                llm_ready=PracticeState.llm_ready,
-                busy=PracticeState.streaming,
-                on_click=PracticeState.start,
-                size="2",
+            _model_button(
+                rx.icon("play", size=14, aria_hidden="true"), "Start a new session", on_click=PracticeState.start
             ),
             align="center",
             width="100%",
@@ -305,46 +300,25 @@ def practice_section() -> rx.Component:
             aria_live="polite",
             class_name="chat-log",
         ),
-        rx.cond(PracticeState.error != "", rx.text(PracticeState.error, color_scheme="red", size="2", role="alert")),
+        error_line(PracticeState.error),
         rx.cond(
             has_session & ~PracticeState.ended,
             rx.vstack(
-                length_notice(
-                    labelled(
-                        "Your answer",
-                        rx.text_area(
-                            value=PracticeState.answer,
-                            on_change=PracticeState.set_answer,
-                            max_length=limits.PRACTICE_ANSWER,
-                            rows="4",
-                            width="100%",
-                        ),
-                    ),
-                    "answer",
+                text_box(
+                    "Your answer",
+                    value=PracticeState.answer,
+                    on_change=PracticeState.set_answer,
+                    max_length=limits.PRACTICE_ANSWER,
+                    noun="answer",
                 ),
                 rx.hstack(
                     rx.cond(
                         PracticeState.streaming,
-                        rx.button(
-                            rx.icon("square", size=14, aria_hidden="true"),
-                            "Stop",
-                            on_click=PracticeState.stop,
-                            color_scheme="red",
-                            variant="soft",
-                            size="2",
-                        ),
-                        llm_button(
-                            "Send answer", llm_ready=PracticeState.llm_ready, on_click=PracticeState.send, size="2"
-                        ),
+                        icon_button("square", "Stop", on_click=PracticeState.stop, color_scheme="red", size="2"),
+                        _model_button("Send answer", on_click=PracticeState.send, busy=None),
                     ),
-                    llm_button(
-                        "End and score",
-                        llm_ready=PracticeState.llm_ready,
-                        busy=PracticeState.streaming,
-                        on_click=PracticeState.score,
-                        loading=PracticeState.scoring,
-                        variant="soft",
-                        size="2",
+                    _model_button(
+                        "End and score", on_click=PracticeState.score, loading=PracticeState.scoring, variant="soft"
                     ),
                     spacing="3",
                 ),
@@ -354,8 +328,8 @@ def practice_section() -> rx.Component:
         _scores(),
         rx.cond(
             has_session & PracticeState.has_questions,
-            rx.button(
-                rx.icon("notebook-pen", size=14, aria_hidden="true"),
+            icon_button(
+                "notebook-pen",
                 rx.cond(
                     PracticeState.appended, "In the interview's notes", "Append transcript to the interview's notes"
                 ),

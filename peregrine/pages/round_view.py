@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from peregrine.domain.dates import local_moment
-from peregrine.domain.interviews import RATING_FIELDS, InterviewKind
+from peregrine.domain.dates import datetime_local_value, local_moment
+from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.models import Interview
 from peregrine.services.errors import InvalidInput
 
@@ -62,6 +62,26 @@ def after_round_record(interview: Interview) -> dict[str, str]:
     return {
         "notes": interview.notes or "",
         "ratings": " · ".join(ratings),
+        "feedback": interview.feedback or "",
+        "next_steps": interview.next_steps or "",
+    }
+
+
+def round_draft(interview: Interview | None) -> dict[str, str]:
+    """What the round dialog's fields show when it opens (by their names): the round's values as
+    text, or a new round's (a recruiter call, its outcome pending)."""
+    if interview is None:
+        return {"kind": InterviewKind.RECRUITER.value, "outcome": RoundOutcome.PENDING.value}
+    ratings = {name: str(value) if (value := getattr(interview, name)) else "" for name in RATING_FIELDS}
+    return ratings | {
+        "name": interview.name,
+        "kind": interview.kind,
+        "format": interview.format,
+        "focus": interview.focus,
+        "people": interviewer_lines(interview),
+        "scheduled": datetime_local_value(interview.scheduled_at) if interview.scheduled_at else "",
+        "notes": interview.notes or "",
+        "outcome": interview.outcome,
         "feedback": interview.feedback or "",
         "next_steps": interview.next_steps or "",
     }

@@ -7,47 +7,36 @@ from typing import Any
 import reflex as rx
 
 from peregrine import db, routes
+from peregrine.components.buttons import icon_button
+from peregrine.components.callouts import message_callout
 from peregrine.components.dialogs import form_dialog
-from peregrine.components.forms import labelled, length_notice
+from peregrine.components.forms import draft_input, draft_select, draft_text_area
+from peregrine.components.layout import or_empty, titled_section
 from peregrine.domain import limits
-from peregrine.domain.dates import datetime_local_value
 from peregrine.domain.errors import UserFacingError
 from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
 from peregrine.pages.round_view import (
     RoundLine,
-    interviewer_lines,
     parse_people,
     parse_when,
     past_notice,
     rating,
+    round_draft,
     round_line,
 )
-from peregrine.pages.state import AppState
+from peregrine.pages.state import AppState, DialogMixin
 from peregrine.services import interviews
 from peregrine.services import jobs as job_service
 from peregrine.services.errors import ServiceError
 from peregrine.services.interviews import RoundFields
 
 
-class RoundsState(AppState):
+class RoundsState(DialogMixin, AppState):
     rounds: list[RoundLine] = []
-    dialog_open: bool = False
     editing_id: int = 0
-    name: str = ""
-    kind: str = InterviewKind.RECRUITER.value
-    format: str = ""
-    focus: str = ""
-    people: str = ""
-    scheduled: str = ""
-    notes: str = ""
-    outcome: str = RoundOutcome.PENDING.value
-    overall_rating: str = ""
-    technical_rating: str = ""
-    culture_fit_rating: str = ""
-    communication_rating: str = ""
-    feedback: str = ""
-    next_steps: str = ""
+    #: What the dialog's fields show when it opens, by their names (`round_view.round_draft`).
+    draft: dict[str, str] = {}
     error: str = ""
     #: A new round dated in the past: said in the dialog (a mistyped year?), the save still allowed.
     past_notice: str = ""
@@ -63,13 +52,7 @@ class RoundsState(AppState):
 
     @rx.event
     def open_new(self) -> None:
-        self.editing_id = 0
-        self.name, self.kind, self.format, self.focus = "", InterviewKind.RECRUITER.value, "", ""
-        self.people, self.scheduled, self.notes, self.error, self.past_notice = "", "", "", "", ""
-        self.outcome, self.feedback, self.next_steps = RoundOutcome.PENDING.value, "", ""
-        for name in RATING_FIELDS:
-            setattr(self, name, "")
-        self.dialog_open = True
+        self._open(0, round_draft(None))
 
     @rx.event
     def open_edit(self, interview_id: int) -> Any:
@@ -78,26 +61,13 @@ class RoundsState(AppState):
                 interview = interviews.get_round(session, interview_id, job_id=self._job)
         except ServiceError as exc:
             return rx.toast.error(str(exc))
-        self.editing_id = interview_id
-        self.name, self.kind, self.format, self.focus = (
-            interview.name,
-            interview.kind,
-            interview.format,
-            interview.focus,
-        )
-        self.people = interviewer_lines(interview)
-        self.scheduled = datetime_local_value(interview.scheduled_at) if interview.scheduled_at else ""
-        self.notes, self.error, self.past_notice = interview.notes, "", ""
-        self.outcome, self.feedback, self.next_steps = interview.outcome, interview.feedback, interview.next_steps
-        for name in RATING_FIELDS:
-            value = getattr(interview, name)
-            setattr(self, name, str(value) if value else "")
-        self.dialog_open = True
+        self._open(interview_id, round_draft(interview))
         return None
 
-    @rx.event
-    def set_open(self, is_open: bool) -> None:
-        self.dialog_open = is_open
+    def _open(self, interview_id: int, draft: dict[str, str]) -> None:
+        self.editing_id, self.draft = interview_id, draft
+        self.error, self.past_notice = "", ""
+        self.dialog_open = True
 
     @rx.event
     def check_when(self, value: str) -> None:
@@ -110,10 +80,10 @@ class RoundsState(AppState):
         """The dialog's form data; the after-the-round fields are there only when editing. The
         dialog opens with the round's values (`open_edit`) and keeps what was typed when refused."""
         typed = {name: str(value) for name, value in form.items()}
-        self.name, self.outcome = typed.get("name", ""), typed.get("outcome", RoundOutcome.PENDING.value)
+        name, outcome = typed.get("name", ""), typed.get("outcome", RoundOutcome.PENDING.value)
         try:
             fields = RoundFields(
-                name=self.name,
+                name=name,
                 kind=typed.get("kind", InterviewKind.RECRUITER.value),
                 format=typed.get("format", ""),
                 focus=typed.get("focus", ""),
@@ -127,7 +97,7 @@ class RoundsState(AppState):
                     interviews.record_outcome(
                         session,
                         self.editing_id,
-                        outcome=self.outcome,
+                        outcome=outcome,
                         ratings={name: rating(typed.get(name, "")) for name in RATING_FIELDS},
                         notes=typed.get("notes", ""),
                         feedback=typed.get("feedback", ""),
@@ -144,18 +114,18 @@ class RoundsState(AppState):
         self._load_rounds(self._job)
         open_stage = Stage(stage_after) not in (Stage.HIRED, Stage.REJECTED)
         self.reject_offer = (
-            f"{self.name.strip()} did not go well. Reject this job at {Stage(stage_after).label}?"
-            if self.editing_id and self.outcome == RoundOutcome.FAILED.value and open_stage
+            f"{name.strip()} did not go well. Reject this job at {Stage(stage_after).label}?"
+            if self.editing_id and outcome == RoundOutcome.FAILED.value and open_stage
             else ""
         )
         if stage_after != stage_before:
             from peregrine.pages.job import JobPageState  # the job page holds this section: no import at load
 
             return [
-                rx.toast.success(f"Saved {self.name.strip()}; moved to {Stage(stage_after).label}."),
+                rx.toast.success(f"Saved {name.strip()}; moved to {Stage(stage_after).label}."),
                 JobPageState.load,
             ]
-        return rx.toast.success(f"Saved {self.name.strip()}.")
+        return rx.toast.success(f"Saved {name.strip()}.")
 
     @rx.event
     def reject_job(self) -> Any:
@@ -285,49 +255,26 @@ def _round_record(line: RoundLine) -> rx.Component:
     )
 
 
-def _input(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
-    return labelled(label, rx.input(name=name, default_value=value, width="100%", **props))
-
-
-def _text(label: str, name: str, value: rx.Var[str], limit: int, noun: str, **props: Any) -> rx.Component:
-    control = rx.text_area(name=name, default_value=value, max_length=limit, width="100%", **props)
-    return length_notice(labelled(label, control), noun)
-
-
-def _select(label: str, name: str, value: rx.Var[str], options: list[tuple[str, str]]) -> rx.Component:
-    return labelled(
-        label,
-        rx.el.select(
-            *[rx.el.option(text, value=option) for option, text in options],
-            name=name,
-            default_value=value,
-            class_name="native-select",
-        ),
-    )
-
-
 _RATING_CHOICES = [("", "—"), *[(str(n), str(n)) for n in range(1, 6)]]
 
 
 def _after_the_round() -> rx.Component:
+    draft = RoundsState.draft
     return rx.vstack(
-        _text(
+        draft_text_area(
             "Notes after the round: questions asked, self-reflection",
             "notes",
-            RoundsState.notes,
-            limits.ROUND_NOTES,
-            "notes",
+            draft,
+            max_length=limits.ROUND_NOTES,
+            noun="notes",
             rows="4",
         ),
         rx.hstack(
-            _select(
-                "Outcome",
-                "outcome",
-                RoundsState.outcome,
-                [(o.value, o.value.replace("_", "-").capitalize()) for o in RoundOutcome],
+            draft_select(
+                "Outcome", "outcome", draft, [(o.value, o.value.replace("_", "-").capitalize()) for o in RoundOutcome]
             ),
             *[
-                _select(label, name, getattr(RoundsState, name), _RATING_CHOICES)
+                draft_select(label, name, draft, _RATING_CHOICES)
                 for name, label in (
                     ("overall_rating", "Overall rating"),
                     ("technical_rating", "Technical rating"),
@@ -338,57 +285,38 @@ def _after_the_round() -> rx.Component:
             width="100%",
             wrap="wrap",
         ),
-        _text("Feedback you received", "feedback", RoundsState.feedback, limits.ROUND_FEEDBACK, "feedback", rows="2"),
-        _input("Next steps", "next_steps", RoundsState.next_steps, max_length=limits.ROUND_NEXT_STEPS),
+        draft_text_area(
+            "Feedback you received", "feedback", draft, max_length=limits.ROUND_FEEDBACK, noun="feedback", rows="2"
+        ),
+        draft_input("Next steps", "next_steps", draft, max_length=limits.ROUND_NEXT_STEPS),
         width="100%",
         spacing="3",
     )
 
 
 def _round_dialog() -> rx.Component:
+    draft = RoundsState.draft
     return form_dialog(
-        _input("Name", "name", RoundsState.name, max_length=limits.ROUND_NAME, placeholder="Technical screen"),
+        draft_input("Name", "name", draft, max_length=limits.ROUND_NAME, placeholder="Technical screen"),
         rx.hstack(
-            _select("Kind", "kind", RoundsState.kind, [(kind.value, kind.label) for kind in InterviewKind]),
-            _input("When", "scheduled", RoundsState.scheduled, type="datetime-local", on_change=RoundsState.check_when),
+            draft_select("Kind", "kind", draft, [(kind.value, kind.label) for kind in InterviewKind]),
+            draft_input("When", "scheduled", draft, type="datetime-local", on_change=RoundsState.check_when),
             width="100%",
         ),
         rx.hstack(
-            _input(
-                "Format",
-                "format",
-                RoundsState.format,
-                max_length=limits.ROUND_FORMAT,
-                placeholder="Video call, onsite…",
-            ),
-            _input(
-                "Focus",
-                "focus",
-                RoundsState.focus,
-                max_length=limits.ROUND_FOCUS,
-                placeholder="System design, culture…",
-            ),
+            draft_input("Format", "format", draft, max_length=limits.ROUND_FORMAT, placeholder="Video call, onsite…"),
+            draft_input("Focus", "focus", draft, max_length=limits.ROUND_FOCUS, placeholder="System design, culture…"),
             width="100%",
         ),
-        _text(
+        draft_text_area(
             "Interviewers (one a line: name — role)",
             "people",
-            RoundsState.people,
-            limits.INTERVIEWERS_TEXT,
-            "list of interviewers",
+            draft,
+            max_length=limits.INTERVIEWERS_TEXT,
+            noun="list of interviewers",
             rows="3",
         ),
-        rx.cond(
-            RoundsState.past_notice != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("calendar-clock")),
-                rx.callout.text(RoundsState.past_notice),
-                color_scheme="amber",
-                role="status",
-                size="1",
-                width="100%",
-            ),
-        ),
+        message_callout(RoundsState.past_notice, icon="calendar-clock", color="amber", size="1"),
         rx.cond(RoundsState.editing_id > 0, _after_the_round()),
         title=rx.cond(RoundsState.editing_id > 0, "Edit round", "Schedule a round"),
         open=RoundsState.dialog_open,
@@ -401,41 +329,23 @@ def _round_dialog() -> rx.Component:
 
 
 def rounds_section() -> rx.Component:
-    return rx.el.section(
-        rx.hstack(
-            rx.heading("Interview rounds", size="4", as_="h2"),
-            rx.spacer(),
-            rx.button(
-                rx.icon("plus", size=14, aria_hidden="true"),
-                "Schedule a round",
-                variant="soft",
-                on_click=RoundsState.open_new,
-                class_name="no-print",
+    return titled_section(
+        "Interview rounds",
+        message_callout(
+            RoundsState.reject_offer,
+            rx.hstack(
+                rx.button("Reject the job", on_click=RoundsState.reject_job, color_scheme="red", size="2"),
+                rx.button("Not now", on_click=RoundsState.dismiss_reject, variant="soft", size="2"),
             ),
-            width="100%",
-            align="center",
+            icon="circle-x",
+            color="red",
+            class_name="no-print",
         ),
-        rx.cond(
-            RoundsState.reject_offer != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("circle-x")),
-                rx.callout.text(RoundsState.reject_offer),
-                rx.hstack(
-                    rx.button("Reject the job", on_click=RoundsState.reject_job, color_scheme="red", size="2"),
-                    rx.button("Not now", on_click=RoundsState.dismiss_reject, variant="soft", size="2"),
-                ),
-                color_scheme="red",
-                role="status",
-                class_name="no-print",
-            ),
-        ),
-        rx.cond(
-            RoundsState.rounds.length() > 0,
+        or_empty(
+            RoundsState.rounds,
             rx.el.ol(rx.foreach(RoundsState.rounds, _round_item), class_name="round-list"),
-            rx.text("No rounds yet.", size="2", color_scheme="gray"),
+            "No rounds yet.",
         ),
         _round_dialog(),
-        aria_label="Interview rounds",
-        class_name="rounds",
-        width="100%",
+        actions=(icon_button("plus", "Schedule a round", on_click=RoundsState.open_new),),
     )

@@ -8,8 +8,11 @@ import reflex as rx
 
 from peregrine.components.layout import page_layout
 from peregrine.pages.api_access import api_access_section
+from peregrine.pages.backups import backups_section
+from peregrine.pages.calendar_feed import calendar_feed_section
 from peregrine.pages.model_test import model_test_section
 from peregrine.pages.state import AppState
+from peregrine.pages.your_data import your_data_section
 from peregrine.services.health import (
     ImapOverview,
     PollerView,
@@ -295,5 +298,8 @@ def settings_page() -> rx.Component:
             size="1",
             color_scheme="gray",
         ),
+        your_data_section(),
         api_access_section(),
+        calendar_feed_section(),
+        backups_section(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from peregrine.config import ConfigNotice, user_profile
 from peregrine.domain.dates import utc_stamp
@@ -40,6 +41,11 @@ class ConfigOverview:
     searxng: ServiceRow
 
 
+def _same_named(source: object, *names: str) -> dict[str, Any]:
+    """The attributes `names` of `source`, for a view whose fields are called the same."""
+    return {name: getattr(source, name) for name in names}
+
+
 def _problems(notices: list[ConfigNotice]) -> list[str]:
     """One line per problem, once each (two settings may read the same file)."""
     return list(dict.fromkeys(f"{notice.path}: {notice.message}" for notice in notices if not notice.missing))
@@ -57,10 +63,7 @@ def config_overview() -> ConfigOverview:
     imap = load_imap_settings()
     every_notice = [*profile.notices, *llm.notices, *searxng.notices, *imap.notices]
     return ConfigOverview(
-        name=profile.name,
-        email=profile.email,
-        headline=profile.headline,
-        tier=profile.tier,
+        **_same_named(profile, "name", "email", "headline", "tier"),
         accessibility_focus=profile.candidate_accessibility_focus,
         lgbtq_focus=profile.candidate_lgbtq_focus,
         notices=_problems(every_notice),
@@ -147,11 +150,7 @@ class ImapTestResult:
 def imap_overview() -> ImapOverview:
     settings = load_imap_settings()
     return ImapOverview(
-        configured=settings.configured,
-        address=settings.address,
-        user=settings.user,
-        folder=settings.folder,
-        password_env=settings.password_env,
+        **_same_named(settings, "configured", "address", "user", "folder", "password_env"),
         password_state="set" if settings.password_set else "not set",
         poll=f"every {settings.poll_seconds} s",
         min_confidence=f"{settings.min_confidence:.0%}",

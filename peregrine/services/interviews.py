@@ -20,6 +20,7 @@ from peregrine.domain.stages import MoveSource, Stage
 from peregrine.models import Interview, Job, utcnow
 from peregrine.services.errors import InvalidInput, NotFound, check_length, check_lengths
 from peregrine.services.jobs import move_job
+from peregrine.services.records import write_fields
 
 
 @dataclass
@@ -105,13 +106,7 @@ def add_round(
 
 
 def update_round(session: Session, interview_id: int, fields: RoundFields) -> Interview:
-    interview = get_round(session, interview_id)
-    for name, value in fields.cleaned().items():
-        setattr(interview, name, value)
-    interview.updated_at = utcnow()
-    session.add(interview)
-    session.flush()
-    return interview
+    return write_fields(session, get_round(session, interview_id), fields.cleaned())
 
 
 def record_outcome(
@@ -142,18 +137,10 @@ def record_outcome(
             checked[name] = check_rating(name, value)
         except InvalidRating as exc:
             raise InvalidInput(str(exc)) from None
-    interview.outcome = result.value
-    for name, value in checked.items():
-        setattr(interview, name, value)
-    for name, text in texts.items():
-        if text is not None:
-            setattr(interview, name, text.strip())
+    written: dict[str, object] = {name: text.strip() for name, text in texts.items() if text is not None}
     if result is not RoundOutcome.PENDING:
-        interview.completed_at = completed_at or interview.completed_at or utcnow()
-    interview.updated_at = utcnow()
-    session.add(interview)
-    session.flush()
-    return interview
+        written["completed_at"] = completed_at or interview.completed_at or utcnow()
+    return write_fields(session, interview, {"outcome": result.value, **checked, **written})
 
 
 def delete_round(session: Session, interview_id: int) -> None:

@@ -22,9 +22,11 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
-from peregrine.llm.client import CHARS_PER_TOKEN, LLMClient, compact_schema, estimate_tokens
+from peregrine.llm.budget import CHARS_PER_TOKEN, estimate_tokens
+from peregrine.llm.client import LLMClient, compact_schema
 from peregrine.llm.prompts import base_prep, company_research, email_classify, interview_prep, practice, survey
 from peregrine.llm.prompts import output_tokens as answer_budget
+from peregrine.llm.prompts.sections import SectionPrompt
 from peregrine.llm.settings import LLMBackend
 from peregrine.services.research import MAX_SOURCES
 
@@ -60,9 +62,10 @@ TYPICAL_SOURCE_CHARS = 300
 TYPICAL_RESUME_CHARS = 2_000
 #: One email as the classifier reads it (the prompt sends at most `email_classify.BODY_CHARS`).
 TYPICAL_EMAIL_CHARS = 1_500
-#: A survey of this many questions, each about this long.
-TYPICAL_SURVEY_QUESTIONS = 5
+#: One survey question (each is asked on its own).
 TYPICAL_QUESTION_CHARS = 150
+#: The notes of earlier rounds a round's prep reads: two rounds of about this much.
+TYPICAL_ROUND_NOTES_CHARS = 1_500
 #: A practice interview of this many answers, each question and answer about this long.
 TYPICAL_PRACTICE_ANSWERS = 5
 TYPICAL_EXCHANGE_CHARS = 800
@@ -100,13 +103,37 @@ def _need(
     return FeatureNeed(name, estimate_tokens(messages, schema_text), int(inputs / CHARS_PER_TOKEN), answer)
 
 
+def _largest_section(
+    name: str, templates: list[Template], sections: tuple[SectionPrompt, ...], input_chars: dict[str, int]
+) -> FeatureNeed:
+    """Prep is asked for section by section: the feature needs what its most demanding section needs."""
+    needs = [
+        _need(
+            name,
+            [*templates, Template(section.instruction)],
+            section.schema,
+            sum(input_chars[read] for read in section.inputs),
+            answer_budget(section.schema),
+        )
+        for section in sections
+    ]
+    return max(needs, key=lambda need: need.typical)
+
+
 def feature_needs() -> list[FeatureNeed]:
     """Each feature's needs, from its prompt templates, its schema and its `max_tokens`."""
     brief = company_research.CompanyBrief
-    base = base_prep.BasePrepAnswer
-    rounds = interview_prep.InterviewPrepAnswer
-    answers = survey.answers_schema(TYPICAL_SURVEY_QUESTIONS)
     scores = practice.scores_schema(TYPICAL_PRACTICE_ANSWERS)
+    base_prep_chars = sum(_chars_of(answer_budget(section.schema)) for section in base_prep.SECTIONS)
+    round_prep_chars = sum(_chars_of(answer_budget(section.schema)) for section in interview_prep.SECTIONS)
+    prep_inputs = {
+        "job_description": TYPICAL_JOB_DESCRIPTION_CHARS,
+        "projects": TYPICAL_RESUME_CHARS,
+        "research": _chars_of(answer_budget(brief)),
+        "drivers": _chars_of(answer_budget(base_prep.CallbackDrivers)),
+        "base_prep": base_prep_chars,
+        "earlier_rounds": 2 * TYPICAL_ROUND_NOTES_CHARS,
+    }
     return [
         _need(
             "Company research",
@@ -115,25 +142,15 @@ def feature_needs() -> list[FeatureNeed]:
             TYPICAL_JOB_DESCRIPTION_CHARS + MAX_SOURCES * TYPICAL_SOURCE_CHARS,
             answer_budget(brief),
         ),
-        _need(
-            "Base prep",
-            [base_prep.SYSTEM, base_prep.USER],
-            base,
-            TYPICAL_JOB_DESCRIPTION_CHARS + _chars_of(answer_budget(brief)) + TYPICAL_RESUME_CHARS,
-            answer_budget(base),
-        ),
-        _need(
-            "Round prep",
-            [interview_prep.SYSTEM, interview_prep.USER],
-            rounds,
-            _chars_of(answer_budget(base)) + 2 * TYPICAL_RESUME_CHARS,
-            answer_budget(rounds),
+        _largest_section("Base prep", [base_prep.SYSTEM, base_prep.INTRO], base_prep.SECTIONS, prep_inputs),
+        _largest_section(
+            "Round prep", [interview_prep.SYSTEM, interview_prep.INTRO], interview_prep.SECTIONS, prep_inputs
         ),
         _need(
             "Practice interview (a turn)",
             [practice.INTERVIEWER],
             None,
-            _chars_of(answer_budget(rounds)) + TYPICAL_PRACTICE_ANSWERS * TYPICAL_EXCHANGE_CHARS,
+            round_prep_chars + TYPICAL_PRACTICE_ANSWERS * TYPICAL_EXCHANGE_CHARS,
             practice.TURN_MAX_TOKENS,
         ),
         _need(
@@ -146,9 +163,9 @@ def feature_needs() -> list[FeatureNeed]:
         _need(
             "Survey answers",
             [survey.SYSTEM, survey.USER],
-            answers,
-            TYPICAL_JOB_DESCRIPTION_CHARS + TYPICAL_RESUME_CHARS + TYPICAL_SURVEY_QUESTIONS * TYPICAL_QUESTION_CHARS,
-            answer_budget(answers),
+            survey.SuggestedAnswer,
+            TYPICAL_JOB_DESCRIPTION_CHARS + TYPICAL_RESUME_CHARS + TYPICAL_QUESTION_CHARS,
+            answer_budget(survey.SuggestedAnswer),
         ),
         _need(
             "Email classification",

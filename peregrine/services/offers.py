@@ -15,9 +15,10 @@ from sqlmodel import Session, col, select
 
 from peregrine.domain import limits
 from peregrine.domain.stages import MoveSource, Stage
-from peregrine.models import Job, Offer, utcnow
+from peregrine.models import Job, Offer
 from peregrine.services.errors import InvalidInput, check_lengths
 from peregrine.services.jobs import MoveResult, get_job, move_job
+from peregrine.services.records import write_fields
 
 MAX_AMOUNT = 1_000_000_000
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -76,6 +77,16 @@ def parse_amount(text: str, label: str) -> int | None:
     return int(cleaned)
 
 
+def parse_day(text: str, label: str) -> date | None:
+    """A day as an `<input type="date">` sends it ("2026-12-04" or empty), or InvalidInput naming the field."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"The {label} “{text}” is not a date.") from None
+
+
 @dataclass(frozen=True)
 class OfferRecorded:
     offer: Offer
@@ -92,12 +103,7 @@ def record_offer(
     """Save the job's offer (create or update); a job before Offer moves to Offer."""
     values = fields.cleaned()
     job = get_job(session, job_id, candidate_id=candidate_id)
-    offer = offer_of(session, job_id) or Offer(job_id=job_id)
-    for name, value in values.items():
-        setattr(offer, name, value)
-    offer.updated_at = utcnow()
-    session.add(offer)
-    session.flush()
+    offer = write_fields(session, offer_of(session, job_id) or Offer(job_id=job_id), values)
     moved = None
     if Stage(job.stage) in _BEFORE_OFFER:
         moved = move_job(session, job_id, Stage.OFFER, source=MoveSource.OFFER, candidate_id=candidate_id)

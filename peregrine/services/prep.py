@@ -1,83 +1,69 @@
-"""Interview preparation: base prep per job, prep per interview, generated as tasks.
+"""Interview preparation: base prep per job, prep per interview, generated as tasks, section by section.
 
 Each generation is a `Task` run by the task runner, so it survives a page being closed and a
-restart. The model's answer is streamed where the backend streams, and the task's phase says
-which part is being written. A regenerate never overwrites a section the user edited by hand
-unless they chose to replace their edits, and whatever it replaces is kept as a revision.
+restart. A prep is made one section after another (`llm.prompts.sections`): each section is its own
+call with its own schema and `max_tokens`, its prompt trimmed to the model's window (`llm.budget`),
+and it is saved and announced as soon as it is written, so the open page shows it at once. A
+section that fails keeps its previous text, records its reason beside it and can be retried alone;
+the others are kept. An answer under a section's minimum is such a failure, never a success.
+
+A regenerate never overwrites a section the user edited by hand unless they chose to replace their
+edits, and whatever it replaces is kept as a revision. The progress line names the section being
+written; it never comes from a partial answer.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from string import Template
+from typing import Any, Literal
 
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from peregrine import db
 from peregrine.config import UserProfile, user_profile
 from peregrine.domain.dates import local_moment
-from peregrine.domain.interviews import RATING_FIELDS, InterviewKind, RoundOutcome
-from peregrine.domain.question_match import match_questions
+from peregrine.domain.interviews import InterviewKind, RoundOutcome
+from peregrine.llm.budget import RETRY_TOKENS, PromptInput, fit_inputs
 from peregrine.llm.client import LLMClient, LLMUnavailable
-from peregrine.llm.prompts import base_prep, interview_prep
-from peregrine.models import (
-    CompanyResearch,
-    ExperienceProject,
-    Interview,
-    InterviewPrep,
-    Job,
-    PrepBase,
-    PrepRevision,
-    ResumeBullet,
-    Task,
-    utcnow,
-)
-from peregrine.services import tasks
+from peregrine.llm.prompts import base_prep, interview_prep, output_tokens
+from peregrine.llm.prompts.sections import SectionPrompt, render_messages
+from peregrine.models import Interview, InterviewPrep, Job, PrepBase, PrepRevision, Task, utcnow
+from peregrine.services import prep_inputs, tasks
 from peregrine.services.errors import InvalidInput, NotFound
-from peregrine.services.prep_render import base_sections, interview_sections
+from peregrine.services.prep_inputs import projects_json as projects_json  # the survey's answers read them too
+from peregrine.services.prep_render import section_markdown
 from peregrine.services.task_events import task_changed
 
 log = logging.getLogger("peregrine.prep")
 
-BASE_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("formatted_jd", "Job description"),
-    ("company_context", "Company and product"),
-    ("primary_drivers", "Callback drivers"),
-    ("background_narrative", "Your background narrative"),
+Owner = Literal["base", "interview"]
+_BASE_TITLES = {section.key: section.title for section in base_prep.SECTIONS}
+#: The base prep's sections in the order the page shows them (they are written drivers first).
+BASE_SECTIONS: tuple[tuple[str, str], ...] = tuple(
+    (key, _BASE_TITLES[key]) for key in ("formatted_jd", "company_context", "primary_drivers", "background_narrative")
 )
-INTERVIEW_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("prep_plan", "Preparation roadmap"),
-    ("predicted_questions", "Predicted questions"),
-    ("interviewer_questions", "Questions to ask"),
-    ("resume_defense_prep", "Resume defense"),
-    ("technical_deep_dives", "Technical deep dives"),
+INTERVIEW_SECTIONS: tuple[tuple[str, str], ...] = tuple(
+    (section.key, section.title) for section in interview_prep.SECTIONS
 )
-#: What the progress line says while the model writes each part of its answer.
-_WRITING: dict[str, str] = {
-    "primary_drivers": "callback drivers",
-    "formatted_jd": "the job description",
-    "company_context": "company context",
-    "background_narrative": "your background narrative",
-    "weak_areas_targeted": "targets from earlier rounds",
-    "roadmap": "the roadmap",
-    "predicted_questions": "predicted questions",
-    "interviewer_questions": "questions to ask",
-    "resume_defense": "resume defense",
-    "deep_dives": "technical deep dives",
-}
 PHASE_BASE = "Writing the base preparation"
 PHASE_INTERVIEW = "Writing the interview preparation"
-PROGRESS_EVERY_S = 0.3
+#: A section's markdown shorter than this is an empty answer: a failure, not a success.
+MIN_SECTION_CHARS = 20
+#: A prompt whose window leaves fewer tokens than this for the job's details is not sent.
+MIN_ROOM_TOKENS = 120
 
 
 class PrepFailed(Exception):
     """A generation that could not run; the message is shown with a Retry."""
+
+
+class SectionFailed(Exception):
+    """One section that could not be written; the message is shown beside it with its Retry."""
 
 
 # ----------------------------------------------------------------------------- reading
@@ -90,37 +76,57 @@ def prep_of(session: Session, interview_id: int) -> InterviewPrep | None:
 
 
 # ----------------------------------------------------------------------------- queueing
-def queue_base_prep(session: Session, job_id: int, *, replace_edits: bool = False) -> Task:
-    """Queue base prep for a job; with `replace_edits`, hand-edited sections are regenerated too."""
+def queue_base_prep(
+    session: Session, job_id: int, *, replace_edits: bool = False, sections: Sequence[str] = ()
+) -> Task:
+    """Queue base prep for a job (only `sections` when given: a section's Retry); with
+    `replace_edits`, hand-edited sections are regenerated too."""
     job = session.get(Job, job_id)
     if job is None:
         raise NotFound(f"Job {job_id} was not found.")
     _require_description(job)
+    _check_keys(sections, BASE_SECTIONS)
     existing = base_of(session, job_id)
     if replace_edits and existing is not None:
-        _release_edits(session, "base", existing)
-    return tasks.queue_task(session, tasks.TaskKind.BASE_PREP, job_id)
+        _release_edits(session, "base", existing, sections)
+    return tasks.queue_task(session, tasks.TaskKind.BASE_PREP, job_id, sections=sections)
 
 
-def queue_interview_prep(session: Session, interview_id: int, *, replace_edits: bool = False) -> Task:
-    """Queue prep for one interview (the base prep is generated first when the job has none)."""
+def queue_interview_prep(
+    session: Session, interview_id: int, *, replace_edits: bool = False, sections: Sequence[str] = ()
+) -> Task:
+    """Queue prep for one interview (only `sections` when given). A whole run first writes the base
+    prep's sections that have no text yet."""
     interview = session.get(Interview, interview_id)
     if interview is None:
         raise NotFound(f"Interview {interview_id} was not found.")
     job = session.get(Job, interview.job_id)
     assert job is not None
-    if base_of(session, job.id or 0) is None:
+    if not _has_text(base_of(session, job.id or 0), BASE_SECTIONS):
         _require_description(job)
+    _check_keys(sections, INTERVIEW_SECTIONS)
     existing = prep_of(session, interview_id)
     if replace_edits and existing is not None:
-        _release_edits(session, "interview", existing)
-    return tasks.queue_task(session, tasks.TaskKind.INTERVIEW_PREP, interview.job_id, interview_id)
+        _release_edits(session, "interview", existing, sections)
+    return tasks.queue_task(session, tasks.TaskKind.INTERVIEW_PREP, interview.job_id, interview_id, sections=sections)
 
 
-def _release_edits(session: Session, owner: str, stored: PrepBase | InterviewPrep) -> None:
-    """The user chose to regenerate over their edits: keep each edited text as a revision first."""
+def _check_keys(sections: Sequence[str], spec: tuple[tuple[str, str], ...]) -> None:
+    unknown = set(sections) - {key for key, _ in spec}
+    if unknown:
+        raise InvalidInput(f"Unknown section {sorted(unknown)[0]!r}.")
+
+
+def _has_text(stored: PrepBase | InterviewPrep | None, spec: tuple[tuple[str, str], ...]) -> bool:
+    return stored is not None and any(getattr(stored, key) for key, _ in spec)
+
+
+def _release_edits(session: Session, owner: Owner, stored: PrepBase | InterviewPrep, sections: Sequence[str]) -> None:
+    """The user chose to regenerate over their edits (of `sections`, or all): keep each edited text
+    as a revision first."""
     assert stored.id is not None
-    for key in stored.edited:
+    released = [key for key in stored.edited if not sections or key in sections]
+    for key in released:
         session.add(
             PrepRevision(
                 owner=owner,
@@ -131,7 +137,7 @@ def _release_edits(session: Session, owner: str, stored: PrepBase | InterviewPre
                 replaced_by="regenerate",
             )
         )
-    stored.edited = []
+    stored.edited = [key for key in stored.edited if key not in released]
     session.add(stored)
 
 
@@ -179,150 +185,245 @@ def _require_description(job: Job) -> None:
 # ----------------------------------------------------------------------------- running
 async def run_base_prep(task_id: int, *, llm: LLMClient | None = None, profile: UserProfile | None = None) -> bool:
     """Run one queued base-prep task to the end; False if another worker had claimed it."""
-    with db.session_scope() as session:
-        if not tasks.claim_task(session, task_id):
-            return False
-        task = session.get(Task, task_id)
-        job_id = task.job_id if task else None
-    task_changed()
-    return await _guarded(
-        task_id, lambda: _generate_base(task_id, job_id, llm or LLMClient(), profile or user_profile())
-    )
+    claimed = _claim(task_id)
+    if claimed is None:
+        return False
+    job_id, _, only = claimed
+    plan = _base_plan(job_id, profile or user_profile())
+    return await _guarded(task_id, functools.partial(_write_sections, task_id, plan, llm or LLMClient(), only))
 
 
 async def run_interview_prep(task_id: int, *, llm: LLMClient | None = None, profile: UserProfile | None = None) -> bool:
-    """Run one queued interview-prep task (base first when missing); False if already claimed."""
-    with db.session_scope() as session:
-        if not tasks.claim_task(session, task_id):
-            return False
-        task = session.get(Task, task_id)
-        job_id, interview_id = (task.job_id, task.interview_id) if task else (None, None)
-    task_changed()
+    """Run one queued interview-prep task; a whole run first writes the base sections that have no
+    text yet (when the job has a description). False if already claimed."""
+    claimed = _claim(task_id)
+    if claimed is None:
+        return False
+    job_id, interview_id, only = claimed
     client, who = llm or LLMClient(), profile or user_profile()
 
-    async def both() -> None:
-        with db.session_scope() as session:
-            has_base = job_id is not None and base_of(session, job_id) is not None
-        if not has_base:
-            await _generate_base(task_id, job_id, client, who)
-        await _generate_interview(task_id, interview_id, client, who)
+    async def both() -> list[str]:
+        failed: list[str] = []
+        if not only:
+            with db.session_scope() as session:
+                job = session.get(Job, job_id or 0)
+                base = base_of(session, job_id or 0)
+                blank = [key for key, _ in BASE_SECTIONS if base is None or not getattr(base, key)]
+                described = job is not None and bool(job.raw_jd_text.strip())
+            if blank and described:
+                failed += await _write_sections(task_id, _base_plan(job_id, who), client, blank)
+        failed += await _write_sections(task_id, _interview_plan(interview_id, who), client, only)
+        return failed
 
     return await _guarded(task_id, both)
 
 
-async def _guarded(task_id: int, work: Callable[[], Any]) -> bool:
+def _claim(task_id: int) -> tuple[int | None, int | None, list[str]] | None:
+    """Mark the task running: its job, interview and the sections it makes (empty: all); None if
+    another worker had claimed it."""
+    with db.session_scope() as session:
+        if not tasks.claim_task(session, task_id):
+            return None
+        task = session.get(Task, task_id)
+        claimed = (task.job_id, task.interview_id, list(task.sections)) if task else (None, None, [])
+    task_changed()
+    return claimed
+
+
+async def _guarded(task_id: int, work: Callable[[], Awaitable[list[str]]]) -> bool:
     try:
-        await work()
+        failed = await work()
     except (PrepFailed, LLMUnavailable, NotFound, InvalidInput) as exc:
-        _finish(task_id, str(exc))
+        tasks.announce_end(task_id, str(exc))
         return True
     except Exception as exc:  # a bug must still end the task visibly, never as a spinner
         log.exception("prep task %s crashed", task_id)
-        _finish(task_id, f"Unexpected error: {exc}")
+        tasks.announce_end(task_id, f"Unexpected error: {exc}")
         return True
-    _finish(task_id, None)
+    tasks.announce_end(
+        task_id,
+        f"Not every section could be written ({', '.join(failed)}): each says why, with Retry this section."
+        if failed
+        else None,
+    )
     return True
 
 
-def _finish(task_id: int, error: str | None) -> None:
-    with db.session_scope() as session:
-        if error is None:
-            tasks.finish_task(session, task_id)
-        else:
-            tasks.fail_task(session, task_id, error)
-    task_changed()
+@dataclass(frozen=True)
+class _Kind:
+    """What base prep and round prep each have: the progress line's start, the sections, the prompts."""
+
+    phase: str
+    prompts: tuple[SectionPrompt, ...]
+    system: Template
+    headings: Mapping[str, str]
 
 
-class _Progress:
-    """Turns the growing partial answer into a phase line, written at most every 0.3 s."""
-
-    def __init__(self, task_id: int, prefix: str) -> None:
-        self.task_id, self.prefix = task_id, prefix
-        self.shown = ""
-        self.at = 0.0
-        self.set(prefix)
-
-    def set(self, phase: str) -> None:
-        if phase == self.shown:
-            return
-        self.shown, self.at = phase, time.monotonic()
-        with db.session_scope() as session:
-            tasks.set_phase(session, self.task_id, phase)
-        task_changed()
-
-    def __call__(self, partial: BaseModel) -> None:
-        filled = [name for name, value in partial.model_dump().items() if value not in (None, "", [], {})]
-        if filled and time.monotonic() - self.at >= PROGRESS_EVERY_S:
-            self.set(f"{self.prefix}: {_WRITING.get(filled[-1], filled[-1])}")
+_KINDS: dict[Owner, _Kind] = {
+    "base": _Kind(PHASE_BASE, base_prep.SECTIONS, base_prep.SYSTEM, base_prep.HEADINGS),
+    "interview": _Kind(PHASE_INTERVIEW, interview_prep.SECTIONS, interview_prep.SYSTEM, interview_prep.HEADINGS),
+}
 
 
-async def _generate_base(task_id: int, job_id: int | None, llm: LLMClient, profile: UserProfile) -> None:
-    with db.session_scope() as session:
-        job = session.get(Job, job_id) if job_id is not None else None
+@dataclass(frozen=True)
+class _Plan:
+    """One base prep or round prep, as the writer of its sections needs it."""
+
+    owner: Owner
+    candidate: str
+    #: The stored prep (None before its first section), and a new one.
+    row: Callable[[Session], PrepBase | InterviewPrep | None]
+    new_row: Callable[[], PrepBase | InterviewPrep]
+    #: The prompt's fixed intro and its variable inputs, read again for each section: the drivers
+    #: written a moment ago are an input of the sections after them.
+    read: Callable[[Session], tuple[str, dict[str, PromptInput]]]
+
+    @property
+    def kind(self) -> _Kind:
+        return _KINDS[self.owner]
+
+
+def _inputs(*parts: PromptInput) -> dict[str, PromptInput]:
+    return {part.name: part for part in parts}
+
+
+def _base_plan(job_id: int | None, profile: UserProfile) -> _Plan:
+    def read(session: Session) -> tuple[str, dict[str, PromptInput]]:
+        job = session.get(Job, job_id or 0)
         if job is None:
             raise PrepFailed("The job of this preparation no longer exists.")
         _require_description(job)
-        messages = base_prep.render_messages(
-            candidate=profile.name,
-            headline=profile.headline,
-            company=job.company,
+        intro = base_prep.INTRO.substitute(
             title=job.title,
-            location=job.location,
-            job_description=job.raw_jd_text,
-            company_research=research_text(session, job.id or 0),
-            bullets=rendered_bullets(session, job.candidate_id),
+            company=job.company,
+            location=job.location or "location not given",
+            candidate=profile.name,
+            headline=profile.headline or "(no headline)",
         )
-    answer = await llm.structured(base_prep.BasePrepAnswer, messages, on_partial=_Progress(task_id, PHASE_BASE))
-    with db.session_scope() as session:
-        stored = base_of(session, job_id or 0) or PrepBase(job_id=job_id or 0)
-        _apply(session, "base", stored, base_sections(answer))
-        stored.generated_at = utcnow()
+        return intro, _inputs(
+            prep_inputs.description_input(job),
+            prep_inputs.projects_input(session, job.candidate_id, relevant_to=job.raw_jd_text),
+            prep_inputs.research_input(session, job.id or 0),
+            prep_inputs.drivers_input(base_of(session, job.id or 0)),
+        )
+
+    return _Plan(
+        "base", profile.name, lambda session: base_of(session, job_id or 0), lambda: PrepBase(job_id=job_id or 0), read
+    )
 
 
-async def _generate_interview(task_id: int, interview_id: int | None, llm: LLMClient, profile: UserProfile) -> None:
-    with db.session_scope() as session:
-        interview = session.get(Interview, interview_id) if interview_id is not None else None
+def _interview_plan(interview_id: int | None, profile: UserProfile) -> _Plan:
+    def read(session: Session) -> tuple[str, dict[str, PromptInput]]:
+        interview = session.get(Interview, interview_id or 0)
         job = session.get(Job, interview.job_id) if interview else None
-        base = base_of(session, job.id or 0) if job else None
         if interview is None or job is None:
             raise PrepFailed("The interview of this preparation no longer exists.")
-        messages = interview_prep.render_messages(
-            candidate=profile.name,
-            company=job.company,
-            title=job.title,
-            interview=interview_facts(interview),
-            base_prep=base_text(base),
-            bullets=rendered_bullets(session, job.candidate_id),
-            projects=projects_json(session, job.candidate_id),
-            earlier_rounds=earlier_rounds_json(session, interview),
+        intro = interview_prep.INTRO.substitute(
+            title=job.title, company=job.company, interview=prep_inputs.interview_facts(interview)
         )
-    answer = await llm.structured(
-        interview_prep.InterviewPrepAnswer, messages, on_partial=_Progress(task_id, PHASE_INTERVIEW)
+        return intro, _inputs(
+            prep_inputs.base_prep_input(base_of(session, job.id or 0)),
+            prep_inputs.projects_input(session, job.candidate_id, relevant_to=f"{job.raw_jd_text}\n{interview.focus}"),
+            prep_inputs.earlier_rounds_input(session, interview),
+        )
+
+    return _Plan(
+        "interview",
+        profile.name,
+        lambda session: prep_of(session, interview_id or 0),
+        lambda: InterviewPrep(interview_id=interview_id or 0),
+        read,
     )
+
+
+async def _write_sections(task_id: int, plan: _Plan, llm: LLMClient, only: Sequence[str]) -> list[str]:
+    """Write the plan's sections (`only` those, when given), one call after another, each saved and
+    announced as it is done; a section the user edited is left alone. The titles of those that failed."""
     with db.session_scope() as session:
-        stored = prep_of(session, interview_id or 0) or InterviewPrep(interview_id=interview_id or 0)
-        _apply(session, "interview", stored, interview_sections(answer))
-        stored.predicted = [item.question for item in answer.predicted_questions]
-        stored.generated_at = utcnow()
+        stored = plan.row(session)
+        edited = set(stored.edited) if stored is not None else set()
+    todo = [section for section in plan.kind.prompts if (not only or section.key in only) and section.key not in edited]
+    failed: list[str] = []
+    for number, section in enumerate(todo, start=1):
+        tasks.announce_phase(task_id, f"{plan.kind.phase}: {section.title.lower()} ({number} of {len(todo)})")
+        notice = ""
+        try:
+            with db.session_scope() as session:
+                intro, inputs = plan.read(session)
+            messages, notice = _fitted_messages(llm, plan, section, intro, inputs)
+            answer = await llm.structured(section.schema, messages)
+            text = section_markdown(section.key, answer)
+            if len(text) < MIN_SECTION_CHARS:
+                raise SectionFailed(
+                    f"The answer was next to empty ({len(text)} characters of text), so it was not kept."
+                )
+        except (SectionFailed, LLMUnavailable) as exc:
+            if isinstance(exc, LLMUnavailable) and exc.nothing_configured:
+                raise  # no section could be written: the run fails as a whole, with the way to Settings
+            log.warning("prep task %s: section %s failed: %s", task_id, section.key, exc)
+            _save_section(plan, section.key, notice, error=str(exc))
+            failed.append(section.title)
+        else:
+            _save_section(plan, section.key, notice, text=text, answer=answer)
+    return failed
 
 
-def _apply(session: Session, owner: str, stored: PrepBase | InterviewPrep, sections: dict[str, str]) -> None:
-    """Write freshly generated sections, keeping the ones the user edited and a revision of each replaced one."""
-    if stored.id is None:
+def _fitted_messages(
+    llm: LLMClient, plan: _Plan, section: SectionPrompt, intro: str, inputs: Mapping[str, PromptInput]
+) -> tuple[list[dict[str, str]], str]:
+    """The section's messages with its inputs trimmed to the tightest window, and what was left out."""
+
+    def messages(texts: Mapping[str, str]) -> list[dict[str, str]]:
+        system = plan.kind.system.substitute(candidate=plan.candidate)
+        return render_messages(system=system, intro=intro, headings=plan.kind.headings, section=section, texts=texts)
+
+    answer_tokens = output_tokens(section.schema)
+    room = llm.prompt_room(section.schema, messages({}), max_tokens=answer_tokens)
+    details = room.tokens - RETRY_TOKENS if room is not None else None
+    if room is not None and details is not None and details < MIN_ROOM_TOKENS:
+        raise SectionFailed(
+            f"Not sent: the window of backend “{room.backend}” is {room.window:,} tokens (context_tokens), and this "
+            f"section's instructions, its answer ({answer_tokens:,} tokens) and room for one retry leave "
+            f"{max(details, 0):,} for the job's details. Give the model a larger window (for Ollama, num_ctx)."
+        )
+    fitted = fit_inputs([inputs[name] for name in section.inputs], details)
+    return messages(fitted.texts), fitted.notice(room)
+
+
+def _save_section(
+    plan: _Plan, key: str, notice: str, *, text: str | None = None, error: str = "", answer: Any = None
+) -> None:
+    """Store one section's outcome: its new text (the old one kept as a revision) or why it failed
+    (its text stays), and what its prompt left out."""
+    with db.session_scope() as session:
+        stored = plan.row(session) or plan.new_row()
+        if stored.id is None:
+            session.add(stored)
+            session.flush()
+        if key in stored.edited:  # edited while the model wrote it: the user's text wins
+            return
+        if text is None:
+            stored.section_errors = {**stored.section_errors, key: error}
+        else:
+            _replace_generated(session, plan.owner, stored, key, text)
+            stored.section_errors = {name: why for name, why in stored.section_errors.items() if name != key}
+            if isinstance(stored, InterviewPrep) and isinstance(answer, interview_prep.PredictedQuestions):
+                stored.predicted = [item.question for item in answer.questions]
+            stored.generated_at = utcnow()
+        others = {name: said for name, said in stored.left_out.items() if name != key}
+        stored.left_out = {**others, key: notice} if notice else others
+        stored.updated_at = utcnow()
         session.add(stored)
-        session.flush()
+    task_changed()
+
+
+def _replace_generated(session: Session, owner: Owner, stored: PrepBase | InterviewPrep, key: str, text: str) -> None:
+    """Write a freshly generated section, keeping the text it replaces as a revision."""
     assert stored.id is not None
-    for key, text in sections.items():
-        if key in stored.edited:
-            continue
-        previous = getattr(stored, key)
-        if previous and previous != text and previous != _newest_revision_text(session, owner, stored.id, key):
-            session.add(
-                PrepRevision(owner=owner, owner_id=stored.id, section=key, text=previous, replaced_by="regenerate")
-            )
-        setattr(stored, key, text)
-    stored.updated_at = utcnow()
-    session.add(stored)
+    previous = getattr(stored, key)
+    if previous and previous != text and previous != _newest_revision_text(session, owner, stored.id, key):
+        session.add(PrepRevision(owner=owner, owner_id=stored.id, section=key, text=previous, replaced_by="regenerate"))
+    setattr(stored, key, text)
 
 
 def _newest_revision_text(session: Session, owner: str, owner_id: int, key: str) -> str | None:
@@ -332,116 +433,6 @@ def _newest_revision_text(session: Session, owner: str, owner_id: int, key: str)
         .order_by(col(PrepRevision.id).desc())
         .limit(1)
     ).first()
-
-
-# ----------------------------------------------------------------------------- prompt inputs
-def rendered_bullets(session: Session, candidate_id: int) -> str:
-    """The resume as the model reads it: one bullet a line, with the project behind it."""
-    rows = session.exec(
-        select(ResumeBullet, ExperienceProject)
-        .join(ExperienceProject, col(ExperienceProject.id) == col(ResumeBullet.project_id))
-        .where(ExperienceProject.candidate_id == candidate_id)
-        .order_by(col(ExperienceProject.position), col(ExperienceProject.id), col(ResumeBullet.position))
-    )
-    return "\n".join(f"- {bullet.text} (project: {project.name})" for bullet, project in rows)
-
-
-def projects_json(session: Session, candidate_id: int) -> list[dict[str, Any]]:
-    """The resume projects as structured data, each with its bullets."""
-    projects = session.exec(
-        select(ExperienceProject)
-        .where(ExperienceProject.candidate_id == candidate_id)
-        .order_by(col(ExperienceProject.position), col(ExperienceProject.id))
-    ).all()
-    bullets: dict[int, list[str]] = {}
-    for bullet in session.exec(
-        select(ResumeBullet)
-        .where(col(ResumeBullet.project_id).in_([project.id for project in projects]))
-        .order_by(col(ResumeBullet.position))
-    ):
-        bullets.setdefault(bullet.project_id, []).append(bullet.text)
-    return [
-        {
-            "name": project.name,
-            "company": project.company,
-            "role": project.role,
-            "period": project.period,
-            "situation": project.situation,
-            "actions": project.actions,
-            "results": project.results,
-            "metrics": project.metrics,
-            "stack": project.stack,
-            "decisions_and_tradeoffs": project.decisions,
-            "bullets": bullets.get(project.id or 0, []),
-        }
-        for project in projects
-    ]
-
-
-def interview_facts(interview: Interview) -> dict[str, Any]:
-    return {
-        "round": interview.order,
-        "name": interview.name,
-        "kind": InterviewKind(interview.kind).label,
-        "format": interview.format,
-        "focus": interview.focus,
-        "interviewers": interview.interviewers,
-        "scheduled_at": interview.scheduled_at.isoformat() if interview.scheduled_at else None,
-    }
-
-
-def earlier_rounds_json(session: Session, interview: Interview) -> list[dict[str, Any]]:
-    """The rounds before this one, as structured notes: what was asked, what came up, how it went."""
-    rounds = session.exec(
-        select(Interview)
-        .where(Interview.job_id == interview.job_id, col(Interview.order) < interview.order)
-        .order_by(col(Interview.order))
-    ).all()
-    preps = {
-        prep.interview_id: prep
-        for prep in session.exec(
-            select(InterviewPrep).where(col(InterviewPrep.interview_id).in_([r.id for r in rounds]))
-        )
-    }
-    earlier = []
-    for earlier_round in rounds:
-        prep = preps.get(earlier_round.id or 0)
-        hits = match_questions(prep.predicted, earlier_round.questions_asked) if prep else []
-        earlier.append(
-            {
-                "round": earlier_round.order,
-                "name": earlier_round.name,
-                "kind": InterviewKind(earlier_round.kind).label,
-                "outcome": earlier_round.outcome,
-                "notes": earlier_round.notes,
-                "questions_asked": earlier_round.questions_asked,
-                "predicted_that_came_up": [hit.predicted for hit in hits if hit.came_up],
-                "predicted_that_did_not": [hit.predicted for hit in hits if not hit.came_up],
-                "feedback": earlier_round.feedback,
-                "ratings": {
-                    name: getattr(earlier_round, name) for name in RATING_FIELDS if getattr(earlier_round, name)
-                },
-            }
-        )
-    return earlier
-
-
-def research_text(session: Session, job_id: int) -> str:
-    research = session.exec(select(CompanyResearch).where(CompanyResearch.job_id == job_id)).first()
-    if research is None:
-        return ""
-    return "\n".join(
-        f"{section['title']}: {claim['text']}"
-        for section in research.brief.get("sections", [])
-        if not section.get("private")
-        for claim in section.get("claims", [])
-    )
-
-
-def base_text(base: PrepBase | None) -> str:
-    if base is None:
-        return ""
-    return "\n\n".join(f"## {label}\n{getattr(base, key)}" for key, label in BASE_SECTIONS if getattr(base, key))
 
 
 # ----------------------------------------------------------------------------- the bulk list

@@ -1,13 +1,15 @@
-"""Turn the model's structured prep answers into the markdown sections that are stored and edited.
+"""Turn the model's structured answer of each prep section into the markdown that is stored and edited.
 
-The model fills a schema (so counts and shapes are checked); the user reads and edits markdown.
+The model fills a section's schema (so counts and shapes are checked); the user reads and edits markdown.
 Everything the model wrote passes through `clean_markdown` before it is stored.
 """
 
 from __future__ import annotations
 
-from peregrine.llm.prompts.base_prep import BasePrepAnswer
-from peregrine.llm.prompts.interview_prep import InterviewPrepAnswer, RoadmapPhase
+from collections.abc import Callable
+from typing import Any
+
+from peregrine.llm.prompts import base_prep, interview_prep
 from peregrine.services.sanitize import clean_markdown
 
 ROADMAP_PHASES: tuple[tuple[str, str], ...] = (
@@ -18,52 +20,71 @@ ROADMAP_PHASES: tuple[tuple[str, str], ...] = (
 )
 
 
-def base_sections(answer: BasePrepAnswer) -> dict[str, str]:
-    drivers = "\n".join(
+def _drivers(answer: base_prep.CallbackDrivers) -> str:
+    return "\n".join(
         f"{number}. **{driver.name}** — {driver.evidence}  \n   *You:* {driver.how_you_meet_it}"
-        for number, driver in enumerate(answer.primary_drivers, start=1)
+        for number, driver in enumerate(answer.drivers, start=1)
     )
-    story = answer.background_narrative
-    narrative = f"**Opening.** {story.opening}\n\n**Core.** {story.core}\n\n**Forward hook.** {story.forward_hook}"
-    return {
-        "formatted_jd": clean_markdown(answer.formatted_jd),
-        "company_context": clean_markdown(answer.company_context),
-        "primary_drivers": clean_markdown(drivers),
-        "background_narrative": clean_markdown(narrative),
-    }
 
 
-def interview_sections(answer: InterviewPrepAnswer) -> dict[str, str]:
+def _narrative(story: base_prep.BackgroundNarrative) -> str:
+    return f"**Opening.** {story.opening}\n\n**Core.** {story.core}\n\n**Forward hook.** {story.forward_hook}"
+
+
+def _roadmap(answer: interview_prep.RoadmapAnswer) -> str:
     plan = []
     if answer.weak_areas_targeted:
         plan.append("**Targets from earlier rounds:** " + "; ".join(answer.weak_areas_targeted))
     for number, (key, label) in enumerate(ROADMAP_PHASES, start=1):
-        phase: RoadmapPhase = getattr(answer.roadmap, key)
+        phase: interview_prep.RoadmapPhase = getattr(answer.roadmap, key)
         plan.append(f"### Phase {number}: {label}\n" + "\n".join(f"- [ ] {task}" for task in phase.tasks))
+    return "\n\n".join(plan)
 
-    predicted = [
+
+def _predicted(answer: interview_prep.PredictedQuestions) -> str:
+    return "\n\n".join(
         f"### {number}. {item.question}\n"
         f"*Why it is likely:* {item.why_likely}  \n*Draws on:* {item.project}\n\n"
         f"- **Situation:** {item.star.situation}\n- **Task:** {item.star.task}\n"
         f"- **Action:** {item.star.action}\n- **Result:** {item.star.result}"
-        for number, item in enumerate(answer.predicted_questions, start=1)
-    ]
-    asking = [
-        f"{number}. **{item.question}**  \n   {item.rationale}"
-        for number, item in enumerate(answer.interviewer_questions, start=1)
-    ]
-    defense = [
+        for number, item in enumerate(answer.questions, start=1)
+    )
+
+
+def _asking(answer: interview_prep.QuestionsToAsk) -> str:
+    return "\n".join(
+        f"{number}. **{item.question}**  \n   {item.rationale}" for number, item in enumerate(answer.questions, start=1)
+    )
+
+
+def _defense(answer: interview_prep.ResumeDefense) -> str:
+    return "\n\n".join(
         f"### {item.bullet}\n*Risk:* {item.risk}  \n*Expect:* {item.likely_probe}\n\n{item.defense}"
-        for item in answer.resume_defense
-    ]
-    dives = [f"### {item.topic}\n*Why:* {item.why}\n\n{item.explanation}" for item in answer.deep_dives]
-    return {
-        "prep_plan": clean_markdown("\n\n".join(plan)),
-        "predicted_questions": clean_markdown("\n\n".join(predicted)),
-        "interviewer_questions": clean_markdown("\n".join(asking)),
-        "resume_defense_prep": clean_markdown("\n\n".join(defense)),
-        "technical_deep_dives": clean_markdown("\n\n".join(dives)),
-    }
+        for item in answer.bullets
+    )
+
+
+def _dives(answer: interview_prep.DeepDives) -> str:
+    return "\n\n".join(f"### {item.topic}\n*Why:* {item.why}\n\n{item.explanation}" for item in answer.dives)
+
+
+#: Section key → the markdown of its answer (before `clean_markdown`).
+_RENDERERS: dict[str, Callable[[Any], str]] = {
+    "primary_drivers": _drivers,
+    "formatted_jd": lambda answer: answer.markdown,
+    "company_context": lambda answer: answer.markdown,
+    "background_narrative": _narrative,
+    "prep_plan": _roadmap,
+    "predicted_questions": _predicted,
+    "interviewer_questions": _asking,
+    "resume_defense_prep": _defense,
+    "technical_deep_dives": _dives,
+}
+
+
+def section_markdown(key: str, answer: Any) -> str:
+    """The stored markdown of one section's answer, sanitized."""
+    return clean_markdown(_RENDERERS[key](answer)).strip()
 
 
 def reference_lines(markdown: str, *, limit: int = 12) -> list[str]:

@@ -94,6 +94,8 @@ def _replace(
             )
         )
     setattr(row, key, text)
+    # the user's own text (an edit, a restored one) ends a failed generation's notice
+    row.section_errors = {name: why for name, why in row.section_errors.items() if name != key}
     row.updated_at = utcnow()
 
 

@@ -1,18 +1,22 @@
 """Company research in three phases: SearXNG web results, SearXNG news, LLM synthesis.
 
 A run is a `Task` (see services/tasks.py). The brief it writes replaces the previous
-one only when it is complete, so a failed or interrupted run never costs the user
-the brief they already had. With no language model configured a run waits in the
-queue (the runner claims nothing), shown as "not set up" rather than as a failure.
+one only when it is complete and says something: a brief in which no claim cites a real
+source (a small model's `{}` validates, every list defaulting to empty) is a failed run,
+so a failed, empty or interrupted run never costs the user the brief they already had.
+Every brief that becomes the job's research is kept as a `ResearchRevision`, its History,
+from which an earlier one can be restored. With no language model configured a run waits
+in the queue (the runner claims nothing), shown as "not set up" rather than as a failure.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from peregrine import db
 from peregrine.config import UserProfile, user_profile
@@ -25,8 +29,10 @@ from peregrine.integrations.searxng import (
 )
 from peregrine.llm.client import LLMClient, LLMUnavailable
 from peregrine.llm.prompts.company_research import Claim, CompanyBrief, brief_schema, render_messages
-from peregrine.models import CompanyResearch, Job, Task, utcnow
+from peregrine.models import CompanyResearch, Job, ResearchRevision, Task, utcnow
 from peregrine.services import tasks
+from peregrine.services.errors import NotFound
+from peregrine.services.jobs import get_job
 from peregrine.services.sanitize import clean_text, safe_url
 from peregrine.services.task_events import task_changed
 
@@ -50,6 +56,8 @@ MAX_SOURCES = 16
 
 #: What a queued run shows while no language model is configured: it waits, it has not failed.
 NOT_SET_UP = "not_set_up"
+#: Revisions listed in a job's research History, newest first.
+REVISIONS_SHOWN = 20
 
 
 class ResearchFailed(Exception):
@@ -79,6 +87,46 @@ def shown_status(status: str, *, llm_ready: bool) -> str:
 
 def latest_brief(session: Session, job_id: int) -> CompanyResearch | None:
     return session.exec(select(CompanyResearch).where(CompanyResearch.job_id == job_id)).first()
+
+
+def kept_claims(document: dict[str, Any]) -> int:
+    """How many claims a stored brief holds, over all its sections."""
+    return sum(len(section["claims"]) for section in document.get("sections", []))
+
+
+def revisions_of(session: Session, job_id: int, *, candidate_id: int) -> list[ResearchRevision]:
+    """The job's research History, newest first: the first is the brief shown now."""
+    get_job(session, job_id, candidate_id=candidate_id)
+    return list(
+        session.exec(
+            select(ResearchRevision)
+            .where(ResearchRevision.job_id == job_id)
+            .order_by(col(ResearchRevision.id).desc())
+            .limit(REVISIONS_SHOWN)
+        )
+    )
+
+
+def restore_revision(session: Session, revision_id: int, *, candidate_id: int) -> CompanyResearch:
+    """Show an earlier brief again; the restore is itself a revision, so the History records it."""
+    revision = session.get(ResearchRevision, revision_id)
+    if revision is None:
+        raise NotFound("That version of the research no longer exists.")
+    get_job(session, revision.job_id, candidate_id=candidate_id)  # another candidate's: NotFound
+    return _show_brief(session, revision.job_id, dict(revision.brief), revision.generated_at, made_by="restore")
+
+
+def _show_brief(
+    session: Session, job_id: int, brief: dict[str, Any], generated_at: datetime, *, made_by: str
+) -> CompanyResearch:
+    """Make `brief` the job's research, and record it in the History."""
+    stored = latest_brief(session, job_id) or CompanyResearch(job_id=job_id)
+    stored.brief = brief
+    stored.generated_at = generated_at
+    session.add(stored)
+    session.add(ResearchRevision(job_id=job_id, brief=brief, generated_at=generated_at, made_by=made_by))
+    session.flush()
+    return stored
 
 
 async def run_company_research(
@@ -118,10 +166,7 @@ async def run_company_research(
         _fail(task_id, f"Unexpected error: {exc}")
         return True
     with db.session_scope() as session:
-        stored = latest_brief(session, job_id) or CompanyResearch(job_id=job_id)
-        stored.brief = brief
-        stored.generated_at = utcnow()
-        session.add(stored)
+        _show_brief(session, job_id, brief, utcnow(), made_by="research")
         tasks.finish_task(session, task_id)
     task_changed()
     return True
@@ -168,8 +213,14 @@ async def _research(
         lgbtq=profile.candidate_lgbtq_focus,
     )
     schema = brief_schema(accessibility=profile.candidate_accessibility_focus, lgbtq=profile.candidate_lgbtq_focus)
-    brief = await llm.structured(schema, messages)
-    return brief_document(brief, sources, profile)
+    document = brief_document(await llm.structured(schema, messages), sources, profile)
+    if not kept_claims(document):
+        found = "the source found" if len(sources) == 1 else f"the {len(sources)} sources found"
+        raise ResearchFailed(
+            f"The language model's brief said nothing: none of its claims cited {found}. "
+            "Any earlier brief is kept; retry, or try a larger model."
+        )
+    return document
 
 
 async def _search(search: SearxngClient, query: str, **options: Any) -> list[SearchResult]:

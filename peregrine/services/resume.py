@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -123,24 +123,20 @@ def _count(number: int, noun: str) -> str:
 # Reading ---------------------------------------------------------------------------------------
 
 
+_Ordered = TypeVar("_Ordered", ExperienceProject, ResumeBullet)
+
+
+def _in_order(session: Session, model: type[_Ordered], condition: Any) -> list[_Ordered]:
+    """The rows of `model` that meet `condition`, in their 1, 2, 3… order."""
+    return list(session.exec(select(model).where(condition).order_by(col(model.position), col(model.id))))
+
+
 def projects_of(session: Session, candidate_id: int) -> list[ExperienceProject]:
-    return list(
-        session.exec(
-            select(ExperienceProject)
-            .where(ExperienceProject.candidate_id == candidate_id)
-            .order_by(col(ExperienceProject.position), col(ExperienceProject.id))
-        )
-    )
+    return _in_order(session, ExperienceProject, col(ExperienceProject.candidate_id) == candidate_id)
 
 
 def bullets_of(session: Session, project_id: int) -> list[ResumeBullet]:
-    return list(
-        session.exec(
-            select(ResumeBullet)
-            .where(ResumeBullet.project_id == project_id)
-            .order_by(col(ResumeBullet.position), col(ResumeBullet.id))
-        )
-    )
+    return _in_order(session, ResumeBullet, col(ResumeBullet.project_id) == project_id)
 
 
 def resume_of(session: Session, candidate_id: int) -> list[ProjectWithBullets]:
@@ -148,12 +144,7 @@ def resume_of(session: Session, candidate_id: int) -> list[ProjectWithBullets]:
     projects = projects_of(session, candidate_id)
     bullets: dict[int, list[ResumeBullet]] = {project.id: [] for project in projects if project.id is not None}
     if bullets:
-        rows = session.exec(
-            select(ResumeBullet)
-            .where(col(ResumeBullet.project_id).in_(list(bullets)))
-            .order_by(col(ResumeBullet.position), col(ResumeBullet.id))
-        )
-        for bullet in rows:
+        for bullet in _in_order(session, ResumeBullet, col(ResumeBullet.project_id).in_(list(bullets))):
             bullets[bullet.project_id].append(bullet)
     return [ProjectWithBullets(project, bullets[project.id]) for project in projects if project.id is not None]
 
@@ -186,10 +177,7 @@ def create_project(
 ) -> ExperienceProject:
     """Add a project at `position` (1-based; default: last) and renumber the others."""
     project = ExperienceProject(candidate_id=candidate_id, **fields.cleaned())
-    projects = projects_of(session, candidate_id)
-    index = len(projects) if position is None else max(0, min(position - 1, len(projects)))
-    projects.insert(index, project)
-    _renumber(session, projects)
+    _place(session, projects_of(session, candidate_id), project, position)
     return project
 
 
@@ -219,10 +207,7 @@ def move_project(
 ) -> list[ExperienceProject]:
     """Put a project at `position` (1-based) among the candidate's; return them in order."""
     project = get_project(session, project_id, candidate_id=candidate_id)
-    projects = [other for other in projects_of(session, project.candidate_id) if other.id != project.id]
-    projects.insert(max(0, min(position - 1, len(projects))), project)
-    _renumber(session, projects)
-    return projects
+    return _place(session, projects_of(session, project.candidate_id), project, position)
 
 
 # Bullets ---------------------------------------------------------------------------------------
@@ -234,10 +219,7 @@ def add_bullet(
     """Add a bullet under its project at `position` (1-based; default: last)."""
     get_project(session, project_id, candidate_id=candidate_id)
     bullet = ResumeBullet(project_id=project_id, text=clean_bullet(text))
-    bullets = bullets_of(session, project_id)
-    index = len(bullets) if position is None else max(0, min(position - 1, len(bullets)))
-    bullets.insert(index, bullet)
-    _renumber(session, bullets)
+    _place(session, bullets_of(session, project_id), bullet, position)
     return bullet
 
 
@@ -264,10 +246,16 @@ def move_bullet(
     Moving up is `position - 1`, down `position + 1`; past either end it stays where it is.
     """
     bullet = get_bullet(session, bullet_id, candidate_id=candidate_id)
-    bullets = [other for other in bullets_of(session, bullet.project_id) if other.id != bullet.id]
-    bullets.insert(max(0, min(position - 1, len(bullets))), bullet)
-    _renumber(session, bullets)
-    return bullets
+    return _place(session, bullets_of(session, bullet.project_id), bullet, position)
+
+
+def _place(session: Session, rows: list[_Ordered], row: _Ordered, position: int | None) -> list[_Ordered]:
+    """`row` put at `position` (1-based; None: last; past either end: that end) among `rows`, which
+    may hold it already; all renumbered 1, 2, 3…, and returned in that order."""
+    others = [other for other in rows if row.id is None or other.id != row.id]
+    others.insert(len(others) if position is None else max(0, min(position - 1, len(others))), row)
+    _renumber(session, others)
+    return others
 
 
 def _renumber(session: Session, rows: Sequence[ExperienceProject | ResumeBullet]) -> None:

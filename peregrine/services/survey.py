@@ -6,6 +6,8 @@ with the text read from it), and the questions with their answers. Screenshots a
 configured vision model when one is marked `vision: true`, else by Tesseract on this machine;
 each image records which reader read it. A failure (OCR or model) is written beside what it
 concerns and never removes an image, the pasted text or earlier answers, so a retry can follow.
+Each question is answered by a call of its own and saved as it comes, so one failed or empty answer
+costs that question alone, which keeps its earlier answer, shows why, and can be retried by itself.
 "Done" finishes the survey and moves the job from Survey to Phone screen through `move_job`.
 Without a language model, `list_questions` puts the split questions on the survey with empty
 answers, for the user to write them there.
@@ -20,7 +22,7 @@ import asyncio
 import logging
 import re
 import uuid
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ from peregrine.config import UserProfile, user_profile
 from peregrine.domain import limits
 from peregrine.domain.dates import local_moment
 from peregrine.domain.stages import MoveSource, Stage
-from peregrine.domain.survey_questions import MAX_QUESTIONS, split_questions
+from peregrine.domain.survey_questions import MAX_QUESTIONS, answer_problem, split_questions
 from peregrine.integrations import ocr
 from peregrine.llm.client import LLMClient, LLMUnavailable, get_llm_client
 from peregrine.llm.prompts import survey as prompts
@@ -44,6 +46,8 @@ from peregrine.services.prep import projects_json
 from peregrine.services.uploads import ACCEPTED, CheckedImage, Refusal
 
 log = logging.getLogger("peregrine.survey")
+
+NO_SURVEY_TEXT = "There is no survey text yet: paste the questions or add a screenshot first."
 
 DRAFT, ANSWERED, DONE = "draft", "answered", "done"
 READER_VISION, READER_OCR = "vision", "ocr"
@@ -183,21 +187,29 @@ def list_questions(session: Session, survey_id: int) -> SurveyResponse:
     """The survey's questions with answer boxes for the user to fill, no model asked: an answer
     already given to the same question stays, one no question has any more goes."""
     survey = get_survey(session, survey_id)
+    _relist(survey)
+    _touch(session, survey)
+    return survey
+
+
+def _relist(survey: SurveyResponse) -> int:
+    """Put the survey's questions, as its text has them now, on it (each with the answer it already had,
+    by its text); how many there are."""
     questions = survey_questions(survey)
     if not questions:
-        raise InvalidInput("There is no survey text yet: paste the questions or add a screenshot first.")
+        raise InvalidInput(NO_SURVEY_TEXT)
     earlier = {str(item["question"]): item for item in survey.questions}
     survey.questions = [
         {
             "question": question,
             "answer": str(earlier.get(question, {}).get("answer", "")),
             "rationale": str(earlier.get(question, {}).get("rationale", "")),
+            "error": "",
         }
         for question in questions
     ]
     survey.error = ""
-    _touch(session, survey)
-    return survey
+    return len(questions)
 
 
 def needs_reading(image: dict[str, Any]) -> bool:
@@ -287,41 +299,83 @@ async def _read_with_vision(client: LLMClient, path: Path) -> str:
 
 
 # ----------------------------------------------------------------------------- answering
-async def suggest_answers(
-    survey_id: int, *, llm: LLMClient | None = None, profile: UserProfile | None = None
-) -> list[dict[str, str]]:
-    """Split the survey's text into questions and ask the model for an answer and a rationale for each.
+#: Called after each answer is saved, with the question's index (the page shows it at once).
+OnAnswer = Callable[[int], Awaitable[None]]
 
-    Raises `InvalidInput` when there are no questions and `LLMUnavailable` when no model answered;
-    the failure is also written on the survey (shown with a Retry), and nothing else changes.
+
+async def suggest_answers(
+    survey_id: int,
+    *,
+    llm: LLMClient | None = None,
+    profile: UserProfile | None = None,
+    only: int | None = None,
+    on_answer: OnAnswer | None = None,
+) -> list[dict[str, str]]:
+    """Answer the survey's questions, each by a call of its own, saving each answer as it comes.
+
+    Without `only`, the survey's questions are listed afresh from its text (an answer already given
+    to the same question stays until a new one replaces it) and every one is asked; with `only`, the
+    question at that index alone (its *Retry this question*). A question whose call fails, or whose
+    answer is empty or not about it (`answer_problem`), keeps its earlier answer and gets the reason,
+    and the others go on. When no question got an answer the survey says so too (shown with a Retry).
+
+    Returns the survey's questions as saved. Raises `InvalidInput` when there are no questions (or
+    no question `only`), and `LLMUnavailable` when no language model is configured (said on the
+    survey too).
     """
     who = profile or user_profile()
-    questions, messages = await asyncio.to_thread(_answer_prompt, survey_id, who)
-    try:
-        answer = await (llm or get_llm_client()).structured(prompts.answers_schema(len(questions)), messages)
-    except LLMUnavailable as exc:
-        await asyncio.to_thread(_save_answer_error, survey_id, str(exc))
-        raise
-    by_number = sorted(answer.answers, key=lambda item: item.number)
-    answered = [
-        {
-            "question": question,
-            "answer": _plain(item.answer, MAX_ANSWER_CHARS),
-            "rationale": " ".join(_plain(item.rationale, MAX_RATIONALE_CHARS).split()),
-        }
-        for question, item in zip(questions, by_number, strict=True)
-    ]
-    await asyncio.to_thread(_save_answers, survey_id, answered)
-    return answered
+    client = llm or get_llm_client()
+    indices = await asyncio.to_thread(_start_answering, survey_id, only)
+    errors: list[str] = []
+    for index in indices:
+        question, messages = await asyncio.to_thread(_answer_prompt, survey_id, index, who)
+        try:
+            answer = await client.structured(prompts.SuggestedAnswer, messages)
+        except LLMUnavailable as exc:
+            if exc.nothing_configured:
+                await asyncio.to_thread(_set_survey_error, survey_id, str(exc))
+                raise
+            result = {"error": str(exc)}
+        else:
+            result = _checked_answer(question, answer)
+        if result.get("error"):
+            errors.append(result["error"])
+        await asyncio.to_thread(_save_answer, survey_id, index, question, result)
+        if on_answer is not None:
+            await on_answer(index)
+    failed_all = len(errors) == len(indices) and only is None
+    return await asyncio.to_thread(
+        _set_survey_error, survey_id, f"No question was answered: {errors[0]}" if failed_all else ""
+    )
 
 
-def _answer_prompt(survey_id: int, who: UserProfile) -> tuple[list[str], list[dict[str, Any]]]:
-    """The survey's questions and the messages that ask for their answers (the job, the resume projects)."""
+def _checked_answer(question: str, answer: prompts.SuggestedAnswer) -> dict[str, str]:
+    """The model's answer as stored, or only the reason it is no answer to `question`."""
+    text = _plain(answer.answer, MAX_ANSWER_CHARS)
+    problem = answer_problem(question, text)
+    if problem:
+        return {"error": problem}
+    return {"answer": text, "rationale": " ".join(_plain(answer.rationale, MAX_RATIONALE_CHARS).split()), "error": ""}
+
+
+def _start_answering(survey_id: int, only: int | None) -> list[int]:
+    """The indices of the questions to answer; a full run lists the questions afresh first."""
     with db.session_scope() as session:
         survey = get_survey(session, survey_id)
-        questions = survey_questions(survey)
-        if not questions:
-            raise InvalidInput("There is no survey text yet: paste the questions or add a screenshot first.")
+        if only is not None:
+            if not 0 <= only < len(survey.questions):
+                raise InvalidInput("That question is no longer in this survey; reload the page.")
+            return [only]
+        count = _relist(survey)
+        _touch(session, survey)
+        return list(range(count))
+
+
+def _answer_prompt(survey_id: int, index: int, who: UserProfile) -> tuple[str, list[dict[str, Any]]]:
+    """Question `index` and the messages that ask for its answer (the job, the resume projects)."""
+    with db.session_scope() as session:
+        survey = get_survey(session, survey_id)
+        question = str(survey.questions[index]["question"])
         job = jobs.get_job(session, survey.job_id)
         messages = prompts.render_messages(
             candidate=who.name,
@@ -330,24 +384,30 @@ def _answer_prompt(survey_id: int, who: UserProfile) -> tuple[list[str], list[di
             title=job.title,
             description=job.raw_jd_text,
             projects=projects_json(session, job.candidate_id),
-            questions=questions,
+            question=question,
+            number=index + 1,
+            count=len(survey.questions),
         )
-        return questions, messages
+        return question, messages
 
 
-def _save_answer_error(survey_id: int, error: str) -> None:
+def _set_survey_error(survey_id: int, error: str) -> list[dict[str, str]]:
+    """Write the survey's error (or clear it); its questions."""
     with db.session_scope() as session:
         survey = get_survey(session, survey_id)
         survey.error = error
         _touch(session, survey)
+        return list(survey.questions)
 
 
-def _save_answers(survey_id: int, answered: list[dict[str, str]]) -> None:
+def _save_answer(survey_id: int, index: int, question: str, result: dict[str, str]) -> None:
+    """Write one question's answer (or its error, keeping the answer it had), if it is still that question."""
     with db.session_scope() as session:
         survey = get_survey(session, survey_id)
-        survey.questions = answered
-        survey.error = ""
-        if survey.status == DRAFT:
+        if index >= len(survey.questions) or survey.questions[index]["question"] != question:
+            return  # the questions were listed again meanwhile: this answer is to none of them
+        survey.questions = [{**item, **result} if n == index else item for n, item in enumerate(survey.questions)]
+        if survey.status == DRAFT and not result.get("error"):
             survey.status = ANSWERED
         _touch(session, survey)
 

@@ -7,6 +7,7 @@ stopped process are marked interrupted and queued again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -15,7 +16,9 @@ from sqlalchemy import and_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from peregrine import db
 from peregrine.models import Task, utcnow
+from peregrine.services.task_events import task_changed
 
 
 class TaskKind(StrEnum):
@@ -84,12 +87,15 @@ def latest_task(session: Session, kind: TaskKind, job_id: int, interview_id: int
     ).first()
 
 
-def queue_task(session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None) -> Task:
-    """Queue a run, or return the one already queued or running for this target (never two at once)."""
+def queue_task(
+    session: Session, kind: TaskKind, job_id: int, interview_id: int | None = None, *, sections: Sequence[str] = ()
+) -> Task:
+    """Queue a run (of only `sections` of its target, when given), or return the one already queued
+    or running for this target (never two at once)."""
     existing = active_task(session, kind, job_id, interview_id)
     if existing is not None:
         return existing
-    task = Task(kind=kind.value, job_id=job_id, interview_id=interview_id)
+    task = Task(kind=kind.value, job_id=job_id, interview_id=interview_id, sections=list(sections))
     try:
         with session.begin_nested():
             session.add(task)
@@ -143,6 +149,24 @@ def fail_task(session: Session, task_id: int, error: str) -> None:
         .where(col(Task.id) == task_id)
         .values(status=TaskStatus.FAILED.value, phase="", error=error, finished_at=utcnow())
     )
+
+
+def announce_phase(task_id: int, phase: str) -> None:
+    """A runner's progress line, written in a transaction of its own; open pages follow at once."""
+    with db.session_scope() as session:
+        set_phase(session, task_id, phase)
+    task_changed()
+
+
+def announce_end(task_id: int, error: str | None) -> None:
+    """A run ended: succeeded (no `error`) or failed with why, in a transaction of its own; open
+    pages follow at once."""
+    with db.session_scope() as session:
+        if error is None:
+            finish_task(session, task_id)
+        else:
+            fail_task(session, task_id, error)
+    task_changed()
 
 
 def queued_tasks(session: Session, limit: int = 10) -> list[Task]:

@@ -26,9 +26,12 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import BinaryIO
+from typing import BinaryIO, Generic, TypeVar
 
 from PIL import Image, UnidentifiedImageError
+
+#: What a `HeldUploads` holds for its background event.
+Held = TypeVar("Held")
 
 MB = 1024 * 1024
 MAX_FILE_BYTES = 10 * MB
@@ -305,8 +308,9 @@ def _size_of(file: BinaryIO, at_least: int) -> int:
 
 
 # ----------------------------------------------------------------------------- between two events
-class HeldUploads:
-    """Screened uploads waiting for their decode, each under an unguessable key.
+class HeldUploads(Generic[Held]):
+    """Uploads waiting for their background work (a screenshot's decode, a resume's reading), each
+    under an unguessable key.
 
     They bridge an upload handler, which must return soon (it holds its tab's state lock, and the
     request's files are closed when it returns), and the background event that decodes them, whose
@@ -316,19 +320,19 @@ class HeldUploads:
 
     def __init__(self, ttl_s: float = 600.0) -> None:
         self._ttl_s = ttl_s
-        self._held: dict[str, tuple[float, Screened]] = {}
+        self._held: dict[str, tuple[float, Held]] = {}
         self._claimed: set[str] = set()
 
-    def hold(self, screened: Screened) -> str:
+    def hold(self, upload: Held) -> str:
         now = time.monotonic()
         for key, (since, _) in list(self._held.items()):
             if now - since > self._ttl_s:
                 del self._held[key]
         key = secrets.token_urlsafe(16)
-        self._held[key] = (now, screened)
+        self._held[key] = (now, upload)
         return key
 
-    def claim(self, key: str) -> Screened | None:
+    def claim(self, key: str) -> Held | None:
         """The upload held under `key`, once: None when it was claimed already or is gone."""
         held = self._held.pop(key, None)
         if held is None:

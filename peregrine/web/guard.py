@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from peregrine.routes import CALENDAR_FEEDS
 from peregrine.web.csp import API_POLICY, COMMON_HEADERS
 from peregrine.web.policy import SitePolicy
 
@@ -129,8 +130,8 @@ class Guard:
         await send({"type": "http.response.body", "body": b""})
 
     def _security_headers(self, path: str) -> Headers:
-        is_json = path.startswith(API_PREFIX) and not path.startswith(API_DOCS)
-        csp = API_POLICY if is_json else self.page_policy()
+        is_data = (path.startswith(API_PREFIX) and not path.startswith(API_DOCS)) or path.startswith(CALENDAR_FEEDS)
+        csp = API_POLICY if is_data else self.page_policy()
         return [
             (b"content-security-policy", csp.encode()),
             *((name.lower().encode(), value.encode()) for name, value in COMMON_HEADERS),

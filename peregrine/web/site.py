@@ -60,6 +60,12 @@ def built_endpoints() -> list[str]:
     return [value for value in endpoints.values() if isinstance(value, str) and "://" in value]
 
 
+def backend_url() -> str:
+    """Where the backend answers, the API and the calendar feeds with it (in production the pages'
+    own address: one port serves both)."""
+    return str(get_config().api_url)
+
+
 def built_pages() -> Path:
     return get_web_dir() / Dirs.STATIC
 

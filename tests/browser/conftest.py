@@ -131,13 +131,23 @@ def clean_db(app_data: Path) -> None:
         EmailMessage,
         ExperienceProject,
         Job,
+        ResearchRevision,
         ResumeBullet,
         StageEvent,
         Task,
     )
 
     with db.session_scope() as session:
-        for table in (EmailMessage, CompanyResearch, Task, StageEvent, Job, ResumeBullet, ExperienceProject):
+        for table in (
+            EmailMessage,
+            ResearchRevision,
+            CompanyResearch,
+            Task,
+            StageEvent,
+            Job,
+            ResumeBullet,
+            ExperienceProject,
+        ):
             session.execute(delete(table))
 
 

@@ -18,13 +18,14 @@ from playwright.sync_api import Page, expect
 from peregrine import db
 from peregrine.domain.stages import Stage
 from peregrine.llm.client import LLMClient
-from peregrine.llm.settings import LLMSettings
+from peregrine.llm.settings import LLMBackend, LLMSettings
 from peregrine.services.candidates import current_candidate
 from peregrine.services.email import actions, store
 from tests.browser.conftest import open_board
 from tests.browser.helpers import card, column, seed_job, stage_of, wait_for_stage
 from tests.fakes import mail_samples
 from tests.fakes.imap_server import PASSWORD, PASSWORD_ENV, USER, PymapServer
+from tests.fakes.openai_server import FakeOpenAIServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
 
@@ -38,14 +39,14 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def deliver(*raws: bytes) -> None:
-    """Store messages as the poller would, then process them with the keyword rules."""
+def deliver(*raws: bytes, llm: LLMClient | None = None) -> None:
+    """Store messages as the poller would, then process them with `llm` (default: the keyword rules)."""
     with db.session_scope() as session:
         candidate_id = current_candidate(session).id
         assert candidate_id is not None
         for raw in raws:
             store.store_message(session, candidate_id, raw, folder="INBOX")
-    run(actions.process_pending(llm=LLMClient(LLMSettings())))
+    run(actions.process_pending(llm=llm or LLMClient(LLMSettings())))
 
 
 def test_the_inbox_shows_each_email_and_choosing_a_job_moves_the_card(page: Page, app_url: str) -> None:
@@ -128,6 +129,47 @@ def test_a_low_confidence_email_shows_a_review_badge_on_its_card(page: Page, app
     waiting = card(page, "Globex", "Widget Engineer")
     expect(waiting.get_by_label("An email about this job waits for you in the inbox")).to_be_visible()
     expect(waiting.get_by_label(MOVED_BADGE)).to_have_count(0)
+
+
+def test_a_message_held_because_the_model_and_the_rules_disagree_shows_both_readings(
+    page: Page, app_url: str, session_llm: FakeOpenAIServer
+) -> None:
+    acme = seed_job("Acme Robotics", "Robotics Engineer")
+    session_llm.reset()
+    session_llm.queue_json(
+        {"classification": "rejection", "confidence": 1.0, "evidence": "We'd like to schedule a phone interview."}
+    )
+    session_llm.queue_json(
+        {"classification": "offer", "confidence": 0.9, "evidence": "We are delighted to offer you the role."}
+    )
+    deliver(
+        mail_samples.plain(
+            "Dana <dana@acmerobotics.com>", "Next steps", "Hi Alice,\nWe'd like to schedule a phone interview."
+        ),
+        mail_samples.plain("Dana <dana@acmerobotics.com>", "An update", "Hi Alice,\nThanks for your patience so far."),
+        llm=LLMClient(LLMSettings(backends=(LLMBackend(name="fake", base_url=session_llm.url, model="fake-model"),))),
+    )
+    assert stage_of(acme) is Stage.APPLIED, "nothing moved on the model's word alone"
+
+    page.goto(app_url + "/inbox")
+    disagree = page.get_by_role("article", name="Next steps").get_by_role("region", name="Both readings")
+    expect(disagree.get_by_role("term")).to_have_text(
+        ["The language model read it as", "The keyword rules read it as", "The sentence the model quoted"],
+        timeout=30_000,
+    )
+    model, rules, quote = (disagree.get_by_role("definition").nth(n) for n in range(3))
+    expect(model).to_have_text("Rejection (100% sure).")
+    expect(rules).to_contain_text("Interview request (")
+    expect(rules).to_contain_text("schedule a phone interview")
+    expect(quote).to_have_text("is in the email.")
+
+    invented = page.get_by_role("article", name="An update").get_by_role("region", name="Both readings")
+    model, rules, quote = (invented.get_by_role("definition").nth(n) for n in range(3))
+    expect(model).to_have_text("Offer (90% sure).")
+    expect(rules).to_have_text("Other: they find no stage change in it.")
+    expect(quote).to_contain_text("is not in the email: it is the model's own words")
+    held = page.get_by_role("article").filter(has=page.get_by_role("region", name="Both readings"))
+    expect(held).to_have_count(2)
 
 
 @pytest.fixture

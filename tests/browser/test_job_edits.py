@@ -13,11 +13,12 @@ from sqlmodel import col
 
 from peregrine import db
 from peregrine.domain.stages import MoveSource, RejectionReason, Stage
-from peregrine.models import Job, utcnow
+from peregrine.models import Candidate, Job, utcnow
 from peregrine.services import jobs
 from peregrine.services.candidates import current_candidate
 from tests.browser.conftest import open_board
 from tests.browser.helpers import card, column, mouse_drag, seed_job, stage_of, wait_for, wait_for_stage
+from tests.factories import new_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
 
@@ -270,3 +271,15 @@ def test_notes_saved_in_another_tab_are_shown_not_overwritten(page: Page, browse
             assert jobs.get_job(session, job_id).notes == "Bring the portfolio."
     finally:
         second.close()
+
+
+def test_another_candidates_job_page_reads_as_not_found(page: Page, app_url: str) -> None:
+    with db.session_scope() as session:
+        current_candidate(session)  # the page's candidate comes first
+        other = Candidate(name="Someone else")
+        session.add(other)
+        session.flush()
+        foreign = new_job(session, other.id, company="Initech", title="Their job")
+    page.goto(f"{app_url}/applications/{foreign}")
+    expect(page.get_by_role("status")).to_contain_text(f"Job {foreign} was not found.", timeout=30_000)
+    expect(page.get_by_text("Initech")).to_have_count(0)

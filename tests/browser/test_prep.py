@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Page, expect
 
 from peregrine import db
@@ -19,8 +21,8 @@ from peregrine.llm.client import LLMClient
 from peregrine.models import Job
 from peregrine.services import interviews, prep
 from tests.browser.helpers import seed_job
-from tests.fakes.openai_server import FakeOpenAIServer
-from tests.fakes.prep_answers import base_prep_answer, interview_prep_answer
+from tests.fakes.openai_server import FakeOpenAIServer, requested_schema
+from tests.fakes.prep_answers import base_prep_answers, queue_answers, queue_base_prep, queue_interview_prep
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
 
@@ -53,8 +55,8 @@ def job_with_rounds(company: str, *names: str, description: str = JD) -> tuple[i
 def generate_now(server: FakeOpenAIServer, interview_id: int, tag: str, *, with_base: bool) -> None:
     """Prep made through the services (the same code the task runner runs), answers scripted."""
     if with_base:
-        server.queue_json(base_prep_answer())
-    server.queue_json(interview_prep_answer(tag=tag))
+        queue_base_prep(server)
+    queue_interview_prep(server, tag=tag)
     with db.session_scope() as session:
         task = prep.queue_interview_prep(session, interview_id)
     # Playwright's sync API owns this thread's event loop: run the generation on a thread of its own.
@@ -111,8 +113,8 @@ def test_an_unknown_or_foreign_interview_id_gets_a_message(page: Page, app_url: 
 
 def test_missing_prep_warns_and_generate_fills_it_in(page: Page, app_url: str, fresh_llm: FakeOpenAIServer) -> None:
     job_id, (interview_id,) = job_with_rounds("Acme", "Tech screen")
-    fresh_llm.queue_json(base_prep_answer(driver="Streaming at scale"))
-    fresh_llm.queue_json(interview_prep_answer(tag="generated-in-browser"))
+    queue_base_prep(fresh_llm, driver="Streaming at scale")
+    queue_interview_prep(fresh_llm, tag="generated-in-browser")
 
     page.goto(prep_url(app_url, job_id, interview_id))
     interview_part = page.get_by_role("region", name="Interview preparation")
@@ -126,17 +128,64 @@ def test_missing_prep_warns_and_generate_fills_it_in(page: Page, app_url: str, f
 
 def test_a_failed_generation_shows_why_and_retry_works(page: Page, app_url: str, fresh_llm: FakeOpenAIServer) -> None:
     job_id, _ = job_with_rounds("Acme", "Tech screen")
-    fresh_llm.fail_next(status=500, message="model overloaded")
+    fresh_llm.fail_next(status=500, times=4, message="model overloaded")  # each of the four sections
 
     page.goto(prep_url(app_url, job_id))
     base_part = page.get_by_role("region", name="Base preparation")
     base_part.get_by_role("button", name="Generate base prep").click()
-    expect(base_part.get_by_role("alert")).to_contain_text("model overloaded", timeout=20_000)
+    drivers = page.get_by_role("region", name="Callback drivers", exact=True)
+    expect(drivers.get_by_role("alert")).to_contain_text("model overloaded", timeout=20_000)
+    expect(base_part.get_by_role("alert").first).to_contain_text("Not every section could be written")
 
-    fresh_llm.queue_json(base_prep_answer(driver="Retried driver"))
+    queue_base_prep(fresh_llm, driver="Retried driver")
     base_part.get_by_role("button", name="Retry base prep").click()
     expect(base_part).to_contain_text("Retried driver", timeout=20_000)
     expect(base_part.get_by_role("alert")).to_have_count(0)
+
+
+@pytest.fixture
+def small_window() -> Iterator[None]:
+    """The session's backend, declared with a 4,096-token window, for this test only."""
+    llm_yaml = Path(os.environ["PEREGRINE_CONFIG_DIR"]) / "llm.yaml"
+    saved = llm_yaml.read_text(encoding="utf-8")
+    document = yaml.safe_load(saved)
+    document["backends"][0]["context_tokens"] = 4096
+    llm_yaml.write_text(yaml.safe_dump(document), encoding="utf-8")
+    try:
+        yield
+    finally:
+        llm_yaml.write_text(saved, encoding="utf-8")
+
+
+@pytest.mark.usefixtures("small_window")
+def test_one_failed_section_keeps_the_others_says_what_was_left_out_and_retries_alone(
+    page: Page, app_url: str, fresh_llm: FakeOpenAIServer
+) -> None:
+    long_description = "\n".join(
+        f"Requirement {n}: own the Kafka platform and its Python services." for n in range(400)
+    )
+    job_id, _ = job_with_rounds("Acme", "Tech screen", description=long_description)
+    answers = base_prep_answers()
+    for _ in range(3):  # three invalid answers: the section fails, the others are written
+        fresh_llm.queue_json({"markdown": "too short"}, schema="FormattedDescription")
+    queue_answers(fresh_llm, {schema: answer for schema, answer in answers.items() if schema != "FormattedDescription"})
+
+    page.goto(prep_url(app_url, job_id))
+    page.get_by_role("region", name="Base preparation").get_by_role("button", name="Generate base prep").click()
+    described = page.get_by_role("region", name="Job description", exact=True)
+    expect(described.get_by_role("alert")).to_contain_text("invalid answer after 3 attempts", timeout=20_000)
+    drivers = page.get_by_role("region", name="Callback drivers", exact=True)
+    expect(drivers).to_contain_text("Kafka at scale")
+    expect(drivers).to_contain_text("To fit the model's window: the job description cut to")
+    expect(drivers).to_contain_text("the window of this model is 4,096 tokens.")
+    expect(page.get_by_role("region", name="Company and product")).to_contain_text("reusable rockets")
+
+    fresh_llm.queue_json(answers["FormattedDescription"], schema="FormattedDescription")
+    described.get_by_role("button", name="Retry Job description").click()
+    expect(described).to_contain_text("Own the Kafka at scale platform", timeout=20_000)
+    expect(described.get_by_role("alert")).to_have_count(0)
+    expect(drivers).to_contain_text("Kafka at scale")
+    assert [requested_schema(request) for request in fresh_llm.requests][-1] == "FormattedDescription"
 
 
 def test_an_edited_section_survives_a_reload_and_a_regenerate_with_keep(
@@ -160,7 +209,7 @@ def test_an_edited_section_survives_a_reload_and_a_regenerate_with_keep(
     expect(predicted.get_by_role("heading", name="My own question")).to_be_visible(timeout=30_000)
     expect(predicted).to_contain_text("edited")
 
-    fresh_llm.queue_json(interview_prep_answer(tag="v2"))
+    queue_interview_prep(fresh_llm, tag="v2")
     page.get_by_role("button", name="Regenerate interview prep").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_contain_text("You edited: Predicted questions")
@@ -264,8 +313,8 @@ def test_practice_tokens_appear_one_after_another_and_stop_keeps_them(
 def test_bulk_generation_reports_each_item(page: Page, app_url: str, fresh_llm: FakeOpenAIServer) -> None:
     _, (ready,) = job_with_rounds("Acme", "Tech screen")
     _, (no_jd,) = job_with_rounds("Initech", "Recruiter call", description="")
-    fresh_llm.queue_json(base_prep_answer())
-    fresh_llm.queue_json(interview_prep_answer(tag="bulk"))
+    queue_base_prep(fresh_llm)
+    queue_interview_prep(fresh_llm, tag="bulk")
 
     page.goto(f"{app_url}/prep")
     page.get_by_role("checkbox", name="Select Acme: 1. Tech screen").click()

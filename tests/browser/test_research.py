@@ -211,3 +211,58 @@ def test_the_job_page_says_when_research_will_start(page: Page, app_url: str) ->
     page.goto(f"{app_url}/applications/{past_it}")
     expect(research).to_contain_text("No research yet: Research now looks the company up", timeout=30_000)
     expect(research).not_to_contain_text("starts by itself")
+
+
+def _only_overview(text: str) -> dict[str, list[dict[str, object]]]:
+    return {"overview": [{"text": text, "sources": [1]}], "leadership": [], "talking_points": []}
+
+
+def test_an_empty_brief_fails_and_keeps_the_brief_and_history_restores_an_earlier_one(
+    page: Page, app_url: str, session_llm: FakeOpenAIServer, session_searxng: FakeSearxng
+) -> None:
+    session_searxng.reset()
+    session_searxng.set_results(
+        "general",
+        [
+            {
+                "title": "Vandelay Industries",
+                "url": "https://vandelay.example",
+                "content": "Importers and exporters of latex.",
+                "publishedDate": None,
+                "engine": "bing",
+                "category": "general",
+            },
+        ],
+    )
+    session_llm.reset()
+    job_id = seed_job("Vandelay", "Latex Buyer", Stage.INTERVIEWING)
+    page.goto(f"{app_url}/applications/{job_id}")
+    research = page.get_by_role("region", name="Company research")
+    overview = research.get_by_role("region", name="Company overview")
+
+    session_llm.queue_json(_only_overview("Vandelay imports latex."))
+    research.get_by_role("button", name="Research now").click()
+    expect(overview).to_contain_text("Vandelay imports latex.", timeout=15_000)
+    session_llm.queue_json(_only_overview("Vandelay exports latex too."))
+    research.get_by_role("button", name="Research again").click()
+    expect(overview).to_contain_text("Vandelay exports latex too.", timeout=15_000)
+
+    session_llm.queue_json({})  # a small model's empty answer: valid, and says nothing
+    research.get_by_role("button", name="Research again").click()
+    expect(research.get_by_role("alert")).to_contain_text("none of its claims cited the source found", timeout=15_000)
+    expect(research.get_by_role("alert")).to_contain_text("earlier brief is kept")
+    expect(overview).to_contain_text("Vandelay exports latex too.")
+    expect(research.get_by_role("button", name="Retry")).to_be_visible()
+
+    research.get_by_role("button", name="History of the company research").click()
+    history = page.get_by_role("dialog", name="History of the company research")
+    entries = history.get_by_role("listitem").filter(has_text="Research run")
+    expect(entries).to_have_count(2)
+    expect(entries.first).to_contain_text("Shown now")
+    expect(entries.nth(1)).to_contain_text("Vandelay imports latex.")
+    history.get_by_role("button", name=re.compile("^Restore the brief of")).click()
+    expect(history).to_have_count(0)
+    expect(overview).to_contain_text("Vandelay imports latex.")
+
+    research.get_by_role("button", name="History of the company research").click()
+    expect(history.get_by_role("listitem").filter(has_text="Restored")).to_contain_text("Shown now")

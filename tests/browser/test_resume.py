@@ -1,8 +1,10 @@
-"""The Resume page: import by pasting, edit projects and bullets, a malformed import keeps what was typed."""
+"""The Resume page: import by pasting, edit projects and bullets, a malformed import keeps what was typed;
+a resume from a DOCX split by the model and reviewed, or split by hand when the model fails."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from playwright.sync_api import Page, expect
 from peregrine import db
 from peregrine.services import resume
 from peregrine.services.candidates import current_candidate
+from tests.fakes.openai_server import FakeOpenAIServer
+from tests.fakes.resume_documents import resume_docx
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("clean_db")]
 
@@ -196,3 +200,110 @@ def test_a_chosen_file_fills_the_box_before_importing(page: Page, app_url: str, 
     dialog.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_role("article", name="From a file")).to_contain_text("Read from disk")
     assert stored() == [("From a file", ["Read from disk"])]
+
+
+@pytest.fixture
+def fresh_llm(session_llm: FakeOpenAIServer) -> Iterator[FakeOpenAIServer]:
+    session_llm.reset()
+    yield session_llm
+    session_llm.reset()
+
+
+def choose_document(page: Page, path: Path) -> None:
+    page.get_by_role("button", name="Import PDF or DOCX").click()
+    choose = page.get_by_role("button", name="Choose a PDF or DOCX")
+    with page.expect_file_chooser() as chooser:
+        choose.press("Enter")
+    chooser.value.set_files(path)
+
+
+def test_a_docx_is_split_by_the_model_reviewed_and_accepted(
+    page: Page, app_url: str, fresh_llm: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    seed_resume("projects:\n  - name: Analytics platform\n    bullets: [Built dashboards]\n")
+    document = tmp_path / "resume.docx"
+    document.write_bytes(
+        resume_docx(
+            projects=(
+                ("Payments ledger rewrite", ("Cut month-end close from 3 days to 4 hours", "<b>Zero</b> downtime")),
+                ("Analytics platform", ("Built self-serve analytics for 140 managers",)),
+            )
+        )
+    )
+    fresh_llm.queue_json(
+        {
+            "projects": [
+                {
+                    "name": "Payments ledger rewrite",
+                    "company": "Northwind",
+                    "stack": ["Python", "Kafka"],
+                    "bullets": ["Cut month-end close from 3 days to 4 hours", "<b>Zero</b> downtime"],
+                },
+                {"name": "Analytics platform", "bullets": ["Built self-serve analytics for 140 managers"]},
+            ]
+        }
+    )
+    open_resume(page, app_url)
+    choose_document(page, document)
+
+    ledger = page.get_by_role("article", name="Proposed: Payments ledger rewrite")
+    expect(ledger.get_by_label("Bullets, one a line")).to_have_value(
+        "Cut month-end close from 3 days to 4 hours\n<b>Zero</b> downtime", timeout=20_000
+    )
+    expect(page.get_by_label("Text of resume.docx")).to_have_value(re.compile(r"• Cut month-end close"))
+    assert "Payments ledger rewrite" in str(fresh_llm.requests[-1]["messages"])
+    analytics = page.get_by_role("article", name="Proposed: Analytics platform")
+    expect(analytics).to_contain_text("Looks like your project “Analytics platform”")
+    expect(ledger).not_to_contain_text("Looks like your project")
+
+    ledger.get_by_label("Name").fill("Ledger rewrite")
+    page.get_by_role("button", name="Accept Ledger rewrite").click()
+    saved = page.get_by_role("article", name="Ledger rewrite", exact=True)
+    expect(saved.get_by_role("list", name="Bullets of Ledger rewrite").get_by_role("listitem")).to_have_count(2)
+    expect(saved).to_contain_text("<b>Zero</b> downtime")  # markup shown as the text it is
+    expect(saved).to_contain_text("Northwind")
+    page.get_by_role("button", name="Drop Analytics platform").click()
+    expect(page.get_by_role("article", name=re.compile("^Proposed:"))).to_have_count(0)
+    assert stored() == [
+        ("Analytics platform", ["Built dashboards"]),
+        ("Ledger rewrite", ["Cut month-end close from 3 days to 4 hours", "<b>Zero</b> downtime"]),
+    ]
+
+
+def test_when_the_model_fails_the_text_is_kept_and_split_by_hand(
+    page: Page, app_url: str, fresh_llm: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    not_a_resume = tmp_path / "resume.pdf"
+    not_a_resume.write_text("Ada Lovelace, backend engineer", encoding="utf-8")
+    document = tmp_path / "cv.docx"
+    document.write_bytes(resume_docx(skills=()))
+    open_resume(page, app_url)
+    choose_document(page, not_a_resume)
+    panel = page.get_by_role("region", name="Resume from a PDF or DOCX")
+    expect(panel.get_by_role("alert")).to_contain_text(
+        "resume.pdf: This file is not a PDF or a Word (.docx) document, whatever its name says."
+    )
+
+    fresh_llm.fail_next(status=500, message="model overloaded")
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Choose a PDF or DOCX").press("Enter")
+    chooser.value.set_files(document)
+    expect(panel.get_by_role("status").filter(has_text="No language model answered")).to_contain_text(
+        "The text is kept below.", timeout=20_000
+    )
+    box = page.get_by_label("Text of cv.docx")
+    passage = "Analytics platform\n• Built self-serve analytics for 140 managers"
+    assert passage in box.input_value()
+    box.evaluate(
+        "(box, passage) => { const at = box.value.indexOf(passage); box.focus();"
+        " box.setSelectionRange(at, at + passage.length); }",
+        passage,
+    )
+    page.get_by_role("button", name="New project from this").click()
+    proposal = page.get_by_role("article", name="Proposed: Analytics platform")
+    expect(proposal.get_by_label("Bullets, one a line")).to_have_value("• Built self-serve analytics for 140 managers")
+    proposal.get_by_role("button", name="Accept Analytics platform").click()
+    expect(page.get_by_role("article", name="Analytics platform", exact=True)).to_contain_text("140 managers")
+    expect(box).to_have_value(re.compile("Payments ledger rewrite"))  # the rest of the text is still there
+    assert stored() == [("Analytics platform", ["Built self-serve analytics for 140 managers"])]
+    expect(panel.get_by_role("alert")).to_have_count(0)  # the earlier refusal went with the good file

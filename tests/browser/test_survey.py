@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -31,13 +30,15 @@ def fresh_llm(session_llm: FakeOpenAIServer) -> Iterator[FakeOpenAIServer]:
     session_llm.reset()
 
 
-def answers_for(count: int) -> dict[str, Any]:
-    return {
-        "answers": [
-            {"number": n, "answer": f"Suggested answer {n}.", "rationale": f"Why answer {n} fits."}
-            for n in range(1, count + 1)
-        ]
-    }
+def suggested(n: int) -> str:
+    """An answer long enough to count as one, whatever its question."""
+    return f"Suggested answer {n}: I would say so, because it fits how I work."
+
+
+def queue_answers(server: FakeOpenAIServer, count: int) -> None:
+    """The model's answers to the next `count` questions, one call each."""
+    for n in range(1, count + 1):
+        server.queue_json({"answer": suggested(n), "rationale": f"Why answer {n} fits."})
 
 
 def survey_url(app_url: str, job_id: int) -> str:
@@ -69,7 +70,7 @@ def test_a_screenshot_is_read_answered_edited_saved_and_reopened(
     expect(page.get_by_text("Read by Tesseract OCR on this machine.")).to_be_visible()
     read.fill(read.input_value() + "\n4. Anything else we should know?")
 
-    fresh_llm.queue_json(answers_for(4))
+    queue_answers(fresh_llm, 4)
     page.get_by_role("button", name="Get suggested answers").click()
     answers = page.get_by_role("region", name="Suggested answers")
     expect(answers.get_by_label(re.compile(r"^Answer to question \d"))).to_have_count(4, timeout=20_000)
@@ -77,7 +78,7 @@ def test_a_screenshot_is_read_answered_edited_saved_and_reopened(
     expect(answers).to_contain_text("Anything else we should know?")
     expect(answers).to_contain_text("Why answer 3 fits.")
     second = answers.get_by_label("Answer to question 2")
-    expect(second).to_have_value("Suggested answer 2.")
+    expect(second).to_have_value(suggested(2))
     assert "Acme" in str(fresh_llm.requests[-1]["messages"])
 
     second.fill("I listen first, then we try both ideas on a small scale.")
@@ -89,7 +90,7 @@ def test_a_screenshot_is_read_answered_edited_saved_and_reopened(
     assert page.evaluate("navigator.clipboard.readText()") == "I listen first, then we try both ideas on a small scale."
     page.get_by_role("button", name="Copy all answers").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("1. Why do you want to work at Acme?\nSuggested answer 1.\n\n2. ")
+    assert copied.startswith(f"1. Why do you want to work at Acme?\n{suggested(1)}\n\n2. ")
     assert "I listen first" in copied
 
     page.reload()
@@ -154,26 +155,46 @@ def test_the_card_and_the_job_page_link_to_the_survey(page: Page, app_url: str) 
     expect(page).to_have_url(survey_url(app_url, job_id))
 
 
-def test_a_model_failure_says_why_keeps_the_text_and_retry_answers(
+def test_a_failed_empty_or_off_topic_answer_fails_its_question_alone_and_is_retried_alone(
     page: Page, app_url: str, fresh_llm: FakeOpenAIServer
 ) -> None:
     job_id = seed_job("Acme", "Data Engineer", Stage.SURVEY)
     page.goto(survey_url(app_url, job_id))
     pasted = page.get_by_label("Paste the survey's questions")
-    pasted.fill("1. Why Acme?\n2. Why now?")
-    fresh_llm.fail_next(status=500, message="model overloaded")
+    pasted.fill("1. Why Acme?\n2. Why now?\n3. What motivates you?")
+    fresh_llm.fail_next(status=500, message="model overloaded")  # question 1's call...
+    fresh_llm.queue_json({})  # ...takes the next queued answer with it, as the fake does
+    fresh_llm.queue_json({})  # question 2: an answer that says nothing
+    fresh_llm.queue_json({"answer": suggested(3), "rationale": "Fits."})
     page.get_by_role("button", name="Get suggested answers").click()
 
-    alert = page.get_by_role("alert").filter(has_text="model overloaded")
-    expect(alert).to_be_visible(timeout=20_000)
-    expect(pasted).to_have_value("1. Why Acme?\n2. Why now?")
+    answers = page.get_by_role("region", name="Suggested answers")
+    questions = answers.get_by_role("listitem")
+    expect(page.get_by_label("Answer to question 3")).to_have_value(suggested(3), timeout=20_000)
+    expect(questions.nth(0).get_by_role("alert")).to_contain_text("model overloaded")
+    expect(questions.nth(1).get_by_role("alert")).to_contain_text("The language model's answer was empty.")
+    expect(questions.nth(2).get_by_role("alert")).to_have_count(0)
+    expect(pasted).to_have_value("1. Why Acme?\n2. Why now?\n3. What motivates you?")
 
-    fresh_llm.queue_json(answers_for(2))
-    alert.get_by_role("button", name="Retry").click()
-    expect(page.get_by_label("Answer to question 2")).to_have_value("Suggested answer 2.", timeout=20_000)
-    expect(page.get_by_role("alert")).to_have_count(0)
+    fresh_llm.queue_json({"answer": "example", "rationale": "example"})
+    page.get_by_role("button", name="Retry question 2").click()
+    expect(questions.nth(1).get_by_role("alert")).to_contain_text("not about this question", timeout=20_000)
+    fresh_llm.queue_json({"answer": "Now is when my telemetry work fits your roadmap.", "rationale": "Timing."})
+    page.get_by_role("button", name="Retry question 2").click()
+    expect(page.get_by_label("Answer to question 2")).to_have_value(
+        "Now is when my telemetry work fits your roadmap.", timeout=20_000
+    )
+    fresh_llm.queue_json({"answer": "Acme's telemetry work is what I do best.", "rationale": "Fits."})
+    page.get_by_role("button", name="Retry question 1").click()
+    expect(page.get_by_label("Answer to question 1")).to_have_value(
+        "Acme's telemetry work is what I do best.", timeout=20_000
+    )
+    expect(answers.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_label("Answer to question 3")).to_have_value(suggested(3))
     page.reload()
-    expect(page.get_by_label("Paste the survey's questions")).to_have_value("1. Why Acme?\n2. Why now?", timeout=30_000)
+    expect(page.get_by_label("Answer to question 2")).to_have_value(
+        "Now is when my telemetry work fits your roadmap.", timeout=30_000
+    )
 
 
 def test_the_free_tier_shows_an_upgrade_notice(page: Page, app_url: str) -> None:

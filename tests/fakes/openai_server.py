@@ -5,6 +5,7 @@ the answers and the failures through a plain Python API and reads back what the 
 
     server = FakeOpenAIServer(model="fake-model").start()
     server.queue_json({"name": "Ada"})      # next answer (FIFO), as tool call / JSON content / text
+    server.queue_json({...}, schema="Person")  # the next answer to a request for that schema (by title)
     server.fail_next(status=500)            # the next request answers HTTP 500
     server.delay_s = 3                      # every answer waits 3 s first (beyond a client's timeout)
     server.stream_delay_s = 0.05            # pause between streamed chunks
@@ -169,6 +170,11 @@ def _schema_in_request(body: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def requested_schema(body: dict[str, Any]) -> str:
+    """The title of the schema a request asks for (a pydantic model's name), "" for plain chat."""
+    return str((_schema_in_request(body) or {}).get("title", ""))
+
+
 class FakeOpenAIServer(LoopbackServer):
     """An OpenAI-compatible chat-completions server in a background thread (uvicorn, 127.0.0.1)."""
 
@@ -211,6 +217,7 @@ class FakeOpenAIServer(LoopbackServer):
         self.max_in_flight = 0
         """The largest number of chat completions this server was answering at the same time."""
         self._answers: collections.deque[_Answer] = collections.deque()
+        self._for_schema: dict[str, collections.deque[_Answer]] = {}
         self._failures: collections.deque[_Failure] = collections.deque()
         self._cut_stream_after: int | None = None
         self._lock = threading.Lock()
@@ -222,11 +229,16 @@ class FakeOpenAIServer(LoopbackServer):
         """The base URL a client is configured with (ends in /v1)."""
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def queue_json(self, answer: Any) -> None:
-        """Queue the next structured answer: a JSON-able object, or a raw string sent verbatim."""
+    def queue_json(self, answer: Any, *, schema: str | None = None) -> None:
+        """Queue the next structured answer: a JSON-able object, or a raw string sent verbatim. With
+        `schema` (a pydantic model's name, the JSON schema's title), it answers the next request for
+        that schema only, whatever comes before it: the sections of a prep each get their own."""
         body = answer if isinstance(answer, str) else json.dumps(answer)
         with self._lock:
-            self._answers.append(_Answer("json", body))
+            if schema is None:
+                self._answers.append(_Answer("json", body))
+            else:
+                self._for_schema.setdefault(schema, collections.deque()).append(_Answer("json", body))
 
     def queue_text(self, text: str) -> None:
         """Queue the next plain-text answer (streamed token by token when the request streams)."""
@@ -250,6 +262,7 @@ class FakeOpenAIServer(LoopbackServer):
     def reset(self) -> None:
         with self._lock:
             self._answers.clear()
+            self._for_schema.clear()
             self._failures.clear()
             self.requests.clear()
             self.request_paths.clear()
@@ -350,7 +363,11 @@ class FakeOpenAIServer(LoopbackServer):
             self.request_paths.append(request.url.path)
             self.request_headers.append(dict(request.headers))
             failure = self._failures.popleft() if self._failures else None
-            answer = self._answers.popleft() if self._answers else None
+            keyed = self._for_schema.get(requested_schema(body))
+            if keyed:
+                answer: _Answer | None = keyed.popleft()
+            else:
+                answer = self._answers.popleft() if self._answers else None
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:

@@ -22,6 +22,7 @@ from peregrine.llm.prompts import (
     email_classify,
     interview_prep,
     practice,
+    resume_split,
     survey,
 )
 from peregrine.llm.settings import DEFAULT_TIMEOUT_S, DEFAULT_TOTAL_TIMEOUT_S
@@ -39,12 +40,15 @@ MESSAGES = [{"role": "user", "content": "Ada Lovelace was 36 when she died."}]
     [
         (email_classify.EmailClassification, 200),  # an email class ~200 tokens
         (practice.scores_schema(3), 3 * 150),  # a score ~150 an answer
-        (survey.answers_schema(4), 4 * 300),  # a survey answer ~300
+        (survey.SuggestedAnswer, 300),  # a survey answer ~300
         (survey.ScreenshotText, 1000),
         (company_research.CompanyBrief, 1200),  # research ~1,200
         (company_research.brief_schema(accessibility=True, lgbtq=True), 1200 + 2 * 300),
-        (base_prep.BasePrepAnswer, 2500),
-        (interview_prep.InterviewPrepAnswer, 3000),
+        (base_prep.CallbackDrivers, 600),  # prep, section by section
+        (base_prep.FormattedDescription, 1500),
+        (interview_prep.PredictedQuestions, 1500),
+        (interview_prep.QuestionsToAsk, 400),
+        (resume_split.ResumeSplit, 1800),  # a part of a resume restated as projects
         (Person, DEFAULT_OUTPUT_TOKENS),  # a schema that declares nothing is still bounded
     ],
     ids=lambda value: getattr(value, "__name__", str(value)),
@@ -259,6 +263,18 @@ async def test_a_request_that_cannot_fit_the_window_is_not_sent_and_the_next_bac
     assert attempt.error.startswith("not sent: the request needs about")
     assert "window of 4,096 tokens (context_tokens)" in attempt.error
     assert fake_llm.requests == []
+
+
+def test_fits_asks_every_backend_that_states_a_window(
+    fake_llm: FakeOpenAIServer, second_llm: FakeOpenAIServer, llm_config_dir: WriteLLMConfig
+) -> None:
+    llm_config_dir(backend_entry(second_llm), backend_entry(fake_llm, context_tokens=4096))
+    client = LLMClient()
+
+    assert client.fits(Person, MESSAGES)
+    # ~4,000 tokens of prompt and the 1,024 of Person's answer: over the second backend's window
+    assert not client.fits(Person, [{"role": "user", "content": "x" * 12_000}])
+    assert client_for(llm_config_dir, second_llm).fits(Person, [{"role": "user", "content": "x" * 12_000}])
 
 
 @pytest.mark.asyncio

@@ -143,10 +143,10 @@ async def test_a_retry_in_a_dialect_keeps_its_shape(fake_llm: FakeOpenAIServer, 
 
 
 def test_the_compact_schema_is_much_shorter_than_the_indented_one() -> None:
-    from peregrine.llm.prompts.interview_prep import InterviewPrepAnswer
+    from peregrine.llm.prompts.interview_prep import PredictedQuestions
 
-    indented = json.dumps(InterviewPrepAnswer.model_json_schema(), indent=2)
-    compact = compact_schema(InterviewPrepAnswer)
+    indented = json.dumps(PredictedQuestions.model_json_schema(), indent=2)
+    compact = compact_schema(PredictedQuestions)
     assert json.loads(compact) == json.loads(indented)
     assert len(compact) < 0.7 * len(indented)
 

@@ -25,11 +25,16 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., object] | None]:
         yield from _calls(dependency)
 
 
+#: The one route whose credential is in its address instead: a file the Settings page prepared, fetched
+#: once with its 256-bit ticket (services/downloads.py), since a browser's download sends no token.
+BY_TICKET = ["/export/download/{ticket}"]
+
+
 def test_every_route_of_the_api_needs_a_token() -> None:
     routes = [route for route in api_routes.router.routes if isinstance(route, APIRoute)]
     assert len(routes) > 15
     unguarded = [route.path for route in routes if candidate_id not in set(_calls(route.dependant))]
-    assert unguarded == []
+    assert unguarded == BY_TICKET
 
 
 def test_the_owner_of_a_token_is_remembered_until_it_is_revoked(session: Session, candidate: Candidate) -> None:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from peregrine.domain.dates import calendar_date, datetime_local_value, day_label, local_moment, moment_label, utc_stamp
+from peregrine.domain.dates import (
+    calendar_date,
+    date_input_value,
+    datetime_local_value,
+    day_label,
+    local_moment,
+    moment_label,
+    utc_stamp,
+)
 
 
 def test_a_date_of_another_year_shows_its_year() -> None:
@@ -25,3 +33,8 @@ def test_a_stored_moment_reads_in_the_machines_zone_and_utc_says_so() -> None:
     assert utc_stamp(datetime(2020, 1, 1, 10, 30, tzinfo=timezone(timedelta(hours=1)))) == "2020-01-01 09:30:00 UTC"
     assert calendar_date(date(2026, 3, 4)) == "Mar 04, 2026"
     assert datetime_local_value(stored) == f"{local:%Y-%m-%dT%H:%M}"
+
+
+def test_a_date_field_shows_the_iso_day_or_nothing() -> None:
+    assert date_input_value(date(2020, 1, 1)) == "2020-01-01"
+    assert date_input_value(None) == ""

@@ -2,12 +2,13 @@
 
 The assertions read what the server received: the prompts must carry the resume projects,
 the bullets and the notes of earlier rounds, as the README's Interview prep section describes.
+Prep is made section by section (one request each); `tests/unit/test_prep_by_section.py` tests
+the sections' failures, their Retry and the trimming to a model's window.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,8 +32,8 @@ from peregrine.services import prep, prep_sections, tasks
 from peregrine.services.errors import InvalidInput
 from peregrine.services.interviews import RoundFields, add_round
 from tests.factories import new_job, new_round
-from tests.fakes.openai_server import FakeOpenAIServer
-from tests.fakes.prep_answers import base_prep_answer, interview_prep_answer
+from tests.fakes.openai_server import FakeOpenAIServer, requested_schema
+from tests.fakes.prep_answers import interview_prep_answers, queue_answers, queue_base_prep, queue_interview_prep
 
 PROFILE = UserProfile(name="Ada Lovelace", headline="Backend engineer")
 JD = "We need someone who has run Kafka at 1M msg/s and ships Python services."
@@ -82,6 +83,15 @@ def user_message(request: dict[str, object]) -> str:
     return "\n".join(str(m.get("content")) for m in messages if m.get("role") == "user")
 
 
+def sent_for(server: FakeOpenAIServer, schema: str) -> str:
+    """The user message of the last request for `schema` (one prep section)."""
+    return user_message([request for request in server.requests if requested_schema(request) == schema][-1])
+
+
+BASE_SCHEMAS = ["CallbackDrivers", "FormattedDescription", "CompanyContext", "BackgroundNarrative"]
+ROUND_SCHEMAS = ["RoadmapAnswer", "PredictedQuestions", "QuestionsToAsk", "ResumeDefense", "DeepDives"]
+
+
 def test_base_prep_carries_the_description_research_and_bullets(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
@@ -102,17 +112,20 @@ def test_base_prep_carries_the_description_research_and_bullets(
         )
     )
     session.commit()
-    fake_llm.queue_json(base_prep_answer())
+    queue_base_prep(fake_llm)
     task = prep.queue_base_prep(session, job_id)
     session.commit()
     assert task.id is not None
 
     assert run(prep.run_base_prep(task.id, llm=llm_for(fake_llm), profile=PROFILE)) is True
 
-    sent = user_message(fake_llm.requests[-1])
-    assert JD in sent
-    assert "Acme builds rockets." in sent
-    assert "Cut billing lag from 3 h to 4 s with Kafka (project: Ledger pipeline)" in sent
+    assert [requested_schema(request) for request in fake_llm.requests] == BASE_SCHEMAS, "one call per section"
+    assert [request["max_tokens"] for request in fake_llm.requests] == [600, 1500, 500, 450]
+    assert JD in sent_for(fake_llm, "CallbackDrivers")
+    assert "Project: Ledger pipeline" in sent_for(fake_llm, "CallbackDrivers")
+    assert "- Cut billing lag from 3 h to 4 s with Kafka" in sent_for(fake_llm, "CallbackDrivers")
+    assert "Acme builds rockets." in sent_for(fake_llm, "CompanyContext")
+    assert "1. **Kafka at scale**" in sent_for(fake_llm, "FormattedDescription"), "written after the drivers"
     with db.session_scope() as check:
         base = prep.base_of(check, job_id)
         assert base is not None
@@ -136,12 +149,13 @@ def test_interview_prep_builds_the_base_first_and_sends_projects_and_earlier_not
     first = new_round(session, job_id, "Recruiter call", **PREP_ROUND | {"kind": "recruiter"})
     second = new_round(session, job_id, "Streaming deep dive", **PREP_ROUND)
     # Round one happened: its prep predicted questions, the candidate recorded what was asked and how it went.
-    fake_llm.queue_json(base_prep_answer())
-    fake_llm.queue_json(interview_prep_answer(tag="round1"))
+    queue_base_prep(fake_llm)
+    queue_interview_prep(fake_llm, tag="round1")
     task = prep.queue_interview_prep(session, first)
     session.commit()
     run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
-    assert len(fake_llm.requests) == 2, "base prep first, then the interview prep"
+    asked = [requested_schema(request) for request in fake_llm.requests]
+    assert asked == BASE_SCHEMAS + ROUND_SCHEMAS, "the base first, then the round"
     interview = session.get(Interview, first)
     assert interview is not None
     session.refresh(interview)
@@ -152,72 +166,87 @@ def test_interview_prep_builds_the_base_first_and_sends_projects_and_earlier_not
     )
     session.commit()
 
-    fake_llm.queue_json(interview_prep_answer(tag="round2", weak_areas=["Kafka partition rebalancing"]))
+    queue_interview_prep(fake_llm, tag="round2", weak_areas=["Kafka partition rebalancing"])
     task = prep.queue_interview_prep(session, second)
     session.commit()
     run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
 
-    assert len(fake_llm.requests) == 3, "the base prep exists now: one call"
-    sent = user_message(fake_llm.requests[-1])
-    projects = json.loads(
-        sent.split("Resume projects (JSON; the authoritative detail behind the bullets):\n", 1)[1].split(
-            "\n\nEarlier rounds", 1
-        )[0]
-    )
-    assert projects[0]["name"] == "Ledger pipeline"
-    assert projects[0]["metrics"] == "1.2M msg/s peak"
-    assert projects[0]["decisions_and_tradeoffs"].startswith("Chose at-least-once")
-    assert projects[0]["bullets"] == ["Cut billing lag from 3 h to 4 s with Kafka"]
-    earlier = json.loads(sent.split("which predicted questions came up, feedback):\n", 1)[1].split("\n\nWrite:", 1)[0])
-    assert earlier[0]["notes"] == "Fumbled Kafka partition rebalancing; weak on consumer lag math."
-    assert earlier[0]["questions_asked"][0] == "How did you scale the ledger pipeline?"
-    assert len(earlier[0]["predicted_that_came_up"]) == 1
-    assert "Cut billing lag from 3 h to 4 s with Kafka" in sent
+    assert len(fake_llm.requests) == 9 + 5, "the base prep exists now: one call per round section"
+    sent = sent_for(fake_llm, "PredictedQuestions")
+    assert "Project: Ledger pipeline (Staff engineer, Ledgerly, 2021-2024)" in sent
+    assert "Metrics: 1.2M msg/s peak" in sent
+    assert "Decisions and trade-offs: Chose at-least-once" in sent
+    assert "- Cut billing lag from 3 h to 4 s with Kafka" in sent
+    assert "Notes: Fumbled Kafka partition rebalancing; weak on consumer lag math." in sent
+    assert "Questions asked: How did you scale the ledger pipeline? | What is your notice period?" in sent
+    assert "Predicted that came up: Predicted question" in sent
     assert '"name": "Streaming deep dive"' in sent
     assert "## Callback drivers" in sent, "the base prep is part of the prompt"
+    assert "Notes: Fumbled" in sent_for(fake_llm, "RoadmapAnswer"), "the roadmap aims at the earlier rounds"
     with db.session_scope() as check:
         stored = prep.prep_of(check, second)
         assert stored is not None
         assert stored.prep_plan.startswith("**Targets from earlier rounds:** Kafka partition rebalancing")
         for phase in ("Foundation Review", "Active Practice", "Polish & Integration", "Final Confidence Check"):
-            assert "Phase" in stored.prep_plan
             assert phase in stored.prep_plan
         assert stored.interviewer_questions.count("**Question to ask number") == 5
         assert len(stored.predicted) == 3
 
 
-def test_wrong_counts_are_asked_again_with_the_validation_error(
+def test_too_few_items_are_asked_again_with_the_validation_error_and_too_many_are_cut(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
     job_id = new_job(session, candidate.id, **PREP_JOB)
     interview_id = new_round(session, job_id, "Panel", **PREP_ROUND)
-    fake_llm.queue_json(base_prep_answer())
-    fake_llm.queue_json(interview_prep_answer(asks=4))  # streamed: four questions to ask, not five
-    fake_llm.queue_json(interview_prep_answer(questions=6))  # asked again: six predicted, not 3-5
-    fake_llm.queue_json(interview_prep_answer(tag="fixed"))
+    answers = interview_prep_answers(tag="fixed")
+    queue_base_prep(fake_llm)
+    fake_llm.queue_json(interview_prep_answers(asks=4)["QuestionsToAsk"], schema="QuestionsToAsk")  # four, not five
+    fake_llm.queue_json(interview_prep_answers(questions=2)["PredictedQuestions"], schema="PredictedQuestions")
+    queue_answers(fake_llm, answers)
     task = prep.queue_interview_prep(session, interview_id)
     session.commit()
     run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
 
-    assert len(fake_llm.requests) == 4
-    assert fake_llm.requests[1].get("stream") is True
-    assert not fake_llm.requests[2].get("stream")
-    retry = json.dumps(fake_llm.requests[3]["messages"])
-    assert "predicted_questions" in retry, "instructor re-asks with the validation error"
+    asked = [requested_schema(request) for request in fake_llm.requests]
+    assert asked.count("PredictedQuestions") == asked.count("QuestionsToAsk") == 2, "each bad section asked again"
+    assert not any(request.get("stream") for request in fake_llm.requests), "no partial answer feeds the progress"
+    retry = [request for request in fake_llm.requests if requested_schema(request) == "QuestionsToAsk"][-1]
+    assert "questions" in retry["messages"][-1]["content"], "the retry names what was wrong"
     with db.session_scope() as check:
         stored = prep.prep_of(check, interview_id)
         assert stored is not None
         assert "(fixed)" in stored.predicted_questions
+        assert stored.interviewer_questions.count("**Question to ask number") == 5
+
+
+def test_one_item_too_many_is_cut_without_asking_again(
+    session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
+) -> None:
+    job_id = new_job(session, candidate.id, **PREP_JOB)
+    interview_id = new_round(session, job_id, "Panel", **PREP_ROUND)
+    queue_base_prep(fake_llm)
+    fake_llm.queue_json(interview_prep_answers(asks=6)["QuestionsToAsk"], schema="QuestionsToAsk")  # six, not five
+    queue_answers(fake_llm, interview_prep_answers())
+    task = prep.queue_interview_prep(session, interview_id)
+    session.commit()
+    run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
+
+    asked = [requested_schema(request) for request in fake_llm.requests]
+    assert asked.count("QuestionsToAsk") == 1
+    with db.session_scope() as check:
+        stored = prep.prep_of(check, interview_id)
+        assert stored is not None
+        assert stored.interviewer_questions.count("**Question to ask number") == 5
 
 
 def test_a_failed_generation_keeps_the_previous_prep_and_says_why(
     session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer
 ) -> None:
     job_id = new_job(session, candidate.id, **PREP_JOB)
-    fake_llm.queue_json(base_prep_answer())
+    queue_base_prep(fake_llm)
     run(prep.run_base_prep(prep.queue_base_prep(session, job_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE))
     session.commit()
-    fake_llm.fail_next(status=500)
+    fake_llm.fail_next(status=500, times=4)
     task = prep.queue_base_prep(session, job_id)
     session.commit()
     run(prep.run_base_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
@@ -225,10 +254,12 @@ def test_a_failed_generation_keeps_the_previous_prep_and_says_why(
         failed = check.get(Task, task.id)
         assert failed is not None
         assert failed.status == "failed"
-        assert "No language model answered" in (failed.error or "")
+        assert "Not every section could be written" in (failed.error or "")
         base = prep.base_of(check, job_id)
         assert base is not None
         assert "Kafka at scale" in base.formatted_jd
+        assert set(base.section_errors) == {key for key, _ in prep.BASE_SECTIONS}
+        assert "HTTP 500" in base.section_errors["formatted_jd"]
 
 
 def test_bulk_generation_reports_each_item_and_a_failure_stops_nothing(
@@ -248,8 +279,8 @@ def test_bulk_generation_reports_each_item_and_a_failure_stops_nothing(
     assert report[0].task_id
     assert report[2].task_id
 
-    fake_llm.fail_next(status=500)  # the only backend answers HTTP 500 to the first item
-    fake_llm.queue_json(base_prep_answer())
+    fake_llm.fail_next(status=500, times=4)  # the only backend answers HTTP 500 to the first item's sections
+    queue_base_prep(fake_llm)
     for item in (report[0], report[2]):
         run(prep.run_base_prep(item.task_id or 0, llm=llm_for(fake_llm), profile=PROFILE))
     with db.session_scope() as check:
@@ -263,8 +294,8 @@ def test_regenerate_keeps_edited_sections_unless_told_to_replace_them(
 ) -> None:
     job_id = new_job(session, candidate.id, **PREP_JOB)
     interview_id = new_round(session, job_id, "Tech screen", **PREP_ROUND)
-    fake_llm.queue_json(base_prep_answer())
-    fake_llm.queue_json(interview_prep_answer(tag="v1"))
+    queue_base_prep(fake_llm)
+    queue_interview_prep(fake_llm, tag="v1")
     run(
         prep.run_interview_prep(
             prep.queue_interview_prep(session, interview_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE
@@ -279,7 +310,8 @@ def test_regenerate_keeps_edited_sections_unless_told_to_replace_them(
     )
     session.commit()
 
-    fake_llm.queue_json(interview_prep_answer(tag="v2"))
+    v2 = interview_prep_answers(tag="v2")
+    queue_answers(fake_llm, {schema: answer for schema, answer in v2.items() if schema != "PredictedQuestions"})
     run(
         prep.run_interview_prep(
             prep.queue_interview_prep(session, interview_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE
@@ -290,11 +322,12 @@ def test_regenerate_keeps_edited_sections_unless_told_to_replace_them(
     assert stored is not None
     assert stored.id is not None
     assert stored.predicted_questions == "My own **answers**", "the edit survives, sanitized"
-    assert "(v2)" in stored.interviewer_questions or "(v2)" not in stored.predicted_questions
+    assert "(v2)" in stored.technical_deep_dives
+    assert "PredictedQuestions" not in [requested_schema(r) for r in fake_llm.requests[-4:]], "an edit is not asked for"
     assert stored.edited == ["predicted_questions"]
     assert len(stored.predicted) == 3
 
-    fake_llm.queue_json(interview_prep_answer(tag="v3"))
+    queue_interview_prep(fake_llm, tag="v3")
     task = prep.queue_interview_prep(session, interview_id, replace_edits=True)
     session.commit()
     run(prep.run_interview_prep(task.id or 0, llm=llm_for(fake_llm), profile=PROFILE))
@@ -324,8 +357,8 @@ def test_hit_rate_follows_the_questions_recorded_after_a_round(
 ) -> None:
     job_id = new_job(session, candidate.id, **PREP_JOB)
     interview_id = new_round(session, job_id, "Tech screen", **PREP_ROUND)
-    fake_llm.queue_json(base_prep_answer())
-    fake_llm.queue_json(interview_prep_answer(questions=4))
+    queue_base_prep(fake_llm)
+    queue_interview_prep(fake_llm, questions=4)
     run(
         prep.run_interview_prep(
             prep.queue_interview_prep(session, interview_id).id or 0, llm=llm_for(fake_llm), profile=PROFILE

@@ -18,7 +18,7 @@ from peregrine import config, db
 from peregrine.config import UserProfile
 from peregrine.domain.stages import Stage
 from peregrine.integrations import ocr
-from peregrine.llm.client import LLMClient, LLMUnavailable
+from peregrine.llm.client import LLMClient
 from peregrine.models import Candidate, ExperienceProject, StageEvent
 from peregrine.services import jobs, survey, tasks, uploads
 from peregrine.services.errors import InvalidInput
@@ -35,13 +35,15 @@ QUESTIONS = (
 )
 
 
-def answers_for(count: int, tag: str = "") -> dict[str, Any]:
-    return {
-        "answers": [
-            {"number": n, "answer": f"Answer {n}{tag}: I would say so.", "rationale": f"Fits the role ({n})."}
-            for n in range(1, count + 1)
-        ]
-    }
+def answer_text(n: int, tag: str = "") -> str:
+    """An answer long enough to count as one, whatever its question (see `answer_problem`)."""
+    return f"Answer {n}{tag}: I would say so, because it fits the way I like to work."
+
+
+def queue_answers(server: FakeOpenAIServer, count: int, tag: str = "") -> None:
+    """The model's answers to the next `count` questions, one call each."""
+    for n in range(1, count + 1):
+        server.queue_json({"answer": answer_text(n, tag), "rationale": f"Fits the role ({n})."})
 
 
 def job_in_survey(session: Session, candidate: Candidate, *, stage: Stage = Stage.SURVEY) -> int:
@@ -89,15 +91,22 @@ def test_ocr_reads_a_rendered_screenshot_and_the_model_answers_each_question(
         assert question in image["text"]
     assert fake_llm.requests == []  # OCR needs no model
 
-    fake_llm.queue_json(answers_for(3))
+    queue_answers(fake_llm, 3)
     answered = run(survey.suggest_answers(survey_id, llm=LLMClient(), profile=PROFILE))
 
     assert [item["question"] for item in answered] == list(QUESTIONS)
-    assert [item["answer"] for item in answered] == [f"Answer {n}: I would say so." for n in (1, 2, 3)]
+    assert [item["answer"] for item in answered] == [answer_text(n) for n in (1, 2, 3)]
     assert answered[0]["rationale"] == "Fits the role (1)."
-    sent = user_text(fake_llm.requests[-1])
-    for expected in (*QUESTIONS, "Ada Lovelace", PROFILE.headline, "Data Engineer at Acme", JD, "Telemetry rewrite"):
-        assert expected in sent
+    assert [item["error"] for item in answered] == ["", "", ""]
+    assert len(fake_llm.requests) == 3, "one call per question"
+    for number, (request, question) in enumerate(zip(fake_llm.requests, QUESTIONS, strict=True), start=1):
+        sent = user_text(request)
+        assert question in sent
+        assert f"Question {number} of the survey's 3" in sent
+        assert all(other not in sent for other in QUESTIONS if other != question)
+        for expected in ("Ada Lovelace", PROFILE.headline, "Data Engineer at Acme", JD, "Telemetry rewrite"):
+            assert expected in sent
+        assert request["max_tokens"] == 300
     saved = stored(survey_id)
     assert saved.status == survey.ANSWERED
     assert saved.questions == answered
@@ -189,24 +198,27 @@ def test_a_model_failure_keeps_everything_and_says_why(
     llm_config_dir(fake_llm)
     survey_id = survey_with_screenshot(session, job_in_survey(session, candidate), pasted="Why now?")
     run(survey.read_images(survey_id, llm=LLMClient()))
-    fake_llm.queue_json(answers_for(4, " first"))
+    queue_answers(fake_llm, 4, " first")
     run(survey.suggest_answers(survey_id, llm=LLMClient(), profile=PROFILE))
     before = stored(survey_id)
 
-    fake_llm.fail_next(status=500, message="model overloaded")
-    with pytest.raises(LLMUnavailable, match="model overloaded"):
-        run(survey.suggest_answers(survey_id, llm=LLMClient(), profile=PROFILE))
+    fake_llm.fail_next(status=500, times=4, message="model overloaded")
+    run(survey.suggest_answers(survey_id, llm=LLMClient(), profile=PROFILE))
 
     after = stored(survey_id)
+    assert "No question was answered" in after.error
     assert "model overloaded" in after.error
-    assert (after.pasted_text, after.images, after.questions) == (before.pasted_text, before.images, before.questions)
+    assert (after.pasted_text, after.images) == (before.pasted_text, before.images)
+    assert [q["answer"] for q in after.questions] == [q["answer"] for q in before.questions], "earlier answers stay"
+    assert all("model overloaded" in q["error"] for q in after.questions)
 
-    fake_llm.queue_json(answers_for(4, " second"))
+    queue_answers(fake_llm, 4, " second")
     run(survey.suggest_answers(survey_id, llm=LLMClient(), profile=PROFILE))
     retried = stored(survey_id)
     assert retried.error == ""
     assert retried.questions[0]["question"] == "Why now?"
-    assert retried.questions[3]["answer"] == "Answer 4 second: I would say so."
+    assert retried.questions[3]["answer"] == answer_text(4, " second")
+    assert [q["error"] for q in retried.questions] == ["", "", "", ""]
 
 
 def test_no_text_no_answers(session: Session, candidate: Candidate, fake_llm: FakeOpenAIServer) -> None:
@@ -227,7 +239,7 @@ def test_corrections_and_edited_answers_are_saved_and_reopened(
     stored_as = stored(survey_id).images[0]["stored_as"]
     with db.session_scope() as edit:
         survey.save_survey(edit, survey_id, image_texts={stored_as: "1. Corrected question one?\n2. And two?"})
-    fake_llm.queue_json(answers_for(2))
+    queue_answers(fake_llm, 2)
     run(survey.suggest_answers(survey_id, llm=LLMClient(), profile=PROFILE))
     with db.session_scope() as edit:
         survey.save_survey(edit, survey_id, pasted_text="  pasted  ", answers=["My own words.", "Line one\nline two"])

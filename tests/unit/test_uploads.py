@@ -180,7 +180,7 @@ def test_an_upload_over_120_megapixels_refuses_the_files_past_it_before_decoding
 
 
 def test_a_held_upload_is_claimed_once() -> None:
-    held = uploads.HeldUploads()
+    held: uploads.HeldUploads[uploads.Screened] = uploads.HeldUploads()
     screened = uploads.screen([("a.png", io.BytesIO(survey_png()))])
     key = held.hold(screened)
     assert held.active(key)

@@ -12,6 +12,8 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
+from peregrine.llm.prompts.repair import Fraction
+
 EmailClassName = Literal["interview_request", "rejection", "offer", "survey_received", "other"]
 
 SYSTEM = Template(
@@ -49,7 +51,8 @@ class EmailClassification(BaseModel):
     output_tokens: ClassVar[int] = 200
 
     classification: EmailClassName = Field(description="the one class that fits best")
-    confidence: float = Field(ge=0.0, le=1.0, description="how sure you are, from 0 to 1")
+    #: Held to 0-1 (a percentage read as one) rather than failed: see llm/prompts/repair.py.
+    confidence: Fraction = Field(description="how sure you are, from 0 to 1")
     evidence: str = Field(
         default="", max_length=600, description="the one sentence of the email that decided it, copied exactly"
     )

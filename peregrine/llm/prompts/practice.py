@@ -2,15 +2,18 @@
 
 The interviewer's turns are plain streamed text; the scores are structured (one entry per
 answer the candidate gave, each STAR part and relevance rated 1-5) so they can be shown and
-kept, and instructor re-asks when the model scores the wrong number of answers.
+kept. A rating out of range is held to it and scores beyond the answers given are dropped
+(llm/prompts/repair.py); too few scores are re-asked.
 """
 
 from __future__ import annotations
 
 from string import Template
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, create_model, field_validator
+
+from peregrine.llm.prompts.repair import OneText, OneToFive, at_most_items
 
 INTERVIEWER = Template(
     """You are $interviewer, interviewing $candidate for the role of $title at $company.
@@ -62,26 +65,34 @@ $transcript"""
 
 
 class AnswerScore(BaseModel):
-    question: str = Field(description="the interviewer's question this answer responded to")
-    situation: int = Field(ge=1, le=5)
-    task: int = Field(ge=1, le=5)
-    action: int = Field(ge=1, le=5)
-    result: int = Field(ge=1, le=5)
-    relevance: int = Field(ge=1, le=5)
-    improvement: str = Field(min_length=10, description="one concrete improvement")
+    question: OneText = Field(description="the interviewer's question this answer responded to")
+    situation: OneToFive
+    task: OneToFive
+    action: OneToFive
+    result: OneToFive
+    relevance: OneToFive
+    improvement: OneText = Field(min_length=10, description="one concrete improvement")
 
 
 class PracticeScores(BaseModel):
     output_tokens: ClassVar[int] = SCORE_TOKENS_PER_ANSWER
+    #: How many answers the transcript holds (set by `scores_schema`); None: any number.
+    answer_count: ClassVar[int | None] = None
     answers: list[AnswerScore]
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _drop_extra_scores(cls, value: Any) -> Any:
+        return value if cls.answer_count is None else at_most_items(value, count=cls.answer_count)
 
 
 def scores_schema(count: int) -> type[PracticeScores]:
-    """Scores for exactly `count` answers: a count the model gets wrong is re-asked."""
+    """Scores for exactly `count` answers: extra scores are dropped, too few are re-asked."""
     schema = create_model(
         "PracticeScores",
         __base__=PracticeScores,
         answers=(list[AnswerScore], Field(min_length=count, max_length=count)),
     )
     schema.output_tokens = SCORE_TOKENS_PER_ANSWER * max(1, count)
+    schema.answer_count = count
     return schema

@@ -1,8 +1,9 @@
 """The prep page, `/applications/{id}/interview-prep?interview_id={n}`.
 
 Base prep is always shown; the interview dropdown switches the interview part and the URL, so
-a deep link opens the same view. Every section can be edited (markdown with a preview) and
-regenerated; a regenerate over hand edits asks first, and replaced text stays in History. Below
+a deep link opens the same view. A prep is written section by section, each shown as it is done;
+every section can be edited (markdown with a preview) and regenerated, a failed one retried alone;
+a regenerate over hand edits asks first, and replaced text stays in History. Below
 the prep: which predicted questions came up, and the practice interview.
 """
 
@@ -50,7 +51,7 @@ def _base_part() -> rx.Component:
             _callout(
                 "info",
                 "No base preparation yet: the job description with its callback drivers in bold, the company "
-                "context and your background narrative. Generate it (one call to your language model).",
+                "context and your background narrative. Generate it (one call to your language model per section).",
                 role="status",
             ),
         ),

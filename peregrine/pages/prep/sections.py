@@ -1,14 +1,20 @@
 """One section of prep as the page shows it, and the two dialogs about sections.
 
 A section reads as markdown and opens in place as an editor (write, preview); its History lists
-the texts it replaced, each restorable. Regenerating over hand edits asks first (`confirm_dialog`).
+the texts it replaced, each restorable. A section whose generation failed says why, with its own
+Retry, and one whose prompt was trimmed to the model's window says what was left out.
+Regenerating over hand edits asks first (`confirm_dialog`).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from peregrine.components.forms import length_notice
+from peregrine.components.needs_llm import llm_button
+from peregrine.components.task_status import is_active
 from peregrine.domain import limits
 from peregrine.pages.prep.state import PrepState, SectionDoc
 
@@ -21,21 +27,14 @@ def section_card(section: SectionDoc) -> rx.Component:
             rx.cond(section.edited, rx.badge("edited", variant="soft", color_scheme="violet")),
             rx.spacer(),
             rx.hstack(
-                rx.button(
-                    rx.icon("pencil", size=13, aria_hidden="true"),
-                    "Edit",
-                    on_click=PrepState.start_edit(section.owner, section.key),
-                    variant="ghost",
-                    size="1",
-                    aria_label="Edit " + section.title,
+                _small_button(
+                    "pencil", "Edit", PrepState.start_edit(section.owner, section.key), "Edit " + section.title
                 ),
-                rx.button(
-                    rx.icon("history", size=13, aria_hidden="true"),
+                _small_button(
+                    "history",
                     "History",
-                    on_click=PrepState.open_history(section.owner, section.owner_id, section.key, section.title),
-                    variant="ghost",
-                    size="1",
-                    aria_label="History of " + section.title,
+                    PrepState.open_history(section.owner, section.owner_id, section.key, section.title),
+                    "History of " + section.title,
                 ),
                 class_name="no-print",
                 spacing="3",
@@ -43,13 +42,69 @@ def section_card(section: SectionDoc) -> rx.Component:
             align="center",
             width="100%",
         ),
+        rx.cond(section.error != "", _failure(section)),
         rx.cond(
             editing_this,
             _editor(section),
-            rx.box(rx.markdown(section.markdown), class_name="prep-markdown"),
+            rx.cond(
+                section.markdown != "",
+                rx.box(rx.markdown(section.markdown), class_name="prep-markdown"),
+                rx.cond(
+                    section.error == "",
+                    rx.text(
+                        rx.cond(_runs_going(), "Waiting to be written…", "Not written yet."),
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                ),
+            ),
+        ),
+        rx.cond(
+            section.left_out != "",
+            rx.text(
+                "To fit the model's window: ", section.left_out, size="1", color_scheme="gray", class_name="no-print"
+            ),
         ),
         aria_label=section.title,
         class_name="prep-section",
+    )
+
+
+def _runs_going() -> rx.Var[bool]:
+    """A run of this job's prep is queued or writing (a round's run may write base sections too)."""
+    return is_active(PrepState.base_run) | is_active(PrepState.interview_run)
+
+
+def _small_button(icon: str, label: str, on_click: Any, aria_label: Any) -> rx.Component:
+    return rx.button(
+        rx.icon(icon, size=13, aria_hidden="true"),
+        label,
+        on_click=on_click,
+        variant="ghost",
+        size="1",
+        aria_label=aria_label,
+    )
+
+
+def _failure(section: SectionDoc) -> rx.Component:
+    """Why this section's last generation failed (its earlier text, if any, stays below), and its Retry."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("triangle-alert")),
+        rx.callout.text("This section could not be written: ", section.error),
+        llm_button(
+            rx.icon("rotate-ccw", size=13, aria_hidden="true"),
+            "Retry this section",
+            llm_ready=PrepState.llm_ready,
+            busy=_runs_going(),
+            on_click=PrepState.retry_section(section.owner, section.key),
+            size="1",
+            variant="soft",
+            width="fit-content",
+            aria_label="Retry " + section.title,
+        ),
+        color_scheme="red",
+        role="alert",
+        class_name="no-print",
     )
 
 

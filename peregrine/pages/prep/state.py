@@ -8,6 +8,7 @@ it reaches `pages.errors.show_error`, which shows it as a toast.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,6 +48,10 @@ class SectionDoc:
     title: str
     markdown: str
     edited: bool
+    #: Why its last generation failed ("" when it did not): shown with Retry this section.
+    error: str = ""
+    #: What its prompt left out to fit the model's window ("3 of 9 projects sent; …").
+    left_out: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,19 @@ class SheetBlock:
 def _sections(owner: str, row: PrepBase | InterviewPrep | None, spec: tuple[tuple[str, str], ...]) -> list[SectionDoc]:
     if row is None or row.id is None:
         return []
-    return [SectionDoc(owner, row.id, key, title, getattr(row, key), key in row.edited) for key, title in spec]
+    return [
+        SectionDoc(
+            owner,
+            row.id,
+            key,
+            title,
+            getattr(row, key),
+            key in row.edited,
+            row.section_errors.get(key, ""),
+            row.left_out.get(key, ""),
+        )
+        for key, title in spec
+    ]
 
 
 def _option_label(interview: Interview) -> str:
@@ -138,7 +155,7 @@ class PrepState(AppState):
         self.paid = user_profile().paid
         self.llm_ready = llm_configured()
         try:
-            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]/…
+            routed = job_of_route(str(self.job_id), self)  # the route argument of /applications/[job_id]/…
         except ServiceError as exc:
             self.missing_message = str(exc)
             return None
@@ -245,11 +262,16 @@ class PrepState(AppState):
     # ------------------------------------------------------------------ generating
     @rx.event
     def generate(self, target: str) -> Any:
-        """Generate or regenerate; over hand-edited sections, ask first."""
+        """Generate or regenerate (over hand-edited sections, ask first); after a run that failed, Retry
+        writes again only the sections that failed."""
         self.llm_ready = llm_configured()
         if not self.llm_ready:
             return None  # the buttons are off and the page says why: queue nothing that cannot run
         sections = self.base if target == "base" else self.interview
+        run = self.base_run if target == "base" else self.interview_run
+        failed = [section.key for section in sections if section.error]
+        if run.status == tasks.TaskStatus.FAILED.value and failed:
+            return self._queue(target, replace_edits=False, sections=failed)  # Retry: what failed, not the rest
         edited = [section.title for section in sections if section.edited]
         if edited:
             self.confirm_target, self.confirm_sections = target, ", ".join(edited)
@@ -271,12 +293,20 @@ class PrepState(AppState):
     def set_confirm_open(self, is_open: bool) -> None:
         self.confirm_open = is_open
 
-    def _queue(self, target: str, *, replace_edits: bool) -> Any:
+    @rx.event
+    def retry_section(self, target: str, key: str) -> Any:
+        """Write one section again (a failed one), leaving the others as they are."""
+        self.llm_ready = llm_configured()
+        if not self.llm_ready:
+            return None
+        return self._queue(target, replace_edits=False, sections=[key])
+
+    def _queue(self, target: str, *, replace_edits: bool, sections: Sequence[str] = ()) -> Any:
         with db.session_scope() as session:
             if target == "base":
-                prep.queue_base_prep(session, self._job, replace_edits=replace_edits)
+                prep.queue_base_prep(session, self._job, replace_edits=replace_edits, sections=sections)
             else:
-                prep.queue_interview_prep(session, self._interview, replace_edits=replace_edits)
+                prep.queue_interview_prep(session, self._interview, replace_edits=replace_edits, sections=sections)
         task_runner.wake()
         return self._refresh()
 

@@ -17,15 +17,16 @@ from peregrine.domain import limits
 from peregrine.pages.resume.state import EXAMPLE_FILE, UPLOAD_ID, ResumeState
 
 
-def _field(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
+def _field(label: str, name: str, **props: Any) -> rx.Component:
+    value = ResumeState.project[name]
     return labelled(
         label, rx.input(value=value, on_change=lambda v: ResumeState.set_field(name, v), width="100%", **props)
     )
 
 
-def _long(label: str, name: str, value: rx.Var[str], **props: Any) -> rx.Component:
+def _long(label: str, name: str, **props: Any) -> rx.Component:
     control = rx.text_area(
-        value=value,
+        value=ResumeState.project[name],
         on_change=lambda v: ResumeState.set_field(name, v),
         max_length=limits.PROJECT_STORY,
         rows="3",
@@ -46,35 +47,32 @@ def project_dialog() -> rx.Component:
         _field(
             "Name",
             "name",
-            ResumeState.name,
             max_length=limits.PROJECT_NAME,
             placeholder="Payments ledger rewrite",
             required=True,
         ),
         rx.hstack(
-            _field("Company", "company", ResumeState.company, max_length=limits.PROJECT_COMPANY),
-            _field("Role", "role", ResumeState.role, max_length=limits.PROJECT_ROLE, placeholder="Tech lead"),
+            _field("Company", "company", max_length=limits.PROJECT_COMPANY),
+            _field("Role", "role", max_length=limits.PROJECT_ROLE, placeholder="Tech lead"),
             _field(
                 "Period",
                 "period",
-                ResumeState.period,
                 max_length=limits.PROJECT_PERIOD,
                 placeholder="Jan 2022 - Mar 2023",
             ),
             width="100%",
         ),
-        _long("Situation: the context and the problem", "situation", ResumeState.situation),
-        _long("Actions: what you did", "actions", ResumeState.actions),
-        _long("Results: what changed", "results", ResumeState.results),
-        _long("Metrics: the numbers you can defend", "metrics", ResumeState.metrics),
+        _long("Situation: the context and the problem", "situation"),
+        _long("Actions: what you did", "actions"),
+        _long("Results: what changed", "results"),
+        _long("Metrics: the numbers you can defend", "metrics"),
         _field(
             "Stack (comma-separated)",
             "stack",
-            ResumeState.stack,
             max_length=limits.PROJECT_STACK,
             placeholder="Python, PostgreSQL, Kafka",
         ),
-        _long("Decisions and trade-offs", "decisions", ResumeState.decisions),
+        _long("Decisions and trade-offs", "decisions"),
         error=ResumeState.project_error,
         save_label="Save project",
         on_save=ResumeState.save_project,

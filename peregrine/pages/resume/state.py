@@ -77,16 +77,8 @@ class ResumeState(AppState):
     # The project dialog (project_id 0: a new project).
     project_open: bool = False
     project_id: int = 0
-    name: str = ""
-    company: str = ""
-    role: str = ""
-    period: str = ""
-    situation: str = ""
-    actions: str = ""
-    results: str = ""
-    metrics: str = ""
-    stack: str = ""
-    decisions: str = ""
+    #: The dialog's fields by `PROJECT_FIELDS` name, the stack as one comma-separated line.
+    project: dict[str, str] = dict.fromkeys(PROJECT_FIELDS, "")
     project_error: str = ""
     # Deleting a project asks first.
     deleting_id: int = 0
@@ -144,8 +136,7 @@ class ResumeState(AppState):
 
     def _fill_project(self, project_id: int, values: dict[str, str]) -> None:
         self.project_id = project_id
-        for key in PROJECT_FIELDS:
-            setattr(self, key, values.get(key) or "")
+        self.project = {key: values.get(key) or "" for key in PROJECT_FIELDS}
         self.project_error = ""
         self.project_open = True
 
@@ -156,11 +147,11 @@ class ResumeState(AppState):
     @rx.event
     def set_field(self, name: str, value: str) -> None:
         if name in PROJECT_FIELDS:
-            setattr(self, name, value)
+            self.project = {**self.project, name: value}
 
     @rx.event
     def save_project(self) -> Any:
-        fields = ProjectFields(**{key: getattr(self, key) for key in PROJECT_FIELDS})
+        fields = ProjectFields(**{key: self.project.get(key, "") for key in PROJECT_FIELDS})
         try:
             with db.session_scope() as session:
                 candidate_id = self.candidate_id(session)
@@ -173,7 +164,7 @@ class ResumeState(AppState):
             return None
         self.project_open = False
         self._load()
-        return rx.toast.success(f"Saved {self.name.strip()}.")
+        return rx.toast.success(f"Saved {fields.name.strip()}.")
 
     @rx.event
     def ask_delete_project(self, project_id: int, name: str) -> None:

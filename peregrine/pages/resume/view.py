@@ -2,16 +2,21 @@
 
 Interview preparation reads these projects for STAR answers, resume defense and deep dives. The
 page edits them one by one (the dialogs of `dialogs.py`), or all at once through a YAML
-import/export; every event goes to `ResumeState` (`state.py`).
+import/export; every event goes to `ResumeState` (`state.py`). A resume from a PDF or DOCX is
+reviewed in the panel of `document_view.py`, whose state is `ResumeDocumentState`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 
 from peregrine.components.edit_controls import item_actions
 from peregrine.components.layout import page_layout
 from peregrine.pages.resume.dialogs import bullet_dialog, delete_dialog, export_dialog, import_dialog, project_dialog
+from peregrine.pages.resume.document_state import ResumeDocumentState
+from peregrine.pages.resume.document_view import document_panel
 from peregrine.pages.resume.state import EXAMPLE_FILE, BulletView, ProjectView, ResumeState
 
 _CARD_STYLE = {
@@ -135,7 +140,8 @@ def _empty_state() -> rx.Component:
             "so every claim on your resume can be defended with real detail."
         ),
         rx.callout.text(
-            "Add a project, or import a YAML file: ",
+            "Add a project, import your resume as a PDF or DOCX (each project it holds is shown for review "
+            "before it is saved), or import a YAML file: ",
             rx.code(EXAMPLE_FILE),
             " in the Peregrine folder shows the format with two sample projects.",
         ),
@@ -144,30 +150,28 @@ def _empty_state() -> rx.Component:
     )
 
 
+def _action(icon: str, label: str, on_click: Any, variant: str = "soft", **props: Any) -> rx.Component:
+    """A button of the page's header."""
+    return rx.button(rx.icon(icon, size=14, aria_hidden="true"), label, variant=variant, on_click=on_click, **props)
+
+
 def resume_page() -> rx.Component:
     return page_layout(
         rx.hstack(
             rx.heading("Resume", size="6", as_="h1"),
             rx.spacer(),
             rx.hstack(
-                rx.button(
-                    rx.icon("plus", size=14, aria_hidden="true"),
-                    "Add a project",
-                    on_click=ResumeState.open_new_project,
+                _action("plus", "Add a project", ResumeState.open_new_project, variant="solid"),
+                _action(
+                    "file-text",
+                    "Import PDF or DOCX",
+                    ResumeDocumentState.toggle_panel,
+                    aria_expanded=ResumeDocumentState.panel_open,
                 ),
-                rx.button(
-                    rx.icon("file-up", size=14, aria_hidden="true"),
-                    "Import YAML",
-                    variant="soft",
-                    on_click=ResumeState.open_import,
-                ),
-                rx.button(
-                    rx.icon("file-down", size=14, aria_hidden="true"),
-                    "Export YAML",
-                    variant="soft",
-                    on_click=ResumeState.open_export,
-                ),
+                _action("file-up", "Import YAML", ResumeState.open_import),
+                _action("file-down", "Export YAML", ResumeState.open_export),
                 spacing="2",
+                wrap="wrap",
                 class_name="no-print",
             ),
             align="center",
@@ -190,6 +194,7 @@ def resume_page() -> rx.Component:
                 width="100%",
             ),
         ),
+        document_panel(),
         rx.cond(
             ResumeState.projects.length() > 0,
             rx.vstack(rx.foreach(ResumeState.projects, _project_card), spacing="4", width="100%", max_width="960px"),

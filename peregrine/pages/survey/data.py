@@ -49,6 +49,7 @@ class AnswerView:
     question: str
     answer: str
     rationale: str
+    error: str  # why the model's last answer to it was not kept ("" when it was)
 
 
 def image_view(image: dict[str, Any]) -> ImageView:
@@ -64,11 +65,38 @@ def image_view(image: dict[str, Any]) -> ImageView:
     )
 
 
+def merged_images(shown: list[ImageView], stored: list[dict[str, Any]], fresh: set[str]) -> list[ImageView]:
+    """The stored images, keeping the page's (maybe unsaved) text of those not just read (`fresh`)."""
+    mine = {image.stored_as: image for image in shown}
+    return [
+        mine[image["stored_as"]]
+        if image["stored_as"] in mine and image["stored_as"] not in fresh
+        else image_view(image)
+        for image in stored
+    ]
+
+
 def answer_views(questions: list[dict[str, Any]]) -> list[AnswerView]:
     return [
-        AnswerView(index, str(index + 1), str(q["question"]), str(q.get("answer", "")), str(q.get("rationale", "")))
+        AnswerView(
+            index,
+            str(index + 1),
+            str(q["question"]),
+            str(q.get("answer", "")),
+            str(q.get("rationale", "")),
+            str(q.get("error", "")),
+        )
         for index, q in enumerate(questions)
     ]
+
+
+def with_answer(shown: list[AnswerView], questions: list[dict[str, Any]], index: int) -> list[AnswerView]:
+    """The answers shown, with question `index` as stored now: the others keep what the page holds
+    (maybe typed and not saved yet), unless the questions themselves changed."""
+    stored = answer_views(questions)
+    if [answer.question for answer in stored] != [answer.question for answer in shown]:
+        return stored
+    return [stored[index] if answer.index == index else answer for answer in shown]
 
 
 def survey_options(session: Session, job_id: int) -> list[SurveyOption]:

@@ -39,10 +39,12 @@ from peregrine.pages.survey.data import (
     answer_views,
     check_and_store,
     image_view,
+    merged_images,
     save_edits,
     survey_and_options,
     survey_of,
     survey_options,
+    with_answer,
 )
 from peregrine.services import jobs as job_service
 from peregrine.services import survey, task_runner, uploads
@@ -51,7 +53,7 @@ from peregrine.services.errors import ServiceError
 log = logging.getLogger(__name__)
 UPLOAD_ID = "survey_screenshots"  # the dropzone of view.py
 #: Uploads screened by a handler, waiting for `check_screenshots` to decode them (process memory).
-_HELD = uploads.HeldUploads()
+_HELD: uploads.HeldUploads[uploads.Screened] = uploads.HeldUploads()
 _STILL_CHECKING = "the screenshots added just before are still being checked; add it again in a moment"
 
 
@@ -83,6 +85,7 @@ class SurveyState(AppState):
     _survey: int = 0
     _reader: bool = False
     _answerer: bool = False
+    _only: int | None = None  # the one question to answer (its Retry), or None for all
     _check: str = ""  # the key of the upload held for `check_screenshots`
     _check_survey: int = 0  # the survey that upload goes to (the page may show another meanwhile)
 
@@ -97,7 +100,7 @@ class SurveyState(AppState):
         self.found, self.refusals, self.notice = False, [], ""
         self.paid = user_profile().paid
         try:
-            routed = job_of_route(str(self.job_id))  # the route argument of /applications/[job_id]/survey
+            routed = job_of_route(str(self.job_id), self)  # the route argument of /applications/[job_id]/survey
         except ServiceError as exc:
             self.missing_message = str(exc)
             return None
@@ -139,14 +142,7 @@ class SurveyState(AppState):
         self.status, self.error = stored.status, stored.error
 
     def _merge_images(self, stored: SurveyResponse, fresh: set[str]) -> None:
-        """The stored images, keeping the page's (maybe unsaved) text of those not just read."""
-        mine = {image.stored_as: image for image in self.images}
-        self.images = [
-            mine[image["stored_as"]]
-            if image["stored_as"] in mine and image["stored_as"] not in fresh
-            else image_view(image)
-            for image in stored.images
-        ]
+        self.images = merged_images(self.images, stored.images, fresh)
 
     def _busy(self) -> Any:
         """A toast when slow work is running (the page keeps its buttons usable, and says why not now)."""
@@ -157,6 +153,11 @@ class SurveyState(AppState):
         if self.checking:
             return rx.toast.info("Wait a moment: the screenshots just added are being checked.")
         return None
+
+    def _refused(self) -> Any:
+        """What an action of the paid plan answers instead of starting (nothing without the plan, whose
+        page hides it; `_busy`'s toast while slow work runs), or None when it may start."""
+        return rx.noop() if not self.paid else self._busy()
 
     @rx.event
     def reopen(self, value: str) -> Any:
@@ -349,10 +350,8 @@ class SurveyState(AppState):
     @rx.event
     def ask(self) -> Any:
         """Save the text as corrected, then ask the model (in the background) for the answers."""
-        if not self.paid:
-            return None
-        if busy := self._busy():
-            return busy
+        if refused := self._refused():
+            return refused
         try:
             self._persist()
             with db.session_scope() as session:
@@ -361,21 +360,30 @@ class SurveyState(AppState):
             self.error = str(exc)
             return None
         if not has_questions:
-            self.error = "There is no survey text yet: paste the questions or add a screenshot first."
+            self.error = survey.NO_SURVEY_TEXT
             return None
         self.llm_ready = llm_configured()
         if not self.llm_ready:
             return self._list_questions()
-        self.error, self.notice, self.answering = "", "", True
+        return self._start_answering(None)
+
+    @rx.event
+    def retry_question(self, index: int) -> Any:
+        """Save the page's answers, then ask again for question `index` alone."""
+        if refused := self._refused():
+            return refused
+        self._persist()  # a refusal (a too-long answer) is shown by pages.errors.show_error
+        return self._start_answering(index)
+
+    def _start_answering(self, only: int | None) -> Any:
+        self._only, self.error, self.notice, self.answering = only, "", "", True
         return SurveyState.answer_questions
 
     @rx.event
     def list_questions(self) -> Any:
         """No language model: save the text as corrected, then show its questions with empty answers."""
-        if not self.paid:
-            return None
-        if busy := self._busy():
-            return busy
+        if refused := self._refused():
+            return refused
         try:
             self._persist()
         except ServiceError as exc:
@@ -402,11 +410,18 @@ class SurveyState(AppState):
             if self._answerer:
                 return
             self._answerer, self.answering, self.error = True, True, ""
-            survey_id = self._survey
+            survey_id, only = self._survey, self._only
+
+        async def show(index: int) -> None:  # each answer as soon as it is saved
+            stored = await asyncio.to_thread(survey_of, survey_id)
+            async with self:
+                if self._survey == survey_id and stored is not None:
+                    self.answers = with_answer(self.answers, list(stored.questions), index)
+
         error = ""
         try:
-            await survey.suggest_answers(survey_id, llm=get_llm_client())
-        except UserFacingError as exc:  # the service refused, or no model answered
+            await survey.suggest_answers(survey_id, llm=get_llm_client(), only=only, on_answer=show)
+        except UserFacingError as exc:  # the service refused, or no model is configured
             error = str(exc)
         except Exception:  # a bug must still end the spinner: logged, and said calmly
             log.exception("Writing the survey's answers failed")
@@ -415,18 +430,15 @@ class SurveyState(AppState):
         async with self:
             self._answerer, self.answering = False, False
             if self._survey == survey_id:
-                self.error = error
-                if not error:
-                    self.answers, self.status = answer_views(list(stored.questions)), stored.status
-                    self.surveys = options
+                questions = list(stored.questions)
+                self.answers = answer_views(questions) if only is None else with_answer(self.answers, questions, only)
+                self.error, self.status, self.surveys = error or stored.error, stored.status, options
 
     # ------------------------------------------------------------------ done
     @rx.event
     def finish(self) -> Any:
-        if not self.paid:
-            return None
-        if busy := self._busy():
-            return busy
+        if refused := self._refused():
+            return refused
         try:
             self._persist()
             with db.session_scope() as session:

@@ -9,7 +9,7 @@ import reflex as rx
 
 from peregrine.components.dropzone import dropzone
 from peregrine.components.forms import labelled
-from peregrine.components.layout import page_layout, paid_only, record_or_missing
+from peregrine.components.layout import job_tool_page
 from peregrine.components.needs_llm import when_llm_missing
 from peregrine.domain import limits
 from peregrine.pages.survey.data import AnswerView, ImageView
@@ -176,6 +176,22 @@ def _input_part() -> rx.Component:
 def _answer(answer: AnswerView) -> rx.Component:
     return rx.el.li(
         rx.text(answer.number, ". ", answer.question, weight="medium", size="2", white_space="pre-wrap"),
+        rx.cond(
+            answer.error != "",
+            _alert(
+                answer.error,
+                rx.cond(answer.answer != "", " The answer below is the earlier one.", ""),
+                " ",
+                rx.button(
+                    "Retry this question",
+                    on_click=SurveyState.retry_question(answer.index),
+                    size="1",
+                    variant="soft",
+                    disabled=SurveyState.answering,
+                    aria_label="Retry question " + answer.number,
+                ),
+            ),
+        ),
         _text_box(
             "Answer to question " + answer.number,
             answer.answer,
@@ -236,8 +252,8 @@ def _answers_part() -> rx.Component:
         rx.cond(
             SurveyState.llm_ready,
             rx.text(
-                "One answer per question, fitted to your profile, your resume projects and this job. "
-                "Asking again replaces the answers below.",
+                "One answer per question, each asked on its own, fitted to your profile, your resume projects "
+                "and this job. Asking again replaces each answer below as its new one comes.",
                 size="2",
                 color_scheme="gray",
             ),
@@ -304,35 +320,20 @@ def _actions() -> rx.Component:
 
 
 def survey_page() -> rx.Component:
-    return page_layout(
-        record_or_missing(
-            SurveyState.found,
-            SurveyState.missing_message,
-            rx.vstack(
-                rx.link("← ", SurveyState.job_label, href=SurveyState.job_link, size="2"),
-                rx.heading("Survey: ", SurveyState.job_label, size="6", as_="h1"),
-                rx.hstack(
-                    rx.badge(SurveyState.stage_label, size="2"),
-                    rx.cond(SurveyState.status != "", rx.text("Survey status: ", SurveyState.status, size="2")),
-                    align="center",
-                    spacing="3",
-                ),
-                paid_only(
-                    SurveyState.paid,
-                    "The survey assistant",
-                    rx.vstack(
-                        _survey_picker(),
-                        _input_part(),
-                        _answers_part(),
-                        _actions(),
-                        spacing="4",
-                        width="100%",
-                    ),
-                ),
-                spacing="3",
-                align="start",
-                width="100%",
-                max_width="920px",
-            ),
+    return job_tool_page(
+        "Survey: ",
+        SurveyState.job_label,
+        found=SurveyState.found,
+        missing_message=SurveyState.missing_message,
+        job_label=SurveyState.job_label,
+        job_link=SurveyState.job_link,
+        paid=SurveyState.paid,
+        feature="The survey assistant",
+        facts=rx.hstack(
+            rx.badge(SurveyState.stage_label, size="2"),
+            rx.cond(SurveyState.status != "", rx.text("Survey status: ", SurveyState.status, size="2")),
+            align="center",
+            spacing="3",
         ),
+        tool=rx.vstack(_survey_picker(), _input_part(), _answers_part(), _actions(), spacing="4", width="100%"),
     )

@@ -17,9 +17,8 @@ from email.message import EmailMessage as MimeMessage
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
-from html.parser import HTMLParser
 
-from peregrine.services.sanitize import clean_text
+from peregrine.services.sanitize import HtmlText, clean_text
 
 log = logging.getLogger("peregrine.email")
 
@@ -42,13 +41,6 @@ class ParsedEmail:
 
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,500}>")
-_SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg", "math", "iframe", "object"})
-_BLOCK_TAGS = frozenset(
-    {
-        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "footer", "h1", "h2", "h3",
-        "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-    }
-)  # fmt: skip
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 #: Where the quoted earlier message of a reply starts.
 _QUOTE_HEADERS = (
@@ -59,37 +51,8 @@ _QUOTE_HEADERS = (
 )
 
 
-class _HtmlText(HTMLParser):
-    """HTML to plain text that keeps its line structure (block elements become line breaks)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
 def html_to_text(markup: str) -> str:
-    parser = _HtmlText()
+    parser = HtmlText(block_break="\n")  # an email's lines stay its lines
     try:
         parser.feed(markup)
         parser.close()
