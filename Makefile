@@ -13,7 +13,7 @@ export PATH := $(JS_TOOLS):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run dev test lint typecheck unit browser bench demo migrate install install-test extension clean
+.PHONY: run dev test lint typecheck unit browser bench llm-check demo migrate install install-test extension clean
 
 # Builds the frontend once, then serves it with the backend and starts the server again if it dies
 # (scripts/serve.py); Ctrl-C stops it.
@@ -45,6 +45,11 @@ bench: install-test /usr/bin/wrk  ## One JSON line per measured figure
 
 extension: | $(BIN)/python  ## The browser extension as dist/peregrine-extension.zip (same files, same bytes)
 	$(BIN)/python -m scripts.build_extension
+
+# Not part of `make test`: builds .llm-check-venv (llama-cpp-python compiles for 10-25 min the first
+# time), serves SmolLM2-135M on 127.0.0.1 with a 4,096-token window and runs every LLM feature 5 times.
+llm-check: install-test  ## Every LLM feature against a real small model; one JSON line per feature
+	$(BIN)/python -m scripts.llm_check
 
 install: $(VENV)/.installed $(JS_TOOLS)/bun /usr/bin/tesseract
 

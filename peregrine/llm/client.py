@@ -7,8 +7,10 @@ an answer that does not fit the requested pydantic model; when none answers it r
 
 Structured output goes through instructor (`instructor.from_openai` on an `openai.AsyncOpenAI`), in
 the backend's dialect (`structured_request`): instructor's own `mode`, or a schema the server
-enforces in the request shape that server documents (OpenAI/vLLM/llama-server, Ollama,
-llama-cpp-python). A backend with `context_tokens` is never sent a request that cannot fit.
+enforces in the request shape that server documents (OpenAI/vLLM/llama-server, llama-cpp-python,
+and Ollama's own `/api/chat`, which alone lets the app set the window it runs with). A backend whose
+window is known (`context_tokens`, or read from the server once: `llm/server_window.py`) is never
+sent a request that cannot fit.
 
 An answer that breaks the schema is asked for again up to `max_retries` times, by this module
 rather than by instructor: instructor's re-ask appends the bad answer and the error to the
@@ -44,8 +46,8 @@ import os
 import ssl
 import time
 import weakref
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
 import httpx
@@ -54,10 +56,12 @@ import instructor
 import openai
 import pydantic
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
+from instructor.utils import extract_json_from_codeblock
 
 from peregrine.domain.errors import UserFacingError
 from peregrine.llm.budget import Room, estimate_tokens
 from peregrine.llm.prompts import DEFAULT_OUTPUT_TOKENS, output_tokens
+from peregrine.llm.server_window import ContextWindow, configured_window, read_server_window, server_root
 from peregrine.llm.settings import LLMBackend, LLMSettings, llm_config_path, load_llm_settings
 
 logger = logging.getLogger("peregrine.llm")
@@ -66,6 +70,8 @@ T = TypeVar("T", bound=pydantic.BaseModel)
 
 NO_KEY_NEEDED = "not-needed"
 CHECK_TIMEOUT_S = 5.0
+#: Seconds before a window the server did not say is asked for again (a server started later says it).
+UNKNOWN_WINDOW_RETRY_S = 60.0
 
 _INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
     "json": instructor.Mode.JSON,
@@ -145,6 +151,7 @@ class LLMClient:
         self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
         )
+        self._windows: dict[LLMBackend, tuple[ContextWindow, float]] = {}
 
     @property
     def configured(self) -> bool:
@@ -196,19 +203,32 @@ class LLMClient:
             for backend, api_key in self._keyed_candidates(vision, attempts):
                 started = time.perf_counter()
                 try:
+                    backend = await self._budgeted(backend, api_key)
                     request = structured_request(backend, response_model, messages)
                     _check_fits(backend, request.messages, budget, response_model, request)
-                    async with _openai_client(backend, api_key) as raw_client:
-                        finish = _watch_streamed_finish(raw_client)
-                        patched = instructor.from_openai(raw_client, mode=request.mode)
-                        result = None
+                    if request.answered_whole:
+                        result = await _answer_whole(backend, api_key, response_model, request, budget, max_retries)
                         if on_partial is not None:
-                            result = await _streamed(patched, response_model, request, backend, on_partial, budget)
-                            if result is None and "length" in finish:  # the same request would be cut off again
-                                raise BackendGaveUp(_cut_off(budget))
-                        if result is None:
-                            result = await _validated(patched, response_model, request, backend, budget, max_retries)
-                except (BackendGaveUp, InstructorError, openai.OpenAIError, pydantic.ValidationError) as exc:
+                            on_partial(result)
+                    else:
+                        async with _openai_client(backend, api_key) as raw_client:
+                            finish = _watch_streamed_finish(raw_client)
+                            patched = instructor.from_openai(raw_client, mode=request.mode)
+                            result = None
+                            if on_partial is not None:
+                                result = await _streamed(patched, response_model, request, backend, on_partial, budget)
+                                if result is None and "length" in finish:  # the same request would be cut off again
+                                    raise BackendGaveUp(_cut_off(budget))
+                            if result is None:
+                                ask = _instructor_asker(patched, response_model, request, backend, budget)
+                                result = await _validated(ask, response_model, request, backend, budget, max_retries)
+                except (
+                    BackendGaveUp,
+                    InstructorError,
+                    openai.OpenAIError,
+                    pydantic.ValidationError,
+                    httpx.HTTPError,
+                ) as exc:
                     attempt = Attempt(backend.name, describe_error(exc, backend), backend.base_url)
                     attempts.append(attempt)
                     logger.warning(
@@ -254,18 +274,26 @@ class LLMClient:
                     finish: list[str] = []
                     chunks_in: AsyncGenerator[str, None] | None = None
                     try:
+                        backend = await self._budgeted(backend, api_key)
                         if backend.context_tokens is not None:
                             needed = estimate_tokens(messages) + max_tokens
                             if needed > backend.context_tokens:
                                 raise BackendGaveUp(
                                     f"not sent: the request needs about {needed:,} tokens, over this backend's "
-                                    f"window of {backend.context_tokens:,} tokens (context_tokens)"
+                                    f"window of {backend.context_tokens:,} tokens ({backend.window_note})"
                                 )
-                        async with _within(backend, deadline):
-                            stream = await raw_client.chat.completions.create(
-                                model=backend.model, messages=cast(Any, messages), stream=True, max_tokens=max_tokens
-                            )
-                        chunks_in = _chunks_until(stream, backend, deadline, finish)
+                        if backend.dialect == "ollama":  # its own endpoint: the only one that takes num_ctx
+                            body = ollama_chat_body(backend, messages, None, max_tokens, stream=True)
+                            chunks_in = _ollama_chunks(backend, api_key, body, deadline, finish)
+                        else:
+                            async with _within(backend, deadline):
+                                stream = await raw_client.chat.completions.create(
+                                    model=backend.model,
+                                    messages=cast(Any, messages),
+                                    stream=True,
+                                    max_tokens=max_tokens,
+                                )
+                            chunks_in = _chunks_until(stream, backend, deadline, finish)
                         async for text in chunks_in:
                             first = text
                             if first:
@@ -378,6 +406,56 @@ class LLMClient:
             return status(True, True, latency, "")
         offered = ", ".join(ids[:10]) + (", …" if len(ids) > 10 else "") if ids else "none"
         return status(True, False, latency, f"model {backend.model!r} is not on this server (it offers: {offered})")
+
+    # ------------------------------------------------------------------ one raw try (Settings → Test this model)
+    async def try_backend(
+        self, backend: LLMBackend, response_model: type[pydantic.BaseModel], messages: list[dict[str, Any]]
+    ) -> Trial:
+        """Ask this one backend once, in its dialect, and hand back what it said, unparsed, with how
+        long the answer took: whether it is JSON and fits the schema is the caller's to judge."""
+        api_key = self._api_key(backend)
+        if api_key is None:
+            return Trial(False, self._missing_key_attempt(backend).error, "", None, 0.0)
+        max_tokens = output_tokens(response_model)
+        async with self._slot():
+            started = time.perf_counter()
+            try:
+                backend = await self._budgeted(backend, api_key)
+                request = structured_request(backend, response_model, messages)
+                _check_fits(backend, request.messages, max_tokens, response_model, request)
+                started = time.perf_counter()
+                async with _within(backend):
+                    answer = await _raw_answer(backend, api_key, response_model, request, max_tokens)
+            except (BackendGaveUp, InstructorError, openai.OpenAIError, httpx.HTTPError) as exc:
+                return Trial(False, describe_error(exc, backend), "", None, time.perf_counter() - started)
+        return Trial(True, "", answer.text, answer.completion_tokens, time.perf_counter() - started)
+
+    # ------------------------------------------------------------------ context windows
+    async def context_window(self, backend: LLMBackend) -> ContextWindow:
+        """The backend's window: `context_tokens` when set, else what its server says (read once and
+        kept; a server that said nothing is asked again after `UNKNOWN_WINDOW_RETRY_S`). Never raises."""
+        configured = configured_window(backend)
+        if configured is not None:
+            return configured
+        known = self._windows.get(backend)
+        now = time.monotonic()
+        if known is not None and (known[0].tokens is not None or now - known[1] < UNKNOWN_WINDOW_RETRY_S):
+            return known[0]
+        async with httpx.AsyncClient() as http:
+            window = await read_server_window(
+                http, backend, self._api_key(backend) or NO_KEY_NEEDED, min(CHECK_TIMEOUT_S, backend.timeout_s)
+            )
+        self._windows[backend] = (window, now)
+        return window
+
+    async def _budgeted(self, backend: LLMBackend, api_key: str) -> LLMBackend:
+        """The backend with the window its server said as its `context_tokens`, when the file gave none."""
+        if backend.context_tokens is not None:
+            return backend
+        window = await self.context_window(backend)
+        if window.tokens is None:
+            return backend
+        return replace(backend, context_tokens=window.tokens, window_note=f"read from the server: {window.detail}")
 
     # ------------------------------------------------------------------ plumbing
     def _candidates(self, vision: bool) -> tuple[LLMBackend, ...]:
@@ -500,6 +578,8 @@ def describe_error(exc: BaseException, backend: LLMBackend) -> str:
         return f"the connection was lost ({_first_line(exc)})"
     if isinstance(exc, httpx.TimeoutException) or type(exc).__name__.endswith("Timeout"):
         return f"timed out after {backend.timeout_s:g} s"
+    if isinstance(exc, httpx.TransportError):  # Ollama's /api/chat, called with httpx directly
+        return _connection_reason(exc)
     return f"{type(exc).__name__}: {_first_line(exc)}" if str(exc) else type(exc).__name__
 
 
@@ -632,8 +712,19 @@ class StructuredRequest:
     mode: instructor.Mode
     messages: list[dict[str, Any]]
     extra: dict[str, Any]
+    ollama_format: dict[str, Any] | None = None
+    """The schema for Ollama's native `/api/chat` `format`; the request then goes there, not to /v1."""
+    in_codeblock: bool = False
+    """md_json: the answer is read from a ```json block of plain text, by this module, not instructor
+    (whose MD_JSON mode pastes its own indented schema into the prompt)."""
+
+    @property
+    def answered_whole(self) -> bool:
+        """Asked for without instructor, unstreamed: a caller's `on_partial` sees the whole answer once."""
+        return self.ollama_format is not None or self.in_codeblock
 
 
+CODEBLOCK_PROMPT = "Answer with that JSON object in a ```json code block, and nothing else."
 SCHEMA_PROMPT = (
     "Answer with one JSON object (an instance, not the schema itself) that matches this json_schema:\n{schema}"
 )
@@ -652,15 +743,18 @@ def structured_request(
 
     Every shape but tools and md_json is parsed by instructor's JSON_SCHEMA handler (the answer is
     the JSON in `message.content`); `extra_body` replaces the `response_format` it would send where a
-    server wants another shape. The json mode's prompt carries the schema compact, not indented."""
+    server wants another shape. The json and md_json modes' prompt carries the schema compact, not
+    indented (md_json: instructor adds no schema of its own to the prompt). Ollama's request goes to its
+    native `/api/chat` (`ollama_chat_body`), with the schema in the prompt too, as Ollama advises."""
     schema = response_model.model_json_schema()
-    if backend.dialect in ("json_schema", "ollama"):
+    if backend.dialect == "ollama":
+        return StructuredRequest(
+            instructor.Mode.JSON_SCHEMA, _with_schema_prompt(messages, response_model), {}, ollama_format=schema
+        )
+    if backend.dialect == "json_schema":
         # set here rather than left to instructor, which sends a streamed call its Partial model's schema
         named = {"type": "json_schema", "json_schema": {"name": response_model.__name__, "schema": schema}}
-        extra = {"extra_body": {"response_format": named}}
-        if backend.dialect == "ollama":
-            return StructuredRequest(instructor.Mode.JSON_SCHEMA, _with_schema_prompt(messages, response_model), extra)
-        return StructuredRequest(instructor.Mode.JSON_SCHEMA, messages, extra)
+        return StructuredRequest(instructor.Mode.JSON_SCHEMA, messages, {"extra_body": {"response_format": named}})
     if backend.dialect == "llama_cpp_python":
         extra = {"extra_body": {"response_format": {"type": "json_object", "schema": schema}}}
         return StructuredRequest(instructor.Mode.JSON_SCHEMA, messages, extra)
@@ -670,6 +764,9 @@ def structured_request(
             _with_schema_prompt(messages, response_model),
             {"extra_body": {"response_format": {"type": "json_object"}}},
         )
+    if backend.mode == "md_json":
+        asked = [*_with_schema_prompt(messages, response_model), {"role": "user", "content": CODEBLOCK_PROMPT}]
+        return StructuredRequest(instructor.Mode.MD_JSON, asked, {}, in_codeblock=True)
     return StructuredRequest(_INSTRUCTOR_MODES[backend.mode], messages, {})
 
 
@@ -690,8 +787,75 @@ def _with_schema_prompt(
     return [{"role": "system", "content": text}, *out]
 
 
-async def _validated(
+Ask = Callable[[list[dict[str, Any]]], Awaitable[T]]
+"""One request for an answer to these messages, parsed and validated (raises ValueError when invalid)."""
+
+
+def _instructor_asker(
     patched: instructor.AsyncInstructor,
+    response_model: type[T],
+    request: StructuredRequest,
+    backend: LLMBackend,
+    max_tokens: int,
+) -> Ask[T]:
+    async def ask(messages: list[dict[str, Any]]) -> T:
+        result: T = await patched.chat.completions.create(
+            response_model=response_model,
+            messages=cast(Any, messages),
+            model=backend.model,
+            max_retries=0,  # retries are ours, see _validated
+            max_tokens=max_tokens,
+            **request.extra,
+        )
+        return result
+
+    return ask
+
+
+async def _answer_whole(
+    backend: LLMBackend,
+    api_key: str,
+    response_model: type[T],
+    request: StructuredRequest,
+    max_tokens: int,
+    max_retries: int,
+) -> T:
+    """An answer asked for without instructor: Ollama's /api/chat, or md_json's code block."""
+    if request.ollama_format is not None:
+        ask = _ollama_asker(backend, api_key, response_model, request.ollama_format, max_tokens)
+        return await _validated(ask, response_model, request, backend, max_tokens, max_retries)
+    async with _openai_client(backend, api_key) as raw_client:
+        ask = _codeblock_asker(raw_client, backend, response_model, max_tokens)
+        return await _validated(ask, response_model, request, backend, max_tokens, max_retries)
+
+
+def _codeblock_asker(
+    raw_client: openai.AsyncOpenAI, backend: LLMBackend, response_model: type[T], max_tokens: int
+) -> Ask[T]:
+    async def ask(messages: list[dict[str, Any]]) -> T:
+        completion = await raw_client.chat.completions.create(
+            model=backend.model, messages=cast(Any, messages), max_tokens=max_tokens
+        )
+        choice = completion.choices[0]
+        if choice.finish_reason == "length":
+            raise BackendGaveUp(_cut_off(max_tokens))
+        return response_model.model_validate_json(extract_json_from_codeblock(choice.message.content or ""))
+
+    return ask
+
+
+def _ollama_asker(
+    backend: LLMBackend, api_key: str, response_model: type[T], schema: dict[str, Any], max_tokens: int
+) -> Ask[T]:
+    async def ask(messages: list[dict[str, Any]]) -> T:
+        answer = await ollama_chat(backend, api_key, ollama_chat_body(backend, messages, schema, max_tokens))
+        return response_model.model_validate_json(answer.text)
+
+    return ask
+
+
+async def _validated(
+    ask: Ask[T],
     response_model: type[T],
     request: StructuredRequest,
     backend: LLMBackend,
@@ -705,24 +869,16 @@ async def _validated(
     every time). An answer cut off at `max_tokens` is not asked for again: `BackendGaveUp` says so.
     """
     messages = request.messages
-    ask = messages
+    current = messages
     tries = max(0, max_retries) + 1
     for number in range(1, tries + 1):
         try:
             async with _within(backend):
-                result: T = await patched.chat.completions.create(
-                    response_model=response_model,
-                    messages=cast(Any, ask),
-                    model=backend.model,
-                    max_retries=0,  # retries are ours, below
-                    max_tokens=max_tokens,
-                    **request.extra,
-                )
-                return result
+                return await ask(current)
         except IncompleteOutputException as exc:
             raise BackendGaveUp(_cut_off(max_tokens)) from exc
-        except InstructorRetryException as exc:
-            cause = exc.__cause__
+        except (InstructorRetryException, ValueError) as exc:
+            cause = exc.__cause__ if isinstance(exc, InstructorRetryException) else exc
             if isinstance(cause, IncompleteOutputException):
                 raise BackendGaveUp(_cut_off(max_tokens)) from exc
             if not isinstance(cause, ValueError):  # pydantic / JSON errors; anything else is the transport's
@@ -733,7 +889,7 @@ async def _validated(
             if not _fits(backend, retry, max_tokens, response_model, request):
                 raise BackendGaveUp(
                     f"invalid answer ({_first_line(cause)}), and a retry would not fit this backend's window of "
-                    f"{backend.context_tokens} tokens (context_tokens)"
+                    f"{backend.context_tokens} tokens ({backend.window_note})"
                 ) from exc
             logger.info(
                 "structured %s: backend %s answered invalid (%s); asking again (%d of %d)",
@@ -743,7 +899,7 @@ async def _validated(
                 number + 1,
                 tries,
             )
-            ask = retry
+            current = retry
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -782,8 +938,164 @@ def _check_fits(
     raise BackendGaveUp(
         f"not sent: the request needs about {prompt + max_tokens:,} tokens (about {prompt:,} of prompt and "
         f"{max_tokens:,} for the answer), over this backend's window of {backend.context_tokens:,} tokens "
-        "(context_tokens)"
+        f"({backend.window_note})"
     )
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One backend asked once (`LLMClient.try_backend`): did it answer, what, and in how long."""
+
+    answered: bool
+    error: str
+    text: str
+    completion_tokens: int | None
+    """What the server counted, when it says (usage / eval_count)."""
+    seconds: float
+
+
+async def _raw_answer(
+    backend: LLMBackend,
+    api_key: str,
+    response_model: type[pydantic.BaseModel],
+    request: StructuredRequest,
+    max_tokens: int,
+) -> RawAnswer:
+    """The answer's text exactly as the dialect asks for it, valid or not (an HTTP error still raises)."""
+    if request.ollama_format is not None:
+        return await ollama_chat(
+            backend, api_key, ollama_chat_body(backend, request.messages, request.ollama_format, max_tokens)
+        )
+    async with _openai_client(backend, api_key) as raw_client:
+        if request.in_codeblock:
+            completion: Any = await raw_client.chat.completions.create(
+                model=backend.model, messages=cast(Any, request.messages), max_tokens=max_tokens
+            )
+        else:
+            patched = instructor.from_openai(raw_client, mode=request.mode)
+            try:
+                _, completion = await patched.chat.completions.create_with_completion(
+                    response_model=response_model,
+                    messages=cast(Any, request.messages),
+                    model=backend.model,
+                    max_retries=0,
+                    max_tokens=max_tokens,
+                    **request.extra,
+                )
+            except InstructorRetryException as exc:
+                if not isinstance(exc.__cause__, ValueError) or exc.last_completion is None:
+                    raise
+                completion = exc.last_completion  # an answer that does not validate: still an answer
+    choice = completion.choices[0]
+    calls = getattr(choice.message, "tool_calls", None) or []
+    text = calls[0].function.arguments if calls else (choice.message.content or "")
+    usage = getattr(completion, "usage", None)
+    return RawAnswer(str(text), getattr(usage, "completion_tokens", None))
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """What a server answered, before any parsing: the text and the tokens it says it generated."""
+
+    text: str
+    completion_tokens: int | None
+
+
+def ollama_chat_body(
+    backend: LLMBackend,
+    messages: list[dict[str, Any]],
+    schema: dict[str, Any] | None,
+    max_tokens: int,
+    *,
+    stream: bool = False,
+) -> dict[str, Any]:
+    """Ollama's `POST /api/chat`: `format` is the JSON schema its grammar holds the answer to (none for
+    plain text); `num_predict` caps the answer and `num_ctx` sets the window the model runs with, sent
+    when the user set `context_tokens` (the /v1 endpoint has no way to set it, and Ollama cuts an
+    overlong prompt from the front without a word)."""
+    options: dict[str, Any] = {"num_predict": max_tokens}
+    if backend.context_tokens is not None and backend.window_note == "context_tokens":
+        options["num_ctx"] = backend.context_tokens
+    body = {"model": backend.model, "messages": _ollama_messages(messages), "stream": stream, "options": options}
+    return {**body, "format": schema} if schema is not None else body
+
+
+def _ollama_messages(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """OpenAI-style messages in Ollama's shape: text content, and images as bare base64 in `images`."""
+    out: list[dict[str, Any]] = []
+    for message in messages:
+        content = message.get("content")
+        if not isinstance(content, list):
+            out.append({"role": message.get("role", "user"), "content": content or ""})
+            continue
+        parts = [part for part in content if isinstance(part, dict)]
+        text = "\n".join(str(part.get("text", "")) for part in parts if part.get("type") == "text")
+        urls = [(part.get("image_url") or {}).get("url") for part in parts if part.get("type") == "image_url"]
+        images = [url.partition(",")[2] for url in urls if isinstance(url, str)]
+        out.append({"role": message.get("role", "user"), "content": text, **({"images": images} if images else {})})
+    return out
+
+
+async def ollama_chat(backend: LLMBackend, api_key: str, body: dict[str, Any]) -> RawAnswer:
+    """One unstreamed `POST /api/chat`; an HTTP error or an answer cut off at `num_predict` gives up."""
+    async with httpx.AsyncClient() as http:
+        response = await http.post(
+            f"{server_root(backend.base_url)}/api/chat",
+            json=body,
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=backend.timeout_s,
+        )
+    if response.status_code >= 400:
+        raise BackendGaveUp(f"HTTP {response.status_code}{_body_message(response)}")
+    try:
+        answer = response.json()
+        text = str(answer["message"]["content"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BackendGaveUp("the answer to POST /api/chat is not an Ollama chat answer") from exc
+    if answer.get("done_reason") == "length":
+        raise BackendGaveUp(_cut_off(int(body["options"]["num_predict"])))
+    count = answer.get("eval_count")
+    return RawAnswer(text, count if isinstance(count, int) and not isinstance(count, bool) else None)
+
+
+async def _ollama_chunks(
+    backend: LLMBackend, api_key: str, body: dict[str, Any], deadline: float, finish: list[str]
+) -> AsyncGenerator[str, None]:
+    """A streamed `POST /api/chat`: Ollama sends one JSON object a line, the last with `done` and its
+    `done_reason` (into `finish`). Like `_chunks_until`, only the waits are under the deadline; closing
+    the generator closes the connection, which stops Ollama generating."""
+    async with httpx.AsyncClient() as http:
+        request = http.build_request(
+            "POST",
+            f"{server_root(backend.base_url)}/api/chat",
+            json=body,
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=backend.timeout_s,
+        )
+        async with _within(backend, deadline):
+            response = await http.send(request, stream=True)
+        try:
+            if response.status_code >= 400:
+                await response.aread()
+                raise BackendGaveUp(f"HTTP {response.status_code}{_body_message(response)}")
+            lines = response.aiter_lines()
+            while True:
+                try:
+                    async with _within(backend, deadline):
+                        line = await lines.__anext__()
+                except StopAsyncIteration:
+                    return
+                if not line.strip():
+                    continue
+                part = json.loads(line)
+                if part.get("error"):
+                    raise BackendGaveUp(f"the server stopped: {_shorten(str(part['error']))}")
+                yield str((part.get("message") or {}).get("content") or "")
+                if part.get("done"):
+                    finish.append(str(part.get("done_reason") or "stop"))
+                    return
+        finally:
+            await response.aclose()
 
 
 #: How many of a validation error's problems a re-ask names.

@@ -22,8 +22,10 @@ MODES: tuple[str, ...] = get_args(Mode)
 #: schema with its grammar, each in the request shape that server documents:
 #:   json_schema        `response_format: {"type": "json_schema", "json_schema": {"name", "schema"}}`
 #:                      (OpenAI, vLLM, llama.cpp's llama-server)
-#:   ollama             the same on Ollama's /v1 endpoint (Ollama 0.5+ turns it into its `format`
-#:                      schema), plus the schema in the prompt, compact, as Ollama advises
+#:   ollama             Ollama's native `POST /api/chat` with `format: <schema>` and
+#:                      `options: {num_predict, num_ctx}` (its /v1 endpoint cannot set num_ctx, and
+#:                      Ollama silently cuts a prompt longer than its window from the front), plus the
+#:                      schema in the prompt, compact, as Ollama advises
 #:   llama_cpp_python   `response_format: {"type": "json_object", "schema": ...}` (llama-cpp-python's
 #:                      server, which fails on the json_schema shape)
 Dialect = Literal["instructor", "json_schema", "ollama", "llama_cpp_python"]
@@ -68,7 +70,10 @@ class LLMBackend:
     total_timeout_s: float = DEFAULT_TOTAL_TIMEOUT_S
     dialect: Dialect = "instructor"
     context_tokens: int | None = None
-    """The model's context window as the server runs it (prompt + answer), when the user gave it."""
+    """The model's context window as the server runs it (prompt + answer): the user's figure, or the
+    one the server said (the client fills it in then, see `llm/server_window.py`)."""
+    window_note: str = "context_tokens"
+    """Where `context_tokens` came from, as messages name it."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from peregrine.pages.api_access import api_access_section
 from peregrine.pages.backups import backups_section
 from peregrine.pages.bookmarklet import bookmarklet_section
 from peregrine.pages.calendar_feed import calendar_feed_section
+from peregrine.pages.model_test import model_test_section
 from peregrine.pages.state import AppState
 from peregrine.pages.your_data import your_data_section
 from peregrine.services.health import (
@@ -280,6 +281,7 @@ def settings_page() -> rx.Component:
             "No language model is configured: copy config/llm.yaml.example to config/llm.yaml. "
             "The board works without one; research, prep and practice need one.",
         ),
+        model_test_section(),
         rx.heading("Web search", size="4", as_="h2"),
         _status_table("Web search", SettingsState.searxng, ""),
         _email_section(),

@@ -10,7 +10,9 @@ the answers and the failures through a plain Python API and reads back what the 
     server.delay_s = 3                      # every answer waits 3 s first (beyond a client's timeout)
     server.stream_delay_s = 0.05            # pause between streamed chunks
     ...
-    server.requests                         # JSON bodies received on /v1/chat/completions
+    server.announce_window("llama.cpp", 4096)  # say the context window as that server kind does
+    server.requests                         # JSON bodies of the chat requests received, in order
+    server.request_paths                    # and where each went (/v1/chat/completions, /api/chat)
     server.abandoned                        # requests the client closed before the answer was done
     server.stop(); server.start()           # down, then up again on the same port
 
@@ -23,6 +25,13 @@ How an answer is shaped follows the request, like a real server:
 - `stream: true`: server-sent events, one `chat.completion.chunk` per token, then `data: [DONE]`;
 - `max_tokens`: an answer longer than that many tokens (the fake's tokens: words) is cut there and
   ends with finish_reason "length", as a real server does.
+Ollama's native `POST /api/chat` is answered too (streamed as Ollama does, a JSON object a line, unless
+`stream` is false): `format` is the schema, `options.num_predict`
+the max_tokens, the answer in `message.content` with `done_reason` and `eval_count`.
+The context window is said where the real servers say it, for the kind `announce_window` names: Ollama
+`POST /api/show` (`parameters` num_ctx, or `model_info` `<arch>.context_length`), llama.cpp
+`GET /props` (`default_generation_settings.n_ctx`), vLLM `GET /v1/models` (`max_model_len`). The other
+kinds' endpoints answer 404, as on a real server of another kind.
 A client that closes the connection while the fake waits (`delay_s`) or streams is noticed, like a
 server that stops generating: the request counts in `abandoned` and the fake sends nothing more.
 When nothing is queued, the default answer is built from the JSON schema the request carries (tools
@@ -47,6 +56,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from tests.fakes.loopback import LoopbackServer
+
+WindowKind = Literal["ollama", "ollama_model_max", "llama.cpp", "vllm"]
 
 _TOKEN_RE = re.compile(r"\s*\S+|\s+")
 
@@ -129,6 +140,8 @@ def example_for_schema(schema: dict[str, Any], defs: dict[str, Any] | None = Non
 
 
 def _schema_in_request(body: dict[str, Any]) -> dict[str, Any] | None:
+    if isinstance(body.get("format"), dict):  # Ollama's /api/chat
+        return dict(body["format"])
     tools = body.get("tools") or []
     if tools:
         params: dict[str, Any] | None = tools[0].get("function", {}).get("parameters")
@@ -185,7 +198,12 @@ class FakeOpenAIServer(LoopbackServer):
         self.stream_delay_s: float = 0.0
         """Seconds between two streamed chunks."""
         self.requests: list[dict[str, Any]] = []
-        """JSON bodies received on POST /v1/chat/completions, in order (failed ones included)."""
+        """JSON bodies of the chat requests received (/v1/chat/completions, /api/chat), in order, failed ones too."""
+        self.request_paths: list[str] = []
+        """The path each of `requests` was sent to."""
+        self.window: tuple[WindowKind, int] | None = None
+        self.window_requests = 0
+        """Requests to the endpoints that say the window (/props, /api/show)."""
         self.answered_at: list[float] = []
         """Wall-clock times at which non-streamed answers were sent (for latency benchmarks)."""
         self.chunk_sent_at: list[tuple[float, str]] = []
@@ -232,6 +250,11 @@ class FakeOpenAIServer(LoopbackServer):
         with self._lock:
             self._failures.extend(_Failure(status, message) for _ in range(times))
 
+    def announce_window(self, kind: WindowKind | None, tokens: int = 4096) -> None:
+        """Say a context window of `tokens` the way a server of `kind` does (None: say none).
+        "ollama" sets num_ctx in `parameters`; "ollama_model_max" only has the model's context_length."""
+        self.window = (kind, tokens) if kind is not None else None
+
     def cut_stream_after(self, chunks: int | None) -> None:
         """Drop the connection after this many content chunks of the next streamed answers (None: never)."""
         self._cut_stream_after = chunks
@@ -242,12 +265,15 @@ class FakeOpenAIServer(LoopbackServer):
             self._for_schema.clear()
             self._failures.clear()
             self.requests.clear()
+            self.request_paths.clear()
             self.request_headers.clear()
             self.chunk_sent_at.clear()
         self.abandoned = 0
         self.delay_s = 0.0
         self.stream_delay_s = 0.0
         self._cut_stream_after = None
+        self.window = None
+        self.window_requests = 0
 
     # ----------------------------------------------------------------- the HTTP side
     def _build_app(self) -> FastAPI:
@@ -256,44 +282,107 @@ class FakeOpenAIServer(LoopbackServer):
         @app.get("/v1/models")
         async def list_models() -> dict[str, Any]:
             self.models_requests += 1
+            vllm = self.window is not None and self.window[0] == "vllm"
             return {
                 "object": "list",
-                "data": [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in self.models],
+                "data": [
+                    {
+                        "id": m,
+                        "object": "model",
+                        "created": 0,
+                        "owned_by": "fake",
+                        **({"max_model_len": self.window[1]} if vllm and self.window is not None else {}),
+                    }
+                    for m in self.models
+                ],
             }
+
+        @app.get("/props")
+        async def llama_cpp_props() -> Response:
+            self.window_requests += 1
+            if self.window is None or self.window[0] != "llama.cpp":
+                return JSONResponse({"detail": "Not Found"}, status_code=404)
+            return JSONResponse({"default_generation_settings": {"n_ctx": self.window[1]}, "total_slots": 1})
+
+        @app.post("/api/show")
+        async def ollama_show(request: Request) -> Response:
+            self.window_requests += 1
+            model = (await request.json()).get("model")
+            if self.window is None or not self.window[0].startswith("ollama"):
+                return JSONResponse({"detail": "Not Found"}, status_code=404)
+            if model not in self.models:
+                return JSONResponse({"error": f"model '{model}' not found"}, status_code=404)
+            kind, tokens = self.window
+            parameters = f'num_ctx                        {tokens}\nstop                           "<|im_end|>"'
+            return JSONResponse(
+                {
+                    "parameters": parameters if kind == "ollama" else 'stop "<|im_end|>"',
+                    "model_info": {"general.architecture": "qwen2", "qwen2.context_length": tokens},
+                }
+            )
 
         @app.post("/v1/chat/completions")
         async def chat_completions(request: Request) -> Response:
             body = await request.json()
-            with self._lock:
-                self.requests.append(body)
-                self.request_headers.append(dict(request.headers))
-                failure = self._failures.popleft() if self._failures else None
-                keyed = self._for_schema.get(requested_schema(body))
-                if keyed:
-                    answer: _Answer | None = keyed.popleft()
-                else:
-                    answer = self._answers.popleft() if self._answers else None
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            try:
-                gone = await self._sleep(self.delay_s, request)
-            finally:
-                self.in_flight -= 1
-            if gone:
-                self.abandoned += 1
-                return Response(status_code=499)
-            if failure is not None:
-                error = {"message": failure.message, "type": "server_error", "param": None, "code": None}
-                return JSONResponse({"error": error}, status_code=failure.status)
-            if answer is None:
-                answer = self._default_answer(body)
-            answer = _within_max_tokens(answer, body.get("max_tokens"))
+            taken = await self._take(body, request)
+            if isinstance(taken, Response):
+                return taken
+            answer = _within_max_tokens(taken, body.get("max_tokens"))
             if body.get("stream"):
                 return StreamingResponse(self._stream(body, answer), media_type="text/event-stream")
             self.answered_at.append(time.time())  # wall clock, for latency benchmarks across processes
             return JSONResponse(self._completion(body, answer))
 
+        @app.post("/api/chat")
+        async def ollama_chat(request: Request) -> Response:
+            body = await request.json()
+            taken = await self._take(body, request)
+            if isinstance(taken, Response):
+                return taken
+            answer = _within_max_tokens(taken, (body.get("options") or {}).get("num_predict"))
+            if body.get("stream", True):  # Ollama streams unless told not to
+                return StreamingResponse(self._ollama_stream(body, answer), media_type="application/x-ndjson")
+            return JSONResponse(
+                {
+                    "model": body.get("model", self.model),
+                    "created_at": "2026-12-04T12:00:00Z",
+                    "message": {"role": "assistant", "content": answer.body},
+                    "done": True,
+                    "done_reason": "length" if answer.cut else "stop",
+                    "prompt_eval_count": 10,
+                    "eval_count": len(tokenize(answer.body)),
+                }
+            )
+
         return app
+
+    async def _take(self, body: dict[str, Any], request: Request) -> _Answer | Response:
+        """Record a chat request, wait `delay_s`, and give the answer to send (or the failure response)."""
+        with self._lock:
+            self.requests.append(body)
+            self.request_paths.append(request.url.path)
+            self.request_headers.append(dict(request.headers))
+            failure = self._failures.popleft() if self._failures else None
+            keyed = self._for_schema.get(requested_schema(body))
+            if keyed:
+                answer: _Answer | None = keyed.popleft()
+            else:
+                answer = self._answers.popleft() if self._answers else None
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            gone = await self._sleep(self.delay_s, request)
+        finally:
+            self.in_flight -= 1
+        if gone:
+            self.abandoned += 1
+            return Response(status_code=499)
+        if failure is not None:
+            if request.url.path == "/api/chat":  # Ollama's own error shape
+                return JSONResponse({"error": failure.message}, status_code=failure.status)
+            error = {"message": failure.message, "type": "server_error", "param": None, "code": None}
+            return JSONResponse({"error": error}, status_code=failure.status)
+        return answer if answer is not None else self._default_answer(body)
 
     async def _sleep(self, seconds: float, request: Request | None = None) -> bool:
         """Sleep, but wake up early when the server is being stopped or the client went away (True)."""
@@ -348,6 +437,30 @@ class FakeOpenAIServer(LoopbackServer):
                 "total_tokens": 10 + completion_tokens,
             },
         }
+
+    async def _ollama_stream(self, body: dict[str, Any], answer: _Answer) -> AsyncIterator[str]:
+        """Ollama's streamed /api/chat: one JSON object a line, the last `done` with its `done_reason`."""
+        model = body.get("model", self.model)
+        finished = False
+        try:
+            for sent, token in enumerate(tokenize(answer.body)):
+                if sent:
+                    await self._sleep(self.stream_delay_s)
+                self.chunk_sent_at.append((time.time(), token))
+                part = {"model": model, "message": {"role": "assistant", "content": token}, "done": False}
+                yield json.dumps(part) + "\n"
+            last = {
+                "model": model,
+                "message": {"role": "assistant", "content": ""},
+                "done": True,
+                "done_reason": "length" if answer.cut else "stop",
+                "eval_count": len(tokenize(answer.body)),
+            }
+            yield json.dumps(last) + "\n"
+            finished = True
+        finally:
+            if not finished and not self._stopping.is_set():
+                self.abandoned += 1
 
     async def _stream(self, body: dict[str, Any], answer: _Answer) -> AsyncIterator[str]:
         ident = f"chatcmpl-{uuid.uuid4().hex}"

@@ -55,11 +55,13 @@ def _no_schema_in_prompt(body: dict[str, Any]) -> bool:
                 and _no_schema_in_prompt(body)
             ),
         ),
-        (  # Ollama's /v1: the same shape (Ollama turns it into its `format`), and the schema in the prompt
-            {"dialect": "ollama"},
+        (  # Ollama's native /api/chat: the schema as `format`, the budget as options, the schema in the prompt
+            {"dialect": "ollama", "context_tokens": 8192},
             lambda body: (
-                body["response_format"]["type"] == "json_schema"
-                and body["response_format"]["json_schema"]["schema"] == SCHEMA
+                body["format"] == SCHEMA
+                and body["stream"] is False
+                and body["options"] == {"num_predict": body["max_tokens"], "num_ctx": 8192}
+                and "response_format" not in body
                 and compact_schema(Person) in _system(body)
                 and _system(body).startswith("You extract people from text.")
             ),
@@ -101,9 +103,13 @@ async def test_each_dialect_sends_what_its_server_expects(
     assert person == Person(**ADA)
     (body,) = fake_llm.requests
     assert callable(check)
+    if settings.get("dialect") == "ollama":  # one unstreamed answer, on the native endpoint
+        assert fake_llm.request_paths == ["/api/chat"]
+        body = {**body, "max_tokens": body["options"]["num_predict"]}
+    else:
+        assert bool(body.get("stream")) is streamed
     assert check(body), json.dumps(body)[:2000]
     assert body["max_tokens"] > 0
-    assert bool(body.get("stream")) is streamed
     if streamed:
         assert seen
 
