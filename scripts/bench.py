@@ -278,7 +278,36 @@ def bench_browser(url: str) -> None:
             cards=JOBS,
             target=5 * 1024,
         )
+        emit("capture_to_card_shown_ms", unit="ms", **_capture_to_card(page, url), cards=JOBS, target=300)
         browser.close()
+
+
+def _capture_to_card(page: Any, url: str, samples: int = 20) -> dict[str, Any]:
+    """A posting saved as the extension saves it (`POST /api/v1/capture`) until its card is drawn
+    on a board open in the browser (the change announced to the page, the card inserted)."""
+    import httpx
+
+    from peregrine import db
+    from peregrine.services import api_tokens
+    from peregrine.services.candidates import current_candidate
+
+    with db.session_scope() as session:
+        _, token = api_tokens.create_token(session, current_candidate(session).id or 0, "bench capture")
+    headers = {"Authorization": f"Bearer {token}"}
+    shown = (
+        "name => [...document.querySelectorAll('article.job-card')].some(c => c.getAttribute('aria-label') === name)"
+    )
+    times: list[float] = []
+    with httpx.Client(base_url=url, headers=headers, timeout=30) as api:
+        for n in range(samples):
+            company, title = f"Captured {n}", "Platform Engineer"
+            started = time.perf_counter()
+            answer = api.post("/api/v1/capture", json={"company": company, "title": title})
+            answer.raise_for_status()
+            page.wait_for_function(shown, arg=f"{company} — {title}", polling="raf", timeout=10_000)
+            times.append((time.perf_counter() - started) * 1000)
+            page.wait_for_timeout(300)
+    return {"p50": statistics.median(times), "p95": percentile(times, 0.95), "n": samples}
 
 
 # ---- company research ------------------------------------------------------------------

@@ -45,6 +45,7 @@ def card_titles(page: Page, stage: Stage) -> list[str]:
 
 def mouse_drag(page: Page, source: Locator, target: Locator, *, target_y_fraction: float = 0.5) -> None:
     """Press on the card's body, move in small steps (dnd-kit needs real movement), release."""
+    source.hover()  # waits until the card has stopped moving (a cancelled drop animates it back)
     source_box = source.bounding_box()
     target_box = target.bounding_box()
     assert source_box
