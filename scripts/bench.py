@@ -747,20 +747,39 @@ def bench_scale() -> None:
 FEED_ROUNDS = 1000
 
 
-def _scale_database(prefix: str) -> tuple[Path, int]:
-    """A fresh, migrated SQLite database in a temporary folder (the process's from now on); its
-    folder and candidate."""
-    data_dir = Path(tempfile.mkdtemp(prefix=prefix))
-    os.environ.update(
-        {"PEREGRINE_DATA_DIR": str(data_dir), "PEREGRINE_DB_URL": f"sqlite:///{data_dir / 'peregrine.db'}"}
-    )
+@contextlib.contextmanager
+def _scratch_databases() -> Iterator[Callable[[str], tuple[Path, int]]]:
+    """Fresh databases for a group of figures: `new(prefix)` makes one in a temporary folder, migrated,
+    and the process's own from then on (its folder and candidate). Afterwards the process is back on
+    the database it had, and the folders are gone."""
     from peregrine import db
     from peregrine.services.candidates import current_candidate
 
-    db.engine_for.cache_clear()
-    db.migrate()
-    with db.session_scope() as session:
-        return data_dir, current_candidate(session).id or 0
+    saved = {name: os.environ.get(name) for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
+    folders: list[Path] = []
+
+    def new(prefix: str) -> tuple[Path, int]:
+        data_dir = Path(tempfile.mkdtemp(prefix=prefix))
+        folders.append(data_dir)
+        os.environ.update(
+            {"PEREGRINE_DATA_DIR": str(data_dir), "PEREGRINE_DB_URL": f"sqlite:///{data_dir / 'peregrine.db'}"}
+        )
+        db.engine_for.cache_clear()
+        db.migrate()
+        with db.session_scope() as session:
+            return data_dir, current_candidate(session).id or 0
+
+    try:
+        yield new
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        db.engine_for.cache_clear()
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 TODAY_JOBS = 2000
@@ -771,9 +790,8 @@ TODAY_OWN_STEPS = 500
 def bench_today() -> None:
     """Today's read (what `/today`'s load runs, with its rows serialised) and the board's read, which
     now carries the due badges, at 2,000 jobs and 8,000 rounds with 500 steps written by hand."""
-    saved = {name: os.environ[name] for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
-    data_dir, candidate_id = _scale_database("peregrine-bench-today-")
-    try:
+    with _scratch_databases() as new_database:
+        _, candidate_id = new_database("peregrine-bench-today-")
         from dataclasses import asdict
         from datetime import UTC, datetime, timedelta
 
@@ -847,23 +865,14 @@ def bench_today() -> None:
                 target=100,
                 **({f"{key}_shown": value for key, value in shown.items()} if name == "today_load" else {}),
             )
-    finally:
-        os.environ.update(saved)
-        from peregrine import db
-
-        db.engine_for.cache_clear()
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def bench_backup() -> None:
     """A backup and a restore of a 100,000-job database, and the calendar feed at 1,000 rounds."""
     from peregrine.services import backups
 
-    saved = {name: os.environ.get(name) for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
-    folders: list[Path] = []
-    try:
-        data_dir, candidate_id = _scale_database("peregrine-bench-backup-")
-        folders.append(data_dir)
+    with _scratch_databases() as new_database:
+        data_dir, candidate_id = new_database("peregrine-bench-backup-")
         _fill_at_scale(candidate_id)
         size_mb = (data_dir / "peregrine.db").stat().st_size / 2**20
         made: list[Any] = []
@@ -886,8 +895,7 @@ def bench_backup() -> None:
             includes="checking a copy, backing up the current database, writing the backup into it",
         )
 
-        data_dir, candidate_id = _scale_database("peregrine-bench-feed-")
-        folders.append(data_dir)
+        _, candidate_id = new_database("peregrine-bench-feed-")
         _fill_at_scale(candidate_id, jobs_count=FEED_ROUNDS // SCALE_ROUNDS_PER_JOB)
         wall, cpu = asyncio.run(_feed_samples(candidate_id, samples=50))
         emit(
@@ -902,14 +910,6 @@ def bench_backup() -> None:
             path="GET through the edge and the API app, in process (no socket); cpu: the process's CPU time",
             target=100,
         )
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        for folder in folders:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 async def _feed_samples(candidate_id: int, *, samples: int) -> tuple[list[float], list[float]]:
@@ -1345,9 +1345,8 @@ def bench_questions() -> None:
     from peregrine.services import question_bank
     from peregrine.services.jobs import JobFields, create_job
 
-    saved = {name: os.environ.get(name) for name in ("PEREGRINE_DATA_DIR", "PEREGRINE_DB_URL")}
-    data_dir, candidate_id = _scale_database("peregrine-bench-questions-")
-    try:
+    with _scratch_databases() as new_database:
+        _, candidate_id = new_database("peregrine-bench-questions-")
         rounds_per_job, per_round = 4, 10
         with db.session_scope() as session:
             for job_number in range(BANK_QUESTIONS // (rounds_per_job * per_round)):
@@ -1402,13 +1401,6 @@ def bench_questions() -> None:
             searches="no words, one word, two words, a tag, a word and a tag, no match (the first 50 and the count)",
             target=100,
         )
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def main(argv: list[str]) -> int:

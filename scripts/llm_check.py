@@ -370,8 +370,7 @@ async def drive(runs: int, proxy: RecordingProxy) -> list[Tally]:
             session_id = practice.start_session(session, interview_id).id
         assert session_id is not None
         turn = practice.InterviewerTurn(session_id, llm)
-        async for _ in turn.batches():
-            pass
+        _ = [batch async for batch in turn.batches()]  # the turn streams to its end; its text is kept
         if turn.error or not turn.text.strip():
             return False, turn.error or "no text"
         with db.session_scope() as session:

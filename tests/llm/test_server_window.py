@@ -232,5 +232,4 @@ async def test_an_ollama_stream_error_is_named(fake_llm: FakeOpenAIServer, llm_c
     fake_llm.fail_next(404, message="model 'fake-model' not found")
 
     with pytest.raises(LLMUnavailable, match="HTTP 404: model 'fake-model' not found"):
-        async for _ in client.stream_text(MESSAGES):
-            pass
+        _ = [piece async for piece in client.stream_text(MESSAGES)]
